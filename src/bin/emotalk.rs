@@ -1,0 +1,176 @@
+//! `emotalk`: the command-line face of the crate (see ARCHITECTURE.md, "CLI contract").
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use emotalk::audio::{self, AudioReader, FeatureMatrix, MelConfig, MelExtractor, Mfcc};
+use emotalk::{build, bundled, model};
+
+#[derive(Parser)]
+#[command(name = "emotalk", version, about = "Emotional talking faces for games")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Prints the version, compiled features, compute backend and which model files were found.
+    Info {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Computes the audio features EAC consumes (80-bin log-mel at 100 frames/s) and writes CSV.
+    Features {
+        /// Audio file (WAV, OGG/Vorbis, FLAC or MP3; any rate from 8 to 192 kHz; any channels).
+        /// Defaults to the bundled greeting line.
+        #[arg(long)]
+        audio: Option<PathBuf>,
+        /// Output CSV (`-` for standard output): a header, then one row per 10 ms frame.
+        #[arg(long)]
+        out: PathBuf,
+        /// Write N MFCCs per frame instead of the 80 log-mel bands.
+        #[arg(long, value_name = "N")]
+        mfcc: Option<usize>,
+    },
+}
+
+fn main() -> ExitCode {
+    let result = match Cli::parse().command {
+        Command::Info { json } => info(json),
+        Command::Features { audio, out, mfcc } => features(audio, out, mfcc),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            let mut source = e.source();
+            while let Some(s) = source {
+                eprintln!("  caused by: {s}");
+                source = s.source();
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type BoxError = Box<dyn std::error::Error>;
+
+fn info(json: bool) -> Result<(), BoxError> {
+    let dirs = model::model_search_dirs();
+    let models = model::find_models(&dirs);
+    let features = build::features();
+    let backends = build::backends();
+    let mel = MelConfig::default();
+    if json {
+        let value = serde_json::json!({
+            "version": build::VERSION,
+            "bevy": build::BEVY_VERSION,
+            "burn": build::BURN_VERSION,
+            "features": features,
+            "backend": backends.first(),
+            "backends": backends,
+            "audio": mel,
+            "model_search_dirs": dirs,
+            "models": models.iter().map(|s| serde_json::json!({
+                "name": s.kind.dir_name(),
+                "description": s.kind.describe(),
+                "path": s.found,
+            })).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&value)?);
+        return Ok(());
+    }
+    println!("emotalk {} (Bevy {}, burn {})", build::VERSION, build::BEVY_VERSION, build::BURN_VERSION);
+    println!("features: {}", features.join(", "));
+    match backends.first() {
+        Some(b) => println!("backend:  {b} (compiled: {})", backends.join(", ")),
+        None => println!("backend:  none compiled (enable `flex`, `wgpu` or `cuda` to run networks)"),
+    }
+    println!(
+        "audio:    {} Hz mono, log-mel {} bands, FFT window {}, hop {} ({} frames/s)",
+        mel.sample_rate,
+        mel.n_mels,
+        mel.n_fft,
+        mel.hop_length,
+        audio::FRAMES_PER_SECOND
+    );
+    println!("models:");
+    for s in &models {
+        let place = s.found.as_ref().map_or("not found".to_string(), |p| p.display().to_string());
+        println!("  {:<14} {:<32} {place}", s.kind.dir_name(), s.kind.describe());
+    }
+    let searched: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+    println!("  (searched: {})", searched.join(", "));
+    Ok(())
+}
+
+fn features(audio_path: Option<PathBuf>, out: PathBuf, n_mfcc: Option<usize>) -> Result<(), BoxError> {
+    let mut reader = match &audio_path {
+        Some(p) => AudioReader::open(p)?,
+        None => AudioReader::from_bytes(bundled::GREETING_OGG, bundled::GREETING_LABEL)?,
+    };
+    let cfg = MelConfig::default();
+    let mfcc = n_mfcc.map(|n| Mfcc::new(cfg.n_mels, n)).transpose()?;
+    // Stream: decode, resample and extract chunk by chunk, so long files stay cheap.
+    let mut extractor = MelExtractor::new(&cfg)?;
+    let mut mel = FeatureMatrix::new(cfg.n_mels);
+    let mut chunk = Vec::new();
+    let mut n_samples = 0usize;
+    while reader.read_chunk(&mut chunk)? {
+        n_samples += chunk.len();
+        extractor.push(&chunk, &mut mel);
+        chunk.clear();
+    }
+    n_samples += chunk.len();
+    extractor.push(&chunk, &mut mel);
+    extractor.finish(&mut mel);
+    let (matrix, prefix) = match &mfcc {
+        Some(m) => (m.apply(&mel)?, "mfcc"),
+        None => (mel, "mel"),
+    };
+    let write = |w: &mut dyn Write| -> std::io::Result<()> {
+        matrix.write_csv(prefix, &mut *w)?;
+        w.flush()
+    };
+    if out.as_os_str() == "-" {
+        write(&mut std::io::stdout().lock())?;
+    } else {
+        write_atomically(&out, write)?;
+    }
+    let info = reader.info();
+    eprintln!(
+        "{}: {:.2} s ({} Hz, {} ch) -> {} frames x {} {prefix} columns -> {}",
+        reader.path().display(),
+        n_samples as f64 / audio::SAMPLE_RATE as f64,
+        info.sample_rate,
+        info.channels,
+        matrix.n_frames(),
+        matrix.n_cols(),
+        out.display()
+    );
+    Ok(())
+}
+
+/// Writes `path` through a temporary file in the same folder, renamed into place at the end: a
+/// failed run never leaves a half-written file, nor destroys the previous one.
+fn write_atomically(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), BoxError> {
+    let fail = |what: &str, e: &dyn std::fmt::Display| format!("{}: cannot {what}: {e}", path.display());
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail("create", &e))?;
+    {
+        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+        write(&mut w).map_err(|e| fail("write", &e))?;
+    }
+    tmp.persist(path).map_err(|e| fail("write", &e.error))?;
+    Ok(())
+}

@@ -1,0 +1,16 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+pub mod audio;
+pub mod build;
+pub mod bundled;
+pub mod model;
+#[cfg(feature = "train")]
+pub mod train;
+
+/// The items most programs need, for `use emotalk::prelude::*`.
+pub mod prelude {
+    pub use crate::audio::{
+        AudioError, AudioReader, DecodedAudio, FeatureMatrix, MelConfig, MelExtractor, load, load_bytes, log_mel, mfcc,
+    };
+}
