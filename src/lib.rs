@@ -4,6 +4,7 @@
 pub mod audio;
 pub mod build;
 pub mod bundled;
+pub mod face;
 pub mod model;
 #[cfg(feature = "train")]
 pub mod train;

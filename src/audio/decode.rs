@@ -129,6 +129,13 @@ impl AudioReader {
                 {
                     AudioError::Truncated { path: path.clone(), decoded_seconds: 0.0, expected_seconds: None }
                 }
+                SymphoniaError::Unsupported(_) => AudioError::NotAudio {
+                    path: path.clone(),
+                    reason: match container_magic(head) {
+                        Some(kind) => format!("it starts like {kind} but its stream cannot be read"),
+                        None => "its bytes match no known audio container".into(),
+                    },
+                },
                 other => AudioError::NotAudio { path: path.clone(), reason: other.to_string() },
             })?;
         let no_track = |reason: &str| AudioError::NoAudioTrack { path: path.clone(), reason: reason.into() };

@@ -26,8 +26,10 @@
 //!   digital silence maps to the floor instead of −∞. No per-clip normalisation of any kind, so
 //!   a frame's value depends only on its own samples and streaming equals whole-clip output.
 //!
-//! The FFT and the filterbank run in `f64` (the output is `f32`): in `f32` the round-off of
-//! quiet high-frequency bins next to loud vowels reaches 1e-3 on the log scale.
+//! The FFT and the filterbank run in `f64` (the output is `f32`). Measured against the float64
+//! reference, an `f32` FFT errs by up to 1.2e-4 (log) on real speech but by 0.026 on a pure
+//! 440 Hz tone and 0.031 on a chirp, whose far-off bins sit near the round-off of the peak:
+//! 30× the 1e-3 the golden test allows. In `f64` the error is below 1e-6 everywhere.
 
 use std::sync::Arc;
 

@@ -46,10 +46,16 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            let mut shown = e.to_string();
+            eprintln!("error: {shown}");
             let mut source = e.source();
             while let Some(s) = source {
-                eprintln!("  caused by: {s}");
+                // Our messages usually quote their cause already; print only what is new.
+                let text = s.to_string();
+                if !shown.contains(&text) {
+                    eprintln!("  caused by: {text}");
+                    shown = text;
+                }
                 source = s.source();
             }
             ExitCode::FAILURE

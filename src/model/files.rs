@@ -1,7 +1,7 @@
 //! Where model files are looked for, and which were found.
 //!
 //! Search order (first hit wins): the directory in `$EMOTALK_MODELS`, `./models`, `models/` next
-//! to the running executable and its parent directories, and the `models/` folder of the
+//! to the running executable (where a shipped game keeps it), and the `models/` folder of the
 //! source tree this crate was built from. Each network lives in its own sub-folder holding a
 //! `config.json` and a weights file (`*.mpk`, `*.bin` or `*.safetensors`).
 
@@ -57,8 +57,8 @@ pub fn model_search_dirs() -> Vec<PathBuf> {
         dirs.push(PathBuf::from(dir));
     }
     dirs.push(PathBuf::from("models"));
-    if let Ok(exe) = std::env::current_exe() {
-        dirs.extend(exe.ancestors().skip(1).take(4).map(|d| d.join("models")));
+    if let Some(exe_dir) = std::env::current_exe().ok().as_deref().and_then(Path::parent) {
+        dirs.push(exe_dir.join("models"));
     }
     dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("models"));
     dirs.dedup();
