@@ -31,7 +31,7 @@
 //! 440 Hz tone and 0.031 on a chirp, whose far-off bins sit near the round-off of the peak:
 //! 30× the 1e-3 the golden test allows. In `f64` the error is below 1e-6 everywhere.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use realfft::{RealFftPlanner, RealToComplex, num_complex::Complex};
 
@@ -187,10 +187,7 @@ impl MelFilterbank {
 /// emits the last frames. The frames are bit-identical to [`log_mel`] on the whole clip,
 /// whatever the chunk sizes.
 pub struct MelExtractor {
-    cfg: MelConfig,
-    fft: Arc<dyn RealToComplex<f64>>,
-    window: Vec<f64>,
-    filters: MelFilterbank,
+    plan: Arc<MelPlan>,
     /// Samples of the zero-padded stream from padded index `buf_start` on.
     buf: Vec<f32>,
     buf_start: u64,
@@ -205,24 +202,19 @@ pub struct MelExtractor {
 }
 
 impl MelExtractor {
-    /// A new extractor for `cfg`, ready for the first sample.
+    /// A new extractor for `cfg`, ready for the first sample. The FFT plan, window and
+    /// filterbank are built once per configuration and shared by every extractor.
     pub fn new(cfg: &MelConfig) -> Result<Self, AudioError> {
-        let filters = MelFilterbank::new(cfg)?;
-        let fft = RealFftPlanner::<f64>::new().plan_fft_forward(cfg.n_fft);
-        let window = (0..cfg.n_fft)
-            .map(|n| 0.5 - 0.5 * (2.0 * std::f64::consts::PI * n as f64 / cfg.n_fft as f64).cos())
-            .collect();
+        let plan = MelPlan::shared(cfg)?;
+        let fft = &plan.fft;
         let mut this = Self {
             fft_in: fft.make_input_vec(),
             spectrum: fft.make_output_vec(),
             scratch: fft.make_scratch_vec(),
-            power: vec![0.0; filters.n_bins()],
+            power: vec![0.0; plan.filters.n_bins()],
             mel: vec![0.0; cfg.n_mels],
             row: vec![0.0; cfg.n_mels],
-            cfg: cfg.clone(),
-            fft,
-            window,
-            filters,
+            plan,
             buf: Vec::new(),
             buf_start: 0,
             frames_done: 0,
@@ -234,13 +226,13 @@ impl MelExtractor {
 
     /// The configuration.
     pub fn config(&self) -> &MelConfig {
-        &self.cfg
+        &self.plan.cfg
     }
 
     /// Forgets all input: the next sample pushed is sample 0 of a new clip.
     pub fn reset(&mut self) {
         self.buf.clear();
-        self.buf.resize(self.cfg.n_fft / 2, 0.0); // left padding of `center=True`
+        self.buf.resize(self.plan.cfg.n_fft / 2, 0.0); // left padding of `center=True`
         self.buf_start = 0;
         self.frames_done = 0;
         self.samples_in = 0;
@@ -253,7 +245,7 @@ impl MelExtractor {
 
     /// Number of frames a clip of `n_samples` samples gives: `1 + n_samples / hop`.
     pub fn frames_for(&self, n_samples: u64) -> u64 {
-        1 + n_samples / self.cfg.hop_length as u64
+        1 + n_samples / self.plan.cfg.hop_length as u64
     }
 
     /// Feeds samples; every frame that is complete is appended to `out` (`n_mels` values each).
@@ -267,7 +259,7 @@ impl MelExtractor {
     /// Ends the clip: pads with `n_fft / 2` zeros, appends the remaining frames to `out`, and
     /// resets the extractor for the next clip. Returns the number of frames appended.
     pub fn finish(&mut self, out: &mut FeatureMatrix) -> usize {
-        self.buf.resize(self.buf.len() + self.cfg.n_fft / 2, 0.0);
+        self.buf.resize(self.buf.len() + self.plan.cfg.n_fft / 2, 0.0);
         let n = self.emit(out);
         debug_assert_eq!(self.frames_done, self.frames_for(self.samples_in));
         self.reset();
@@ -275,7 +267,7 @@ impl MelExtractor {
     }
 
     fn emit(&mut self, out: &mut FeatureMatrix) -> usize {
-        let (hop, n_fft) = (self.cfg.hop_length as u64, self.cfg.n_fft);
+        let (hop, n_fft) = (self.plan.cfg.hop_length as u64, self.plan.cfg.n_fft);
         let mut emitted = 0;
         loop {
             let start = (self.frames_done * hop - self.buf_start) as usize;
@@ -296,20 +288,58 @@ impl MelExtractor {
     }
 
     fn compute_frame(&mut self, start: usize) {
-        let frame = &self.buf[start..start + self.cfg.n_fft];
-        for ((dst, &x), &w) in self.fft_in.iter_mut().zip(frame).zip(&self.window) {
+        let plan = &*self.plan;
+        let frame = &self.buf[start..start + plan.cfg.n_fft];
+        for ((dst, &x), &w) in self.fft_in.iter_mut().zip(frame).zip(&plan.window) {
             *dst = x as f64 * w;
         }
-        self.fft
+        plan.fft
             .process_with_scratch(&mut self.fft_in, &mut self.spectrum, &mut self.scratch)
             .expect("buffers come from the plan itself");
         for (p, c) in self.power.iter_mut().zip(&self.spectrum) {
             *p = c.norm_sqr();
         }
-        self.filters.apply(&self.power, &mut self.mel);
+        plan.filters.apply(&self.power, &mut self.mel);
         for (r, &m) in self.row.iter_mut().zip(&self.mel) {
-            *r = m.max(self.cfg.log_floor).ln() as f32;
+            *r = m.max(plan.cfg.log_floor).ln() as f32;
         }
+    }
+}
+
+/// The immutable, shareable part of an extractor: FFT plan, window and filterbank.
+struct MelPlan {
+    cfg: MelConfig,
+    fft: Arc<dyn RealToComplex<f64>>,
+    window: Vec<f64>,
+    filters: MelFilterbank,
+}
+
+/// How many configurations' plans are kept (a program rarely uses more than one).
+const PLAN_CACHE_SIZE: usize = 4;
+
+impl MelPlan {
+    /// The plan for `cfg`, built on first use and cached (building one takes about 0.1 ms,
+    /// as long as extracting a second of audio).
+    fn shared(cfg: &MelConfig) -> Result<Arc<MelPlan>, AudioError> {
+        static CACHE: OnceLock<Mutex<Vec<Arc<MelPlan>>>> = OnceLock::new();
+        let cache = CACHE.get_or_init(|| Mutex::new(Vec::new()));
+        if let Some(plan) = cache.lock().unwrap_or_else(|p| p.into_inner()).iter().find(|p| p.cfg == *cfg) {
+            return Ok(plan.clone());
+        }
+        let plan = Arc::new(MelPlan {
+            filters: MelFilterbank::new(cfg)?,
+            fft: RealFftPlanner::<f64>::new().plan_fft_forward(cfg.n_fft),
+            window: (0..cfg.n_fft)
+                .map(|n| 0.5 - 0.5 * (2.0 * std::f64::consts::PI * n as f64 / cfg.n_fft as f64).cos())
+                .collect(),
+            cfg: cfg.clone(),
+        });
+        let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.len() == PLAN_CACHE_SIZE {
+            cache.remove(0);
+        }
+        cache.push(plan.clone());
+        Ok(plan)
     }
 }
 

@@ -10,6 +10,9 @@
 //!   of `n` input samples gives exactly `ceil(n · out_rate / in_rate)` output samples. Lip sync
 //!   depends on this alignment.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use rubato::{FftFixedIn, Resampler, SincFixedIn, SincInterpolationParameters, SincInterpolationType, WindowFunction};
 
 use super::AudioError;
@@ -84,8 +87,8 @@ impl StreamResampler {
         }
         let engine = Self::make_engine(in_rate, out_rate)?;
         let out_buf = vec![0.0; engine.as_ref().map_or(0, |e| e.max_out())];
-        let delay = match Self::make_engine(in_rate, out_rate)? {
-            Some(mut twin) => measure_delay(twin.as_mut())?,
+        let delay = match &engine {
+            Some(_) => engine_delay(in_rate, out_rate)?,
             None => 0,
         };
         Ok(Self {
@@ -221,6 +224,21 @@ impl StreamResampler {
         self.out_total += room as u64;
         Ok(())
     }
+}
+
+/// The latency of the engine for `in_rate -> out_rate`, measured on a twin engine the first
+/// time a pair of rates is used and remembered (measuring costs about as much as resampling
+/// 0.1 s of audio).
+fn engine_delay(in_rate: u32, out_rate: u32) -> Result<usize, AudioError> {
+    static DELAYS: OnceLock<Mutex<HashMap<(u32, u32), usize>>> = OnceLock::new();
+    let delays = DELAYS.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(&d) = delays.lock().unwrap_or_else(|p| p.into_inner()).get(&(in_rate, out_rate)) {
+        return Ok(d);
+    }
+    let mut twin = StreamResampler::make_engine(in_rate, out_rate)?.expect("rates differ");
+    let d = measure_delay(twin.as_mut())?;
+    delays.lock().unwrap_or_else(|p| p.into_inner()).insert((in_rate, out_rate), d);
+    Ok(d)
 }
 
 /// The latency of an engine in output samples: where an impulse at input sample 0 comes out.
