@@ -123,3 +123,48 @@ fn trainer_dependency_graph_has_no_bevy() {
     assert!(bevy.is_empty(), "the trainer pulls in {bevy:?}");
     assert!(tree("bevy,flex").lines().any(|l| l.starts_with("bevy ")), "sanity: the bevy feature does");
 }
+
+#[test]
+fn rig_import_writes_a_valid_rig_and_a_preview() {
+    let dir = tempfile::tempdir().unwrap();
+    let (rig, preview) = (dir.path().join("astronaut.rig.json"), dir.path().join("preview.png"));
+    let portraits = "../shared/data/portraits";
+    let run = emotalk(&[
+        "rig",
+        "import",
+        "--image",
+        &format!("{portraits}/astronaut.png"),
+        "--landmarks",
+        &format!("{portraits}/astronaut.landmarks68.json"),
+        "--out",
+        rig.to_str().unwrap(),
+        "--preview",
+        preview.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let loaded = emotalk::face::PortraitRig::load(&rig).unwrap();
+    assert_eq!(loaded.landmarks.len(), 68);
+    let png = image::open(&preview).unwrap().to_rgba8();
+    let original = image::open(format!("{}/{portraits}/astronaut.png", env!("CARGO_MANIFEST_DIR"))).unwrap().to_rgba8();
+    assert_eq!(png.dimensions(), (512, 512));
+    let changed = png.pixels().zip(original.pixels()).filter(|(a, b)| a != b).count();
+    assert!(changed > 2000, "the mesh is drawn ({changed} pixels changed)");
+
+    // A bad landmark file: error on stderr, exit 1, nothing written.
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "[[1, 2], [3, 4]]").unwrap();
+    let out = dir.path().join("bad.rig.json");
+    let run = emotalk(&[
+        "rig",
+        "import",
+        "--image",
+        &format!("{portraits}/astronaut.png"),
+        "--landmarks",
+        bad.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("expected 68 landmarks"));
+    assert!(!out.exists());
+}

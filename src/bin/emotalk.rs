@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use emotalk::audio::{self, AudioReader, FeatureMatrix, MelConfig, MelExtractor, Mfcc};
-use emotalk::{build, bundled, model};
+use emotalk::{build, bundled, face, model};
 
 #[derive(Parser)]
 #[command(name = "emotalk", version, about = "Emotional talking faces for games")]
@@ -36,12 +36,40 @@ enum Command {
         #[arg(long, value_name = "N")]
         mfcc: Option<usize>,
     },
+    /// Portrait rigs: where a portrait's face is.
+    Rig {
+        #[command(subcommand)]
+        command: RigCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RigCommand {
+    /// Builds a rig from a portrait and a landmark file (a JSON list of 68 [x, y] points, an
+    /// object with a `landmarks` field, or iBUG .pts), validates it and writes it.
+    Import {
+        /// The portrait image.
+        #[arg(long)]
+        image: PathBuf,
+        /// The landmark file.
+        #[arg(long)]
+        landmarks: PathBuf,
+        /// Where to write the rig (by convention `NAME.rig.json` beside the image).
+        #[arg(long)]
+        out: PathBuf,
+        /// Also write the portrait with the face mesh drawn over it, to check the rig by eye.
+        #[arg(long, value_name = "PNG")]
+        preview: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Info { json } => info(json),
         Command::Features { audio, out, mfcc } => features(audio, out, mfcc),
+        Command::Rig { command: RigCommand::Import { image, landmarks, out, preview } } => {
+            rig_import(image, landmarks, out, preview)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -156,6 +184,27 @@ fn features(audio_path: Option<PathBuf>, out: PathBuf, n_mfcc: Option<usize>) ->
         info.channels,
         matrix.n_frames(),
         matrix.n_cols(),
+        out.display()
+    );
+    Ok(())
+}
+
+fn rig_import(image: PathBuf, landmarks: PathBuf, out: PathBuf, preview: Option<PathBuf>) -> Result<(), BoxError> {
+    let rig = face::import::import_rig(&image, &landmarks)?;
+    write_atomically(&out, |w| w.write_all(rig.to_json().as_bytes()))?;
+    if let Some(preview) = preview {
+        let mut img = image::open(&image).map_err(|e| format!("{}: {e}", image.display()))?.to_rgba8();
+        let mesh = face::FaceMesh::get();
+        let placed = mesh.place(&rig.points()).ok_or("the landmarks are degenerate")?;
+        face::overlay::draw_mesh(&mut img, mesh, &placed);
+        img.save(&preview).map_err(|e| format!("{}: cannot write: {e}", preview.display()))?;
+    }
+    eprintln!(
+        "{}: {}×{} portrait, 68 landmarks, face box {:?} -> {}",
+        image.display(),
+        rig.width,
+        rig.height,
+        rig.face_box(),
         out.display()
     );
     Ok(())

@@ -1,9 +1,21 @@
 //! The morphable face model (the paper's 3DMM, designed for games), Bevy-free.
 //!
-//! Built on the iBUG 68-point landmark convention ([`layout`]). This release holds the layout;
-//! the mean face, the dense mesh, the ARKit-named blendshape basis, portrait rigs and the
-//! reference CPU renderer build on it.
+//! Built on the iBUG 68-point landmark convention ([`layout`]): a mean face in 3D with
+//! documented proportions ([`mean`]), and one dense mesh over the face and its surroundings
+//! ([`mesh`]) placed on any portrait by a thin-plate spline ([`tps`]); portrait rigs ([`rig`],
+//! [`import`]) validated against that mesh. The ARKit-named blendshape basis, fitting and the
+//! reference CPU renderer build on these.
 
+pub mod import;
 pub mod layout;
+pub mod mean;
+pub mod mesh;
+pub mod overlay;
+pub mod rig;
+pub mod similarity;
+pub mod tps;
 
 pub use layout::{MIRROR, N_LANDMARKS, Region};
+pub use mean::mean_face;
+pub use mesh::FaceMesh;
+pub use rig::{PortraitRig, RigError};

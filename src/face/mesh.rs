@@ -1,0 +1,245 @@
+//! The face mesh: one fixed triangulation over the face, its surroundings and two outer rings,
+//! shared by every portrait (so the GPU draws all heads with one index buffer).
+//!
+//! Vertices, in this order:
+//! 1. the 68 landmarks;
+//! 2. support vertices inside the face and on the forehead, symmetric, that make the mesh dense
+//!    enough for a smooth warp (cheeks, temples, forehead, chin, nose sides);
+//! 3. an inner ring around the head (hair, ears, neck) and an outer ring further out, where every
+//!    deformation has faded to zero.
+//!
+//! The triangulation is a constrained Delaunay triangulation (spade) of the mean face with the
+//! landmark contours (jaw, brows, nose, eyes, lips) as constraint edges; the triangles inside the
+//! eyes and inside the mouth opening are removed, so those are holes: the upper and lower lips
+//! share no triangle and move independently, and eyelids can close over an eye without
+//! dragging the skin around it.
+//!
+//! On a portrait, landmarks are placed where the rig says, and the other vertices follow from
+//! the mean face ([`FaceMesh::place`]).
+
+use std::sync::OnceLock;
+
+use glam::Vec2;
+use spade::{ConstrainedDelaunayTriangulation, Point2, Triangulation};
+
+use super::N_LANDMARKS;
+use super::layout::{Region, contour_edges};
+use super::mean::mean_face_2d;
+use super::similarity::Similarity;
+use super::tps::ThinPlateSpline;
+
+/// What a mesh vertex is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VertexKind {
+    /// One of the 68 landmarks (its index).
+    Landmark(usize),
+    /// A support vertex inside the face or on the forehead.
+    Support,
+    /// On the inner ring around the head.
+    InnerRing,
+    /// On the outer ring, where deformation is zero.
+    OuterRing,
+}
+
+/// The face mesh on the mean face (normalised frame, see [`super::mean`]).
+#[derive(Debug, Clone)]
+pub struct FaceMesh {
+    /// Vertex positions on the mean face.
+    pub rest: Vec<Vec2>,
+    /// What each vertex is.
+    pub kinds: Vec<VertexKind>,
+    /// Triangles as vertex indices, each with a positive signed area `(b − a) × (c − a) > 0` in
+    /// the `y`-down frame.
+    pub triangles: Vec<[u32; 3]>,
+}
+
+/// Support vertices of the right half (`x < 0`), mirrored onto the left; then midline ones.
+const SUPPORT_RIGHT: [[f32; 2]; 13] = [
+    [-0.30, 0.16],  // under the eye
+    [-0.47, 0.30],  // cheekbone
+    [-0.20, 0.30],  // beside the nose
+    [-0.46, 0.50],  // mid cheek
+    [-0.34, 0.62],  // beside the mouth corner (nasolabial fold)
+    [-0.40, 0.82],  // lower cheek
+    [-0.18, 0.96],  // chin, beside the midline
+    [-0.66, -0.17], // temple
+    [-0.58, 0.02],  // outer eye corner to ear
+    [-0.34, -0.42], // forehead, above the brow
+    [-0.62, -0.50], // forehead, outer
+    [-0.36, -0.80], // upper forehead
+    [-0.68, -0.82], // hairline side
+];
+const SUPPORT_MID: [[f32; 2]; 5] = [
+    [0.0, -0.16], // glabella
+    [0.0, -0.45], // mid forehead
+    [0.0, -0.90], // hairline
+    [0.0, 0.96],  // chin, above the jaw line
+    [0.0, 0.58],  // philtrum, between the nose and the upper lip
+];
+
+/// Centre and half-axes of the rings (ellipses around the head), in IOD units.
+const RING_CENTRE: [f32; 2] = [0.0, 0.15];
+const INNER_RING: ([f32; 2], usize) = ([1.15, 1.35], 24);
+const OUTER_RING: ([f32; 2], usize) = ([1.9, 2.1], 24);
+
+impl FaceMesh {
+    /// The crate's face mesh, built once.
+    pub fn get() -> &'static FaceMesh {
+        static MESH: OnceLock<FaceMesh> = OnceLock::new();
+        MESH.get_or_init(|| Self::build().expect("the mean face triangulates"))
+    }
+
+    fn build() -> Result<Self, String> {
+        let mut rest: Vec<Vec2> = mean_face_2d().to_vec();
+        let mut kinds: Vec<VertexKind> = (0..N_LANDMARKS).map(VertexKind::Landmark).collect();
+        for [x, y] in SUPPORT_RIGHT {
+            rest.extend([Vec2::new(x, y), Vec2::new(-x, y)]);
+            kinds.extend([VertexKind::Support; 2]);
+        }
+        for [x, y] in SUPPORT_MID {
+            rest.push(Vec2::new(x, y));
+            kinds.push(VertexKind::Support);
+        }
+        for (([ax, ay], n), kind) in [(INNER_RING, VertexKind::InnerRing), (OUTER_RING, VertexKind::OuterRing)] {
+            for k in 0..n {
+                let t = std::f32::consts::TAU * k as f32 / n as f32;
+                rest.push(Vec2::new(RING_CENTRE[0] + ax * t.cos(), RING_CENTRE[1] + ay * t.sin()));
+                kinds.push(kind);
+            }
+        }
+        let points: Vec<Point2<f64>> = rest.iter().map(|p| Point2::new(p.x as f64, p.y as f64)).collect();
+        let edges: Vec<[usize; 2]> = contour_edges().map(|(a, b)| [a, b]).collect();
+        let cdt: ConstrainedDelaunayTriangulation<Point2<f64>> =
+            ConstrainedDelaunayTriangulation::bulk_load_cdt(points, edges).map_err(|e| format!("{e:?}"))?;
+        let holes: Vec<Vec<Vec2>> = [Region::RightEye, Region::LeftEye, Region::InnerLips]
+            .iter()
+            .map(|r| r.range().map(|i| rest[i]).collect())
+            .collect();
+        let mut triangles = Vec::new();
+        for face in cdt.inner_faces() {
+            let v = face.vertices().map(|h| h.fix().index() as u32);
+            let [a, b, c] = v.map(|i| rest[i as usize]);
+            let centroid = (a + b + c) / 3.0;
+            if holes.iter().any(|h| point_in_polygon(centroid, h)) {
+                continue;
+            }
+            let area2 = (b - a).perp_dot(c - a);
+            triangles.push(if area2 > 0.0 { v } else { [v[0], v[2], v[1]] });
+        }
+        Ok(Self { rest, kinds, triangles })
+    }
+
+    /// Number of vertices.
+    pub fn n_vertices(&self) -> usize {
+        self.rest.len()
+    }
+
+    /// Vertex positions on a face whose 68 landmarks are `landmarks` (any frame: pixels or
+    /// normalised): landmarks where given; support vertices mapped from the mean face by a
+    /// thin-plate spline through the landmarks (they follow the face's own shape); ring vertices
+    /// by the least-squares similarity from the mean face (a spline extrapolated that far bends
+    /// the rings out of shape). `None` when the landmarks are degenerate (collinear).
+    pub fn place(&self, landmarks: &[Vec2; N_LANDMARKS]) -> Option<Vec<Vec2>> {
+        let tps = ThinPlateSpline::fit(&self.rest[..N_LANDMARKS], landmarks)?;
+        let sim = Similarity::fit(&self.rest[..N_LANDMARKS], landmarks)?;
+        Some(
+            self.rest
+                .iter()
+                .zip(&self.kinds)
+                .map(|(&p, kind)| match *kind {
+                    VertexKind::Landmark(i) => landmarks[i],
+                    VertexKind::Support => tps.apply(p),
+                    VertexKind::InnerRing | VertexKind::OuterRing => sim.apply(p),
+                })
+                .collect(),
+        )
+    }
+
+    /// The landmark nearest a vertex on the mean face (to name a place in messages).
+    pub fn nearest_landmark(&self, vertex: usize) -> usize {
+        match self.kinds[vertex] {
+            VertexKind::Landmark(i) => i,
+            _ => (0..N_LANDMARKS)
+                .min_by(|&a, &b| {
+                    self.rest[a]
+                        .distance_squared(self.rest[vertex])
+                        .total_cmp(&self.rest[b].distance_squared(self.rest[vertex]))
+                })
+                .unwrap_or(0),
+        }
+    }
+}
+
+/// Even-odd rule point-in-polygon test.
+pub(crate) fn point_in_polygon(p: Vec2, poly: &[Vec2]) -> bool {
+    let mut inside = false;
+    let mut j = poly.len() - 1;
+    for i in 0..poly.len() {
+        let (a, b) = (poly[i], poly[j]);
+        if (a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mesh_covers_the_head_with_holes_for_eyes_and_mouth() {
+        let m = FaceMesh::get();
+        assert_eq!(m.n_vertices(), N_LANDMARKS + 2 * SUPPORT_RIGHT.len() + SUPPORT_MID.len() + 48);
+        // Every vertex is used and every triangle is positively oriented and not degenerate.
+        let mut used = vec![false; m.n_vertices()];
+        for t in &m.triangles {
+            let [a, b, c] = t.map(|i| m.rest[i as usize]);
+            assert!((b - a).perp_dot(c - a) > 1e-5, "{t:?}");
+            t.iter().for_each(|&i| used[i as usize] = true);
+        }
+        assert!(used.iter().all(|&u| u), "unused vertices");
+        // The total area is the outer ring's polygon: no gaps except the three holes.
+        let area: f32 = m
+            .triangles
+            .iter()
+            .map(|t| {
+                let [a, b, c] = t.map(|i| m.rest[i as usize]);
+                (b - a).perp_dot(c - a) / 2.0
+            })
+            .sum();
+        let ring: Vec<Vec2> =
+            (0..m.n_vertices()).filter(|&i| m.kinds[i] == VertexKind::OuterRing).map(|i| m.rest[i]).collect();
+        let ring_area = (0..ring.len()).map(|k| ring[k].perp_dot(ring[(k + 1) % ring.len()])).sum::<f32>().abs() / 2.0;
+        let holes: f32 = [Region::RightEye, Region::LeftEye, Region::InnerLips]
+            .iter()
+            .map(|r| {
+                let p: Vec<Vec2> = r.range().map(|i| m.rest[i]).collect();
+                (0..p.len()).map(|k| p[k].perp_dot(p[(k + 1) % p.len()])).sum::<f32>().abs() / 2.0
+            })
+            .sum();
+        assert!((area + holes - ring_area).abs() < 1e-3 * ring_area, "area {area} + holes {holes} vs ring {ring_area}");
+        // No triangle joins the upper and the lower inner lip across the mouth opening.
+        let upper = [61usize, 62, 63];
+        let lower = [65usize, 66, 67];
+        for t in &m.triangles {
+            let has = |set: &[usize]| t.iter().any(|&i| set.contains(&(i as usize)));
+            assert!(!(has(&upper) && has(&lower)), "{t:?} bridges the mouth");
+        }
+    }
+
+    #[test]
+    fn placing_on_the_mean_face_is_the_identity_and_follows_a_similarity() {
+        let m = FaceMesh::get();
+        let lm: [Vec2; N_LANDMARKS] = std::array::from_fn(|i| m.rest[i]);
+        let placed = m.place(&lm).unwrap();
+        assert!(placed.iter().zip(&m.rest).all(|(a, b)| a.distance(*b) < 1e-4));
+        // Scaled by 100, rotated 10°, shifted: every vertex follows exactly.
+        let (s, r, t) = (100.0, 10f32.to_radians(), Vec2::new(256.0, 200.0));
+        let sim = |p: Vec2| Vec2::from_angle(r).rotate(p) * s + t;
+        let placed = m.place(&lm.map(sim)).unwrap();
+        assert!(placed.iter().zip(&m.rest).all(|(a, b)| a.distance(sim(*b)) < 1e-2));
+        assert_eq!(m.nearest_landmark(N_LANDMARKS), 40, "the first support vertex sits under the right eye");
+    }
+}
