@@ -19,14 +19,14 @@
 
 use std::sync::OnceLock;
 
-use glam::Vec2;
+use glam::{Vec2, Vec3};
 use spade::{ConstrainedDelaunayTriangulation, Point2, Triangulation};
 
 use super::N_LANDMARKS;
+use super::deform::MeshDeformer;
 use super::layout::{Region, contour_edges};
 use super::mean::mean_face_2d;
 use super::similarity::Similarity;
-use super::tps::ThinPlateSpline;
 
 /// What a mesh vertex is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,24 +135,17 @@ impl FaceMesh {
     }
 
     /// Vertex positions on a face whose 68 landmarks are `landmarks` (any frame: pixels or
-    /// normalised): landmarks where given; support vertices mapped from the mean face by a
-    /// thin-plate spline through the landmarks (they follow the face's own shape); ring vertices
-    /// by the least-squares similarity from the mean face (a spline extrapolated that far bends
-    /// the rings out of shape). `None` when the landmarks are degenerate (collinear).
+    /// normalised). Every vertex first follows the least-squares similarity from the mean face;
+    /// then the landmarks' residuals (where this face differs from the mean in shape) spread to
+    /// the support and inner-ring vertices by the same harmonic interpolation that deforms
+    /// expressions ([`MeshDeformer`]), which never overshoots, so no triangle folds where the
+    /// landmarks themselves are in order. `None` when the mean face cannot be mapped.
     pub fn place(&self, landmarks: &[Vec2; N_LANDMARKS]) -> Option<Vec<Vec2>> {
-        let tps = ThinPlateSpline::fit(&self.rest[..N_LANDMARKS], landmarks)?;
         let sim = Similarity::fit(&self.rest[..N_LANDMARKS], landmarks)?;
-        Some(
-            self.rest
-                .iter()
-                .zip(&self.kinds)
-                .map(|(&p, kind)| match *kind {
-                    VertexKind::Landmark(i) => landmarks[i],
-                    VertexKind::Support => tps.apply(p),
-                    VertexKind::InnerRing | VertexKind::OuterRing => sim.apply(p),
-                })
-                .collect(),
-        )
+        let residual: [Vec3; N_LANDMARKS] =
+            std::array::from_fn(|i| (landmarks[i] - sim.apply(self.rest[i])).extend(0.0));
+        let spread = MeshDeformer::get().deform(&residual);
+        Some(self.rest.iter().zip(&spread).map(|(&p, d)| sim.apply(p) + d.truncate()).collect())
     }
 
     /// The landmark nearest a vertex on the mean face (to name a place in messages).

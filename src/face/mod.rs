@@ -2,20 +2,26 @@
 //!
 //! Built on the iBUG 68-point landmark convention ([`layout`]): a mean face in 3D with
 //! documented proportions ([`mean`]), and one dense mesh over the face and its surroundings
-//! ([`mesh`]) placed on any portrait by a thin-plate spline ([`tps`]); portrait rigs ([`rig`],
+//! ([`mesh`]) placed on any portrait and deformed harmonically ([`deform`]); portrait rigs ([`rig`],
 //! [`import`]) validated against that mesh. The ARKit-named blendshape basis, fitting and the
 //! reference CPU renderer build on these.
 
+pub mod authoring;
+pub mod blendshapes;
+pub mod deform;
 pub mod import;
 pub mod layout;
 pub mod mean;
 pub mod mesh;
 pub mod overlay;
+pub mod presets;
 pub mod rig;
 pub mod similarity;
-pub mod tps;
 
+pub use blendshapes::{BlendshapeBasis, N_BLENDSHAPES, NAMES as BLENDSHAPE_NAMES};
+pub use deform::MeshDeformer;
 pub use layout::{MIRROR, N_LANDMARKS, Region};
 pub use mean::mean_face;
 pub use mesh::FaceMesh;
+pub use presets::EmotionPreset;
 pub use rig::{PortraitRig, RigError};

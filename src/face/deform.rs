@@ -1,0 +1,147 @@
+//! Dense deformation: from landmark displacements to a displacement of every mesh vertex.
+//!
+//! Landmarks move as given, the outer ring stays put, and every other vertex (support vertices,
+//! inner ring) takes the *harmonic* interpolation of its neighbours: each is the weighted mean
+//! of the vertices it shares a triangle edge with (weights: inverse edge length on the mean
+//! face). This is the smoothest fall-off from the face into hair, neck and background that the
+//! mesh allows, and because no triangle crosses the mouth opening or the eyes, the upper and lower
+//! lip (and the lids) move independently: opening the jaw does not drag the upper lip down.
+//!
+//! The interpolation is linear in the landmark displacements, so it is precomputed once as a
+//! matrix `free vertices × 68`; deforming a face is one small matrix product.
+
+use std::sync::OnceLock;
+
+use glam::Vec3;
+
+use super::N_LANDMARKS;
+use super::mesh::{FaceMesh, VertexKind};
+
+/// The precomputed harmonic interpolation of the crate's face mesh.
+#[derive(Debug, Clone)]
+pub struct MeshDeformer {
+    /// Free (interpolated) vertex indices.
+    free: Vec<usize>,
+    /// Row-major `free.len() × 68` weights.
+    weights: Vec<f32>,
+    n_vertices: usize,
+}
+
+impl MeshDeformer {
+    /// The deformer of [`FaceMesh::get`], built once.
+    pub fn get() -> &'static MeshDeformer {
+        static D: OnceLock<MeshDeformer> = OnceLock::new();
+        D.get_or_init(|| Self::new(FaceMesh::get()))
+    }
+
+    fn new(mesh: &FaceMesh) -> Self {
+        let n = mesh.n_vertices();
+        let free: Vec<usize> =
+            (0..n).filter(|&i| matches!(mesh.kinds[i], VertexKind::Support | VertexKind::InnerRing)).collect();
+        let slot: Vec<Option<usize>> = (0..n).map(|i| free.iter().position(|&f| f == i)).collect();
+        // Symmetric edge weights from the triangles.
+        let mut w = vec![0.0f64; n * n];
+        for t in &mesh.triangles {
+            for k in 0..3 {
+                let (a, b) = (t[k] as usize, t[(k + 1) % 3] as usize);
+                let len = mesh.rest[a].distance(mesh.rest[b]).max(1e-6) as f64;
+                w[a * n + b] = 1.0 / len;
+                w[b * n + a] = 1.0 / len;
+            }
+        }
+        // L_FF u_F = W_FL u_L  (outer-ring terms vanish: their displacement is zero).
+        let f = free.len();
+        let mut a = vec![0.0f64; f * f];
+        let mut rhs = vec![0.0f64; f * N_LANDMARKS];
+        for (r, &i) in free.iter().enumerate() {
+            let mut diag = 0.0;
+            for j in 0..n {
+                let wij = w[i * n + j];
+                if wij == 0.0 {
+                    continue;
+                }
+                diag += wij;
+                match (slot[j], mesh.kinds[j]) {
+                    (Some(c), _) => a[r * f + c] -= wij,
+                    (None, VertexKind::Landmark(l)) => rhs[r * N_LANDMARKS + l] += wij,
+                    _ => {}
+                }
+            }
+            a[r * f + r] += diag;
+        }
+        let weights = solve_many(&mut a, &mut rhs, f, N_LANDMARKS).into_iter().map(|v| v as f32).collect();
+        Self { free, weights, n_vertices: n }
+    }
+
+    /// Displacement of every mesh vertex for these landmark displacements.
+    pub fn deform(&self, landmarks: &[Vec3; N_LANDMARKS]) -> Vec<Vec3> {
+        let mut out = vec![Vec3::ZERO; self.n_vertices];
+        out[..N_LANDMARKS].copy_from_slice(landmarks);
+        for (r, &v) in self.free.iter().enumerate() {
+            let row = &self.weights[r * N_LANDMARKS..(r + 1) * N_LANDMARKS];
+            out[v] = row.iter().zip(landmarks).map(|(w, d)| *d * *w).sum();
+        }
+        out
+    }
+}
+
+/// Solves `A X = B` for `m` right-hand sides (A is `n × n`, symmetric positive definite here),
+/// by Gaussian elimination with partial pivoting; returns X row-major `n × m`.
+fn solve_many(a: &mut [f64], b: &mut [f64], n: usize, m: usize) -> Vec<f64> {
+    for col in 0..n {
+        let pivot = (col..n).max_by(|&r, &q| a[r * n + col].abs().total_cmp(&a[q * n + col].abs())).unwrap_or(col);
+        if pivot != col {
+            for k in 0..n {
+                a.swap(pivot * n + k, col * n + k);
+            }
+            for k in 0..m {
+                b.swap(pivot * m + k, col * m + k);
+            }
+        }
+        let d = a[col * n + col];
+        for r in col + 1..n {
+            let f = a[r * n + col] / d;
+            if f != 0.0 {
+                for k in col..n {
+                    a[r * n + k] -= f * a[col * n + k];
+                }
+                for k in 0..m {
+                    b[r * m + k] -= f * b[col * m + k];
+                }
+            }
+        }
+    }
+    let mut x = vec![0.0f64; n * m];
+    for r in (0..n).rev() {
+        for k in 0..m {
+            let mut acc = b[r * m + k];
+            for c in r + 1..n {
+                acc -= a[r * n + c] * x[c * m + k];
+            }
+            x[r * m + k] = acc / a[r * n + r];
+        }
+    }
+    x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn translation_spreads_and_fades_to_the_outer_ring() {
+        let d = MeshDeformer::get();
+        let mesh = FaceMesh::get();
+        let moved = d.deform(&[Vec3::new(0.1, 0.0, 0.0); N_LANDMARKS]);
+        for (i, v) in moved.iter().enumerate() {
+            match mesh.kinds[i] {
+                VertexKind::Landmark(_) => assert_eq!(*v, Vec3::new(0.1, 0.0, 0.0)),
+                VertexKind::OuterRing => assert_eq!(*v, Vec3::ZERO),
+                // A harmonic function lies between its boundary values.
+                _ => assert!(v.x > 0.0 && v.x <= 0.1 + 1e-6 && v.y.abs() < 1e-6, "vertex {i}: {v}"),
+            }
+        }
+        // Each interpolation row sums to at most 1 (the rest of the weight goes to the ring).
+        assert!(d.weights.chunks(N_LANDMARKS).all(|r| r.iter().sum::<f32>() <= 1.0 + 1e-4));
+    }
+}
