@@ -9,6 +9,7 @@
 pub mod authoring;
 pub mod blendshapes;
 pub mod deform;
+pub mod fit;
 pub mod import;
 pub mod layout;
 pub mod mean;
@@ -20,6 +21,7 @@ pub mod similarity;
 
 pub use blendshapes::{BlendshapeBasis, N_BLENDSHAPES, NAMES as BLENDSHAPE_NAMES};
 pub use deform::MeshDeformer;
+pub use fit::FaceFit;
 pub use layout::{MIRROR, N_LANDMARKS, Region};
 pub use mean::mean_face;
 pub use mesh::FaceMesh;
