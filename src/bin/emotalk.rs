@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use emotalk::audio::{self, AudioReader, FeatureMatrix, MelConfig, MelExtractor, Mfcc};
+use emotalk::face::HeadPose;
 use emotalk::{build, bundled, face, model};
 
 #[derive(Parser)]
@@ -35,6 +36,37 @@ enum Command {
         /// Write N MFCCs per frame instead of the 80 log-mel bands.
         #[arg(long, value_name = "N")]
         mfcc: Option<usize>,
+    },
+    /// Renders a portrait with an expression and a head pose (the reference CPU renderer).
+    Pose {
+        /// The portrait image.
+        #[arg(long)]
+        portrait: PathBuf,
+        /// Its rig (`emotalk rig import` writes one).
+        #[arg(long)]
+        rig: PathBuf,
+        /// Blendshape weights, `name=value` pairs separated by commas (`jawOpen=0.8,mouthSmileLeft=0.5`);
+        /// applied on top of the emotion.
+        #[arg(long, value_name = "NAME=W,...")]
+        set: Option<String>,
+        /// One of the 8 MEAD emotions (neutral, angry, contempt, disgusted, fear, happy, sad, surprised).
+        #[arg(long)]
+        emotion: Option<String>,
+        /// Emotion intensity, 0 to 3.
+        #[arg(long, default_value_t = 2.0)]
+        intensity: f32,
+        /// Head yaw in degrees (positive: towards the subject's left).
+        #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
+        yaw: f32,
+        /// Head pitch in degrees (positive: nod down).
+        #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
+        pitch: f32,
+        /// Head roll in degrees (positive: towards the subject's left shoulder).
+        #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
+        roll: f32,
+        /// Output PNG.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Portrait rigs: where a portrait's face is.
     Rig {
@@ -67,6 +99,9 @@ fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Info { json } => info(json),
         Command::Features { audio, out, mfcc } => features(audio, out, mfcc),
+        Command::Pose { portrait, rig, set, emotion, intensity, yaw, pitch, roll, out } => {
+            pose(portrait, rig, set, emotion, intensity, HeadPose { yaw, pitch, roll, ..Default::default() }, out)
+        }
         Command::Rig { command: RigCommand::Import { image, landmarks, out, preview } } => {
             rig_import(image, landmarks, out, preview)
         }
@@ -187,6 +222,69 @@ fn features(audio_path: Option<PathBuf>, out: PathBuf, n_mfcc: Option<usize>) ->
         out.display()
     );
     Ok(())
+}
+
+fn pose(
+    portrait: PathBuf,
+    rig_path: PathBuf,
+    set: Option<String>,
+    emotion: Option<String>,
+    intensity: f32,
+    head: HeadPose,
+    out: PathBuf,
+) -> Result<(), BoxError> {
+    let rig = face::PortraitRig::load(&rig_path)?;
+    let image = image::open(&portrait)
+        .map_err(|e| format!("{}: cannot read the portrait: {e}", portrait.display()))?
+        .to_rgba8();
+    if image.dimensions() != (rig.width, rig.height) {
+        return Err(format!(
+            "{}: the portrait is {}×{} but the rig {} was made for {}×{}",
+            portrait.display(),
+            image.width(),
+            image.height(),
+            rig_path.display(),
+            rig.width,
+            rig.height
+        )
+        .into());
+    }
+    if !(0.0..=3.0).contains(&intensity) {
+        return Err(format!("--intensity must be between 0 and 3, got {intensity}").into());
+    }
+    let mut weights = match &emotion {
+        Some(name) => face::EmotionPreset::from_name(name)
+            .ok_or_else(|| format!("unknown emotion `{name}` (one of: neutral, angry, contempt, disgusted, fear, happy, sad, surprised)"))?
+            .weights(intensity),
+        None => [0.0; face::N_BLENDSHAPES],
+    };
+    for (k, v) in parse_weights(set.as_deref().unwrap_or(""))? {
+        weights[k] = v;
+    }
+    let basis = face::BlendshapeBasis::default_basis();
+    let prepared = face::PreparedPortrait::new(image, &rig, basis).ok_or("the rig's landmarks are degenerate")?;
+    let frame = prepared.render(&weights, &head, basis);
+    frame.save(&out).map_err(|e| format!("{}: cannot write: {e}", out.display()))?;
+    eprintln!("{} -> {}", portrait.display(), out.display());
+    Ok(())
+}
+
+/// Parses `name=value,name=value` blendshape weights; names are ARKit's, values in [0, 1].
+fn parse_weights(text: &str) -> Result<Vec<(usize, f32)>, BoxError> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').ok_or_else(|| format!("--set: `{pair}` is not name=value"))?;
+            let k = face::blendshapes::index_of(name.trim())
+                .ok_or_else(|| format!("--set: `{}` is not an ARKit blendshape name", name.trim()))?;
+            let v: f32 = value.trim().parse().map_err(|_| format!("--set: `{}` is not a number", value.trim()))?;
+            if !(0.0..=1.0).contains(&v) {
+                return Err(format!("--set: {name} = {v} is outside 0..=1").into());
+            }
+            Ok((k, v))
+        })
+        .collect()
 }
 
 fn rig_import(image: PathBuf, landmarks: PathBuf, out: PathBuf, preview: Option<PathBuf>) -> Result<(), BoxError> {

@@ -16,6 +16,7 @@ pub mod mean;
 pub mod mesh;
 pub mod overlay;
 pub mod presets;
+pub mod render;
 pub mod rig;
 pub mod similarity;
 
@@ -26,4 +27,5 @@ pub use layout::{MIRROR, N_LANDMARKS, Region};
 pub use mean::mean_face;
 pub use mesh::FaceMesh;
 pub use presets::EmotionPreset;
+pub use render::{HeadPose, PreparedPortrait};
 pub use rig::{PortraitRig, RigError};

@@ -1,0 +1,304 @@
+//! The reference CPU renderer: portrait + rig + expression + head pose → the animated portrait.
+//!
+//! It is the ground truth the GPU renderer is tested against, and what the trainer renders with.
+//!
+//! 1. The face model is fitted to the rig ([`FaceFit`]); the requested expression replaces the
+//!    portrait's own, giving landmark displacements in pixels.
+//! 2. Those spread over the face mesh harmonically ([`MeshDeformer`]); a head pose then rotates
+//!    the mesh in 3D about the neck (depths from the mean face) and projects it orthographically.
+//!    The outer ring never moves, so the warp fades into the background.
+//! 3. Backward mapping: every output pixel inside a deformed triangle takes the colour of the
+//!    same barycentric point of the rest triangle (bilinear sampling).
+//! 4. Holes: inside a deformed eye, the eye's own interior is mapped by a fan from its centre,
+//!    so lids that close simply cover it (the lid triangles stretch the lid skin over the eye);
+//!    inside the mouth, the portrait's own mouth interior where it had one, blended towards a
+//!    procedural interior (dark cavity, upper teeth band, tongue hint, tinted from the lip
+//!    colour) where the lips part wider than in the portrait.
+
+use glam::{Vec2, Vec3};
+use image::{Rgba, RgbaImage};
+
+use super::N_LANDMARKS;
+use super::blendshapes::BlendshapeBasis;
+use super::deform::MeshDeformer;
+use super::fit::FaceFit;
+use super::layout::Region;
+use super::mean::mean_face;
+use super::mesh::{FaceMesh, VertexKind};
+use super::rig::PortraitRig;
+
+/// Head rotation (degrees) and placement, applied after the expression.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct HeadPose {
+    /// Turn to the subject's left (positive) or right, in degrees.
+    pub yaw: f32,
+    /// Nod down (positive) or up, in degrees.
+    pub pitch: f32,
+    /// Tilt towards the subject's left shoulder (positive), in degrees.
+    pub roll: f32,
+    /// Shift of the head in pixels.
+    pub translation: Vec2,
+    /// Extra scale (0 means 1: no change).
+    pub scale: f32,
+}
+
+/// Where the head rotates: the top of the neck, in the normalised frame (below the ears, behind
+/// the jaw).
+const PIVOT: Vec3 = Vec3::new(0.0, 0.45, -0.9);
+
+/// Everything the renderer needs about one portrait, computed once and reused for every frame.
+pub struct PreparedPortrait {
+    image: RgbaImage,
+    fit: FaceFit,
+    /// Rest positions of the mesh vertices in pixels.
+    rest: Vec<Vec2>,
+    /// Depth of every vertex at rest, in pixels (towards the viewer).
+    depth: Vec<f32>,
+    lip_colour: [f32; 3],
+    /// Area of the portrait's own mouth opening, in pixels².
+    rest_mouth_area: f32,
+}
+
+impl PreparedPortrait {
+    /// Fits the rig and places the mesh. `None` when the rig's landmarks are degenerate (a
+    /// validated rig never is).
+    pub fn new(image: RgbaImage, rig: &PortraitRig, basis: &BlendshapeBasis) -> Option<Self> {
+        let lm = rig.points();
+        let fit = FaceFit::fit(&lm, basis)?;
+        let mesh = FaceMesh::get();
+        let rest = mesh.place(&lm)?;
+        let mean = mean_face();
+        let scale = fit.similarity.scale();
+        let depth_lm: [Vec3; N_LANDMARKS] = std::array::from_fn(|i| Vec3::new(0.0, 0.0, mean[i].z * scale));
+        let depth = MeshDeformer::get().deform(&depth_lm).iter().map(|d| d.z).collect();
+        let lip_colour = rig.hints.lip_colour.map(|c| c.map(|v| v as f32 / 255.0)).unwrap_or_else(|| {
+            // Mean colour along the outer lip contour, just inside it.
+            let inner: Vec<Vec2> =
+                Region::OuterLips.range().map(|i| lm[i].lerp(lm[60 + (i - 48) * 8 / 12], 0.4)).collect();
+            let n = inner.len() as f32;
+            inner
+                .iter()
+                .map(|p| sample(&image, *p))
+                .fold([0.0; 3], |a, c| [a[0] + c[0] / n, a[1] + c[1] / n, a[2] + c[2] / n])
+        });
+        let rest_mouth_area = polygon_area(&Region::InnerLips.range().map(|i| lm[i]).collect::<Vec<_>>());
+        Some(Self { image, fit, rest, depth, lip_colour, rest_mouth_area })
+    }
+
+    /// The fit of the face model to this portrait.
+    pub fn fit(&self) -> &FaceFit {
+        &self.fit
+    }
+
+    /// The portrait.
+    pub fn image(&self) -> &RgbaImage {
+        &self.image
+    }
+
+    /// Mesh vertex positions (pixels) for an expression and a pose.
+    pub fn deformed_vertices(&self, weights: &[f32], pose: &HeadPose, basis: &BlendshapeBasis) -> Vec<Vec2> {
+        let mesh = FaceMesh::get();
+        let d = MeshDeformer::get().deform(&self.fit.displacements_px(weights, basis));
+        let s = self.fit.similarity;
+        let pivot = s.apply(PIVOT.truncate()).extend(PIVOT.z * s.scale());
+        let rot = glam::Quat::from_euler(
+            glam::EulerRot::YXZ,
+            pose.yaw.to_radians(),
+            -pose.pitch.to_radians(),
+            -pose.roll.to_radians(),
+        );
+        let extra = if pose.scale > 0.0 { pose.scale } else { 1.0 };
+        let posed = *pose != HeadPose::default();
+        self.rest
+            .iter()
+            .zip(&d)
+            .zip(&self.depth)
+            .zip(&mesh.kinds)
+            .map(|(((p, d), z), kind)| {
+                let q = *p + d.truncate();
+                if !posed || *kind == VertexKind::OuterRing {
+                    return q;
+                }
+                // Image y is down, so the 3D frame here is (x, y down, z to the viewer).
+                let x = q.extend(z + d.z) - pivot;
+                let r = rot * (x * extra) + pivot;
+                r.truncate() + pose.translation
+            })
+            .collect()
+    }
+
+    /// Renders the portrait with `weights` (52, ARKit order) and `pose`.
+    pub fn render(&self, weights: &[f32], pose: &HeadPose, basis: &BlendshapeBasis) -> RgbaImage {
+        let mesh = FaceMesh::get();
+        let q = self.deformed_vertices(weights, pose, basis);
+        let mut out = self.image.clone();
+        for t in &mesh.triangles {
+            let [a, b, c] = t.map(|i| q[i as usize]);
+            let [sa, sb, sc] = t.map(|i| self.rest[i as usize]);
+            self.fill_triangle(&mut out, [a, b, c], |l| sa * l.x + sb * l.y + sc * l.z);
+        }
+        // Eyes: the interior follows the eye contour, fanned from its centre.
+        for eye in [Region::RightEye, Region::LeftEye] {
+            let r = eye.range();
+            let (dq, dr): (Vec<Vec2>, Vec<Vec2>) = r.map(|i| (q[i], self.rest[i])).unzip();
+            self.fill_fan(&mut out, &dq, &dr, None);
+        }
+        // Mouth.
+        let r = Region::InnerLips.range();
+        let (dq, dr): (Vec<Vec2>, Vec<Vec2>) = r.map(|i| (q[i], self.rest[i])).unzip();
+        let opened = polygon_area(&dq);
+        // How much of the opening is new (the portrait's own interior covers the rest).
+        let new_fraction = ((opened - self.rest_mouth_area) / opened.max(1e-3)).clamp(0.0, 1.0);
+        let own = if self.rest_mouth_area > 4.0 { 1.0 - new_fraction } else { 0.0 };
+        self.fill_fan(&mut out, &dq, &dr, Some((own, &dq)));
+        out
+    }
+
+    /// Fills a triangle of the output with colours sampled from the portrait at `source(λ)`.
+    fn fill_triangle(&self, out: &mut RgbaImage, tri: [Vec2; 3], source: impl Fn(Vec3) -> Vec2) {
+        let [a, b, c] = tri;
+        let area = (b - a).perp_dot(c - a);
+        if area.abs() < 1e-6 {
+            return;
+        }
+        let (lo, hi) = (a.min(b).min(c), a.max(b).max(c));
+        let (w, h) = (out.width() as i64, out.height() as i64);
+        let (x0, x1) = ((lo.x - 0.5).floor().max(0.0) as i64, ((hi.x - 0.5).ceil() as i64).min(w - 1));
+        let (y0, y1) = ((lo.y - 0.5).floor().max(0.0) as i64, ((hi.y - 0.5).ceil() as i64).min(h - 1));
+        for y in y0..=y1 {
+            for x in x0..=x1 {
+                let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
+                let l1 = (c - b).perp_dot(p - b) / area;
+                let l2 = (a - c).perp_dot(p - c) / area;
+                let l3 = 1.0 - l1 - l2;
+                const EPS: f32 = -1e-4;
+                if l1 >= EPS && l2 >= EPS && l3 >= EPS {
+                    let c = sample(&self.image, source(Vec3::new(l1, l2, l3)));
+                    out.put_pixel(x as u32, y as u32, to_rgba(c));
+                }
+            }
+        }
+    }
+
+    /// Fills a hole polygon by a fan of triangles from its centroid, mapping to the same fan of
+    /// the rest polygon; for the mouth, blends in the procedural interior.
+    fn fill_fan(&self, out: &mut RgbaImage, deformed: &[Vec2], rest: &[Vec2], mouth: Option<(f32, &[Vec2])>) {
+        let n = deformed.len();
+        let (cd, cr) = (deformed.iter().sum::<Vec2>() / n as f32, rest.iter().sum::<Vec2>() / n as f32);
+        for k in 0..n {
+            let (a, b) = (deformed[k], deformed[(k + 1) % n]);
+            let (ra, rb) = (rest[k], rest[(k + 1) % n]);
+            let tri = [cd, a, b];
+            match mouth {
+                None => self.fill_triangle(out, tri, |l| cr * l.x + ra * l.y + rb * l.z),
+                Some((own, poly)) => {
+                    let area = (a - cd).perp_dot(b - cd);
+                    if area.abs() < 1e-6 {
+                        continue;
+                    }
+                    // Procedural interior, then the portrait's own on top by `own`.
+                    let (lo, hi) = (cd.min(a).min(b), cd.max(a).max(b));
+                    for y in (lo.y - 0.5).floor().max(0.0) as u32
+                        ..=((hi.y - 0.5).ceil().max(0.0) as u32).min(out.height() - 1)
+                    {
+                        for x in (lo.x - 0.5).floor().max(0.0) as u32
+                            ..=((hi.x - 0.5).ceil().max(0.0) as u32).min(out.width() - 1)
+                        {
+                            let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
+                            let l1 = (b - a).perp_dot(p - a) / area;
+                            let l2 = (cd - b).perp_dot(p - b) / area;
+                            let l3 = 1.0 - l1 - l2;
+                            if l1 < -1e-4 || l2 < -1e-4 || l3 < -1e-4 {
+                                continue;
+                            }
+                            let interior = mouth_interior(p, poly, self.lip_colour);
+                            let colour = if own > 0.0 {
+                                let src = cr * l1 + ra * l2 + rb * l3;
+                                let c = sample(&self.image, src);
+                                [0, 1, 2].map(|i| c[i] * own + interior[i] * (1.0 - own))
+                            } else {
+                                interior
+                            };
+                            out.put_pixel(x, y, to_rgba(colour));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The procedural mouth interior at `p` inside the opening `poly` (inner lip contour, iBUG order
+/// 60–67): a dark cavity tinted by the lips, an upper teeth band under the upper lip, and a
+/// tongue hint low in the opening.
+fn mouth_interior(p: Vec2, poly: &[Vec2], lip: [f32; 3]) -> [f32; 3] {
+    let (left, right) = (poly[0], poly[4]);
+    let axis = (right - left).normalize_or_zero();
+    let along = ((p - left).dot(axis) / left.distance(right).max(1e-3)).clamp(0.0, 1.0);
+    // Upper and lower lip heights at this point along the mouth.
+    let upper = lerp_contour(&[poly[0], poly[1], poly[2], poly[3], poly[4]], along);
+    let lower = lerp_contour(&[poly[0], poly[7], poly[6], poly[5], poly[4]], along);
+    let normal = Vec2::new(-axis.y, axis.x); // points down the face
+    let (top, bottom) = (upper.dot(normal), lower.dot(normal));
+    let depth = ((p.dot(normal) - top) / (bottom - top).max(1e-3)).clamp(0.0, 1.0);
+    let cavity = lip.map(|c| 0.08 + 0.25 * c);
+    let teeth = [0.86, 0.84, 0.78];
+    let tongue = [0.55 * lip[0] + 0.25, 0.3 * lip[1] + 0.08, 0.3 * lip[2] + 0.08];
+    let opening = (bottom - top).max(0.0);
+    let teeth_h = (opening * 0.3).min(0.09 * left.distance(right));
+    let edge = 4.0 * along * (1.0 - along); // teeth fade towards the corners
+    if p.dot(normal) - top < teeth_h * edge.sqrt() {
+        mix(teeth, cavity, 1.0 - edge.sqrt() * 0.9)
+    } else if depth > 0.7 {
+        mix(cavity, tongue, ((depth - 0.7) / 0.3) * edge)
+    } else {
+        cavity
+    }
+}
+
+fn lerp_contour(pts: &[Vec2; 5], t: f32) -> Vec2 {
+    let s = t * 4.0;
+    let k = (s.floor() as usize).min(3);
+    pts[k].lerp(pts[k + 1], s - k as f32)
+}
+
+fn mix(a: [f32; 3], b: [f32; 3], t: f32) -> [f32; 3] {
+    [0, 1, 2].map(|i| a[i] + (b[i] - a[i]) * t)
+}
+
+/// Bilinear sample (RGB in 0..1) at a point in pixel coordinates (pixel centres at +0.5).
+pub fn sample(img: &RgbaImage, p: Vec2) -> [f32; 3] {
+    let (w, h) = (img.width() as f32, img.height() as f32);
+    let x = (p.x - 0.5).clamp(0.0, w - 1.0);
+    let y = (p.y - 0.5).clamp(0.0, h - 1.0);
+    let (x0, y0) = (x.floor() as u32, y.floor() as u32);
+    let (x1, y1) = ((x0 + 1).min(img.width() - 1), (y0 + 1).min(img.height() - 1));
+    let (fx, fy) = (x - x0 as f32, y - y0 as f32);
+    let px = |x, y| img.get_pixel(x, y).0;
+    let (a, b, c, d) = (px(x0, y0), px(x1, y0), px(x0, y1), px(x1, y1));
+    [0, 1, 2].map(|i| {
+        let top = a[i] as f32 * (1.0 - fx) + b[i] as f32 * fx;
+        let bot = c[i] as f32 * (1.0 - fx) + d[i] as f32 * fx;
+        (top * (1.0 - fy) + bot * fy) / 255.0
+    })
+}
+
+fn to_rgba(c: [f32; 3]) -> Rgba<u8> {
+    let q = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
+    Rgba([q(c[0]), q(c[1]), q(c[2]), 255])
+}
+
+fn polygon_area(p: &[Vec2]) -> f32 {
+    (0..p.len()).map(|k| p[k].perp_dot(p[(k + 1) % p.len()])).sum::<f32>().abs() / 2.0
+}
+
+/// Peak signal-to-noise ratio of two same-sized images over RGB, in dB (infinite when equal).
+pub fn psnr(a: &RgbaImage, b: &RgbaImage) -> f64 {
+    let mse: f64 = a
+        .pixels()
+        .zip(b.pixels())
+        .flat_map(|(p, q)| (0..3).map(move |i| (p.0[i] as f64 - q.0[i] as f64).powi(2)))
+        .sum::<f64>()
+        / (a.width() as f64 * a.height() as f64 * 3.0);
+    if mse == 0.0 { f64::INFINITY } else { 10.0 * (255.0f64 * 255.0 / mse).log10() }
+}
