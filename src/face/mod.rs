@@ -14,6 +14,7 @@ pub mod import;
 pub mod layout;
 pub mod mean;
 pub mod mesh;
+pub mod npc;
 pub mod overlay;
 pub mod presets;
 pub mod render;
