@@ -143,6 +143,12 @@ fn rig_import_writes_a_valid_rig_and_a_preview() {
     ]);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let loaded = emotalk::face::PortraitRig::load(&rig).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&rig).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode & 0o044, 0o044, "outputs are readable by everyone, got {mode:o}");
+    }
     assert_eq!(loaded.landmarks.len(), 68);
     let png = image::open(&preview).unwrap().to_rgba8();
     let original = image::open(format!("{}/{portraits}/astronaut.png", env!("CARGO_MANIFEST_DIR"))).unwrap().to_rgba8();

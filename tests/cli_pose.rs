@@ -44,3 +44,35 @@ fn pose_renders_and_rejects_bad_arguments() {
         assert!(e.contains(want), "{extra:?}: {e}");
     }
 }
+
+#[test]
+fn npc_and_sheet_write_what_they_say() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_emotalk");
+    let run = |args: &[&str]| Command::new(bin).args(args).output().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert!(run(&["npc", "--seed", "5", "--out", d]).status.success());
+    let rig = dir.path().join("npc_5.rig.json");
+    emotalk::face::PortraitRig::load(&rig).unwrap();
+    assert_eq!(image::open(dir.path().join("npc_5.png")).unwrap().to_rgba8().dimensions(), (512, 512));
+    let sheet = dir.path().join("sheet.png");
+    let png = dir.path().join("npc_5.png");
+    let ok = run(&[
+        "sheet",
+        "--portrait",
+        png.to_str().unwrap(),
+        "--rig",
+        rig.to_str().unwrap(),
+        "--npc",
+        "6",
+        "--cell",
+        "64",
+        "--out",
+        sheet.to_str().unwrap(),
+    ]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert_eq!(image::open(&sheet).unwrap().to_rgba8().dimensions(), (17 * 64, 2 * 64));
+    let bad = run(&["sheet", "--portrait", png.to_str().unwrap(), "--out", sheet.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("one --rig per --portrait"));
+}

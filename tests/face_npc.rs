@@ -56,3 +56,15 @@ fn an_npc_renders_at_rest_and_talks() {
     let open = p.render(&w, &HeadPose::default(), basis);
     assert!(psnr(&open, &npc.image) < 35.0, "opening the jaw changes the picture");
 }
+
+#[test]
+fn the_bundled_portraits_are_what_the_generator_draws() {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/portraits");
+    for seed in [3u64, 7] {
+        let npc = generate(seed, 512);
+        let shipped = image::open(dir.join(format!("npc_{seed}.png"))).unwrap().to_rgba8();
+        assert_eq!(shipped, npc.image, "assets/portraits/npc_{seed}.png is stale: rerun the command in its README");
+        let rig = emotalk::face::PortraitRig::load(dir.join(format!("npc_{seed}.rig.json"))).unwrap();
+        assert_eq!(rig, npc.rig);
+    }
+}

@@ -80,6 +80,24 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// A contact sheet for review: each portrait, then the 8 emotions at intensity 1 and 3.
+    Sheet {
+        /// Portrait images (each with a `--rig`, in the same order).
+        #[arg(long)]
+        portrait: Vec<PathBuf>,
+        /// Their rigs.
+        #[arg(long)]
+        rig: Vec<PathBuf>,
+        /// Procedural NPCs to add, by seed.
+        #[arg(long)]
+        npc: Vec<u64>,
+        /// Cell size in pixels.
+        #[arg(long, default_value_t = 160)]
+        cell: u32,
+        /// Output PNG.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Portrait rigs: where a portrait's face is.
     Rig {
         #[command(subcommand)]
@@ -115,6 +133,7 @@ fn main() -> ExitCode {
             pose(portrait, rig, set, emotion, intensity, HeadPose { yaw, pitch, roll, ..Default::default() }, out)
         }
         Command::Npc { seed, size, out } => npc(seed, size, out),
+        Command::Sheet { portrait, rig, npc, cell, out } => sheet(portrait, rig, npc, cell, out),
         Command::Rig { command: RigCommand::Import { image, landmarks, out, preview } } => {
             rig_import(image, landmarks, out, preview)
         }
@@ -314,6 +333,32 @@ fn npc(seed: u64, size: u32, out: PathBuf) -> Result<(), BoxError> {
     Ok(())
 }
 
+fn sheet(portraits: Vec<PathBuf>, rigs: Vec<PathBuf>, npcs: Vec<u64>, cell: u32, out: PathBuf) -> Result<(), BoxError> {
+    if portraits.len() != rigs.len() {
+        return Err(
+            format!("give one --rig per --portrait ({} portraits, {} rigs)", portraits.len(), rigs.len()).into()
+        );
+    }
+    if portraits.is_empty() && npcs.is_empty() {
+        return Err("nothing to show: give --portrait/--rig pairs or --npc seeds".into());
+    }
+    let mut rows = Vec::new();
+    for (p, r) in portraits.iter().zip(&rigs) {
+        let rig = face::PortraitRig::load(r)?;
+        let img = image::open(p).map_err(|e| format!("{}: cannot read the portrait: {e}", p.display()))?.to_rgba8();
+        rows.push((img, rig));
+    }
+    for seed in npcs {
+        let n = face::npc::generate(seed, 512);
+        rows.push((n.image, n.rig));
+    }
+    let sheet = face::sheet::contact_sheet(&rows, cell.max(32), face::BlendshapeBasis::default_basis())
+        .ok_or("a rig's landmarks are degenerate")?;
+    sheet.save(&out).map_err(|e| format!("{}: cannot write: {e}", out.display()))?;
+    eprintln!("{} rows x 17 columns -> {}", rows.len(), out.display());
+    Ok(())
+}
+
 fn rig_import(image: PathBuf, landmarks: PathBuf, out: PathBuf, preview: Option<PathBuf>) -> Result<(), BoxError> {
     let rig = face::import::import_rig(&image, &landmarks)?;
     write_atomically(&out, |w| w.write_all(rig.to_json().as_bytes()))?;
@@ -346,7 +391,11 @@ fn write_atomically(
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => std::path::Path::new("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail("create", &e))?;
+    // tempfile creates 0600 files; outputs are ordinary files, readable by everyone (0644).
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| fail("create", &e))?;
     {
         let mut w = std::io::BufWriter::new(tmp.as_file_mut());
         write(&mut w).map_err(|e| fail("write", &e))?;

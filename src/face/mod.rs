@@ -19,6 +19,7 @@ pub mod overlay;
 pub mod presets;
 pub mod render;
 pub mod rig;
+pub mod sheet;
 pub mod similarity;
 
 pub use blendshapes::{BlendshapeBasis, N_BLENDSHAPES, NAMES as BLENDSHAPE_NAMES};
