@@ -53,3 +53,48 @@ fn expressions_change_the_face_and_leave_the_background_alone() {
     assert!(diff(&turned, &still, 180, 80, 250, 160) > 5.0, "yaw moved nothing");
     assert_eq!(diff(&turned, p.image(), 380, 0, 512, 250), 0.0);
 }
+
+#[test]
+fn the_geometry_image_labels_and_shades_the_face() {
+    use emotalk::face::geometry::GeometryLabel;
+    let p = astronaut();
+    let basis = BlendshapeBasis::default_basis();
+    let g = p.geometry_image(&p.fit().weights, &HeadPose::default(), basis);
+    let lm = p.fit().landmarks_with(&p.fit().weights, basis);
+    let label = |v: glam::Vec2| GeometryLabel::from_red(g.get_pixel(v.x as u32, v.y as u32).0[0]);
+    let mid = |r: std::ops::Range<usize>| r.clone().map(|i| lm[i]).sum::<glam::Vec2>() / r.len() as f32;
+    assert_eq!(label(mid(36..42)), Some(GeometryLabel::Eye));
+    assert_eq!(label(mid(60..68)), Some(GeometryLabel::Mouth), "her mouth is open");
+    assert_eq!(label(lm[57].lerp(lm[66], 0.5)), Some(GeometryLabel::Lips));
+    assert_eq!(label(lm[29]), Some(GeometryLabel::Skin));
+    assert_eq!(label(glam::Vec2::new(5.0, 5.0)), Some(GeometryLabel::Background));
+    // Lit from the upper left: the subject's right cheek (image left) is brighter than the left.
+    let shade = |v: glam::Vec2| g.get_pixel(v.x as u32, v.y as u32).0[1];
+    assert!(shade(lm[2].lerp(lm[31], 0.5)) > shade(lm[14].lerp(lm[35], 0.5)));
+    // The nose tip is the nearest point of the face.
+    let depth = |v: glam::Vec2| g.get_pixel(v.x as u32, v.y as u32).0[2];
+    assert!(depth(lm[30]) > depth(lm[2]) && depth(lm[30]) > depth(lm[14]));
+}
+
+#[test]
+fn a_blink_covers_the_eye_with_lid_skin() {
+    let npc = emotalk::face::npc::generate(5, 512);
+    let basis = BlendshapeBasis::default_basis();
+    let p = PreparedPortrait::new(npc.image.clone(), &npc.rig, basis).unwrap();
+    let lm = npc.rig.points();
+    // The upper half of the subject's left eye: iris while open, stretched lid skin once shut
+    // (the very centre is where the lids meet, on the lash line).
+    let centre = (42..48).map(|i| lm[i]).sum::<glam::Vec2>() / 6.0;
+    let probe = centre.lerp((lm[43] + lm[44]) / 2.0, 0.5);
+    let at = |img: &image::RgbaImage| emotalk::face::render::sample(img, probe);
+    let skin = npc.params.skin;
+    let near = |c: [f32; 3], d: [f32; 3], tol: f32| (0..3).all(|i| (c[i] - d[i]).abs() < tol);
+    assert!(!near(at(&npc.image), skin, 0.15), "open eye: iris or sclera at the probe");
+    let mut w = [0.0; 52];
+    w[index_of("eyeBlinkLeft").unwrap()] = 1.0;
+    let shut = p.render(&w, &HeadPose::default(), basis);
+    assert!(near(at(&shut), skin, 0.2), "closed eye: lid skin at the probe, got {:?} vs skin {skin:?}", at(&shut));
+    // The other eye stays open.
+    let other = (36..42).map(|i| lm[i]).sum::<glam::Vec2>() / 6.0;
+    assert_eq!(shut.get_pixel(other.x as u32, other.y as u32), npc.image.get_pixel(other.x as u32, other.y as u32));
+}

@@ -67,6 +67,9 @@ enum Command {
         /// Output PNG.
         #[arg(long)]
         out: PathBuf,
+        /// Also write the geometry image (region labels, shading, depth: the neural stage's input).
+        #[arg(long, value_name = "PNG")]
+        geometry: Option<PathBuf>,
     },
     /// Generates a procedural NPC portrait and its exact rig (`DIR/npc_SEED.png`, `.rig.json`).
     Npc {
@@ -129,8 +132,9 @@ fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Info { json } => info(json),
         Command::Features { audio, out, mfcc } => features(audio, out, mfcc),
-        Command::Pose { portrait, rig, set, emotion, intensity, yaw, pitch, roll, out } => {
-            pose(portrait, rig, set, emotion, intensity, HeadPose { yaw, pitch, roll, ..Default::default() }, out)
+        Command::Pose { portrait, rig, set, emotion, intensity, yaw, pitch, roll, out, geometry } => {
+            let head = HeadPose { yaw, pitch, roll, ..Default::default() };
+            pose(PoseArgs { portrait, rig_path: rig, set, emotion, intensity, head, out, geometry })
         }
         Command::Npc { seed, size, out } => npc(seed, size, out),
         Command::Sheet { portrait, rig, npc, cell, out } => sheet(portrait, rig, npc, cell, out),
@@ -256,7 +260,7 @@ fn features(audio_path: Option<PathBuf>, out: PathBuf, n_mfcc: Option<usize>) ->
     Ok(())
 }
 
-fn pose(
+struct PoseArgs {
     portrait: PathBuf,
     rig_path: PathBuf,
     set: Option<String>,
@@ -264,7 +268,11 @@ fn pose(
     intensity: f32,
     head: HeadPose,
     out: PathBuf,
-) -> Result<(), BoxError> {
+    geometry: Option<PathBuf>,
+}
+
+fn pose(args: PoseArgs) -> Result<(), BoxError> {
+    let PoseArgs { portrait, rig_path, set, emotion, intensity, head, out, geometry } = args;
     let rig = face::PortraitRig::load(&rig_path)?;
     let image = image::open(&portrait)
         .map_err(|e| format!("{}: cannot read the portrait: {e}", portrait.display()))?
@@ -297,6 +305,10 @@ fn pose(
     let prepared = face::PreparedPortrait::new(image, &rig, basis).ok_or("the rig's landmarks are degenerate")?;
     let frame = prepared.render(&weights, &head, basis);
     frame.save(&out).map_err(|e| format!("{}: cannot write: {e}", out.display()))?;
+    if let Some(g) = geometry {
+        let img = prepared.geometry_image(&weights, &head, basis);
+        img.save(&g).map_err(|e| format!("{}: cannot write: {e}", g.display()))?;
+    }
     eprintln!("{} -> {}", portrait.display(), out.display());
     Ok(())
 }

@@ -10,6 +10,7 @@ pub mod authoring;
 pub mod blendshapes;
 pub mod deform;
 pub mod fit;
+pub mod geometry;
 pub mod import;
 pub mod layout;
 pub mod mean;

@@ -97,6 +97,11 @@ impl PreparedPortrait {
 
     /// Mesh vertex positions (pixels) for an expression and a pose.
     pub fn deformed_vertices(&self, weights: &[f32], pose: &HeadPose, basis: &BlendshapeBasis) -> Vec<Vec2> {
+        self.deformed_vertices_3d(weights, pose, basis).into_iter().map(|v| v.truncate()).collect()
+    }
+
+    /// Mesh vertex positions in 3D: `x, y` in pixels, `z` (towards the viewer) in pixels.
+    pub fn deformed_vertices_3d(&self, weights: &[f32], pose: &HeadPose, basis: &BlendshapeBasis) -> Vec<Vec3> {
         let mesh = FaceMesh::get();
         let d = MeshDeformer::get().deform(&self.fit.displacements_px(weights, basis));
         let s = self.fit.similarity;
@@ -115,14 +120,12 @@ impl PreparedPortrait {
             .zip(&self.depth)
             .zip(&mesh.kinds)
             .map(|(((p, d), z), kind)| {
-                let q = *p + d.truncate();
+                let q = (*p + d.truncate()).extend(z + d.z);
                 if !posed || *kind == VertexKind::OuterRing {
                     return q;
                 }
                 // Image y is down, so the 3D frame here is (x, y down, z to the viewer).
-                let x = q.extend(z + d.z) - pivot;
-                let r = rot * (x * extra) + pivot;
-                r.truncate() + pose.translation
+                rot * ((q - pivot) * extra) + pivot + pose.translation.extend(0.0)
             })
             .collect()
     }
@@ -156,28 +159,8 @@ impl PreparedPortrait {
 
     /// Fills a triangle of the output with colours sampled from the portrait at `source(λ)`.
     fn fill_triangle(&self, out: &mut RgbaImage, tri: [Vec2; 3], source: impl Fn(Vec3) -> Vec2) {
-        let [a, b, c] = tri;
-        let area = (b - a).perp_dot(c - a);
-        if area.abs() < 1e-6 {
-            return;
-        }
-        let (lo, hi) = (a.min(b).min(c), a.max(b).max(c));
-        let (w, h) = (out.width() as i64, out.height() as i64);
-        let (x0, x1) = ((lo.x - 0.5).floor().max(0.0) as i64, ((hi.x - 0.5).ceil() as i64).min(w - 1));
-        let (y0, y1) = ((lo.y - 0.5).floor().max(0.0) as i64, ((hi.y - 0.5).ceil() as i64).min(h - 1));
-        for y in y0..=y1 {
-            for x in x0..=x1 {
-                let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
-                let l1 = (c - b).perp_dot(p - b) / area;
-                let l2 = (a - c).perp_dot(p - c) / area;
-                let l3 = 1.0 - l1 - l2;
-                const EPS: f32 = -1e-4;
-                if l1 >= EPS && l2 >= EPS && l3 >= EPS {
-                    let c = sample(&self.image, source(Vec3::new(l1, l2, l3)));
-                    out.put_pixel(x as u32, y as u32, to_rgba(c));
-                }
-            }
-        }
+        let (w, h) = out.dimensions();
+        raster(tri, w, h, |x, y, l| out.put_pixel(x, y, to_rgba(sample(&self.image, source(l)))));
     }
 
     /// Fills a hole polygon by a fan of triangles from its centroid, mapping to the same fan of
@@ -192,36 +175,19 @@ impl PreparedPortrait {
             match mouth {
                 None => self.fill_triangle(out, tri, |l| cr * l.x + ra * l.y + rb * l.z),
                 Some((own, poly)) => {
-                    let area = (a - cd).perp_dot(b - cd);
-                    if area.abs() < 1e-6 {
-                        continue;
-                    }
-                    // Procedural interior, then the portrait's own on top by `own`.
-                    let (lo, hi) = (cd.min(a).min(b), cd.max(a).max(b));
-                    for y in (lo.y - 0.5).floor().max(0.0) as u32
-                        ..=((hi.y - 0.5).ceil().max(0.0) as u32).min(out.height() - 1)
-                    {
-                        for x in (lo.x - 0.5).floor().max(0.0) as u32
-                            ..=((hi.x - 0.5).ceil().max(0.0) as u32).min(out.width() - 1)
-                        {
-                            let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
-                            let l1 = (b - a).perp_dot(p - a) / area;
-                            let l2 = (cd - b).perp_dot(p - b) / area;
-                            let l3 = 1.0 - l1 - l2;
-                            if l1 < -1e-4 || l2 < -1e-4 || l3 < -1e-4 {
-                                continue;
-                            }
-                            let interior = mouth_interior(p, poly, self.lip_colour);
-                            let colour = if own > 0.0 {
-                                let src = cr * l1 + ra * l2 + rb * l3;
-                                let c = sample(&self.image, src);
-                                [0, 1, 2].map(|i| c[i] * own + interior[i] * (1.0 - own))
-                            } else {
-                                interior
-                            };
-                            out.put_pixel(x, y, to_rgba(colour));
-                        }
-                    }
+                    // Procedural interior, with the portrait's own on top by `own`.
+                    let (w, h) = out.dimensions();
+                    raster(tri, w, h, |x, y, l| {
+                        let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
+                        let interior = mouth_interior(p, poly, self.lip_colour);
+                        let colour = if own > 0.0 {
+                            let c = sample(&self.image, cr * l.x + ra * l.y + rb * l.z);
+                            [0, 1, 2].map(|i| c[i] * own + interior[i] * (1.0 - own))
+                        } else {
+                            interior
+                        };
+                        out.put_pixel(x, y, to_rgba(colour));
+                    });
                 }
             }
         }
@@ -301,4 +267,29 @@ pub fn psnr(a: &RgbaImage, b: &RgbaImage) -> f64 {
         .sum::<f64>()
         / (a.width() as f64 * a.height() as f64 * 3.0);
     if mse == 0.0 { f64::INFINITY } else { 10.0 * (255.0f64 * 255.0 / mse).log10() }
+}
+
+/// Calls `f(x, y, barycentric)` for every pixel centre inside the triangle.
+pub(crate) fn raster(tri: [Vec2; 3], w: u32, h: u32, mut f: impl FnMut(u32, u32, Vec3)) {
+    let [a, b, c] = tri;
+    let area = (b - a).perp_dot(c - a);
+    if area.abs() < 1e-6 {
+        return;
+    }
+    let (lo, hi) = (a.min(b).min(c), a.max(b).max(c));
+    let x0 = (lo.x - 0.5).floor().max(0.0) as u32;
+    let y0 = (lo.y - 0.5).floor().max(0.0) as u32;
+    let x1 = ((hi.x - 0.5).ceil().max(0.0) as u32).min(w.saturating_sub(1));
+    let y1 = ((hi.y - 0.5).ceil().max(0.0) as u32).min(h.saturating_sub(1));
+    for y in y0..=y1 {
+        for x in x0..=x1 {
+            let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
+            let l1 = (c - b).perp_dot(p - b) / area;
+            let l2 = (a - c).perp_dot(p - c) / area;
+            let l3 = 1.0 - l1 - l2;
+            if l1 >= -1e-4 && l2 >= -1e-4 && l3 >= -1e-4 {
+                f(x, y, Vec3::new(l1, l2, l3));
+            }
+        }
+    }
 }
