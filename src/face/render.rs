@@ -11,9 +11,10 @@
 //!    same barycentric point of the rest triangle (bilinear sampling).
 //! 4. Holes: inside a deformed eye, the eye's own interior is mapped by a fan from its centre,
 //!    so lids that close simply cover it (the lid triangles stretch the lid skin over the eye);
-//!    inside the mouth, the portrait's own mouth interior where it had one, blended towards a
-//!    procedural interior (dark cavity, upper teeth band, tongue hint, tinted from the lip
-//!    colour) where the lips part wider than in the portrait.
+//!    inside the mouth, near each lip the portrait's own interior at its own scale (teeth stay
+//!    attached to their lip), and where the lips part wider than in the portrait a procedural
+//!    interior (dark cavity, tongue hint, an upper teeth band when the portrait shows no teeth,
+//!    tinted from the lip colour).
 
 use glam::{Vec2, Vec3};
 use image::{Rgba, RgbaImage};
@@ -55,8 +56,6 @@ pub struct PreparedPortrait {
     /// Depth of every vertex at rest, in pixels (towards the viewer).
     depth: Vec<f32>,
     lip_colour: [f32; 3],
-    /// Area of the portrait's own mouth opening, in pixels².
-    rest_mouth_area: f32,
 }
 
 impl PreparedPortrait {
@@ -81,8 +80,7 @@ impl PreparedPortrait {
                 .map(|p| sample(&image, *p))
                 .fold([0.0; 3], |a, c| [a[0] + c[0] / n, a[1] + c[1] / n, a[2] + c[2] / n])
         });
-        let rest_mouth_area = polygon_area(&Region::InnerLips.range().map(|i| lm[i]).collect::<Vec<_>>());
-        Some(Self { image, fit, rest, depth, lip_colour, rest_mouth_area })
+        Some(Self { image, fit, rest, depth, lip_colour })
     }
 
     /// The fit of the face model to this portrait.
@@ -144,16 +142,12 @@ impl PreparedPortrait {
         for eye in [Region::RightEye, Region::LeftEye] {
             let r = eye.range();
             let (dq, dr): (Vec<Vec2>, Vec<Vec2>) = r.map(|i| (q[i], self.rest[i])).unzip();
-            self.fill_fan(&mut out, &dq, &dr, None);
+            self.fill_fan(&mut out, &dq, &dr, false);
         }
         // Mouth.
         let r = Region::InnerLips.range();
         let (dq, dr): (Vec<Vec2>, Vec<Vec2>) = r.map(|i| (q[i], self.rest[i])).unzip();
-        let opened = polygon_area(&dq);
-        // How much of the opening is new (the portrait's own interior covers the rest).
-        let new_fraction = ((opened - self.rest_mouth_area) / opened.max(1e-3)).clamp(0.0, 1.0);
-        let own = if self.rest_mouth_area > 4.0 { 1.0 - new_fraction } else { 0.0 };
-        self.fill_fan(&mut out, &dq, &dr, Some((own, &dq)));
+        self.fill_fan(&mut out, &dq, &dr, true);
         out
     }
 
@@ -163,58 +157,105 @@ impl PreparedPortrait {
         raster(tri, w, h, |x, y, l| out.put_pixel(x, y, to_rgba(sample(&self.image, source(l)))));
     }
 
-    /// Fills a hole polygon by a fan of triangles from its centroid, mapping to the same fan of
-    /// the rest polygon; for the mouth, blends in the procedural interior.
-    fn fill_fan(&self, out: &mut RgbaImage, deformed: &[Vec2], rest: &[Vec2], mouth: Option<(f32, &[Vec2])>) {
+    /// Fills a hole polygon by a fan of triangles from its centroid. An eye maps to the same
+    /// fan of its rest polygon. The mouth shows, near each inner lip, the portrait's own interior
+    /// at its own scale, attached to that lip (upper teeth follow the upper lip, lower teeth the
+    /// lower one); where the lips part wider than in the portrait, the procedural interior.
+    fn fill_fan(&self, out: &mut RgbaImage, deformed: &[Vec2], rest: &[Vec2], mouth: bool) {
         let n = deformed.len();
         let (cd, cr) = (deformed.iter().sum::<Vec2>() / n as f32, rest.iter().sum::<Vec2>() / n as f32);
+        let (w, h) = out.dimensions();
         for k in 0..n {
             let (a, b) = (deformed[k], deformed[(k + 1) % n]);
             let (ra, rb) = (rest[k], rest[(k + 1) % n]);
-            let tri = [cd, a, b];
-            match mouth {
-                None => self.fill_triangle(out, tri, |l| cr * l.x + ra * l.y + rb * l.z),
-                Some((own, poly)) => {
-                    // Procedural interior, with the portrait's own on top by `own`.
-                    let (w, h) = out.dimensions();
-                    raster(tri, w, h, |x, y, l| {
-                        let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
-                        let interior = mouth_interior(p, poly, self.lip_colour);
-                        let colour = if own > 0.0 {
-                            let c = sample(&self.image, cr * l.x + ra * l.y + rb * l.z);
-                            [0, 1, 2].map(|i| c[i] * own + interior[i] * (1.0 - own))
-                        } else {
-                            interior
-                        };
-                        out.put_pixel(x, y, to_rgba(colour));
-                    });
-                }
+            if !mouth {
+                self.fill_triangle(out, [cd, a, b], |l| cr * l.x + ra * l.y + rb * l.z);
+                continue;
             }
+            raster([cd, a, b], w, h, |x, y, _| {
+                let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
+                let here = MouthFrame::new(deformed, p);
+                let own = here.has_own(rest).then(|| {
+                    let then = MouthFrame::at(rest, here.along);
+                    let (du, dl) = (here.depth_below_upper(p), here.height_above_lower(p));
+                    // Half of the portrait's opening belongs to each lip.
+                    let reach = then.height() / 2.0;
+                    if du <= dl && du < reach {
+                        Some(sample(&self.image, then.upper + then.down * du))
+                    } else if dl < du && dl < reach {
+                        Some(sample(&self.image, then.lower - then.down * dl))
+                    } else {
+                        None
+                    }
+                });
+                let colour = match own.flatten() {
+                    Some(c) => c,
+                    None => mouth_interior(&here, p, self.lip_colour, !here.has_own(rest)),
+                };
+                out.put_pixel(x, y, to_rgba(colour));
+            });
         }
     }
 }
 
-/// The procedural mouth interior at `p` inside the opening `poly` (inner lip contour, iBUG order
-/// 60–67): a dark cavity tinted by the lips, an upper teeth band under the upper lip, and a
-/// tongue hint low in the opening.
-fn mouth_interior(p: Vec2, poly: &[Vec2], lip: [f32; 3]) -> [f32; 3] {
-    let (left, right) = (poly[0], poly[4]);
-    let axis = (right - left).normalize_or_zero();
-    let along = ((p - left).dot(axis) / left.distance(right).max(1e-3)).clamp(0.0, 1.0);
-    // Upper and lower lip heights at this point along the mouth.
-    let upper = lerp_contour(&[poly[0], poly[1], poly[2], poly[3], poly[4]], along);
-    let lower = lerp_contour(&[poly[0], poly[7], poly[6], poly[5], poly[4]], along);
-    let normal = Vec2::new(-axis.y, axis.x); // points down the face
-    let (top, bottom) = (upper.dot(normal), lower.dot(normal));
-    let depth = ((p.dot(normal) - top) / (bottom - top).max(1e-3)).clamp(0.0, 1.0);
+/// Where a point sits in a mouth opening (inner lip contour, iBUG order 60–67): how far along
+/// from the right corner to the left (0–1), and the upper and lower inner lip points there.
+struct MouthFrame {
+    along: f32,
+    upper: Vec2,
+    lower: Vec2,
+    /// Unit vector across the mouth, pointing down the face.
+    down: Vec2,
+}
+
+impl MouthFrame {
+    fn new(poly: &[Vec2], p: Vec2) -> Self {
+        let axis = (poly[4] - poly[0]).normalize_or_zero();
+        let along = ((p - poly[0]).dot(axis) / poly[0].distance(poly[4]).max(1e-3)).clamp(0.0, 1.0);
+        Self::at(poly, along)
+    }
+
+    fn at(poly: &[Vec2], along: f32) -> Self {
+        let axis = (poly[4] - poly[0]).normalize_or_zero();
+        Self {
+            along,
+            upper: lerp_contour(&[poly[0], poly[1], poly[2], poly[3], poly[4]], along),
+            lower: lerp_contour(&[poly[0], poly[7], poly[6], poly[5], poly[4]], along),
+            down: Vec2::new(-axis.y, axis.x),
+        }
+    }
+
+    fn height(&self) -> f32 {
+        (self.lower - self.upper).dot(self.down).max(0.0)
+    }
+
+    fn depth_below_upper(&self, p: Vec2) -> f32 {
+        (p - self.upper).dot(self.down).max(0.0)
+    }
+
+    fn height_above_lower(&self, p: Vec2) -> f32 {
+        (self.lower - p).dot(self.down).max(0.0)
+    }
+
+    /// Whether the portrait's own mouth is open (by more than a pixel) at this point.
+    fn has_own(&self, rest: &[Vec2]) -> bool {
+        MouthFrame::at(rest, self.along).height() > 1.0
+    }
+}
+
+/// The procedural mouth interior at `p` (see [`MouthFrame`]): a dark cavity tinted by the lips,
+/// a tongue hint low in the opening, and, when the portrait shows no teeth of its own, an upper
+/// teeth band under the upper lip.
+fn mouth_interior(here: &MouthFrame, p: Vec2, lip: [f32; 3], teeth: bool) -> [f32; 3] {
+    let (opening, below_upper) = (here.height(), here.depth_below_upper(p));
+    let depth = (below_upper / opening.max(1e-3)).clamp(0.0, 1.0);
     let cavity = lip.map(|c| 0.08 + 0.25 * c);
-    let teeth = [0.86, 0.84, 0.78];
     let tongue = [0.55 * lip[0] + 0.25, 0.3 * lip[1] + 0.08, 0.3 * lip[2] + 0.08];
-    let opening = (bottom - top).max(0.0);
-    let teeth_h = (opening * 0.3).min(0.09 * left.distance(right));
-    let edge = 4.0 * along * (1.0 - along); // teeth fade towards the corners
-    if p.dot(normal) - top < teeth_h * edge.sqrt() {
-        mix(teeth, cavity, 1.0 - edge.sqrt() * 0.9)
+    let edge = 4.0 * here.along * (1.0 - here.along); // teeth and tongue fade towards the corners
+    let width = here.upper.distance(here.lower).max(1.0) + 1.0;
+    let teeth_h = (opening * 0.3).min(0.35 * width.max(opening));
+    if teeth && below_upper < teeth_h * edge.sqrt() {
+        mix([0.86, 0.84, 0.78], cavity, 1.0 - edge.sqrt() * 0.9)
     } else if depth > 0.7 {
         mix(cavity, tongue, ((depth - 0.7) / 0.3) * edge)
     } else {
@@ -252,10 +293,6 @@ pub fn sample(img: &RgbaImage, p: Vec2) -> [f32; 3] {
 fn to_rgba(c: [f32; 3]) -> Rgba<u8> {
     let q = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
     Rgba([q(c[0]), q(c[1]), q(c[2]), 255])
-}
-
-fn polygon_area(p: &[Vec2]) -> f32 {
-    (0..p.len()).map(|k| p[k].perp_dot(p[(k + 1) % p.len()])).sum::<f32>().abs() / 2.0
 }
 
 /// Peak signal-to-noise ratio of two same-sized images over RGB, in dB (infinite when equal).
