@@ -191,7 +191,7 @@ impl BlendshapeBasis {
             path: path.into(),
             line: e.line(),
             column: e.column(),
-            message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
+            message: super::json_message(&e),
         })?;
         let shapes_err = |message: String| BasisError::Shapes { path: path.into(), message };
         let mut slots: Vec<Option<Blendshape>> = vec![None; N_BLENDSHAPES];

@@ -26,9 +26,8 @@ pub fn parse_landmarks(text: &str, path: &Path) -> Result<ImportedLandmarks, Rig
     if trimmed.starts_with("version") || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pts")) {
         return parse_pts(text, path);
     }
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        bad(Some(e.line()), format!("not JSON: {}", e.to_string().split(" at line ").next().unwrap_or_default()))
-    })?;
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| bad(Some(e.line()), format!("not JSON: {}", super::json_message(&e))))?;
     let (list, face_box) = match &value {
         serde_json::Value::Array(_) => (&value, None),
         serde_json::Value::Object(map) => {

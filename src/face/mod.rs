@@ -32,3 +32,10 @@ pub use mesh::FaceMesh;
 pub use presets::EmotionPreset;
 pub use render::{HeadPose, PreparedPortrait};
 pub use rig::{PortraitRig, RigError};
+
+/// A JSON parse error's message without serde's trailing "at line L column C" (the callers put
+/// the position first, as `file:line:column: message`).
+pub(crate) fn json_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    text.split(" at line ").next().unwrap_or(&text).to_string()
+}

@@ -256,6 +256,13 @@ fn shade(c: [f32; 3], k: f32) -> [f32; 3] {
     c.map(|v| v * k)
 }
 
+/// A radial gradient centred on `c` with `stops` as (offset, colour, alpha).
+fn radial(c: Vec2, radius: f32, stops: &[(f32, [f32; 3], f32)]) -> Option<Shader<'static>> {
+    let stops = stops.iter().map(|&(o, rgb, a)| GradientStop::new(o, colour(rgb, a))).collect();
+    let centre = Point::from_xy(c.x, c.y);
+    RadialGradient::new(centre, 0.0, centre, radius, stops, SpreadMode::Pad, Transform::identity())
+}
+
 fn paint_of(shader: Shader<'static>) -> Paint<'static> {
     Paint { shader, anti_alias: true, ..Paint::default() }
 }
@@ -341,18 +348,7 @@ impl Painter<'_> {
             None,
         );
         let c = self.px(0.0, -0.2);
-        if let Some(glow) = RadialGradient::new(
-            Point::from_xy(c.x, c.y),
-            0.0,
-            Point::from_xy(c.x, c.y),
-            1.8 * unit,
-            vec![
-                GradientStop::new(0.0, colour([1.0, 0.97, 0.9], 0.35)),
-                GradientStop::new(1.0, colour([1.0, 1.0, 1.0], 0.0)),
-            ],
-            SpreadMode::Pad,
-            Transform::identity(),
-        ) {
+        if let Some(glow) = radial(c, 1.8 * unit, &[(0.0, [1.0, 0.97, 0.9], 0.35), (1.0, [1.0, 1.0, 1.0], 0.0)]) {
             self.fill(self.ellipse(0.0, -0.2, 1.8, 1.8), &paint_of(glow), None);
         }
         let fw = p.face_width;
@@ -425,35 +421,16 @@ impl Painter<'_> {
             outline.push(self.px(x * 1.02, y));
         }
         let centre = self.px(0.0, 0.3);
-        let skin = RadialGradient::new(
-            Point::from_xy(centre.x, centre.y),
-            0.0,
-            Point::from_xy(centre.x, centre.y),
+        let skin = radial(
+            centre,
             1.25 * unit,
-            vec![
-                GradientStop::new(0.0, colour(shade(p.skin, 1.04), 1.0)),
-                GradientStop::new(0.65, colour(p.skin, 1.0)),
-                GradientStop::new(1.0, colour(shade(p.skin, 0.8), 1.0)),
-            ],
-            SpreadMode::Pad,
-            Transform::identity(),
+            &[(0.0, shade(p.skin, 1.04), 1.0), (0.65, p.skin, 1.0), (1.0, shade(p.skin, 0.8), 1.0)],
         );
         self.fill(smooth(&outline, true), &paint_of(skin.expect("stops")), None);
         // Cheeks.
         for x in [-0.45f32, 0.45] {
             let c = self.px(x * fw, 0.52);
-            if let Some(blush) = RadialGradient::new(
-                Point::from_xy(c.x, c.y),
-                0.0,
-                Point::from_xy(c.x, c.y),
-                0.22 * unit,
-                vec![
-                    GradientStop::new(0.0, colour([0.9, 0.4, 0.4], 0.22)),
-                    GradientStop::new(1.0, colour([0.9, 0.4, 0.4], 0.0)),
-                ],
-                SpreadMode::Pad,
-                Transform::identity(),
-            ) {
+            if let Some(blush) = radial(c, 0.22 * unit, &[(0.0, [0.9, 0.4, 0.4], 0.22), (1.0, [0.9, 0.4, 0.4], 0.0)]) {
                 self.fill(self.ellipse(x * fw, 0.52, 0.22, 0.22), &paint_of(blush), None);
             }
         }

@@ -241,7 +241,7 @@ impl PortraitRig {
             path: path.to_path_buf(),
             line: e.line(),
             column: e.column(),
-            message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
+            message: super::json_message(&e),
         })?;
         rig.validate(path)?;
         Ok(rig)
