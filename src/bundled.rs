@@ -8,3 +8,14 @@ pub const GREETING_OGG: &[u8] = include_bytes!("../assets/lines/greeting.ogg");
 
 /// The label the embedded greeting carries in errors and reports.
 pub const GREETING_LABEL: &str = "<bundled>/lines/greeting.ogg";
+
+/// A procedural character (seed 3: blonde bob, red top), 512 × 512 PNG
+/// (`assets/portraits/npc_3.png`).
+pub const NPC_3_PNG: &[u8] = include_bytes!("../assets/portraits/npc_3.png");
+/// The exact rig of [`NPC_3_PNG`].
+pub const NPC_3_RIG: &str = include_str!("../assets/portraits/npc_3.rig.json");
+/// A procedural character (seed 7: dark spiky hair, blue top), 512 × 512 PNG
+/// (`assets/portraits/npc_7.png`).
+pub const NPC_7_PNG: &[u8] = include_bytes!("../assets/portraits/npc_7.png");
+/// The exact rig of [`NPC_7_PNG`].
+pub const NPC_7_RIG: &str = include_str!("../assets/portraits/npc_7.rig.json");

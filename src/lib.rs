@@ -14,4 +14,5 @@ pub mod prelude {
     pub use crate::audio::{
         AudioError, AudioReader, DecodedAudio, FeatureMatrix, MelConfig, MelExtractor, load, load_bytes, log_mel, mfcc,
     };
+    pub use crate::face::{BlendshapeBasis, EmotionPreset, HeadPose, PortraitRig, PreparedPortrait, RigError};
 }
