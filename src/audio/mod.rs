@@ -8,7 +8,7 @@
 //! | down-mix | [`decode`] | the mean of all channels (so a mono source is untouched) |
 //! | resample | [`resample`] | any rate from 8 kHz to 192 kHz to [`SAMPLE_RATE`] through `rubato`, delay-compensated |
 //! | log-mel | [`mel`] | 80 mel bins, window 1280, hop 160 (100 frames/s), the parameters of Xu et al. |
-//! | MFCC | [`mfcc`] | DCT-II of the log-mel spectrum in dB |
+//! | MFCC | [`mfcc`](mod@mfcc) | DCT-II of the log-mel spectrum in dB |
 //!
 //! Every stage streams: [`AudioReader`] yields 16 kHz mono chunks as it decodes and
 //! [`MelExtractor`] turns chunks into frames, so a one-hour file never needs more than a few
