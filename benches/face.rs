@@ -13,7 +13,9 @@ fn face(c: &mut Criterion) {
     let mut w = EmotionPreset::Happy.weights(2.0);
     w[emotalk::face::blendshapes::index_of("jawOpen").unwrap()] = 0.5;
     let mut g = c.benchmark_group("face_npc3_512");
-    g.bench_function("fit (similarity + 52-weight FISTA)", |b| b.iter(|| FaceFit::fit(black_box(&rig.points()), basis)));
+    g.bench_function("fit (similarity + 52-weight FISTA)", |b| {
+        b.iter(|| FaceFit::fit(black_box(&rig.points()), basis))
+    });
     g.bench_function("deform mesh (basis + harmonic spread)", |b| {
         b.iter(|| MeshDeformer::get().deform(&basis.displacements(black_box(&w))))
     });

@@ -277,18 +277,6 @@ fn pose(args: PoseArgs) -> Result<(), BoxError> {
     let image = image::open(&portrait)
         .map_err(|e| format!("{}: cannot read the portrait: {e}", portrait.display()))?
         .to_rgba8();
-    if image.dimensions() != (rig.width, rig.height) {
-        return Err(format!(
-            "{}: the portrait is {}×{} but the rig {} was made for {}×{}",
-            portrait.display(),
-            image.width(),
-            image.height(),
-            rig_path.display(),
-            rig.width,
-            rig.height
-        )
-        .into());
-    }
     if !(0.0..=3.0).contains(&intensity) {
         return Err(format!("--intensity must be between 0 and 3, got {intensity}").into());
     }
@@ -302,7 +290,8 @@ fn pose(args: PoseArgs) -> Result<(), BoxError> {
         weights[k] = v;
     }
     let basis = face::BlendshapeBasis::default_basis();
-    let prepared = face::PreparedPortrait::new(image, &rig, basis).ok_or("the rig's landmarks are degenerate")?;
+    let prepared = face::PreparedPortrait::new(image, &rig, basis)
+        .map_err(|e| format!("{} with {}: {e}", rig_path.display(), portrait.display()))?;
     let frame = prepared.render(&weights, &head, basis);
     frame.save(&out).map_err(|e| format!("{}: cannot write: {e}", out.display()))?;
     if let Some(g) = geometry {
@@ -364,8 +353,7 @@ fn sheet(portraits: Vec<PathBuf>, rigs: Vec<PathBuf>, npcs: Vec<u64>, cell: u32,
         let n = face::npc::generate(seed, 512);
         rows.push((n.image, n.rig));
     }
-    let sheet = face::sheet::contact_sheet(&rows, cell.max(32), face::BlendshapeBasis::default_basis())
-        .ok_or("a rig's landmarks are degenerate")?;
+    let sheet = face::sheet::contact_sheet(&rows, cell.max(32), face::BlendshapeBasis::default_basis())?;
     sheet.save(&out).map_err(|e| format!("{}: cannot write: {e}", out.display()))?;
     eprintln!("{} rows x 17 columns -> {}", rows.len(), out.display());
     Ok(())

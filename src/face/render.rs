@@ -16,6 +16,8 @@
 //!    interior (dark cavity, tongue hint, an upper teeth band when the portrait shows no teeth,
 //!    tinted from the lip colour).
 
+use std::path::PathBuf;
+
 use glam::{Vec2, Vec3};
 use image::{Rgba, RgbaImage};
 
@@ -26,7 +28,7 @@ use super::fit::FaceFit;
 use super::layout::Region;
 use super::mean::mean_face;
 use super::mesh::{FaceMesh, VertexKind};
-use super::rig::PortraitRig;
+use super::rig::{PortraitRig, RigError};
 
 /// Head rotation (degrees) and placement, applied after the expression.
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -59,13 +61,24 @@ pub struct PreparedPortrait {
 }
 
 impl PreparedPortrait {
-    /// Fits the rig and places the mesh. `None` when the rig's landmarks are degenerate (a
-    /// validated rig never is).
-    pub fn new(image: RgbaImage, rig: &PortraitRig, basis: &BlendshapeBasis) -> Option<Self> {
+    /// Validates the rig against the image, fits it and places the mesh.
+    pub fn new(image: RgbaImage, rig: &PortraitRig, basis: &BlendshapeBasis) -> Result<Self, RigError> {
+        let label = PathBuf::from(rig.image.as_deref().unwrap_or("<rig>"));
+        if image.dimensions() != (rig.width, rig.height) {
+            return Err(RigError::ImageMismatch {
+                path: label,
+                rig_width: rig.width,
+                rig_height: rig.height,
+                width: image.width(),
+                height: image.height(),
+            });
+        }
+        rig.validate(&label)?;
+        let degenerate = || RigError::Degenerate { path: label.clone() };
         let lm = rig.points();
-        let fit = FaceFit::fit(&lm, basis)?;
+        let fit = FaceFit::fit(&lm, basis).ok_or_else(degenerate)?;
         let mesh = FaceMesh::get();
-        let rest = mesh.place(&lm)?;
+        let rest = mesh.place(&lm).ok_or_else(degenerate)?;
         let mean = mean_face();
         let scale = fit.similarity.scale();
         let depth_lm: [Vec3; N_LANDMARKS] = std::array::from_fn(|i| Vec3::new(0.0, 0.0, mean[i].z * scale));
@@ -80,7 +93,7 @@ impl PreparedPortrait {
                 .map(|p| sample(&image, *p))
                 .fold([0.0; 3], |a, c| [a[0] + c[0] / n, a[1] + c[1] / n, a[2] + c[2] / n])
         });
-        Some(Self { image, fit, rest, depth, lip_colour })
+        Ok(Self { image, fit, rest, depth, lip_colour })
     }
 
     /// The fit of the face model to this portrait.

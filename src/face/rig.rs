@@ -199,6 +199,20 @@ pub enum RigError {
         /// The order the format expects.
         expected: &'static str,
     },
+    /// The image handed with the rig is not the size the rig was made for.
+    #[error("{path}: the rig was made for a {rig_width}×{rig_height} image, the portrait is {width}×{height}")]
+    ImageMismatch {
+        /// The rig (its `image` name, or `<rig>`).
+        path: PathBuf,
+        /// The rig's width.
+        rig_width: u32,
+        /// The rig's height.
+        rig_height: u32,
+        /// The image's width.
+        width: u32,
+        /// The image's height.
+        height: u32,
+    },
     /// A mesh triangle folds over or collapses: the landmarks around it are out of order.
     #[error(
         "{path}: the face mesh {how} near landmark {landmark} ({region}): check the order and position of landmarks {around:?}"

@@ -10,15 +10,19 @@ use image::RgbaImage;
 use super::blendshapes::BlendshapeBasis;
 use super::presets::EmotionPreset;
 use super::render::{HeadPose, PreparedPortrait};
-use super::rig::PortraitRig;
+use super::rig::{PortraitRig, RigError};
 
 /// The crop is the face box grown by this factor about its centre.
 pub const CROP_MARGIN: f32 = 1.7;
 /// The intensities shown for each emotion.
 pub const INTENSITIES: [f32; 2] = [1.0, 3.0];
 
-/// Builds the sheet; `None` when a rig's landmarks are degenerate.
-pub fn contact_sheet(portraits: &[(RgbaImage, PortraitRig)], cell: u32, basis: &BlendshapeBasis) -> Option<RgbaImage> {
+/// Builds the sheet; fails on the first rig that does not fit its image.
+pub fn contact_sheet(
+    portraits: &[(RgbaImage, PortraitRig)],
+    cell: u32,
+    basis: &BlendshapeBasis,
+) -> Result<RgbaImage, RigError> {
     let cols = 1 + EmotionPreset::ALL.len() as u32 * INTENSITIES.len() as u32;
     let mut sheet = RgbaImage::from_pixel(cols * cell, portraits.len() as u32 * cell, image::Rgba([20, 20, 24, 255]));
     for (row, (image, rig)) in portraits.iter().enumerate() {
@@ -43,5 +47,5 @@ pub fn contact_sheet(portraits: &[(RgbaImage, PortraitRig)], cell: u32, basis: &
             }
         }
     }
-    Some(sheet)
+    Ok(sheet)
 }
