@@ -50,6 +50,9 @@ pub struct FaceFit {
     pub similarity: Similarity,
     /// The expression the portrait shows.
     pub weights: [f32; N_BLENDSHAPES],
+    /// The landmark displacements of [`weights`](Self::weights) (normalised frame), kept so that
+    /// each frame only evaluates the requested expression.
+    pub expression: [Vec3; N_LANDMARKS],
     /// Per-landmark identity offsets in the normalised frame (`x, y`).
     pub identity: [Vec2; N_LANDMARKS],
     /// RMS of the landmark residual the expression left to identity, in IOD units.
@@ -91,7 +94,7 @@ impl FaceFit {
         let identity: [Vec2; N_LANDMARKS] =
             std::array::from_fn(|i| normalised[i] - mean[i].truncate() - expr[i].truncate());
         let residual_rms = (identity.iter().map(|d| d.length_squared()).sum::<f32>() / N_LANDMARKS as f32).sqrt();
-        Some(Self { similarity, weights, identity, residual_rms })
+        Some(Self { similarity, weights, expression: expr, identity, residual_rms })
     }
 
     /// The landmarks (pixels) of this face showing `weights` instead of its own expression.
@@ -104,10 +107,9 @@ impl FaceFit {
     /// Landmark displacements in pixels (with the normalised `z` change, scaled to pixels) that
     /// take this portrait from its own expression to `weights`.
     pub fn displacements_px(&self, weights: &[f32], basis: &BlendshapeBasis) -> [Vec3; N_LANDMARKS] {
-        let now = basis.displacements(&self.weights);
         let then = basis.displacements(weights);
         std::array::from_fn(|i| {
-            let d = then[i] - now[i];
+            let d = then[i] - self.expression[i];
             self.similarity.a.rotate(d.truncate()).extend(d.z * self.similarity.scale())
         })
     }
