@@ -1,11 +1,16 @@
 //! The emotion space (AME), Bevy-free: everything a writer, a reference face or a voice can say
 //! about emotion, mapped into one embedding.
 //!
-//! This release holds the first piece: [`spec`], which parses what writers type (`"happy:2.5"`,
-//! `"sadly surprised"`, `"50% angry, 50% sad"`) into weighted terms with exact diagnostics. The
-//! embedding `z_emo`, the lexicon that gives the words their meaning, and the image, audio and
-//! ONNX encoders build on it.
+//! Built so far: [`spec`] parses what writers type (`"happy:2.5"`, `"sadly surprised"`,
+//! `"50% angry, 50% sad"`) into weighted terms with exact diagnostics; [`space`] defines
+//! `z_emo`, its decoding into the 8-class mixture and valence/arousal/dominance, blending, and the
+//! face it implies; [`image`] reads the emotion off a reference face. The lexicon that gives
+//! words their meaning, and the audio and ONNX encoders, build on these.
 
+pub mod image;
+pub mod space;
 pub mod spec;
 
+pub use image::{FaceEmotion, encode_face};
+pub use space::{EmotionEmbedding, N_CLASSES, Z_DIM};
 pub use spec::{ParsedSpec, SpecError, SpecTerm, parse_spec};

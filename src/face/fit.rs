@@ -116,7 +116,7 @@ impl FaceFit {
 }
 
 /// `argmin_{0 ≤ x ≤ 1} |A x − b|² + Σ λ_k x_k²` by FISTA; `columns` are the columns of `A`.
-fn bounded_ridge(columns: &[Vec<f32>], b: &[f32], lambda: &[f32], iterations: usize) -> Vec<f32> {
+pub(crate) fn bounded_ridge(columns: &[Vec<f32>], b: &[f32], lambda: &[f32], iterations: usize) -> Vec<f32> {
     let n = columns.len();
     // Gram matrix and Aᵀb make each iteration O(n²).
     let gram: Vec<f32> = (0..n * n).map(|k| dot(&columns[k / n], &columns[k % n])).collect();

@@ -1,0 +1,91 @@
+//! Emotion from a reference face: fit the face model to its landmarks, then explain the
+//! expression it shows with the 8 MEAD presets.
+//!
+//! The fitted blendshape weights `w` (see [`FaceFit`]) are approximated by a non-negative
+//! combination of the 7 expressive presets at full intensity, `w ≈ Σ c_k · preset_k(3)`,
+//! `c_k ∈ [0, 1]` (bounded least squares). The normalised shares are the class mixture (which
+//! emotion); neutral takes a share only when the shares add up to less than 0.15 (a face with
+//! almost no expression); the intensity (how strongly) is read back through the presets'
+//! intensity curve from the largest `c_k`.
+
+use glam::Vec2;
+
+use super::space::{EmotionEmbedding, N_CLASSES};
+use crate::face::blendshapes::{N_BLENDSHAPES, NAMES, index_of};
+use crate::face::fit::bounded_ridge;
+use crate::face::presets::MAX_INTENSITY;
+use crate::face::{BlendshapeBasis, EmotionPreset, FaceFit, N_LANDMARKS};
+
+/// Ridge penalty of the preset decomposition (weight units²).
+const RIDGE: f32 = 0.05;
+/// Below this total preset share a face counts as (partly) neutral.
+const NEUTRAL_BELOW: f32 = 0.15;
+/// The presets' intensity exponent (`weight ∝ (mu / 3)^0.7`, see `face::presets`).
+const INTENSITY_GAMMA: f32 = 0.7;
+
+/// What a reference face says about emotion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FaceEmotion {
+    /// Where it lands in the emotion space.
+    pub embedding: EmotionEmbedding,
+    /// How strongly it is shown, 0–3.
+    pub intensity: f32,
+    /// The blendshape weights the face model read off the face.
+    pub weights: [f32; N_BLENDSHAPES],
+}
+
+/// Reads the emotion of a face from its 68 landmarks (pixels). `None` for degenerate landmarks.
+pub fn encode_face(landmarks: &[Vec2; N_LANDMARKS], basis: &BlendshapeBasis) -> Option<FaceEmotion> {
+    let fit = FaceFit::fit(landmarks, basis)?;
+    // One column per expressive class; contempt, being one-sided, is seen only in asymmetry:
+    // two columns (left minus right, right minus left), so a symmetric smile is not contempt.
+    let mut columns: Vec<Vec<f32>> = Vec::new();
+    let mut class_of: Vec<usize> = Vec::new();
+    for (k, p) in EmotionPreset::ALL.iter().enumerate().skip(1) {
+        let w = p.weights(MAX_INTENSITY);
+        if *p == EmotionPreset::Contempt {
+            let m = mirror_weights(&w);
+            columns.push(w.iter().zip(&m).map(|(a, b)| a - b).collect());
+            columns.push(w.iter().zip(&m).map(|(a, b)| b - a).collect());
+            class_of.extend([k, k]);
+        } else {
+            columns.push(w.to_vec());
+            class_of.push(k);
+        }
+    }
+    let solved = bounded_ridge(&columns, &fit.weights, &vec![RIDGE; columns.len()], 400);
+    let mut shares = [0.0f32; N_CLASSES - 1];
+    for (c, &k) in solved.iter().zip(&class_of) {
+        shares[k - 1] += c;
+    }
+    let strongest = shares.iter().copied().fold(0.0f32, f32::max);
+    // Which emotion is the mixture, how strongly is the intensity: neutral only takes a share
+    // when the face is nearly expressionless.
+    let total: f32 = shares.iter().sum();
+    let neutral = ((NEUTRAL_BELOW - total) / NEUTRAL_BELOW).clamp(0.0, 1.0);
+    let mut mixture = [0.0; N_CLASSES];
+    mixture[0] = neutral;
+    if total > 0.0 {
+        mixture[1..].iter_mut().zip(&shares).for_each(|(m, c)| *m = c / total * (1.0 - neutral));
+    }
+    Some(FaceEmotion {
+        embedding: EmotionEmbedding::from_mixture(mixture),
+        intensity: MAX_INTENSITY * strongest.powf(1.0 / INTENSITY_GAMMA),
+        weights: fit.weights,
+    })
+}
+
+/// The same weights with left and right exchanged (`mouthSmileLeft` ↔ `mouthSmileRight`, …).
+fn mirror_weights(w: &[f32; N_BLENDSHAPES]) -> [f32; N_BLENDSHAPES] {
+    std::array::from_fn(|i| {
+        let name = NAMES[i];
+        let other = if let Some(base) = name.strip_suffix("Left") {
+            format!("{base}Right")
+        } else if let Some(base) = name.strip_suffix("Right") {
+            format!("{base}Left")
+        } else {
+            name.to_string()
+        };
+        index_of(&other).map_or(w[i], |j| w[j])
+    })
+}
