@@ -9,6 +9,7 @@
 //! | resample | [`resample`] | any rate from 8 kHz to 192 kHz to [`SAMPLE_RATE`] through `rubato`, delay-compensated |
 //! | log-mel | [`mel`] | 80 mel bins, window 1280, hop 160 (100 frames/s), the parameters of Xu et al. |
 //! | MFCC | [`mfcc`](mod@mfcc) | DCT-II of the log-mel spectrum in dB |
+//! | prosody | [`prosody`](mod@prosody) | pitch (YIN), loudness, spectral tilt, speaking rate |
 //!
 //! Every stage streams: [`AudioReader`] yields 16 kHz mono chunks as it decodes and
 //! [`MelExtractor`] turns chunks into frames, so a one-hour file never needs more than a few
@@ -32,6 +33,7 @@ mod error;
 pub mod features;
 pub mod mel;
 pub mod mfcc;
+pub mod prosody;
 pub mod resample;
 
 pub use decode::{AudioInfo, AudioReader, DecodedAudio, load, load_bytes};
@@ -39,6 +41,7 @@ pub use error::AudioError;
 pub use features::FeatureMatrix;
 pub use mel::{MelConfig, MelExtractor, MelFilterbank, log_mel};
 pub use mfcc::{Mfcc, mfcc};
+pub use prosody::{Prosody, prosody};
 pub use resample::StreamResampler;
 
 /// The sample rate every model in the crate consumes, in Hz (Xu et al.: 16 kHz audio).
