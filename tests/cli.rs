@@ -7,6 +7,16 @@ fn emotalk(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_emotalk")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap()
 }
 
+const PORTRAITS: &str = "../shared/data/portraits";
+
+/// `emotalk rig import` of the astronaut photo with `landmarks`, writing `out`, plus `extra`.
+fn import_astronaut(landmarks: &str, out: &Path, extra: &[&str]) -> Output {
+    let image = format!("{PORTRAITS}/astronaut.png");
+    let mut args = vec!["rig", "import", "--image", &image, "--landmarks", landmarks, "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    emotalk(&args)
+}
+
 fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<f32>>) {
     let text = std::fs::read_to_string(path).unwrap();
     let mut lines = text.lines();
@@ -128,19 +138,8 @@ fn trainer_dependency_graph_has_no_bevy() {
 fn rig_import_writes_a_valid_rig_and_a_preview() {
     let dir = tempfile::tempdir().unwrap();
     let (rig, preview) = (dir.path().join("astronaut.rig.json"), dir.path().join("preview.png"));
-    let portraits = "../shared/data/portraits";
-    let run = emotalk(&[
-        "rig",
-        "import",
-        "--image",
-        &format!("{portraits}/astronaut.png"),
-        "--landmarks",
-        &format!("{portraits}/astronaut.landmarks68.json"),
-        "--out",
-        rig.to_str().unwrap(),
-        "--preview",
-        preview.to_str().unwrap(),
-    ]);
+    let landmarks = format!("{PORTRAITS}/astronaut.landmarks68.json");
+    let run = import_astronaut(&landmarks, &rig, &["--preview", preview.to_str().unwrap()]);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let loaded = emotalk::face::PortraitRig::load(&rig).unwrap();
     #[cfg(unix)]
@@ -151,7 +150,7 @@ fn rig_import_writes_a_valid_rig_and_a_preview() {
     }
     assert_eq!(loaded.landmarks.len(), 68);
     let png = image::open(&preview).unwrap().to_rgba8();
-    let original = image::open(format!("{}/{portraits}/astronaut.png", env!("CARGO_MANIFEST_DIR"))).unwrap().to_rgba8();
+    let original = image::open(format!("{}/{PORTRAITS}/astronaut.png", env!("CARGO_MANIFEST_DIR"))).unwrap().to_rgba8();
     assert_eq!(png.dimensions(), (512, 512));
     let changed = png.pixels().zip(original.pixels()).filter(|(a, b)| a != b).count();
     assert!(changed > 2000, "the mesh is drawn ({changed} pixels changed)");
@@ -160,17 +159,69 @@ fn rig_import_writes_a_valid_rig_and_a_preview() {
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, "[[1, 2], [3, 4]]").unwrap();
     let out = dir.path().join("bad.rig.json");
-    let run = emotalk(&[
-        "rig",
-        "import",
-        "--image",
-        &format!("{portraits}/astronaut.png"),
-        "--landmarks",
-        bad.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let run = import_astronaut(bad.to_str().unwrap(), &out, &[]);
     assert_eq!(run.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&run.stderr).contains("expected 68 landmarks"));
     assert!(!out.exists());
+}
+
+#[test]
+fn pose_renders_and_rejects_bad_arguments() {
+    let dir = tempfile::tempdir().unwrap();
+    let rig = dir.path().join("a.rig.json");
+    let imported = import_astronaut(&format!("{PORTRAITS}/astronaut.landmarks68.json"), &rig, &[]);
+    assert!(imported.status.success());
+    let (out, portrait) = (dir.path().join("x.png"), format!("{PORTRAITS}/astronaut.png"));
+    let pose = |extra: &[&str]| {
+        let mut a =
+            vec!["pose", "--portrait", &portrait, "--rig", rig.to_str().unwrap(), "--out", out.to_str().unwrap()];
+        a.extend_from_slice(extra);
+        emotalk(&a)
+    };
+    let ok = pose(&["--emotion", "surprised", "--intensity", "2", "--set", "jawOpen=0.6", "--yaw", "-10"]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert_eq!(image::open(&out).unwrap().to_rgba8().dimensions(), (512, 512));
+    for (extra, want) in [
+        (&["--emotion", "furious"][..], "unknown emotion `furious`"),
+        (&["--set", "jawOpn=0.5"], "`jawOpn` is not an ARKit blendshape name"),
+        (&["--set", "jawOpen=1.5"], "outside 0..=1"),
+        (&["--set", "jawOpen"], "not name=value"),
+        (&["--intensity", "4"], "between 0 and 3"),
+    ] {
+        let r = pose(extra);
+        assert_eq!(r.status.code(), Some(1), "{extra:?}");
+        let e = String::from_utf8_lossy(&r.stderr);
+        assert!(e.contains(want), "{extra:?}: {e}");
+    }
+}
+
+#[test]
+fn npc_and_sheet_write_what_they_say() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = emotalk;
+    let d = dir.path().to_str().unwrap();
+    assert!(run(&["npc", "--seed", "5", "--out", d]).status.success());
+    let rig = dir.path().join("npc_5.rig.json");
+    emotalk::face::PortraitRig::load(&rig).unwrap();
+    assert_eq!(image::open(dir.path().join("npc_5.png")).unwrap().to_rgba8().dimensions(), (512, 512));
+    let sheet = dir.path().join("sheet.png");
+    let png = dir.path().join("npc_5.png");
+    let ok = run(&[
+        "sheet",
+        "--portrait",
+        png.to_str().unwrap(),
+        "--rig",
+        rig.to_str().unwrap(),
+        "--npc",
+        "6",
+        "--cell",
+        "64",
+        "--out",
+        sheet.to_str().unwrap(),
+    ]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert_eq!(image::open(&sheet).unwrap().to_rgba8().dimensions(), (17 * 64, 2 * 64));
+    let bad = run(&["sheet", "--portrait", png.to_str().unwrap(), "--out", sheet.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("one --rig per --portrait"));
 }
