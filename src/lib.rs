@@ -6,6 +6,7 @@ pub mod build;
 pub mod bundled;
 pub mod emotion;
 pub mod face;
+pub mod io;
 pub mod model;
 #[cfg(feature = "train")]
 pub mod train;

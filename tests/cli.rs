@@ -182,7 +182,7 @@ fn pose_renders_and_rejects_bad_arguments() {
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
     assert_eq!(image::open(&out).unwrap().to_rgba8().dimensions(), (512, 512));
     for (extra, want) in [
-        (&["--emotion", "furious"][..], "unknown emotion `furious`"),
+        (&["--emotion", "furious #1"][..], "expected a word, a number"),
         (&["--set", "jawOpn=0.5"], "`jawOpn` is not an ARKit blendshape name"),
         (&["--set", "jawOpen=1.5"], "outside 0..=1"),
         (&["--set", "jawOpen"], "not name=value"),

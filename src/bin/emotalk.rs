@@ -9,6 +9,9 @@ use emotalk::audio::{self, AudioReader, FeatureMatrix, MelConfig, MelExtractor, 
 use emotalk::face::HeadPose;
 use emotalk::{build, bundled, face, model};
 
+#[path = "emotalk/emotion_cmd.rs"]
+mod emotion_cmd;
+
 #[derive(Parser)]
 #[command(name = "emotalk", version, about = "Emotional talking faces for games")]
 struct Cli {
@@ -49,12 +52,12 @@ enum Command {
         /// applied on top of the emotion.
         #[arg(long, value_name = "NAME=W,...")]
         set: Option<String>,
-        /// One of the 8 MEAD emotions (neutral, angry, contempt, disgusted, fear, happy, sad, surprised).
+        /// The emotion, as a writer would type it ("furious", "sadly surprised", "happy:2.5").
         #[arg(long)]
         emotion: Option<String>,
-        /// Emotion intensity, 0 to 3.
-        #[arg(long, default_value_t = 2.0)]
-        intensity: f32,
+        /// Emotion intensity, 0 to 3 (default: what the words imply).
+        #[arg(long)]
+        intensity: Option<f32>,
         /// Head yaw in degrees (positive: towards the subject's left).
         #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
         yaw: f32,
@@ -101,6 +104,26 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Resolves an emotion (text, a reference face, a reference voice) and prints its place in
+    /// the emotion space as JSON: class mixture, valence/arousal/dominance, intensity, and how
+    /// each word was read.
+    Emotion {
+        /// What a writer would type: "furious", "sadly surprised", "a bit annoyed", "not happy",
+        /// "happy:2.5", "50% angry, 50% sad".
+        text: Option<String>,
+        /// A reference face: a portrait rig (`emotalk rig import` writes one).
+        #[arg(long, value_name = "RIG.json")]
+        image: Option<PathBuf>,
+        /// A reference voice (read by the audio emotion network when trained weights exist).
+        #[arg(long)]
+        audio: Option<PathBuf>,
+        /// Intensity 0 to 3, replacing the one the words imply.
+        #[arg(long)]
+        intensity: Option<f32>,
+        /// An extra lexicon file (format of models/emotion/lexicon.txt); its entries win.
+        #[arg(long)]
+        lexicon: Option<PathBuf>,
+    },
     /// Portrait rigs: where a portrait's face is.
     Rig {
         #[command(subcommand)]
@@ -138,6 +161,9 @@ fn main() -> ExitCode {
         }
         Command::Npc { seed, size, out } => npc(seed, size, out),
         Command::Sheet { portrait, rig, npc, cell, out } => sheet(portrait, rig, npc, cell, out),
+        Command::Emotion { text, image, audio, intensity, lexicon } => {
+            emotion_cmd::emotion(emotion_cmd::EmotionArgs { text, image, audio, intensity, lexicon })
+        }
         Command::Rig { command: RigCommand::Import { image, landmarks, out, preview } } => {
             rig_import(image, landmarks, out, preview)
         }
@@ -162,7 +188,7 @@ fn main() -> ExitCode {
     }
 }
 
-type BoxError = Box<dyn std::error::Error>;
+pub(crate) type BoxError = Box<dyn std::error::Error>;
 
 fn info(json: bool) -> Result<(), BoxError> {
     let dirs = model::model_search_dirs();
@@ -265,7 +291,7 @@ struct PoseArgs {
     rig_path: PathBuf,
     set: Option<String>,
     emotion: Option<String>,
-    intensity: f32,
+    intensity: Option<f32>,
     head: HeadPose,
     out: PathBuf,
     geometry: Option<PathBuf>,
@@ -277,13 +303,14 @@ fn pose(args: PoseArgs) -> Result<(), BoxError> {
     let image = image::open(&portrait)
         .map_err(|e| format!("{}: cannot read the portrait: {e}", portrait.display()))?
         .to_rgba8();
-    if !(0.0..=3.0).contains(&intensity) {
-        return Err(format!("--intensity must be between 0 and 3, got {intensity}").into());
+    if let Some(mu) = intensity.filter(|mu| !(0.0..=3.0).contains(mu)) {
+        return Err(format!("--intensity must be between 0 and 3, got {mu}").into());
     }
     let mut weights = match &emotion {
-        Some(name) => face::EmotionPreset::from_name(name)
-            .ok_or_else(|| format!("unknown emotion `{name}` (one of: neutral, angry, contempt, disgusted, fear, happy, sad, surprised)"))?
-            .weights(intensity),
+        Some(text) => {
+            let r = emotion_cmd::resolve_text(text, intensity)?;
+            r.embedding.blendshape_weights(r.intensity)
+        }
         None => [0.0; face::N_BLENDSHAPES],
     };
     for (k, v) in parse_weights(set.as_deref().unwrap_or(""))? {
@@ -380,26 +407,10 @@ fn rig_import(image: PathBuf, landmarks: PathBuf, out: PathBuf, preview: Option<
     Ok(())
 }
 
-/// Writes `path` through a temporary file in the same folder, renamed into place at the end: a
-/// failed run never leaves a half-written file, nor destroys the previous one.
+/// [`emotalk::io::write_atomically`] with the CLI's error type.
 fn write_atomically(
     path: &std::path::Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), BoxError> {
-    let fail = |what: &str, e: &dyn std::fmt::Display| format!("{}: cannot {what}: {e}", path.display());
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => std::path::Path::new("."),
-    };
-    // tempfile creates 0600 files; outputs are ordinary files, readable by everyone (0644).
-    let mut builder = tempfile::Builder::new();
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-    let mut tmp = builder.tempfile_in(dir).map_err(|e| fail("create", &e))?;
-    {
-        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-        write(&mut w).map_err(|e| fail("write", &e))?;
-    }
-    tmp.persist(path).map_err(|e| fail("write", &e.error))?;
-    Ok(())
+    Ok(emotalk::io::write_atomically(path, write)?)
 }

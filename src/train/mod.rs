@@ -2,4 +2,5 @@
 //!
 //! Builds without Bevy: `cargo build --no-default-features --features train,flex`.
 
+pub mod audio_emotion;
 pub mod tools;

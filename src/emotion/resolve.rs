@@ -1,0 +1,247 @@
+//! [`EmotionSpec`]: every way a game can say which emotion a line has, and its resolution into
+//! `z_emo` plus an intensity.
+//!
+//! A spec is a preset, free text, a reference face, a reference voice, a raw embedding, or a
+//! weighted blend of specs, each with an optional intensity (0–3; 1–3 is the trained range; it
+//! replaces the intensity the source implies). Resolution ([`EmotionSpec::resolve`]) goes through
+//! [`EmotionEncoders`]: the lexicon and optional semantic encoder for text, the face model for
+//! images, the audio network for voices.
+//!
+//! Problems with what the user gave (a spec that does not parse, an unreadable rig or audio file,
+//! a face that cannot be fitted) are [`EmotionError`]s that say what and where. Words that were
+//! not understood, and a voice with no trained network to read it, are *warnings*: the spec still
+//! resolves (unknown words add nothing; an unread voice counts as neutral), so a game never stops
+//! over an emotion.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use burn::prelude::Backend;
+use glam::Vec2;
+
+use super::audio::{AudioEmotionEncoder, VoiceReading, read_voice};
+use super::image::encode_face;
+use super::lexicon::Lexicon;
+use super::space::EmotionEmbedding;
+use super::spec::{MAX_INTENSITY, SpecError, parse_spec};
+use super::text::{SemanticEncoder, TextReading, read_spec};
+use crate::audio::AudioError;
+use crate::face::{BlendshapeBasis, EmotionPreset, N_LANDMARKS, PortraitRig, RigError};
+
+/// Intensity of a preset, a face or a voice when none is given.
+pub const DEFAULT_INTENSITY: f32 = 2.0;
+
+/// Where an emotion comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EmotionSource {
+    /// One of the 8 MEAD classes.
+    Preset(EmotionPreset),
+    /// What a writer typed (see [`super::spec`] for the grammar).
+    Text(String),
+    /// A reference face: 68 landmarks in pixels.
+    Face(Box<[Vec2; N_LANDMARKS]>),
+    /// A reference face: a portrait rig file (its landmarks are read).
+    FaceRig(PathBuf),
+    /// A reference voice: 16 kHz mono samples.
+    Voice(Arc<[f32]>),
+    /// A reference voice: an audio file.
+    VoiceFile(PathBuf),
+    /// A point of the emotion space given directly.
+    Embedding(EmotionEmbedding),
+    /// A weighted blend (weights need not add up to 1; they are normalised).
+    Blend(Vec<(EmotionSpec, f32)>),
+}
+
+/// An emotion and, optionally, how strongly it is shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmotionSpec {
+    /// Where the emotion comes from.
+    pub source: EmotionSource,
+    /// Intensity 0–3, replacing what the source implies.
+    pub intensity: Option<f32>,
+}
+
+impl EmotionSpec {
+    /// A MEAD class.
+    pub fn preset(p: EmotionPreset) -> Self {
+        Self { source: EmotionSource::Preset(p), intensity: None }
+    }
+
+    /// Free text (`"sadly surprised"`, `"a bit annoyed"`, `"50% angry, 50% sad"`).
+    pub fn text(text: impl Into<String>) -> Self {
+        Self { source: EmotionSource::Text(text.into()), intensity: None }
+    }
+
+    /// A reference face given by its landmarks.
+    pub fn face(landmarks: [Vec2; N_LANDMARKS]) -> Self {
+        Self { source: EmotionSource::Face(Box::new(landmarks)), intensity: None }
+    }
+
+    /// A reference voice, 16 kHz mono.
+    pub fn voice(samples: impl Into<Arc<[f32]>>) -> Self {
+        Self { source: EmotionSource::Voice(samples.into()), intensity: None }
+    }
+
+    /// A blend of specs.
+    pub fn blend(parts: Vec<(EmotionSpec, f32)>) -> Self {
+        Self { source: EmotionSource::Blend(parts), intensity: None }
+    }
+
+    /// The same spec at intensity `mu` (clamped to 0–3).
+    pub fn with_intensity(self, mu: f32) -> Self {
+        Self { intensity: Some(if mu.is_finite() { mu.clamp(0.0, MAX_INTENSITY) } else { DEFAULT_INTENSITY }), ..self }
+    }
+
+    /// Resolves the spec into the emotion space.
+    pub fn resolve<B: Backend>(&self, encoders: &EmotionEncoders<B>) -> Result<ResolvedEmotion, EmotionError> {
+        let mut r = match &self.source {
+            EmotionSource::Preset(p) => ResolvedEmotion::plain(EmotionEmbedding::preset(*p), DEFAULT_INTENSITY),
+            EmotionSource::Embedding(e) => ResolvedEmotion::plain(*e, DEFAULT_INTENSITY),
+            EmotionSource::Text(text) => {
+                let parsed = parse_spec(text)?;
+                let reading = read_spec(&parsed, &encoders.lexicon, encoders.semantic.as_deref());
+                let mut r = ResolvedEmotion::plain(reading.embedding, reading.intensity);
+                r.warnings = reading.warnings.iter().map(|w| w.message.clone()).collect();
+                r.text = Some(reading);
+                r
+            }
+            EmotionSource::Face(landmarks) => resolve_face(landmarks, &encoders.basis, "the reference landmarks")?,
+            EmotionSource::FaceRig(path) => {
+                let rig = PortraitRig::load(path)?;
+                resolve_face(&rig.points(), &encoders.basis, &path.display().to_string())?
+            }
+            EmotionSource::Voice(samples) => resolve_voice(samples, encoders),
+            EmotionSource::VoiceFile(path) => resolve_voice(&crate::audio::load(path)?.samples, encoders),
+            EmotionSource::Blend(parts) => {
+                let mut resolved = Vec::with_capacity(parts.len());
+                for (spec, w) in parts {
+                    resolved.push((spec.resolve(encoders)?, if w.is_finite() { w.max(0.0) } else { 0.0 }));
+                }
+                let total: f32 = resolved.iter().map(|(_, w)| w).sum();
+                let embedding =
+                    EmotionEmbedding::blend(&resolved.iter().map(|(r, w)| (r.embedding, *w)).collect::<Vec<_>>());
+                let intensity =
+                    if total > 0.0 { resolved.iter().map(|(r, w)| r.intensity * w).sum::<f32>() / total } else { 0.0 };
+                let mut r = ResolvedEmotion::plain(embedding, intensity);
+                r.warnings = resolved.iter().flat_map(|(p, _)| p.warnings.clone()).collect();
+                r.voice = resolved.into_iter().find_map(|(p, _)| p.voice);
+                r
+            }
+        };
+        if let Some(mu) = self.intensity {
+            r.intensity = mu;
+        }
+        r.intensity = if r.intensity.is_finite() { r.intensity.clamp(0.0, MAX_INTENSITY) } else { DEFAULT_INTENSITY };
+        Ok(r)
+    }
+}
+
+impl From<EmotionPreset> for EmotionSpec {
+    fn from(p: EmotionPreset) -> Self {
+        Self::preset(p)
+    }
+}
+
+impl From<&str> for EmotionSpec {
+    fn from(text: &str) -> Self {
+        Self::text(text)
+    }
+}
+
+fn resolve_face(
+    landmarks: &[Vec2; N_LANDMARKS],
+    basis: &BlendshapeBasis,
+    what: &str,
+) -> Result<ResolvedEmotion, EmotionError> {
+    let face = encode_face(landmarks, basis).ok_or_else(|| EmotionError::Face { what: what.to_string() })?;
+    Ok(ResolvedEmotion::plain(face.embedding, face.intensity))
+}
+
+fn resolve_voice<B: Backend>(samples: &[f32], encoders: &EmotionEncoders<B>) -> ResolvedEmotion {
+    let reading = read_voice(samples, encoders.audio.as_ref());
+    let mut r = match reading.estimate {
+        Some(e) => ResolvedEmotion::plain(e, DEFAULT_INTENSITY),
+        None => {
+            let mut r = ResolvedEmotion::plain(EmotionEmbedding::preset(EmotionPreset::Neutral), 0.0);
+            r.warnings.push(format!("voice: {}; it counts as neutral", reading.status));
+            r
+        }
+    };
+    r.voice = Some(reading);
+    r
+}
+
+/// What resolves specs: the lexicon, an optional semantic text encoder, the face model's basis and
+/// an optional trained audio emotion network.
+#[derive(Clone)]
+pub struct EmotionEncoders<B: Backend> {
+    /// Words and phrases.
+    pub lexicon: Lexicon,
+    /// For words outside the lexicon (the `onnx` CLIP path, or a game's own).
+    pub semantic: Option<Arc<dyn SemanticEncoder>>,
+    /// The face model, for reference faces.
+    pub basis: BlendshapeBasis,
+    /// The audio network, when trained weights exist.
+    pub audio: Option<AudioEmotionEncoder<B>>,
+}
+
+impl<B: Backend> EmotionEncoders<B> {
+    /// The built-in lexicon and face model; no semantic encoder and no audio network.
+    pub fn builtin() -> Self {
+        Self {
+            lexicon: Lexicon::builtin().clone(),
+            semantic: None,
+            basis: BlendshapeBasis::default_basis().clone(),
+            audio: None,
+        }
+    }
+
+    /// [`builtin`](Self::builtin) plus the audio network from the model search path when there
+    /// is one; a broken one is an error, not silently skipped.
+    pub fn discover(device: &B::Device) -> Result<Self, crate::model::audio_emotion::ModelFileError> {
+        let audio = AudioEmotionEncoder::find(device).transpose()?;
+        Ok(Self { audio, ..Self::builtin() })
+    }
+}
+
+/// A resolved emotion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedEmotion {
+    /// The point in the emotion space.
+    pub embedding: EmotionEmbedding,
+    /// Intensity, 0–3.
+    pub intensity: f32,
+    /// Words not understood or guessed, and sources that could not be read (the spec still
+    /// resolved).
+    pub warnings: Vec<String>,
+    /// How text was read, for a text spec.
+    pub text: Option<TextReading>,
+    /// What the audio encoder found, for a voice spec.
+    pub voice: Option<VoiceReading>,
+}
+
+impl ResolvedEmotion {
+    fn plain(embedding: EmotionEmbedding, intensity: f32) -> Self {
+        Self { embedding, intensity, warnings: Vec::new(), text: None, voice: None }
+    }
+}
+
+/// A spec that cannot be resolved.
+#[derive(Debug, thiserror::Error)]
+pub enum EmotionError {
+    /// The text does not parse (the message points at the character).
+    #[error(transparent)]
+    Spec(#[from] SpecError),
+    /// A reference rig file is missing or invalid.
+    #[error(transparent)]
+    Rig(#[from] RigError),
+    /// A reference audio file cannot be read.
+    #[error(transparent)]
+    Audio(#[from] AudioError),
+    /// The face model could not be fitted to a reference face.
+    #[error("{what}: the face model cannot be fitted to these landmarks (degenerate face)")]
+    Face {
+        /// Which face.
+        what: String,
+    },
+}
