@@ -225,3 +225,108 @@ fn npc_and_sheet_write_what_they_say() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("one --rig per --portrait"));
 }
+
+fn emotion_json(args: &[&str]) -> serde_json::Value {
+    let mut a = vec!["emotion"];
+    a.extend_from_slice(args);
+    let out = emotalk(&a);
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn emotion_prints_where_text_faces_and_voices_land() {
+    let j = emotion_json(&["sadly surprised"]);
+    assert_eq!(j["dominant"], "surprised");
+    assert_eq!(j["mixture"]["sad"], 0.4);
+    assert_eq!(j["z_emo"].as_array().unwrap().len(), 11);
+    assert_eq!(j["warnings"].as_array().unwrap().len(), 0);
+    assert_eq!(j["terms"][0]["words"][0]["role"]["key"], "sad");
+    assert_eq!(j["terms"][0]["words"][0]["role"]["via"], "morphology");
+
+    let j = emotion_json(&["very furious", "--intensity", "1.5"]);
+    assert_eq!((j["dominant"].as_str(), j["intensity"].as_f64()), (Some("angry"), Some(1.5)));
+    let j = emotion_json(&["blorf"]);
+    assert_eq!(j["dominant"], "neutral");
+    assert!(j["warnings"][0].as_str().unwrap().contains("\"blorf\""));
+
+    // A reference face: the smiling astronaut.
+    let dir = tempfile::tempdir().unwrap();
+    let rig = dir.path().join("astronaut.rig.json");
+    assert!(import_astronaut("../shared/data/portraits/astronaut.landmarks68.json", &rig, &[]).status.success());
+    let j = emotion_json(&["--image", rig.to_str().unwrap()]);
+    assert_eq!(j["dominant"], "happy");
+
+    // A voice, with no trained audio network: measured, not estimated, and said so.
+    let j = emotion_json(&["--audio", "../shared/data/speech/alsa_Front_Center.wav"]);
+    assert!(j["voice"]["status"].as_str().unwrap().starts_with("untrained"), "{j}");
+    assert!(j["voice"]["estimate"].is_null());
+    assert!(j["voice"]["prosody"]["f0_median_hz"].as_f64().unwrap() > 60.0);
+
+    // A user lexicon adds words.
+    let lex = dir.path().join("mine.txt");
+    std::fs::write(&lex, "hangry | angry .6 sad .4 | -0.6 0.6 0.0 | 2\n").unwrap();
+    assert_eq!(emotion_json(&["hangry", "--lexicon", lex.to_str().unwrap()])["dominant"], "angry");
+
+    for (args, want) in [
+        (&["happy #"][..], "^"),
+        (&[][..], "give an emotion"),
+        (&["happy", "--intensity", "5"], "between 0 and 3"),
+        (&["--image", "nope.rig.json"], "nope.rig.json"),
+        (&["--audio", "nope.wav"], "nope.wav"),
+    ] {
+        let mut a = vec!["emotion"];
+        a.extend_from_slice(args);
+        let r = emotalk(&a);
+        assert_eq!(r.status.code(), Some(1), "{args:?}");
+        let e = String::from_utf8_lossy(&r.stderr);
+        assert!(e.contains(want), "{args:?}: {e}");
+    }
+}
+
+#[cfg(feature = "train")]
+#[test]
+fn trainer_trains_the_audio_emotion_network_from_a_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let speech = std::fs::canonicalize("../shared/data/speech").unwrap();
+    let clips: Vec<_> = std::fs::read_dir(&speech)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "wav"))
+        .collect();
+    assert!(clips.len() >= 2);
+    // Labels are arbitrary here: this checks the command, not what it learns.
+    let lines: Vec<String> = clips
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!(r#"{{"audio": "{}", "emotion": "{}"}}"#, p.display(), ["happy", "sad:1"][i % 2]))
+        .collect();
+    let manifest = dir.path().join("clips.jsonl");
+    std::fs::write(&manifest, lines.join("\n")).unwrap();
+    let out = dir.path().join("audio_emotion");
+    let r = Command::new(env!("CARGO_BIN_EXE_emotalk-train"))
+        .args(["audio-emotion", "--manifest", manifest.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args(["--steps", "50"])
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let metrics: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("metrics.json")).unwrap()).unwrap();
+    assert_eq!(metrics["options"]["steps"], 50);
+    // emotalk finds and uses it through EMOTALK_MODELS.
+    let r = Command::new(env!("CARGO_BIN_EXE_emotalk"))
+        .env("EMOTALK_MODELS", dir.path())
+        .args(["emotion", "--audio", clips[0].to_str().unwrap()])
+        .output()
+        .unwrap();
+    let j: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+    assert!(j["voice"]["status"].as_str().unwrap().contains("estimated by"), "{j}");
+    assert!(!j["voice"]["estimate"].is_null());
+    // A bad manifest line is named.
+    std::fs::write(&manifest, "{\"audio\": \"x.wav\", \"emotion\": \"happy\"}\n{\"audio\": 3}").unwrap();
+    let r = Command::new(env!("CARGO_BIN_EXE_emotalk-train"))
+        .args(["audio-emotion", "--manifest", manifest.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(r.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("clips.jsonl:1"), "{}", String::from_utf8_lossy(&r.stderr));
+}

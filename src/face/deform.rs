@@ -87,7 +87,7 @@ impl MeshDeformer {
 
 /// Solves `A X = B` for `m` right-hand sides (A is `n × n`, symmetric positive definite here),
 /// by Gaussian elimination with partial pivoting; returns X row-major `n × m`.
-fn solve_many(a: &mut [f64], b: &mut [f64], n: usize, m: usize) -> Vec<f64> {
+pub(crate) fn solve_many(a: &mut [f64], b: &mut [f64], n: usize, m: usize) -> Vec<f64> {
     for col in 0..n {
         let pivot = (col..n).max_by(|&r, &q| a[r * n + col].abs().total_cmp(&a[q * n + col].abs())).unwrap_or(col);
         if pivot != col {
