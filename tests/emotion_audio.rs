@@ -87,6 +87,7 @@ fn the_network_learns_prosody_and_round_trips_through_its_files() {
     let (net, losses) = train::<AB>(&train_set, &config, &options, &device, |_, _| {});
     let after = evaluate(&net, &held, 2.0, &device);
     assert_eq!(losses.len(), 300);
+    eprintln!("held-out loss {before} -> {after}, {} parameters", net.parameter_count());
     assert!(after < 0.3 * before, "held-out loss {before} -> {after}");
 
     let rows: Vec<_> = held.iter().map(|e| e.features).collect();

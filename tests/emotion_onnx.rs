@@ -65,6 +65,7 @@ fn the_projection_is_learnt_from_the_lexicon() {
         var += t.iter().zip(&mean).map(|(a, b)| (a - b).powi(2)).sum::<f32>();
     }
     let r2 = 1.0 - err / var;
+    eprintln!("projection R² over the lexicon keys: {r2}");
     assert!(r2 > 0.5, "R² over the lexicon {r2}");
     // As a semantic encoder, it finds the neighbours of a word the lexicon does not know.
     // ("superfurious": neither morphology nor spelling finds it; the stand-in's tokens do.)
