@@ -1,10 +1,15 @@
 //! Neural networks (burn, generic over the backend) and their weight files.
 //!
-//! The networks themselves arrive with their issues (EAC, the audio emotion encoder, HEF); this
-//! module already owns where their files live, so every binary reports and finds them the same
-//! way.
+//! - [`audio_emotion`]: the voice's prosody → `z_emo` (AME's audio encoder; trainable, no weights
+//!   shipped yet);
+//! - [`eac`]: audio + emotion + intensity → 52 blendshape weights per frame (EAC), offline and
+//!   streaming; the trainer and shipped weights are in progress;
+//! - [`files`]: where model files live, so every binary finds and reports them the same way.
+//!
+//! HEF arrives with its issue.
 
 pub mod audio_emotion;
+pub mod eac;
 pub mod files;
 
 pub use files::{ModelKind, ModelStatus, find_models, model_search_dirs};

@@ -1,0 +1,133 @@
+//! The Transformer layers of EAC: pre-norm self-attention over a band of frames with learned
+//! relative position biases, and a GELU feed-forward block.
+//!
+//! Sequence layout: position 0 is the intensity token, positions 1… are output frames. Frame `i`
+//! attends to the token and to frames `i − past ..= i + ahead` of its own layer input; the token
+//! attends only to itself. So a frame's output depends on at most `layers · past` frames before
+//! it and `layers · ahead` after it, whatever the sequence length: a long line runs in one pass,
+//! and a stream that keeps that many frames gives exactly the same numbers (see
+//! [`super::streaming`]). Positions enter as relative biases (one per head and offset, as in
+//! Shaw et al. 2018 / T5), not the paper's absolute encoding, which would tie the result to where
+//! a frame sits in its window.
+
+use burn::module::{Module, Param};
+use burn::nn::{Dropout, DropoutConfig, Gelu, LayerNorm, LayerNormConfig, Linear, LinearConfig};
+use burn::prelude::Backend;
+use burn::tensor::activation::softmax;
+use burn::tensor::{Bool, Int, Tensor, TensorData};
+
+/// What masked scores are set to before the softmax.
+const MASKED: f32 = -1.0e9;
+
+/// One Transformer layer (see the module docs).
+#[derive(Module, Debug)]
+pub struct BandLayer<B: Backend> {
+    norm_attn: LayerNorm<B>,
+    query: Linear<B>,
+    key: Linear<B>,
+    value: Linear<B>,
+    out: Linear<B>,
+    /// `[heads, past + ahead + 2]`: a bias per relative offset `−past ..= ahead`, then the
+    /// frames-to-token bias.
+    rel_bias: Param<Tensor<B, 2>>,
+    norm_ff: LayerNorm<B>,
+    ff_in: Linear<B>,
+    ff_out: Linear<B>,
+    dropout: Dropout,
+    gelu: Gelu,
+    heads: usize,
+    past: usize,
+    ahead: usize,
+}
+
+impl<B: Backend> BandLayer<B> {
+    /// A fresh layer.
+    pub fn new(
+        d_model: usize,
+        d_ff: usize,
+        heads: usize,
+        past: usize,
+        ahead: usize,
+        dropout: f64,
+        device: &B::Device,
+    ) -> Self {
+        Self {
+            norm_attn: LayerNormConfig::new(d_model).init(device),
+            query: LinearConfig::new(d_model, d_model).init(device),
+            key: LinearConfig::new(d_model, d_model).init(device),
+            value: LinearConfig::new(d_model, d_model).init(device),
+            out: LinearConfig::new(d_model, d_model).init(device),
+            rel_bias: Param::from_tensor(Tensor::zeros([heads, past + ahead + 2], device)),
+            norm_ff: LayerNormConfig::new(d_model).init(device),
+            ff_in: LinearConfig::new(d_model, d_ff).init(device),
+            ff_out: LinearConfig::new(d_ff, d_model).init(device),
+            dropout: DropoutConfig::new(dropout).init(),
+            gelu: Gelu::new(),
+            heads,
+            past,
+            ahead,
+        }
+    }
+
+    /// `x`: `[batch, 1 + frames, d_model]` → same shape.
+    pub fn forward(&self, x: Tensor<B, 3>) -> Tensor<B, 3> {
+        let [batch, len, d] = x.dims();
+        let (h, dh) = (self.heads, d / self.heads);
+        let n = self.norm_attn.forward(x.clone());
+        let split = |t: Tensor<B, 3>| t.reshape([batch, len, h, dh]).swap_dims(1, 2); // [b, h, len, dh]
+        let (q, k, v) =
+            (split(self.query.forward(n.clone())), split(self.key.forward(n.clone())), split(self.value.forward(n)));
+        let scores = q.matmul(k.swap_dims(2, 3)) / (dh as f64).sqrt(); // [b, h, len, len]
+        let (index, mask) = band_layout(len, self.past, self.ahead);
+        let device = x.device();
+        let index = Tensor::<B, 1, Int>::from_data(TensorData::new(index, [len * len]), &device);
+        let bias = self.rel_bias.val().select(1, index).reshape([1, h, len, len]);
+        let mask = Tensor::<B, 2, Bool>::from_data(TensorData::new(mask, [len, len]), &device)
+            .reshape([1, 1, len, len])
+            .expand([batch, h, len, len]);
+        let weights = softmax((scores + bias).mask_fill(mask, MASKED), 3);
+        let attended = self.dropout.forward(weights).matmul(v).swap_dims(1, 2).reshape([batch, len, d]);
+        let x = x + self.dropout.forward(self.out.forward(attended));
+        let ff = self
+            .ff_out
+            .forward(self.dropout.forward(self.gelu.forward(self.ff_in.forward(self.norm_ff.forward(x.clone())))));
+        x + self.dropout.forward(ff)
+    }
+}
+
+/// For a sequence of `len` positions (token + frames): the column of `rel_bias` each score uses,
+/// and which scores are masked, both row-major `len × len`.
+pub(crate) fn band_layout(len: usize, past: usize, ahead: usize) -> (Vec<i64>, Vec<bool>) {
+    let token_column = (past + ahead + 1) as i64;
+    let mut index = vec![token_column; len * len];
+    let mut mask = vec![true; len * len];
+    mask[0] = false; // the token sees itself
+    for i in 1..len {
+        mask[i * len] = false; // every frame sees the token
+        for j in 1..len {
+            let offset = j as i64 - i as i64;
+            if offset >= -(past as i64) && offset <= ahead as i64 {
+                index[i * len + j] = offset + past as i64;
+                mask[i * len + j] = false;
+            }
+        }
+    }
+    (index, mask)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_band_is_where_it_should_be() {
+        let (index, mask) = super::band_layout(6, 2, 1);
+        let len = 6;
+        // Row 3 (frame 3): token, frames 1..=4.
+        let row: Vec<bool> = (0..len).map(|j| !mask[3 * len + j]).collect();
+        assert_eq!(row, [true, true, true, true, true, false]);
+        assert_eq!(index[3 * len + 1], 0); // offset −2
+        assert_eq!(index[3 * len + 4], 3); // offset +1
+        assert_eq!(index[3 * len], 4); // the token column
+        // The token sees only itself.
+        assert_eq!((0..len).filter(|&j| !mask[j]).collect::<Vec<_>>(), [0]);
+    }
+}

@@ -1,0 +1,117 @@
+//! The EAC network's structure, before any training: sizes, look-ahead, locality, and streaming
+//! that gives the same numbers as offline inference on real speech.
+
+use emotalk::audio::{self, MelConfig, log_mel};
+use emotalk::emotion::space::EmotionEmbedding;
+use emotalk::face::EmotionPreset;
+use emotalk::model::eac::frames::{CHUNK_FRAMES, n_output_frames};
+use emotalk::model::eac::streaming::EacStream;
+use emotalk::model::eac::{Eac, EacConfig};
+
+type B = burn::backend::Flex;
+
+fn model(config: &EacConfig) -> Eac<B> {
+    <B as burn::prelude::Backend>::seed(&Default::default(), 5);
+    config.init(&Default::default())
+}
+
+fn speech() -> Vec<f32> {
+    audio::load("../shared/data/speech/alsa_Front_Center.wav").unwrap().samples
+}
+
+fn max_diff(a: &[[f32; 52]], b: &[[f32; 52]]) -> f32 {
+    assert_eq!(a.len(), b.len());
+    a.iter().flatten().zip(b.iter().flatten()).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+}
+
+#[test]
+fn sizes_and_lookahead_are_as_documented() {
+    let config = EacConfig::new();
+    assert!(config.check().is_ok());
+    assert_eq!(config.context_width(), 9 * 80);
+    assert_eq!(config.lookahead_ms(), 140.0);
+    assert!(config.lookahead_ms() <= 150.0);
+    let eac = model(&config);
+    let params = eac.parameter_count();
+    eprintln!("EAC parameters at the defaults: {params}");
+    assert!(params * 4 < 10_000_000, "{params} parameters do not fit 10 MB as f32");
+    assert!(EacConfig::new().with_heads(5).check().is_err());
+    assert!(EacConfig::new().with_fps(0.0).check().is_err());
+}
+
+#[test]
+fn offline_chunks_and_streaming_give_the_same_frames() {
+    let config = EacConfig::new().with_dropout(0.0);
+    let eac = model(&config);
+    let device = Default::default();
+    // 12 s of real speech (the clip repeated), longer than one offline chunk.
+    let one = speech();
+    let samples: Vec<f32> = one.iter().cycle().take(16_000 * 12).copied().collect();
+    let mel = log_mel(&samples, &MelConfig::default()).unwrap();
+    let emotion = EmotionEmbedding::preset(EmotionPreset::Happy);
+    let track = eac.infer(&mel, &config, &emotion, 2.0, &device);
+    assert_eq!(track.frames.len(), n_output_frames(mel.n_frames(), 25.0));
+    assert!(track.frames.len() > CHUNK_FRAMES);
+    assert!(track.frames.iter().flatten().all(|v| (0.0..=1.0).contains(v)));
+
+    // Streaming, in uneven chunks, gives the same frames (and so offline's chunk seams are
+    // exact too: the two cut the line in different places).
+    let mut stream = EacStream::new(&eac, &config, emotion, 2.0, &device).unwrap();
+    let mut streamed = Vec::new();
+    let mut pos = 0;
+    let mut k = 0;
+    let mut most_held = 0;
+    while pos < samples.len() {
+        let n = [160, 777, 3200, 1, 16_000][k % 5];
+        let end = (pos + n).min(samples.len());
+        streamed.extend(stream.push(&samples[pos..end]));
+        most_held = most_held.max(stream.mel_rows_held());
+        // Never more than the look-ahead behind the audio.
+        let heard_s = end as f64 / 16_000.0;
+        let behind_ms = (heard_s - stream.emitted() as f64 / 25.0) * 1000.0;
+        assert!(behind_ms <= config.lookahead_ms() + 40.0 + 1.0, "{behind_ms} ms behind at {heard_s} s");
+        pos = end;
+        k += 1;
+    }
+    streamed.extend(stream.finish());
+    let d = max_diff(&streamed, &track.frames);
+    eprintln!("streaming vs offline: max difference {d:e}; mel rows held at most {most_held}");
+    assert!(d < 1e-5, "{d}");
+    assert!(most_held < 200, "{most_held}");
+}
+
+#[test]
+fn a_frame_depends_only_on_its_receptive_field() {
+    let config = EacConfig::new().with_dropout(0.0);
+    let eac = model(&config);
+    let device = Default::default();
+    let samples: Vec<f32> = speech().iter().cycle().take(16_000 * 3).copied().collect();
+    let mel = log_mel(&samples, &MelConfig::default()).unwrap();
+    let emotion = EmotionEmbedding::preset(EmotionPreset::Neutral);
+    let base = eac.infer(&mel, &config, &emotion, 2.0, &device);
+    // Change the audio from 2.0 s on: frames before 2.0 s minus the look-ahead stay the same,
+    // and frames after change.
+    let mut changed = samples.clone();
+    changed[32_000..].iter_mut().for_each(|s| *s = -*s * 0.3 + 0.01);
+    let other = eac.infer(&log_mel(&changed, &MelConfig::default()).unwrap(), &config, &emotion, 2.0, &device);
+    let first_affected = ((2.0 - config.lookahead_ms() / 1000.0) * 25.0).floor() as usize;
+    assert!(max_diff(&base.frames[..first_affected], &other.frames[..first_affected]) == 0.0);
+    assert!(max_diff(&base.frames[55..], &other.frames[55..]) > 1e-4);
+}
+
+#[test]
+fn emotion_and_intensity_reach_the_output() {
+    let config = EacConfig::new().with_dropout(0.0);
+    let eac = model(&config);
+    let device = Default::default();
+    let mel = log_mel(&speech()[..16_000], &MelConfig::default()).unwrap();
+    let happy = EmotionEmbedding::preset(EmotionPreset::Happy);
+    let sad = EmotionEmbedding::preset(EmotionPreset::Sad);
+    let a = eac.infer(&mel, &config, &happy, 1.0, &device);
+    let b = eac.infer(&mel, &config, &sad, 1.0, &device);
+    let c = eac.infer(&mel, &config, &happy, 3.0, &device);
+    assert!(max_diff(&a.frames, &b.frames) > 1e-4);
+    assert!(max_diff(&a.frames, &c.frames) > 1e-4);
+    assert_eq!(a.sigma.len(), config.d_model);
+    assert_ne!(a.sigma, c.sigma, "sigma' follows the intensity");
+}
