@@ -22,6 +22,7 @@ pub mod render;
 pub mod rig;
 pub mod sheet;
 pub mod similarity;
+pub mod visemes;
 
 pub use blendshapes::{BlendshapeBasis, N_BLENDSHAPES, NAMES as BLENDSHAPE_NAMES};
 pub use deform::MeshDeformer;
