@@ -27,7 +27,7 @@ use burn::prelude::Backend;
 use super::space::EmotionEmbedding;
 use crate::audio::prosody::{Prosody, prosody};
 use crate::model::audio_emotion::{AudioEmotionConfig, AudioEmotionNet, ModelFileError, N_VOICE_FEATURES};
-use crate::model::{ModelKind, model_search_dirs};
+use crate::model::{ModelKind, find_model};
 
 /// Frames quieter than this below the loudest frame count as silence (dB).
 const SILENCE_BELOW_PEAK_DB: f32 = 40.0;
@@ -75,13 +75,11 @@ impl<B: Backend> AudioEmotionEncoder<B> {
         Ok(Self { net, device: device.clone(), source: dir.to_path_buf() })
     }
 
-    /// The first `audio_emotion` folder in the model search path, loaded; `None` when there is
-    /// none (the usual case: see the module docs).
+    /// The first `audio_emotion` folder in the model search path ([`find_model`]), loaded;
+    /// `None` when there is none (the usual case: see the module docs). A folder whose files do
+    /// not load is an error, not skipped.
     pub fn find(device: &B::Device) -> Option<Result<Self, ModelFileError>> {
-        let dir = model_search_dirs().into_iter().map(|d| d.join(ModelKind::AudioEmotion.dir_name())).find(|d| {
-            d.join(crate::model::audio_emotion::CONFIG_FILE).is_file()
-                && d.join(crate::model::audio_emotion::WEIGHTS_FILE).is_file()
-        })?;
+        let dir = find_model(ModelKind::AudioEmotion)?;
         Some(Self::load(&dir, device))
     }
 

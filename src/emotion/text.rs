@@ -42,8 +42,6 @@ use crate::face::EmotionPreset;
 
 /// Weight of a compound's last emotion word (the others share the rest).
 pub const HEAD_WEIGHT: f32 = 0.6;
-/// Intensity of a term with no emotion word, and of plain "neutral"-like text left unscored.
-const DEFAULT_INTENSITY: f32 = 2.0;
 /// Logit shift of a negation.
 const NEGATION_SHIFT: f32 = -0.8;
 
@@ -470,11 +468,13 @@ fn cosine(a: &[f32], b: &[f32]) -> f32 {
 /// Combines a term's items (see the module docs).
 fn combine(items: &[Item]) -> (EmotionEmbedding, f32) {
     // A negation acts on everything after it: split at the first one and recurse.
-    if let Some(at) = items.iter().position(|i| matches!(i, Item::Negation { .. })) {
-        let Item::Negation { strong } = items[at] else { unreachable!() };
+    let negation = items.iter().enumerate().find_map(|(i, item)| match item {
+        Item::Negation { strong } => Some((i, *strong)),
+        _ => None,
+    });
+    if let Some((at, strong)) = negation {
         let before = &items[..at];
-        let (inner, inner_mu) = combine_scope(&items[at + 1..], true);
-        let Some((inner, inner_mu)) = inner.map(|e| (e, inner_mu)) else {
+        let Some((inner, inner_mu)) = combine_scope(&items[at + 1..], true) else {
             // "not" with no emotion after it: ignore the negation.
             let rest: Vec<Item> = before.iter().chain(&items[at + 1..]).cloned().collect();
             return combine(&rest);
@@ -486,16 +486,12 @@ fn combine(items: &[Item]) -> (EmotionEmbedding, f32) {
         let shift: f32 = before.iter().map(|i| if let Item::Modifier(s) = i { *s } else { 0.0 }).sum();
         return (negated, shift_intensity(mu, shift));
     }
-    let (e, mu) = combine_scope(items, false);
-    match e {
-        Some(e) => (e, mu),
-        None => (EmotionEmbedding::preset(EmotionPreset::Neutral), 0.0),
-    }
+    combine_scope(items, false).unwrap_or((EmotionEmbedding::preset(EmotionPreset::Neutral), 0.0))
 }
 
 /// The compound and intensity of items with no negation word; `None` when there is no emotion
 /// word. Inside a negation's scope (`negated_scope`), modifiers act the other way round.
-fn combine_scope(items: &[Item], negated_scope: bool) -> (Option<EmotionEmbedding>, f32) {
+fn combine_scope(items: &[Item], negated_scope: bool) -> Option<(EmotionEmbedding, f32)> {
     let emotions: Vec<(EmotionEmbedding, f32)> = items
         .iter()
         .filter_map(|i| match i {
@@ -507,7 +503,7 @@ fn combine_scope(items: &[Item], negated_scope: bool) -> (Option<EmotionEmbeddin
         })
         .collect();
     if emotions.is_empty() {
-        return (None, DEFAULT_INTENSITY);
+        return None;
     }
     let n = emotions.len();
     let weights: Vec<f32> = (0..n)
@@ -526,7 +522,7 @@ fn combine_scope(items: &[Item], negated_scope: bool) -> (Option<EmotionEmbeddin
     let mu0: f32 = emotions.iter().zip(&weights).map(|((_, mu), w)| mu * w).sum();
     let sign = if negated_scope { -1.0 } else { 1.0 };
     let shift: f32 = items.iter().map(|i| if let Item::Modifier(s) = i { sign * s } else { 0.0 }).sum();
-    (Some(embedding), shift_intensity(mu0, shift))
+    Some((embedding, shift_intensity(mu0, shift)))
 }
 
 /// Moves an intensity in logit space: `3·σ(logit(mu/3) + shift)`.

@@ -76,6 +76,11 @@ pub fn find_models(dirs: &[PathBuf]) -> Vec<ModelStatus> {
         .collect()
 }
 
+/// The first folder in the search path ([`model_search_dirs`]) holding `kind`, if any.
+pub fn find_model(kind: ModelKind) -> Option<PathBuf> {
+    model_search_dirs().into_iter().map(|d| d.join(kind.dir_name())).find(|d| is_model_dir(d))
+}
+
 fn is_model_dir(dir: &Path) -> bool {
     let has_weights = std::fs::read_dir(dir).is_ok_and(|entries| {
         entries.flatten().any(|e| {

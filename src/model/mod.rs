@@ -12,4 +12,4 @@ pub mod audio_emotion;
 pub mod eac;
 pub mod files;
 
-pub use files::{ModelKind, ModelStatus, find_models, model_search_dirs};
+pub use files::{ModelKind, ModelStatus, find_model, find_models, model_search_dirs};
