@@ -74,6 +74,11 @@ fn the_projection_is_learnt_from_the_lexicon() {
     let r = read_spec(&spec, lex, Some(&enc));
     assert_eq!(r.embedding.dominant(), EmotionPreset::Angry, "{:?}", r.terms[0].words);
     assert!(r.warnings[0].message.contains("(semantic)"), "{:?}", r.warnings);
+    // Another lexicon (a game's own) gets its own key embeddings, not the first one's.
+    let small =
+        Lexicon::parse("furious | angry | -0.75 0.9 0.45 | 2.8\ncalm | neutral | 0.3 -0.6 0.2 | 2", "small").unwrap();
+    let r = read_spec(&spec, &small, Some(&enc));
+    assert_eq!(r.embedding.dominant(), EmotionPreset::Angry, "{:?}", r.terms[0].words);
 }
 
 #[test]

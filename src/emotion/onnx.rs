@@ -218,7 +218,9 @@ pub struct ClipEncoder {
     image: Option<Mutex<Session>>,
     tokenizer: tokenizers::Tokenizer,
     projection: Projection,
-    keys: OnceLock<Arc<Vec<Vec<f32>>>>,
+    /// The key embeddings of the last lexicon asked about, with its keys (a game may extend
+    /// the lexicon after loading).
+    keys: Mutex<Option<(Vec<String>, Arc<Vec<Vec<f32>>>)>>,
 }
 
 impl std::fmt::Debug for ClipEncoder {
@@ -244,7 +246,7 @@ impl ClipEncoder {
         let text = Mutex::new(session(env, &config.text_model)?);
         let image = config.image_model.as_deref().map(|p| session(env, p)).transpose()?.map(Mutex::new);
         let placeholder = Projection { weights: Vec::new(), bias: [0.0; Z_DIM] };
-        let mut enc = Self { config, text, image, tokenizer, projection: placeholder, keys: OnceLock::new() };
+        let mut enc = Self { config, text, image, tokenizer, projection: placeholder, keys: Mutex::new(None) };
         let keys = enc.key_embeddings_checked(lexicon)?;
         let targets: Vec<EmotionEmbedding> = lexicon.entries().iter().map(|e| e.embedding).collect();
         enc.projection = Projection::fit(&keys, &targets).ok_or_else(|| OnnxError::Model {
@@ -311,11 +313,15 @@ impl ClipEncoder {
     }
 
     fn key_embeddings_checked(&self, lexicon: &Lexicon) -> Result<Arc<Vec<Vec<f32>>>, OnnxError> {
-        if let Some(k) = self.keys.get().filter(|k| k.len() == lexicon.entries().len()) {
-            return Ok(k.clone());
+        let names: Vec<String> = lexicon.entries().iter().map(|e| e.key.clone()).collect();
+        let mut cache = self.keys.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, keys)) = cache.as_ref().filter(|(cached, _)| *cached == names) {
+            return Ok(keys.clone());
         }
-        let keys: Vec<Vec<f32>> = lexicon.entries().iter().map(|e| self.embed(&e.key)).collect::<Result<_, _>>()?;
-        Ok(self.keys.get_or_init(|| Arc::new(keys)).clone())
+        let keys: Vec<Vec<f32>> = names.iter().map(|k| self.embed(k)).collect::<Result<_, _>>()?;
+        let keys = Arc::new(keys);
+        *cache = Some((names, keys.clone()));
+        Ok(keys)
     }
 }
 
