@@ -24,7 +24,7 @@ fn eac(c: &mut Criterion) {
     g.bench_function("EAC, 10 s line (250 frames)", |b| {
         b.iter(|| eac.infer(black_box(&mel), &config, &happy, 2.0, &device))
     });
-    g.bench_function("decode + log-mel + EAC, bundled 2.8 s OGG", |b| {
+    g.bench_function("decode + log-mel + EAC, bundled 4.94 s OGG", |b| {
         b.iter(|| {
             let a = emotalk::audio::load_bytes(emotalk::bundled::GREETING_OGG, "greeting.ogg").unwrap();
             let m = log_mel(&a.samples, &MelConfig::default()).unwrap();

@@ -330,3 +330,52 @@ fn trainer_trains_the_audio_emotion_network_from_a_manifest() {
     assert_eq!(r.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&r.stderr).contains("clips.jsonl:1"), "{}", String::from_utf8_lossy(&r.stderr));
 }
+
+#[test]
+fn coeffs_writes_the_track_of_the_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("track.csv");
+    let o = out.to_str().unwrap();
+    // The bundled line by default, 30 fps: header t, 52 ARKit names, the head pose.
+    let run = emotalk(&["coeffs", "--emotion", "very happy", "--out", o]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let (header, rows) = read_csv(&out);
+    assert_eq!(header.len(), 1 + 52 + 3);
+    assert_eq!((header[0].as_str(), header[1].as_str()), ("t", "eyeBlinkLeft"));
+    assert!(
+        header.contains(&"jawOpen".to_string())
+            && header.ends_with(&["headPitch".into(), "headYaw".into(), "headRoll".into()])
+    );
+    // 4.94 s at 30 fps.
+    assert!((rows.len() as f64 / 30.0 - 4.94).abs() < 0.1, "{}", rows.len());
+    assert!((rows[1][0] - 1.0 / 30.0).abs() < 1e-4);
+    assert!(rows.iter().flat_map(|r| &r[1..53]).all(|v| (0.0..=1.0).contains(v)));
+    let smile = header.iter().position(|h| h == "mouthSmileLeft").unwrap();
+    let mean_smile = rows.iter().map(|r| r[smile]).sum::<f32>() / rows.len() as f32;
+    assert!(mean_smile > 0.3, "a very happy line smiles: {mean_smile}");
+    // Another rate and a file.
+    let run = emotalk(&["coeffs", "--audio", "../shared/data/speech/goforward.wav", "--fps", "60", "--out", o]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let (_, rows) = read_csv(&out);
+    assert!((rows[1][0] - 1.0 / 60.0).abs() < 1e-4);
+    // Bad input: a typed error naming what was wrong, and no file written.
+    let fresh = dir.path().join("never.csv");
+    let f = fresh.to_str().unwrap();
+    for (args, needle) in [
+        (vec!["coeffs", "--audio", "no/such.wav", "--out", f], "no/such.wav"),
+        (vec!["coeffs", "--audio", "README.md", "--out", f], "not a supported audio file"),
+        (vec!["coeffs", "--fps", "0", "--out", f], "--fps"),
+        (vec!["coeffs", "--emotion", "happy", "--intensity", "7", "--out", f], "--intensity"),
+        (vec!["coeffs", "--emotion", "happy (", "--out", f], "happy ("),
+    ] {
+        let run = emotalk(&args);
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+        assert!(!fresh.exists());
+    }
+    // Unknown words warn and fall back to neutral rather than fail.
+    let run = emotalk(&["coeffs", "--emotion", "flibbertigibbet", "--out", o]);
+    assert!(run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("flibbertigibbet"));
+}

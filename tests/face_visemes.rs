@@ -30,6 +30,7 @@ fn real_alignments_open_and_close_the_mouth_where_speech_does() {
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     let (mut bilabials, mut closed) = (0, 0);
     let (mut vowel_frames, mut vowel_open) = (0, 0);
+    let (mut silent_frames, mut silent_closed) = (0, 0);
     for id in clips() {
         let phones = read_phones_tsv(&std::fs::read_to_string(format!("{SPEECH}/{id}.phones.tsv")).unwrap()).unwrap();
         for p in &phones {
@@ -66,6 +67,22 @@ fn real_alignments_open_and_close_the_mouth_where_speech_does() {
                 }
             }
         }
+        // Silence frames at least 60 ms from any speech phone (score.py's definition).
+        let speech: Vec<(f32, f32)> = phones
+            .iter()
+            .filter(|p| !["SIL", "SP", "PAU", "+NOISE+", "+BREATH+"].contains(&p.phone.as_str()))
+            .map(|p| (p.start, p.end))
+            .collect();
+        for p in phones.iter().filter(|p| p.phone == "SIL") {
+            for f in (p.start * 30.0).ceil() as usize..=(p.end * 30.0) as usize {
+                let t = f as f32 / 30.0;
+                let far = speech.iter().all(|&(a, b)| t < a - 0.06 || t > b + 0.06);
+                if f < ap.len() && t <= p.end && far {
+                    silent_frames += 1;
+                    silent_closed += (ap[f] <= nearly_closed) as usize;
+                }
+            }
+        }
         ours.extend(ap);
         theirs.extend(reference);
     }
@@ -73,12 +90,14 @@ fn real_alignments_open_and_close_the_mouth_where_speech_does() {
     let closure = closed as f32 / bilabials as f32;
     let open = vowel_open as f32 / vowel_frames as f32;
     eprintln!(
-        "pooled r {r:.3}; bilabials closed {closed}/{bilabials}; open-vowel frames open {vowel_open}/{vowel_frames}"
+        "pooled r {r:.3}; bilabials closed {closed}/{bilabials}; open-vowel frames open {vowel_open}/{vowel_frames}; \
+         silence frames closed {silent_closed}/{silent_frames}"
     );
     // A sanity bound, not a target: the table must not be tuned on these clips (evaluation only).
     assert!(r > 0.8, "{r}");
     assert!(closure >= 0.95, "{closure}");
     assert!(open >= 0.95, "{open}");
+    assert!(silent_closed as f32 >= 0.95 * silent_frames as f32, "{silent_closed}/{silent_frames}");
 }
 
 #[test]

@@ -6,7 +6,11 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use emotalk::model::audio_emotion::AudioEmotionConfig;
+use emotalk::train::eac::EacTrainOptions;
 use emotalk::train::{audio_emotion, tools};
+
+#[path = "emotalk-train/eac_cmd.rs"]
+mod eac_cmd;
 
 type Backend = burn::backend::Autodiff<burn::backend::Flex>;
 
@@ -21,6 +25,73 @@ struct Cli {
 enum Command {
     /// Checks that the external text-to-speech programs of the synthetic corpus are installed.
     Tools,
+    /// Writes a synthetic lip-sync corpus: seeded sentences spoken by TTS voices with exact phone
+    /// timings, augmented, each with an emotion and intensity (manifest.jsonl + clips/).
+    Synth {
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// Number of clips.
+        #[arg(long, default_value_t = 2000)]
+        clips: usize,
+        /// Seed of everything random (the same seed rebuilds the same corpus).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Voices, comma-separated, used in turn.
+        #[arg(
+            long,
+            default_value = "flite:kal16,flite:awb,flite:slt,flite:rms,festival:kal_diphone,festival:cmu_us_slt_arctic_hts"
+        )]
+        voices: String,
+        /// Leave the audio as synthesised (no speed, noise, band-limit, reverberation or gain changes).
+        #[arg(long)]
+        no_augment: bool,
+        /// Worker threads.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+    },
+    /// Trains EAC (audio + emotion -> blendshapes) on a corpus manifest.
+    Eac {
+        /// The corpus manifest (from `synth`, or a converted recorded corpus).
+        #[arg(long)]
+        manifest: PathBuf,
+        /// Output folder: config.json + model.mpk (the network), checkpoint/, metrics.json, loss.png.
+        #[arg(long)]
+        out: PathBuf,
+        /// Optimiser steps.
+        #[arg(long, default_value_t = 4000)]
+        steps: usize,
+        /// Windows per step.
+        #[arg(long, default_value_t = 16)]
+        batch: usize,
+        /// Frames per window (25 per second).
+        #[arg(long, default_value_t = 50)]
+        window: usize,
+        /// Peak learning rate.
+        #[arg(long, default_value_t = 1e-3)]
+        lr: f64,
+        /// Seed of initialisation and batches.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Continue from OUT/checkpoint (exactly where it stopped).
+        #[arg(long)]
+        resume: bool,
+        /// Steps between checkpoints.
+        #[arg(long, default_value_t = 200)]
+        checkpoint_every: usize,
+        /// Voices kept out of training for evaluation, comma-separated.
+        #[arg(long, default_value = "flite:rms")]
+        held_out_voices: String,
+        /// A folder of real recordings (WAV) to predict after training, neutral emotion, 30 fps CSVs.
+        #[arg(long)]
+        eval_speech: Option<PathBuf>,
+        /// tools/lipsync/score.py, run on those predictions (needs python3 with numpy).
+        #[arg(long)]
+        score_script: Option<PathBuf>,
+        /// Threads for loading the corpus.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+    },
     /// Trains the audio emotion network (prosody -> emotion) on labelled clips.
     AudioEmotion {
         /// JSON lines, one clip a line: {"audio": "clips/a.wav", "emotion": "angry:2"}.
@@ -43,15 +114,50 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    let report = |r: Result<(), Box<dyn std::error::Error>>| match r {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    };
     match Cli::parse().command {
-        Command::AudioEmotion { manifest, out, steps, seed, hidden } => {
-            match train_audio_emotion(manifest, out, steps, seed, hidden) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::FAILURE
-                }
+        Command::Synth { out, clips, seed, voices, no_augment, threads } => {
+            report(eac_cmd::synth(&out, clips, seed, &voices, !no_augment, threads))
+        }
+        Command::Eac {
+            manifest,
+            out,
+            steps,
+            batch,
+            window,
+            lr,
+            seed,
+            resume,
+            checkpoint_every,
+            held_out_voices,
+            eval_speech,
+            score_script,
+            threads,
+        } => {
+            if steps == 0 || batch == 0 || window < 2 {
+                return report(Err("--steps and --batch must be at least 1, --window at least 2".into()));
             }
+            let options = EacTrainOptions { steps, batch, window, learning_rate: lr, seed, ..Default::default() };
+            report(eac_cmd::train_eac::<Backend>(eac_cmd::EacArgs {
+                manifest,
+                out,
+                options,
+                resume,
+                checkpoint_every,
+                held_out_voices: held_out_voices.split(',').filter(|v| !v.is_empty()).map(String::from).collect(),
+                eval_speech,
+                score_script,
+                threads,
+            }))
+        }
+        Command::AudioEmotion { manifest, out, steps, seed, hidden } => {
+            report(train_audio_emotion(manifest, out, steps, seed, hidden))
         }
         Command::Tools => {
             let report = tools::check(&tools::TTS_TOOLS);

@@ -9,6 +9,8 @@ use emotalk::audio::{self, AudioReader, FeatureMatrix, MelConfig, MelExtractor, 
 use emotalk::face::HeadPose;
 use emotalk::{build, bundled, face, model};
 
+#[path = "emotalk/coeffs_cmd.rs"]
+mod coeffs_cmd;
 #[path = "emotalk/emotion_cmd.rs"]
 mod emotion_cmd;
 
@@ -124,6 +126,27 @@ enum Command {
         #[arg(long)]
         lexicon: Option<PathBuf>,
     },
+    /// A voice line to an expression track: EAC's 52 ARKit blendshape weights per frame (plus
+    /// the head pose columns of the CLI contract), as CSV.
+    Coeffs {
+        /// The voice line (WAV, OGG, FLAC or MP3; any rate, mixed to mono); the bundled line by
+        /// default.
+        #[arg(long)]
+        audio: Option<PathBuf>,
+        /// The emotion, as any text ("furious", "sadly surprised", "happy:2"); without it, the
+        /// voice's own (neutral until an audio emotion network is installed).
+        #[arg(long)]
+        emotion: Option<String>,
+        /// Intensity 0 to 3, replacing the one the words imply.
+        #[arg(long)]
+        intensity: Option<f32>,
+        /// Frames per second of the track.
+        #[arg(long, default_value_t = 30.0)]
+        fps: f64,
+        /// Output CSV.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Portrait rigs: where a portrait's face is.
     Rig {
         #[command(subcommand)]
@@ -163,6 +186,9 @@ fn main() -> ExitCode {
         Command::Sheet { portrait, rig, npc, cell, out } => sheet(portrait, rig, npc, cell, out),
         Command::Emotion { text, image, audio, intensity, lexicon } => {
             emotion_cmd::emotion(emotion_cmd::EmotionArgs { text, image, audio, intensity, lexicon })
+        }
+        Command::Coeffs { audio, emotion, intensity, fps, out } => {
+            coeffs_cmd::coeffs(coeffs_cmd::CoeffsArgs { audio, emotion, intensity, fps, out })
         }
         Command::Rig { command: RigCommand::Import { image, landmarks, out, preview } } => {
             rig_import(image, landmarks, out, preview)

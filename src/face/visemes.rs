@@ -67,8 +67,8 @@ pub fn viseme_of(phone: &str) -> Option<Viseme> {
         "CH" | "JH" | "SH" | "ZH" => Viseme::CH,
         "S" | "Z" => Viseme::SS,
         "N" | "L" => Viseme::NN,
-        "R" | "ER" => Viseme::RR,
-        "AA" | "AE" | "AH" | "AW" | "AY" => Viseme::AA,
+        "R" | "ER" | "AXR" => Viseme::RR,
+        "AA" | "AE" | "AH" | "AX" | "AW" | "AY" => Viseme::AA,
         "EH" | "EY" => Viseme::E,
         "IH" | "IY" | "Y" => Viseme::IH,
         "AO" | "OW" | "OY" => Viseme::OH,
@@ -202,6 +202,23 @@ pub fn phone_track(phones: &[TimedPhone], fps: f32, n_frames: usize) -> Vec<[f32
             if total > 0.0 { acc.map(|v| v / total) } else { acc }
         })
         .collect()
+}
+
+/// A speaking face under an emotion: the speech track's frame `speech` combined with the emotion's
+/// face `emotion` (for example [`crate::emotion::EmotionEmbedding::blendshape_weights`]).
+///
+/// Each weight is the probabilistic union `1 − (1 − s)(1 − e)`, so both stay visible and the
+/// result stays in [0, 1]; the jaw opens as the union too, but the lip seal keeps its share of
+/// the jaw (`mouthClose / jawOpen` as in the speech frame), so bilabials stay sealed under an
+/// emotion that opens the mouth (surprise, fear).
+pub fn with_emotion(speech: &[f32; N_BLENDSHAPES], emotion: &[f32; N_BLENDSHAPES]) -> [f32; N_BLENDSHAPES] {
+    let mut out: [f32; N_BLENDSHAPES] =
+        std::array::from_fn(|k| 1.0 - (1.0 - speech[k].clamp(0.0, 1.0)) * (1.0 - emotion[k].clamp(0.0, 1.0)));
+    if let (Some(jaw), Some(close)) = (index_of("jawOpen"), index_of("mouthClose")) {
+        let seal = if speech[jaw] > 1e-4 { (speech[close] / speech[jaw]).clamp(0.0, 1.0) } else { 0.0 };
+        out[close] = seal * out[jaw];
+    }
+    out
 }
 
 /// Reads a phone alignment TSV (`start_s  end_s  phone  [word]`, with a header line).

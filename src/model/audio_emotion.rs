@@ -10,24 +10,21 @@
 //! Files: a folder holding `config.json` ([`AudioEmotionConfig`]) and `model.mpk` (burn's
 //! named MessagePack record, full precision), found like every model ([`super::files`]).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use burn::config::Config;
 use burn::module::Module;
 use burn::nn::{Dropout, DropoutConfig, Gelu, Linear, LinearConfig};
 use burn::prelude::Backend;
-use burn::record::{FullPrecisionSettings, NamedMpkBytesRecorder, Recorder};
 use burn::tensor::activation::{log_softmax, softmax};
 use burn::tensor::{Tensor, TensorData};
 
+use super::weights;
+pub use super::weights::{CONFIG_FILE, ModelFileError, WEIGHTS_FILE};
 use crate::emotion::space::{EmotionEmbedding, N_CLASSES};
 
 /// Number of prosody features the network reads.
 pub const N_VOICE_FEATURES: usize = 8;
-/// File name of the weights inside a model folder.
-pub const WEIGHTS_FILE: &str = "model.mpk";
-/// File name of the configuration inside a model folder.
-pub const CONFIG_FILE: &str = "config.json";
 
 /// The network's sizes.
 #[derive(Config, Debug, PartialEq)]
@@ -58,35 +55,6 @@ pub struct AudioEmotionOutput<B: Backend> {
     pub mixture_logits: Tensor<B, 2>,
     /// Valence, arousal, dominance in (−1, 1), `[batch, 3]`.
     pub vad: Tensor<B, 2>,
-}
-
-/// A model file that could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum ModelFileError {
-    /// A file could not be read or written.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// The configuration is not valid JSON for this network.
-    #[error("{path}: not a valid configuration: {message}")]
-    Config {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        message: String,
-    },
-    /// The weights do not fit the configuration, or are not a burn record.
-    #[error("{path}: the weights cannot be loaded: {message}")]
-    Weights {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        message: String,
-    },
 }
 
 impl AudioEmotionConfig {
@@ -136,49 +104,19 @@ impl<B: Backend> AudioEmotionNet<B> {
 
     /// Writes `config.json` and `model.mpk` into `dir` (created if needed), each atomically.
     pub fn save(&self, config: &AudioEmotionConfig, dir: &Path) -> Result<(), ModelFileError> {
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| ModelFileError::Io { path, source }
-        };
-        std::fs::create_dir_all(dir).map_err(io(dir))?;
-        let bytes = NamedMpkBytesRecorder::<FullPrecisionSettings>::new()
-            .record(self.clone().into_record(), ())
-            .map_err(|e| ModelFileError::Weights { path: dir.join(WEIGHTS_FILE), message: e.to_string() })?;
-        let json = serde_json::to_string_pretty(config).unwrap_or_default();
-        let config_path = dir.join(CONFIG_FILE);
-        crate::io::write_atomically(&config_path, |w| w.write_all(json.as_bytes())).map_err(io(&config_path))?;
-        let weights_path = dir.join(WEIGHTS_FILE);
-        crate::io::write_atomically(&weights_path, |w| w.write_all(&bytes)).map_err(io(&weights_path))
+        weights::save(self, &serde_json::to_string_pretty(config).unwrap_or_default(), dir)
     }
 
     /// Reads a network saved by [`save`](Self::save).
     pub fn load(dir: &Path, device: &B::Device) -> Result<(Self, AudioEmotionConfig), ModelFileError> {
-        let config_path = dir.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&config_path)
-            .map_err(|source| ModelFileError::Io { path: config_path.clone(), source })?;
+        let (text, config_path) = weights::read_config(dir)?;
         let config: AudioEmotionConfig = serde_json::from_str(&text)
             .map_err(|e| ModelFileError::Config { path: config_path.clone(), message: e.to_string() })?;
         if config.hidden == 0 || config.hidden > 4096 || !(0.0..1.0).contains(&config.dropout) {
             let message = format!("hidden must be 1..=4096 and dropout in [0, 1), found {config:?}");
             return Err(ModelFileError::Config { path: config_path, message });
         }
-        let weights_path = dir.join(WEIGHTS_FILE);
-        let bytes =
-            std::fs::read(&weights_path).map_err(|source| ModelFileError::Io { path: weights_path.clone(), source })?;
-        let weights = |message: String| ModelFileError::Weights { path: weights_path.clone(), message };
-        // Keep a malformed record from taking the caller down, should burn's loader panic on it.
-        let record = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            NamedMpkBytesRecorder::<FullPrecisionSettings>::new().load(bytes, device)
-        }))
-        .map_err(|_| weights("not a readable burn record".into()))?
-        .map_err(|e| weights(e.to_string()))?;
-        let net = config.init::<B>(device);
-        let expected = net.num_params();
-        let net = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| net.load_record(record)))
-            .map_err(|_| weights(format!("the tensors do not fit a network with hidden = {}", config.hidden)))?;
-        if net.num_params() != expected {
-            return Err(weights(format!("{} parameters, expected {expected}", net.num_params())));
-        }
+        let net = weights::load_weights(config.init::<B>(device), dir, device)?;
         Ok((net, config))
     }
 }

@@ -3,13 +3,16 @@
 //! - [`audio_emotion`]: the voice's prosody → `z_emo` (AME's audio encoder; trainable, no weights
 //!   shipped yet);
 //! - [`eac`]: audio + emotion + intensity → 52 blendshape weights per frame (EAC), offline and
-//!   streaming; the trainer and shipped weights are in progress;
-//! - [`files`]: where model files live, so every binary finds and reports them the same way.
+//!   streaming, with weights shipped in `models/eac` ([`eac::saved`]);
+//! - [`files`]: where model files live, so every binary finds and reports them the same way;
+//! - [`weights`]: a network's folder (`config.json` + `model.mpk`), saved atomically and loaded
+//!   with typed errors.
 //!
 //! HEF arrives with its issue.
 
 pub mod audio_emotion;
 pub mod eac;
 pub mod files;
+pub mod weights;
 
 pub use files::{ModelKind, ModelStatus, find_model, find_models, model_search_dirs};

@@ -3,4 +3,11 @@
 //! Builds without Bevy: `cargo build --no-default-features --features train,flex`.
 
 pub mod audio_emotion;
+pub mod augment;
+pub mod eac;
+pub mod eac_data;
+pub mod plot;
+pub mod sentences;
+pub mod synth;
 pub mod tools;
+pub mod tts;

@@ -77,26 +77,35 @@ impl<B: Backend> BandLayer<B> {
         let split = |t: Tensor<B, 3>| t.reshape([batch, len, h, dh]).swap_dims(1, 2); // [b, h, len, dh]
         let (q, k, v) =
             (split(self.query.forward(n.clone())), split(self.key.forward(n.clone())), split(self.value.forward(n)));
-        let scores = q.matmul(k.swap_dims(2, 3)) / (dh as f64).sqrt(); // [b, h, len, len]
-        let (index, mask) = band_layout(len, self.past, self.ahead);
-        let device = x.device();
-        let index = Tensor::<B, 1, Int>::from_data(TensorData::new(index, [len * len]), &device);
-        let bias = self.rel_bias.val().select(1, index).reshape([1, h, len, len]);
-        let mask = Tensor::<B, 2, Bool>::from_data(TensorData::new(mask, [len, len]), &device)
-            .reshape([1, 1, len, len])
-            .expand([batch, h, len, len]);
-        let weights = softmax((scores + bias).mask_fill(mask, MASKED), 3);
-        let attended = self.dropout.forward(weights).matmul(v).swap_dims(1, 2).reshape([batch, len, d]);
+        let attended = self.dense_attention(q / (dh as f64).sqrt(), k, v).swap_dims(1, 2).reshape([batch, len, d]);
         let x = x + self.dropout.forward(self.out.forward(attended));
         let ff = self
             .ff_out
             .forward(self.dropout.forward(self.gelu.forward(self.ff_in.forward(self.norm_ff.forward(x.clone())))));
         x + self.dropout.forward(ff)
     }
+
+    /// Attention as a masked `len × len` matrix; `q` already scaled. Returns `[b, h, len, dh]`.
+    ///
+    /// Computing only the band (each frame against its `past + 1 + ahead` neighbours, shifted
+    /// copies of the keys) was measured slower on burn's Flex backend at EAC's lengths (≤ 283):
+    /// 41.8 ms against 35.7 ms for a 10 s line, since it takes ~25 small tensor operations per
+    /// layer where this takes two matrix products (BENCHMARKS.md).
+    fn dense_attention(&self, q: Tensor<B, 4>, k: Tensor<B, 4>, v: Tensor<B, 4>) -> Tensor<B, 4> {
+        let [batch, h, len, _] = q.dims();
+        let scores = q.matmul(k.swap_dims(2, 3)); // [b, h, len, len]
+        let (index, mask) = band_layout(len, self.past, self.ahead);
+        let device = scores.device();
+        let index = Tensor::<B, 1, Int>::from_data(TensorData::new(index, [len * len]), &device);
+        let bias = self.rel_bias.val().select(1, index).reshape([1, h, len, len]);
+        let mask = Tensor::<B, 2, Bool>::from_data(TensorData::new(mask, [len, len]), &device)
+            .reshape([1, 1, len, len])
+            .expand([batch, h, len, len]);
+        let weights = softmax((scores + bias).mask_fill(mask, MASKED), 3);
+        self.dropout.forward(weights).matmul(v)
+    }
 }
 
-/// For a sequence of `len` positions (token + frames): the column of `rel_bias` each score uses,
-/// and which scores are masked, both row-major `len × len`.
 pub(crate) fn band_layout(len: usize, past: usize, ahead: usize) -> (Vec<i64>, Vec<bool>) {
     let token_column = (past + ahead + 1) as i64;
     let mut index = vec![token_column; len * len];

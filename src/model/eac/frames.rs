@@ -115,3 +115,56 @@ impl<B: Backend> Eac<B> {
         (frames, sigma)
     }
 }
+
+impl ExpressionTrack {
+    /// Duration in seconds (frames / fps).
+    pub fn duration(&self) -> f64 {
+        self.frames.len() as f64 / self.fps
+    }
+
+    /// The weights at time `t` seconds, linearly interpolated between frames (held at the ends).
+    pub fn sample(&self, t: f64) -> [f32; N_BLENDSHAPES] {
+        let Some(last) = self.frames.len().checked_sub(1) else { return [0.0; N_BLENDSHAPES] };
+        let x = (t * self.fps).clamp(0.0, last as f64);
+        let (i, u) = (x.floor() as usize, (x - x.floor()) as f32);
+        let (a, b) = (&self.frames[i], &self.frames[(i + 1).min(last)]);
+        std::array::from_fn(|k| a[k] + u * (b[k] - a[k]))
+    }
+
+    /// The same motion at another frame rate, covering the same duration
+    /// (`ceil(duration · fps)` frames, linear interpolation).
+    pub fn resampled(&self, fps: f64) -> ExpressionTrack {
+        let n = if self.frames.is_empty() {
+            0
+        } else {
+            ((self.frames.len() - 1) as f64 / self.fps * fps).floor() as usize + 1
+        };
+        ExpressionTrack {
+            fps,
+            frames: (0..n).map(|f| self.sample(f as f64 / fps)).collect(),
+            sigma: self.sigma.clone(),
+        }
+    }
+
+    /// Writes the CLI contract's `track.csv`: a header `t`, the 52 ARKit names, `headPitch`,
+    /// `headYaw`, `headRoll` (radians), then one row per frame (`t` in seconds).
+    /// `tools/lipsync/score.py` and the trainer's `targets` manifests read this format.
+    ///
+    /// EAC predicts no head motion, so the pose columns hold the rest pose (0); the runtime's
+    /// procedural head motion fills them where it runs.
+    pub fn write_csv(&self, mut out: impl std::io::Write) -> std::io::Result<()> {
+        write!(out, "t")?;
+        for name in crate::face::blendshapes::NAMES {
+            write!(out, ",{name}")?;
+        }
+        writeln!(out, ",headPitch,headYaw,headRoll")?;
+        for (f, w) in self.frames.iter().enumerate() {
+            write!(out, "{:.4}", f as f64 / self.fps)?;
+            for v in w {
+                write!(out, ",{v:.5}")?;
+            }
+            writeln!(out, ",0,0,0")?;
+        }
+        Ok(())
+    }
+}

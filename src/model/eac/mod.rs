@@ -24,6 +24,7 @@
 
 pub mod attention;
 pub mod frames;
+pub mod saved;
 pub mod streaming;
 
 use burn::config::Config;

@@ -1,0 +1,72 @@
+//! `emotalk coeffs`: a voice line (and an emotion) to an expression track, as CSV.
+
+use std::path::PathBuf;
+
+use emotalk::audio::{MelConfig, log_mel};
+use emotalk::emotion::{EmotionSource, EmotionSpec};
+use emotalk::model::eac::saved::EacModel;
+
+use super::BoxError;
+use super::emotion_cmd::{Cpu, encoders, resolve_text};
+
+/// What `emotalk coeffs` was given.
+pub struct CoeffsArgs {
+    pub audio: Option<PathBuf>,
+    pub emotion: Option<String>,
+    pub intensity: Option<f32>,
+    pub fps: f64,
+    pub out: PathBuf,
+}
+
+/// The line's 16 kHz samples: the file, or the bundled line.
+fn decode(audio: Option<&PathBuf>) -> Result<Vec<f32>, BoxError> {
+    Ok(match audio {
+        Some(path) => emotalk::audio::load(path)?.samples,
+        None => emotalk::audio::load_bytes(emotalk::bundled::GREETING_OGG, emotalk::bundled::GREETING_LABEL)?.samples,
+    })
+}
+
+pub fn coeffs(args: CoeffsArgs) -> Result<(), BoxError> {
+    let CoeffsArgs { audio, emotion, intensity, fps, out } = args;
+    if !(fps.is_finite() && (1.0..=240.0).contains(&fps)) {
+        return Err(format!("--fps must be between 1 and 240, got {fps}").into());
+    }
+    let resolved = match &emotion {
+        Some(text) => resolve_text(text, intensity)?,
+        None => {
+            // No emotion given: the voice's own (neutral, with a warning, until an audio emotion
+            // network is installed).
+            let source = match &audio {
+                Some(path) => EmotionSource::VoiceFile(path.clone()),
+                None => EmotionSource::Voice(decode(None)?.into()),
+            };
+            let mut spec = EmotionSpec { source, intensity: None };
+            if let Some(mu) = intensity {
+                if !(0.0..=3.0).contains(&mu) {
+                    return Err(format!("--intensity must be between 0 and 3, got {mu}").into());
+                }
+                spec = spec.with_intensity(mu);
+            }
+            let r = spec.resolve(&encoders(None)?)?;
+            for w in &r.warnings {
+                eprintln!("warning: {w}");
+            }
+            r
+        }
+    };
+    let device = Default::default();
+    let model = EacModel::<Cpu>::default_model(&device)?;
+    let samples = decode(audio.as_ref())?;
+    let mel = log_mel(&samples, &MelConfig::default())?;
+    let track = model.infer(&mel, &resolved.embedding, resolved.intensity, &device).resampled(fps);
+    emotalk::io::write_atomically(&out, |w| track.write_csv(w))?;
+    eprintln!(
+        "wrote {} ({} frames at {fps} fps, {:.2} s; emotion {} at intensity {:.2})",
+        out.display(),
+        track.frames.len(),
+        track.duration(),
+        resolved.embedding.dominant().name(),
+        resolved.intensity
+    );
+    Ok(())
+}

@@ -1,0 +1,86 @@
+//! EAC's weight folders (`config.json` + `model.mpk`, see [`crate::model::weights`]) and the
+//! weights shipped inside the crate (`models/eac/`, trained by `emotalk-train eac`; its README
+//! says how), which are what a plain [`EacModel::default_model`] gives.
+
+use std::path::Path;
+
+use burn::prelude::Backend;
+
+use super::frames::ExpressionTrack;
+use super::{Eac, EacConfig};
+use crate::audio::FeatureMatrix;
+use crate::emotion::space::EmotionEmbedding;
+use crate::model::weights::{self, ModelFileError};
+use crate::model::{ModelKind, find_model};
+
+/// The shipped configuration (`models/eac/config.json`).
+pub const SHIPPED_CONFIG: &str = include_str!("../../../models/eac/config.json");
+/// The shipped weights (`models/eac/model.mpk`).
+pub const SHIPPED_WEIGHTS: &[u8] = include_bytes!("../../../models/eac/model.mpk");
+
+/// A configured EAC network.
+#[derive(Debug, Clone)]
+pub struct EacModel<B: Backend> {
+    /// Its sizes.
+    pub config: EacConfig,
+    /// The network.
+    pub net: Eac<B>,
+}
+
+fn parse_config(text: &str, path: &Path) -> Result<EacConfig, ModelFileError> {
+    let config: EacConfig = serde_json::from_str(text)
+        .map_err(|e| ModelFileError::Config { path: path.to_path_buf(), message: e.to_string() })?;
+    config.check().map_err(|message| ModelFileError::Config { path: path.to_path_buf(), message })?;
+    if config.d_model > 4096 || config.layers > 64 || config.d_ff > 16384 || config.n_mels != crate::audio::N_MELS {
+        let message = format!("sizes out of range (n_mels must be {}): {config:?}", crate::audio::N_MELS);
+        return Err(ModelFileError::Config { path: path.to_path_buf(), message });
+    }
+    Ok(config)
+}
+
+impl<B: Backend> EacModel<B> {
+    /// Writes the folder (created if needed).
+    pub fn save(&self, dir: &Path) -> Result<(), ModelFileError> {
+        weights::save(&self.net, &serde_json::to_string_pretty(&self.config).unwrap_or_default(), dir)
+    }
+
+    /// Reads a folder written by [`save`](Self::save).
+    pub fn load(dir: &Path, device: &B::Device) -> Result<Self, ModelFileError> {
+        let (text, path) = weights::read_config(dir)?;
+        let config = parse_config(&text, &path)?;
+        let net = weights::load_weights(config.init::<B>(device), dir, device)?;
+        Ok(Self { config, net })
+    }
+
+    /// The weights shipped in the crate.
+    pub fn shipped(device: &B::Device) -> Result<Self, ModelFileError> {
+        let config = parse_config(SHIPPED_CONFIG, Path::new("models/eac/config.json"))?;
+        let net = weights::load_bytes(
+            config.init::<B>(device),
+            SHIPPED_WEIGHTS.to_vec(),
+            Path::new("models/eac/model.mpk"),
+            device,
+        )?;
+        Ok(Self { config, net })
+    }
+
+    /// The network emotalk uses: an `eac` folder found by [`find_model`] (`$EMOTALK_MODELS`, the
+    /// working directory's `models/`, …) when there is one, else the shipped weights.
+    pub fn default_model(device: &B::Device) -> Result<Self, ModelFileError> {
+        match find_model(ModelKind::Eac) {
+            Some(dir) => Self::load(&dir, device),
+            None => Self::shipped(device),
+        }
+    }
+
+    /// The expression track of a whole line (see [`Eac::infer`]).
+    pub fn infer(
+        &self,
+        mel: &FeatureMatrix,
+        emotion: &EmotionEmbedding,
+        intensity: f32,
+        device: &B::Device,
+    ) -> ExpressionTrack {
+        self.net.infer(mel, &self.config, emotion, intensity, device)
+    }
+}

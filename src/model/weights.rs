@@ -1,0 +1,101 @@
+//! Saving and loading a network's folder: `config.json` (its sizes) and `model.mpk` (burn's
+//! named MessagePack record, full precision), each written atomically; loading never panics on a
+//! malformed file and reports which file was wrong.
+
+use std::path::{Path, PathBuf};
+
+use burn::module::Module;
+use burn::prelude::Backend;
+use burn::record::{FullPrecisionSettings, NamedMpkBytesRecorder, Recorder};
+
+/// The weights file in a network's folder.
+pub const WEIGHTS_FILE: &str = "model.mpk";
+/// The configuration file in a network's folder.
+pub const CONFIG_FILE: &str = "config.json";
+
+/// A model file that could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelFileError {
+    /// It could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The configuration is malformed or describes an impossible network.
+    #[error("{path}: not a valid configuration: {message}")]
+    Config {
+        /// The file.
+        path: PathBuf,
+        /// What was wrong.
+        message: String,
+    },
+    /// The weights do not load into the configured network.
+    #[error("{path}: the weights cannot be loaded: {message}")]
+    Weights {
+        /// The file.
+        path: PathBuf,
+        /// What was wrong.
+        message: String,
+    },
+}
+
+/// Writes `config.json` and `model.mpk` for `module` into `dir` (created if needed).
+pub fn save<B: Backend, M: Module<B>>(module: &M, config_json: &str, dir: &Path) -> Result<(), ModelFileError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ModelFileError::Io { path, source }
+    };
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let bytes =
+        record_bytes(module).map_err(|message| ModelFileError::Weights { path: dir.join(WEIGHTS_FILE), message })?;
+    let config_path = dir.join(CONFIG_FILE);
+    crate::io::write_atomically(&config_path, |w| w.write_all(config_json.as_bytes())).map_err(io(&config_path))?;
+    let weights_path = dir.join(WEIGHTS_FILE);
+    crate::io::write_atomically(&weights_path, |w| w.write_all(&bytes)).map_err(io(&weights_path))
+}
+
+/// A module's weights as the bytes of `model.mpk`.
+pub fn record_bytes<B: Backend, M: Module<B>>(module: &M) -> Result<Vec<u8>, String> {
+    NamedMpkBytesRecorder::<FullPrecisionSettings>::new()
+        .record(module.clone().into_record(), ())
+        .map_err(|e| e.to_string())
+}
+
+/// Reads `dir/config.json` as text.
+pub fn read_config(dir: &Path) -> Result<(String, PathBuf), ModelFileError> {
+    let path = dir.join(CONFIG_FILE);
+    std::fs::read_to_string(&path).map(|t| (t, path.clone())).map_err(|source| ModelFileError::Io { path, source })
+}
+
+/// Reads `dir/model.mpk` into `fresh` (a network built from the configuration).
+pub fn load_weights<B: Backend, M: Module<B>>(fresh: M, dir: &Path, device: &B::Device) -> Result<M, ModelFileError> {
+    let path = dir.join(WEIGHTS_FILE);
+    let bytes = std::fs::read(&path).map_err(|source| ModelFileError::Io { path: path.clone(), source })?;
+    load_bytes(fresh, bytes, &path, device)
+}
+
+/// Loads weights from `bytes` (named `path` in errors) into `fresh`.
+pub fn load_bytes<B: Backend, M: Module<B>>(
+    fresh: M,
+    bytes: Vec<u8>,
+    path: &Path,
+    device: &B::Device,
+) -> Result<M, ModelFileError> {
+    let weights = |message: String| ModelFileError::Weights { path: path.to_path_buf(), message };
+    // Keep a malformed record from taking the caller down, should burn's loader panic on it.
+    let record = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        NamedMpkBytesRecorder::<FullPrecisionSettings>::new().load(bytes, device)
+    }))
+    .map_err(|_| weights("not a readable burn record".into()))?
+    .map_err(|e| weights(e.to_string()))?;
+    let expected = fresh.num_params();
+    let net = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| fresh.load_record(record)))
+        .map_err(|_| weights("the tensors do not fit the configured network".into()))?;
+    if net.num_params() != expected {
+        return Err(weights(format!("{} parameters, expected {expected}", net.num_params())));
+    }
+    Ok(net)
+}

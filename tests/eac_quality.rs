@@ -1,0 +1,148 @@
+//! The shipped EAC weights (models/eac): lip sync on real speech scored by the project's
+//! reference tool (`../shared/tools/lipsync/score.py`, needs python3 with numpy), lip closure on
+//! held-out TTS voices, and emotions that show on the face without breaking lip sync.
+
+use std::path::Path;
+
+use emotalk::audio::{MelConfig, log_mel};
+use emotalk::emotion::EmotionEmbedding;
+use emotalk::face::EmotionPreset;
+use emotalk::face::blendshapes::index_of;
+use emotalk::face::visemes::aperture;
+use emotalk::model::eac::saved::EacModel;
+
+type B = burn::backend::Flex;
+
+const SPEECH: &str = "../shared/data/speech";
+
+fn model() -> EacModel<B> {
+    EacModel::<B>::shipped(&Default::default()).expect("the shipped weights load")
+}
+
+fn mel_of(path: &Path) -> emotalk::audio::FeatureMatrix {
+    log_mel(&emotalk::audio::load(path).unwrap().samples, &MelConfig::default()).unwrap()
+}
+
+#[test]
+fn real_speech_meets_the_lip_sync_bars() {
+    let model = model();
+    let device = Default::default();
+    let dir = tempfile::tempdir().unwrap();
+    let neutral = EmotionEmbedding::preset(EmotionPreset::Neutral);
+    let mut clips = 0;
+    for entry in std::fs::read_dir(SPEECH).unwrap().flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|x| x == "wav") {
+            let track = model.infer(&mel_of(&path), &neutral, 0.0, &device).resampled(30.0);
+            let csv = dir.path().join(format!("{}.csv", path.file_stem().unwrap().to_string_lossy()));
+            track.write_csv(std::fs::File::create(csv).unwrap()).unwrap();
+            clips += 1;
+        }
+    }
+    assert_eq!(clips, 11);
+    let json = dir.path().join("score.json");
+    let run = std::process::Command::new("python3")
+        .arg("../shared/tools/lipsync/score.py")
+        .arg(dir.path())
+        .arg("--json")
+        .arg(&json)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("python3 runs");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap_or_else(|_| {
+            panic!("score.py wrote no JSON (needs numpy): {}", String::from_utf8_lossy(&run.stderr))
+        }))
+        .unwrap();
+    let pooled = report["summary"].as_array().unwrap().iter().find(|r| r["clip"] == "ALL (pooled)").unwrap();
+    println!("{}", String::from_utf8_lossy(&run.stdout));
+    let f = |k: &str| pooled[k].as_f64().unwrap();
+    assert_eq!(report["clips"].as_array().unwrap().len(), 11);
+    // The issue's bars (a loudness envelope alone reaches r 0.75, r_sp 0.65).
+    assert!(f("r") >= 0.80, "pooled r {}", f("r"));
+    assert!(f("r_sp") >= 0.70, "r over speech {}", f("r_sp"));
+    assert!(f("open_hit") / f("open_n") >= 0.95, "open vowels {}/{}", f("open_hit"), f("open_n"));
+    assert!(f("sil_hit") / f("sil_n") >= SILENCE_BAR, "silences closed {}/{}", f("sil_hit"), f("sil_n"));
+}
+
+/// The share of silence frames that must be closed (see models/README.md for what was reached).
+const SILENCE_BAR: f64 = 0.95;
+
+#[test]
+fn each_emotion_shows_its_own_face_and_keeps_the_lip_sync() {
+    let model = model();
+    let device = Default::default();
+    let mel = mel_of(Path::new(&format!("{SPEECH}/goforward.wav")));
+    let run = |p: EmotionPreset, mu: f32| model.infer(&mel, &EmotionEmbedding::preset(p), mu, &device);
+    let mean = |t: &emotalk::model::eac::frames::ExpressionTrack, names: &[&str]| {
+        let idx: Vec<usize> = names.iter().map(|n| index_of(n).unwrap()).collect();
+        t.frames.iter().map(|f| idx.iter().map(|&i| f[i]).sum::<f32>() / idx.len() as f32).sum::<f32>()
+            / t.frames.len() as f32
+    };
+    let neutral = run(EmotionPreset::Neutral, 0.0);
+    // Each class raises the blendshapes that define it, well above neutral.
+    let checks: [(EmotionPreset, &[&str]); 6] = [
+        (EmotionPreset::Happy, &["mouthSmileLeft", "mouthSmileRight", "cheekSquintLeft"]),
+        (EmotionPreset::Sad, &["browInnerUp", "mouthFrownLeft", "mouthFrownRight"]),
+        (EmotionPreset::Angry, &["browDownLeft", "browDownRight", "mouthPressLeft"]),
+        (EmotionPreset::Surprised, &["browOuterUpLeft", "eyeWideLeft", "eyeWideRight"]),
+        (EmotionPreset::Fear, &["browInnerUp", "eyeWideLeft", "mouthStretchLeft"]),
+        (EmotionPreset::Disgusted, &["noseSneerLeft", "noseSneerRight"]),
+    ];
+    let mut faces = Vec::new();
+    for (p, names) in checks {
+        let t = run(p, 2.5);
+        let (with, without) = (mean(&t, names), mean(&neutral, names));
+        assert!(with > without + 0.25, "{}: {names:?} {with:.3} vs neutral {without:.3}", p.name());
+        // Lip sync survives: the aperture follows the neutral one.
+        let (a, b): (Vec<f32>, Vec<f32>) =
+            t.frames.iter().zip(&neutral.frames).map(|(x, y)| (aperture(x), aperture(y))).unzip();
+        let r = emotalk::train::eac::pearson(&a, &b);
+        assert!(r > 0.7, "{}: aperture r {r:.3} against neutral", p.name());
+        faces.push((p, t));
+    }
+    // Any two emotions differ clearly (mean absolute difference of the mean face).
+    for (i, (p, a)) in faces.iter().enumerate() {
+        for (q, b) in &faces[i + 1..] {
+            let d: f32 = (0..52)
+                .map(|k| {
+                    let m = |t: &emotalk::model::eac::frames::ExpressionTrack| {
+                        t.frames.iter().map(|f| f[k]).sum::<f32>() / t.frames.len() as f32
+                    };
+                    (m(a) - m(b)).abs()
+                })
+                .sum();
+            assert!(d > 0.5, "{} and {} look alike: {d:.3}", p.name(), q.name());
+        }
+    }
+    // Intensity orders the strength.
+    let smile = |mu| mean(&run(EmotionPreset::Happy, mu), &["mouthSmileLeft"]);
+    assert!(smile(0.5) < smile(1.5) && smile(1.5) < smile(3.0));
+}
+
+#[cfg(feature = "train")]
+#[test]
+fn held_out_tts_voices_close_the_lips_on_bilabials() {
+    use emotalk::train::synth::{SynthOptions, generate};
+    use emotalk::train::tts::Voice;
+    assert!(emotalk::train::tools::find_program("flite").is_some(), "needs flite (apt-get install -y flite)");
+    let dir = tempfile::tempdir().unwrap();
+    // flite:rms was held out of training; this seed's sentences were never generated for it.
+    let options = SynthOptions {
+        clips: 12,
+        seed: 9_001,
+        voices: vec![Voice::Flite("rms")],
+        augment: false,
+        neutral_share: 1.0,
+        threads: 2,
+    };
+    generate(dir.path(), &options, || {}).unwrap();
+    let model = model();
+    let clips = emotalk::train::eac_data::load_clips(&dir.path().join("manifest.jsonl"), &model.config, 2).unwrap();
+    let report = emotalk::train::eac::evaluate(&model.net, &model.config, &clips, &Default::default());
+    println!("{report:?}");
+    assert!(report.bilabials >= 20, "{report:?}");
+    let share = report.bilabials_closed as f64 / report.bilabials as f64;
+    assert!(share >= 0.85, "bilabials closed {share:.3}");
+    assert!(report.aperture_r > 0.8, "{report:?}");
+}
