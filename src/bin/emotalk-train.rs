@@ -92,6 +92,28 @@ enum Command {
         #[arg(long, default_value_t = 2)]
         threads: usize,
     },
+    /// Evaluates a trained EAC folder: on a manifest's clips (targets from their phones) and on
+    /// real recordings scored by tools/lipsync/score.py; prints JSON.
+    Eval {
+        /// The model folder (config.json + model.mpk).
+        #[arg(long)]
+        model: PathBuf,
+        /// A corpus manifest to evaluate on.
+        #[arg(long)]
+        manifest: Option<PathBuf>,
+        /// Only these voices of the manifest, comma-separated (default: all).
+        #[arg(long, default_value = "")]
+        voices: String,
+        /// A folder of real recordings (WAV).
+        #[arg(long)]
+        eval_speech: Option<PathBuf>,
+        /// tools/lipsync/score.py.
+        #[arg(long)]
+        score_script: Option<PathBuf>,
+        /// Threads for loading.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+    },
     /// Trains the audio emotion network (prosody -> emotion) on labelled clips.
     AudioEmotion {
         /// JSON lines, one clip a line: {"audio": "clips/a.wav", "emotion": "angry:2"}.
@@ -155,6 +177,17 @@ fn main() -> ExitCode {
                 score_script,
                 threads,
             }))
+        }
+        Command::Eval { model, manifest, voices, eval_speech, score_script, threads } => {
+            let voices: Vec<String> = voices.split(',').filter(|v| !v.is_empty()).map(String::from).collect();
+            report(eac_cmd::eval(
+                &model,
+                manifest.as_deref(),
+                &voices,
+                eval_speech.as_deref(),
+                score_script.as_deref(),
+                threads,
+            ))
         }
         Command::AudioEmotion { manifest, out, steps, seed, hidden } => {
             report(train_audio_emotion(manifest, out, steps, seed, hidden))

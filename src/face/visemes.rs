@@ -129,7 +129,7 @@ impl Viseme {
         match self {
             Viseme::PP => (20.0, 45.0),
             Viseme::FF => (6.0, 35.0),
-            Viseme::Sil => (1.0, 25.0),
+            Viseme::Sil => (6.0, 40.0),
             Viseme::AA | Viseme::E | Viseme::IH | Viseme::OH | Viseme::OU => (1.0, 15.0),
             Viseme::CH | Viseme::SS | Viseme::RR => (1.5, 25.0),
             _ => (0.8, 25.0),

@@ -393,6 +393,8 @@ pub struct EvalReport {
     pub mean_abs_error: f32,
     /// Pearson r between predicted and target mouth aperture, pooled.
     pub aperture_r: f32,
+    /// Mean absolute error of the mouth aperture.
+    pub aperture_mae: f32,
     /// Bilabial phones (M, B, P) with the lips nearly closed, as `tools/lipsync/score.py`
     /// counts them.
     pub bilabials_closed: usize,
@@ -407,6 +409,18 @@ pub fn evaluate<B: Backend>(net: &Eac<B>, config: &EacConfig, clips: &[Clip], de
     let mut report = EvalReport { clips: clips.len(), ..Default::default() };
     for clip in clips {
         let track = net.infer(&clip.mel, config, &clip.emotion, clip.intensity, device);
+        if let Some(dir) = std::env::var_os("EMOTALK_EVAL_DUMP") {
+            // Debugging aid: per-frame predicted and target aperture of each clip.
+            let name = clip.audio.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let rows: String = track
+                .frames
+                .iter()
+                .zip(&clip.targets)
+                .enumerate()
+                .map(|(f, (p, t))| format!("{:.3},{:.4},{:.4}\n", f as f64 / config.fps, aperture(p), aperture(t)))
+                .collect();
+            let _ = std::fs::write(Path::new(&dir).join(format!("{name}.csv")), format!("t,pred,target\n{rows}"));
+        }
         for (p, t) in track.frames.iter().zip(&clip.targets) {
             abs += p.iter().zip(t).map(|(a, b)| (a - b).abs() as f64).sum::<f64>();
             count += N_BLENDSHAPES;
@@ -421,6 +435,8 @@ pub fn evaluate<B: Backend>(net: &Eac<B>, config: &EacConfig, clips: &[Clip], de
     }
     report.mean_abs_error = (abs / count.max(1) as f64) as f32;
     report.aperture_r = pearson(&pred_ap, &true_ap);
+    report.aperture_mae =
+        pred_ap.iter().zip(&true_ap).map(|(a, b)| (a - b).abs()).sum::<f32>() / pred_ap.len().max(1) as f32;
     report
 }
 

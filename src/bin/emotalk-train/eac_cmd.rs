@@ -169,6 +169,40 @@ pub fn train_eac<B: burn::tensor::backend::AutodiffBackend>(args: EacArgs) -> Re
     Ok(())
 }
 
+/// `emotalk-train eval`: a trained EAC folder against a manifest's clips (all, or only `voices`)
+/// and, optionally, real recordings scored by `score.py`; prints JSON.
+pub fn eval(
+    model: &Path,
+    manifest: Option<&Path>,
+    voices: &[String],
+    speech: Option<&Path>,
+    score_script: Option<&Path>,
+    threads: usize,
+) -> Result<(), Error> {
+    let device = Default::default();
+    let model = EacModel::<burn::backend::Flex>::load(model, &device)?;
+    let mut out = serde_json::json!({ "parameters": model.net.parameter_count() });
+    if let Some(manifest) = manifest {
+        let clips: Vec<Clip> = load_clips(manifest, &model.config, threads)?
+            .into_iter()
+            .filter(|c| voices.is_empty() || c.voice.as_ref().is_some_and(|v| voices.contains(v)))
+            .collect();
+        out["clips"] = report_json(&evaluate(&model.net, &model.config, &clips, &device));
+    }
+    if let Some(dir) = speech {
+        let pred =
+            predict_folder(&model.net, &model.config, dir, &std::env::temp_dir().join("emotalk-eval-speech"), &device)?;
+        if let Some(script) = score_script {
+            let json = pred.join("score.json");
+            out["real_speech_score"] = run_score(script, &pred, &json)
+                .and_then(|v| v["summary"].as_array().and_then(|a| a.last().cloned()))
+                .unwrap_or_default();
+        }
+    }
+    println!("{}", serde_json::to_string_pretty(&out)?);
+    Ok(())
+}
+
 fn report_json(r: &EvalReport) -> serde_json::Value {
     let mut v = serde_json::to_value(r).unwrap_or_default();
     if r.bilabials > 0 {
