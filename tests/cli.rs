@@ -379,3 +379,29 @@ fn coeffs_writes_the_track_of_the_contract() {
     assert!(run.status.success());
     assert!(String::from_utf8_lossy(&run.stderr).contains("flibbertigibbet"));
 }
+
+#[cfg(feature = "train")]
+#[test]
+fn trainer_synth_and_eac_refuse_bad_arguments() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("corpus");
+    let trainer = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_emotalk-train")).args(args).output().unwrap();
+    let run = trainer(&["synth", "--out", out.to_str().unwrap(), "--voices", "flite:nobody"]);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("flite:nobody") && stderr.contains("flite:slt"), "{stderr}");
+    // A missing program is named with the package that provides it.
+    let run = Command::new(env!("CARGO_BIN_EXE_emotalk-train"))
+        .args(["synth", "--out", out.to_str().unwrap(), "--voices", "festival:kal_diphone"])
+        .env("PATH", "")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.code() == Some(1) && stderr.contains("apt-get install -y festival"), "{stderr}");
+    let run = trainer(&["eac", "--manifest", "no/such.jsonl", "--out", out.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.code() == Some(1) && stderr.contains("no/such.jsonl"), "{stderr}");
+    let run = trainer(&["eval", "--model", "no/such/model"]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.code() == Some(1) && stderr.contains("no/such/model"), "{stderr}");
+}

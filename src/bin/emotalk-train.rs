@@ -73,6 +73,12 @@ enum Command {
         /// Seed of initialisation and batches.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Weight of the mouth-aperture loss.
+        #[arg(long, default_value_t = 4.0)]
+        aperture_weight: f32,
+        /// Extra weight of closed frames (silences, bilabials) in the aperture loss.
+        #[arg(long, default_value_t = 4.0)]
+        closure_weight: f32,
         /// Continue from OUT/checkpoint (exactly where it stopped).
         #[arg(long)]
         resume: bool,
@@ -155,6 +161,8 @@ fn main() -> ExitCode {
             window,
             lr,
             seed,
+            aperture_weight,
+            closure_weight,
             resume,
             checkpoint_every,
             held_out_voices,
@@ -165,7 +173,16 @@ fn main() -> ExitCode {
             if steps == 0 || batch == 0 || window < 2 {
                 return report(Err("--steps and --batch must be at least 1, --window at least 2".into()));
             }
-            let options = EacTrainOptions { steps, batch, window, learning_rate: lr, seed, ..Default::default() };
+            let options = EacTrainOptions {
+                steps,
+                batch,
+                window,
+                learning_rate: lr,
+                seed,
+                aperture_weight,
+                closure_weight,
+                ..Default::default()
+            };
             report(eac_cmd::train_eac::<Backend>(eac_cmd::EacArgs {
                 manifest,
                 out,

@@ -236,6 +236,7 @@ fn info(json: bool) -> Result<(), BoxError> {
                 "name": s.kind.dir_name(),
                 "description": s.kind.describe(),
                 "path": s.found,
+                "shipped": s.kind == model::ModelKind::Eac,
             })).collect::<Vec<_>>(),
         });
         println!("{}", serde_json::to_string_pretty(&value)?);
@@ -257,7 +258,11 @@ fn info(json: bool) -> Result<(), BoxError> {
     );
     println!("models:");
     for s in &models {
-        let place = s.found.as_ref().map_or("not found".to_string(), |p| p.display().to_string());
+        let place = match (&s.found, s.kind) {
+            (Some(p), _) => p.display().to_string(),
+            (None, model::ModelKind::Eac) => "shipped weights (embedded in the binary)".to_string(),
+            (None, _) => "not found".to_string(),
+        };
         println!("  {:<14} {:<32} {place}", s.kind.dir_name(), s.kind.describe());
     }
     let searched: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();

@@ -1,6 +1,7 @@
 //! Training the audio emotion network ([`crate::model::audio_emotion`]).
 //!
 //! Data: a JSON-lines manifest, one clip a line, `{"audio": "clips/a.wav", "emotion": "angry:2"}`
+//! (the corpus format of [`super::synth::ManifestEntry`]; other fields are ignored)
 //! (relative paths are relative to the manifest; the emotion is any text spec, resolved with the
 //! built-in lexicon into the target mixture and valence/arousal/dominance). Loss: soft
 //! cross-entropy on the mixture plus mean squared error on valence/arousal/dominance
@@ -16,6 +17,7 @@ use burn::tensor::backend::AutodiffBackend;
 use burn::tensor::{Tensor, TensorData};
 use rand::{Rng, SeedableRng};
 
+use super::synth::ManifestEntry;
 use crate::emotion::audio::voice_features;
 use crate::emotion::lexicon::Lexicon;
 use crate::emotion::space::{EmotionEmbedding, N_CLASSES};
@@ -64,13 +66,6 @@ pub struct ManifestError {
     pub message: String,
 }
 
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ManifestLine {
-    audio: PathBuf,
-    emotion: String,
-}
-
 /// Reads a manifest and computes every clip's features.
 pub fn examples_from_manifest(manifest: &Path) -> Result<Vec<Example>, ManifestError> {
     let err = |line: usize, message: String| ManifestError { manifest: manifest.to_path_buf(), line, message };
@@ -81,7 +76,7 @@ pub fn examples_from_manifest(manifest: &Path) -> Result<Vec<Example>, ManifestE
         if raw.trim().is_empty() {
             continue;
         }
-        let line: ManifestLine = serde_json::from_str(raw).map_err(|e| err(i + 1, e.to_string()))?;
+        let line: ManifestEntry = serde_json::from_str(raw).map_err(|e| err(i + 1, e.to_string()))?;
         let spec = parse_spec(&line.emotion).map_err(|e| err(i + 1, e.to_string()))?;
         let reading = read_spec(&spec, Lexicon::builtin(), None);
         if let Some(w) = reading.warnings.first() {

@@ -59,6 +59,11 @@ pub struct EacTrainOptions {
     pub landmark_weight: f32,
     /// Weight of the mouth-aperture loss.
     pub aperture_weight: f32,
+    /// Extra weight of the aperture error on frames whose target is closed (aperture < 0.05:
+    /// silences and bilabials), where a small error is the difference between sealed and parted
+    /// lips.
+    #[serde(default)]
+    pub closure_weight: f32,
     /// Weight of the velocity loss.
     pub velocity_weight: f32,
     /// Weight of the emotion-consistency loss.
@@ -78,6 +83,7 @@ impl Default for EacTrainOptions {
             seed: 1,
             landmark_weight: 1.0,
             aperture_weight: 4.0,
+            closure_weight: 4.0,
             velocity_weight: 2.0,
             emotion_weight: 0.05,
             emotion_temperature: 0.05,
@@ -103,6 +109,8 @@ pub struct LossParts<B: Backend> {
     basis: Tensor<B, 2>,
     /// `[52, 1]`: the aperture's (unclipped) coefficients.
     aperture: Tensor<B, 2>,
+    /// Extra weight of closed frames in the aperture loss.
+    closure_weight: f32,
     /// Indices of the blendshapes that carry emotion but no speech.
     emotion_channels: Vec<usize>,
     temperature: f32,
@@ -110,7 +118,7 @@ pub struct LossParts<B: Backend> {
 
 impl<B: Backend> LossParts<B> {
     /// Builds them on `device` from the default face model.
-    pub fn new(temperature: f32, device: &B::Device) -> Self {
+    pub fn new(temperature: f32, closure_weight: f32, device: &B::Device) -> Self {
         let basis = BlendshapeBasis::default_basis();
         let jaw = index_of("jawOpen").unwrap_or(0);
         let close = index_of("mouthClose").unwrap_or(0);
@@ -161,6 +169,7 @@ impl<B: Backend> LossParts<B> {
             aperture: Tensor::from_data(TensorData::new(gap.to_vec(), [N_BLENDSHAPES, 1]), device),
             emotion_channels,
             temperature,
+            closure_weight,
         }
     }
 }
@@ -216,7 +225,9 @@ pub fn loss_terms<B: Backend>(pred: Tensor<B, 3>, batch: &Batch<B>, parts: &Loss
     let reconstruction = diff.clone().powi_scalar(2).mean() + diff.clone().abs().mean();
     let landmarks = diff.clone().reshape([b * t, k]).matmul(parts.basis.clone()).powi_scalar(2).mean();
     let gap = diff.clone().reshape([b * t, k]).matmul(parts.aperture.clone());
-    let aperture = gap.clone().abs().mean() + gap.powi_scalar(2).mean();
+    let closed = batch.targets.clone().reshape([b * t, k]).matmul(parts.aperture.clone()).lower_elem(0.05).float();
+    let weight = closed * parts.closure_weight + 1.0;
+    let aperture = ((gap.clone().abs() + gap.powi_scalar(2)) * weight).mean();
     let velocity = if t > 1 {
         (diff.clone().narrow(1, 1, t - 1) - diff.narrow(1, 0, t - 1)).powi_scalar(2).mean()
     } else {
@@ -307,7 +318,7 @@ pub fn train<B: AutodiffBackend>(
     mut progress: impl FnMut(&RunState),
 ) -> Result<(Eac<B::InnerBackend>, RunState), ModelFileError> {
     B::seed(device, options.seed);
-    let parts = LossParts::<B>::new(options.emotion_temperature, device);
+    let parts = LossParts::<B>::new(options.emotion_temperature, options.closure_weight, device);
     let mut optim = AdamWConfig::new()
         .with_weight_decay(1e-4)
         .with_grad_clipping(Some(burn::grad_clipping::GradientClippingConfig::Norm(1.0)))
@@ -400,6 +411,8 @@ pub struct EvalReport {
     pub bilabials_closed: usize,
     /// Bilabial phones in all.
     pub bilabials: usize,
+    /// Bilabials closed in the targets themselves (the ceiling for the network).
+    pub target_bilabials_closed: usize,
 }
 
 /// Runs the network over whole clips and compares with their targets.
@@ -431,6 +444,7 @@ pub fn evaluate<B: Backend>(net: &Eac<B>, config: &EacConfig, clips: &[Clip], de
             let (closed, total) = bilabial_closure(&track.frames, config.fps, phones);
             report.bilabials_closed += closed;
             report.bilabials += total;
+            report.target_bilabials_closed += bilabial_closure(&clip.targets, config.fps, phones).0;
         }
     }
     report.mean_abs_error = (abs / count.max(1) as f64) as f32;

@@ -24,7 +24,7 @@ pub const TTS_TOOLS: [ExternalTool; 3] = [
         purpose: "TTS voices kal, awb, rms, slt with phone end times (-psdur)",
     },
     ExternalTool {
-        program: "text2wave",
+        program: "festival",
         package: "festival festvox-kallpc16k festvox-us-slt-hts festlex-cmu",
         purpose: "festival voices with segment timings (utt.save.segs)",
     },

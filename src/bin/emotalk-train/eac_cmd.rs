@@ -1,5 +1,6 @@
 //! `emotalk-train synth` and `emotalk-train eac`.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use emotalk::audio::{MelConfig, log_mel};
@@ -199,7 +200,8 @@ pub fn eval(
                 .unwrap_or_default();
         }
     }
-    println!("{}", serde_json::to_string_pretty(&out)?);
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = writeln!(std::io::stdout(), "{}", serde_json::to_string_pretty(&out)?);
     Ok(())
 }
 
