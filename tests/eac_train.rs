@@ -140,3 +140,59 @@ fn targets_carry_the_emotion_on_top_of_speech() {
     let err = load_clips(&manifest, &EacConfig::new(), 1).unwrap_err().to_string();
     assert!(err.contains("clip 0") && err.contains("flibbertigibbet"), "{err}");
 }
+
+#[test]
+fn broken_model_folders_are_typed_errors_naming_the_file() {
+    use emotalk::model::weights::ModelFileError;
+    type F = burn::backend::Flex;
+    let device = Default::default();
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = EacModel::<F>::shipped(&device).unwrap();
+    assert_eq!(shipped.net.parameter_count(), 680_540);
+    let good = dir.path().join("good");
+    shipped.save(&good).unwrap();
+    let reloaded = EacModel::<F>::load(&good, &device).unwrap();
+    assert_eq!(reloaded.config, shipped.config);
+    let case = |name: &str, config: Option<&str>, weights: Option<&[u8]>| {
+        let d = dir.path().join(name);
+        std::fs::create_dir_all(&d).unwrap();
+        if let Some(c) = config {
+            std::fs::write(d.join("config.json"), c).unwrap();
+        }
+        if let Some(w) = weights {
+            std::fs::write(d.join("model.mpk"), w).unwrap();
+        }
+        EacModel::<F>::load(&d, &device).unwrap_err()
+    };
+    let config = std::fs::read_to_string(good.join("config.json")).unwrap();
+    let weights = std::fs::read(good.join("model.mpk")).unwrap();
+    let err = case("no_config", None, Some(&weights));
+    assert!(matches!(&err, ModelFileError::Io { path, .. } if path.ends_with("config.json")), "{err}");
+    let err = case("no_weights", Some(&config), None);
+    assert!(matches!(&err, ModelFileError::Io { path, .. } if path.ends_with("model.mpk")), "{err}");
+    let err = case("bad_json", Some("{ not json"), Some(&weights));
+    assert!(matches!(&err, ModelFileError::Config { .. }), "{err}");
+    let err = case("bad_heads", Some(&config.replace("\"heads\": 4", "\"heads\": 3")), Some(&weights));
+    assert!(matches!(&err, ModelFileError::Config { .. }) && err.to_string().contains("heads"), "{err}");
+    let err = case("bad_mels", Some(&config.replace("\"n_mels\": 80", "\"n_mels\": 40")), Some(&weights));
+    assert!(matches!(&err, ModelFileError::Config { .. }) && err.to_string().contains("n_mels"), "{err}");
+    // Weights of another size, and bytes that are no record at all.
+    let err = case("other_size", Some(&config.replace("\"d_ff\": 256", "\"d_ff\": 128")), Some(&weights));
+    assert!(matches!(&err, ModelFileError::Weights { path, .. } if path.ends_with("model.mpk")), "{err}");
+    let err = case("garbage", Some(&config), Some(b"not a record"));
+    assert!(matches!(&err, ModelFileError::Weights { .. }), "{err}");
+    // The CLI reports a broken installed model rather than silently using the shipped one.
+    let models = dir.path().join("models");
+    std::fs::create_dir_all(models.join("eac")).unwrap();
+    std::fs::write(models.join("eac/config.json"), &config).unwrap();
+    std::fs::write(models.join("eac/model.mpk"), b"broken").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_emotalk"))
+        .args(["coeffs", "--out"])
+        .arg(dir.path().join("t.csv"))
+        .env("EMOTALK_MODELS", &models)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("model.mpk"), "{stderr}");
+}

@@ -12,6 +12,15 @@ use emotalk::train::{audio_emotion, tools};
 #[path = "emotalk-train/eac_cmd.rs"]
 mod eac_cmd;
 
+/// The training backend: burn's CUDA backend with the `cuda` feature, else wgpu with `wgpu`, else
+/// the pure-Rust CPU backend Flex (the default).
+#[cfg(feature = "cuda")]
+type Backend = burn::backend::Autodiff<burn::backend::Cuda>;
+/// The training backend (see above).
+#[cfg(all(feature = "wgpu", not(feature = "cuda")))]
+type Backend = burn::backend::Autodiff<burn::backend::Wgpu>;
+/// The training backend (see above).
+#[cfg(not(any(feature = "wgpu", feature = "cuda")))]
 type Backend = burn::backend::Autodiff<burn::backend::Flex>;
 
 #[derive(Parser)]
@@ -197,7 +206,7 @@ fn main() -> ExitCode {
         }
         Command::Eval { model, manifest, voices, eval_speech, score_script, threads } => {
             let voices: Vec<String> = voices.split(',').filter(|v| !v.is_empty()).map(String::from).collect();
-            report(eac_cmd::eval(
+            report(eac_cmd::eval::<<Backend as burn::tensor::backend::AutodiffBackend>::InnerBackend>(
                 &model,
                 manifest.as_deref(),
                 &voices,

@@ -172,7 +172,7 @@ pub fn train_eac<B: burn::tensor::backend::AutodiffBackend>(args: EacArgs) -> Re
 
 /// `emotalk-train eval`: a trained EAC folder against a manifest's clips (all, or only `voices`)
 /// and, optionally, real recordings scored by `score.py`; prints JSON.
-pub fn eval(
+pub fn eval<B: burn::prelude::Backend>(
     model: &Path,
     manifest: Option<&Path>,
     voices: &[String],
@@ -181,7 +181,7 @@ pub fn eval(
     threads: usize,
 ) -> Result<(), Error> {
     let device = Default::default();
-    let model = EacModel::<burn::backend::Flex>::load(model, &device)?;
+    let model = EacModel::<B>::load(model, &device)?;
     let mut out = serde_json::json!({ "parameters": model.net.parameter_count() });
     if let Some(manifest) = manifest {
         let clips: Vec<Clip> = load_clips(manifest, &model.config, threads)?
