@@ -353,6 +353,15 @@ fn coeffs_writes_the_track_of_the_contract() {
     let smile = header.iter().position(|h| h == "mouthSmileLeft").unwrap();
     let mean_smile = rows.iter().map(|r| r[smile]).sum::<f32>() / rows.len() as f32;
     assert!(mean_smile > 0.3, "a very happy line smiles: {mean_smile}");
+    // Procedural blinks and head motion fill the blink and pose columns; --still leaves them out.
+    let blink = header.iter().position(|h| h == "eyeBlinkLeft").unwrap();
+    assert!(rows.iter().any(|r| r[blink] > 0.9), "nobody blinks in 5 s");
+    assert!(rows.iter().any(|r| r[53].abs() > 0.01) && rows.iter().all(|r| r[53].abs() < 0.2), "pitch");
+    let still = dir.path().join("still.csv");
+    let run = emotalk(&["coeffs", "--emotion", "very happy", "--still", "--out", still.to_str().unwrap()]);
+    assert!(run.status.success());
+    let (_, still_rows) = read_csv(&still);
+    assert!(still_rows.iter().all(|r| r[53..].iter().all(|v| *v == 0.0)));
     // Another rate and a file.
     let run = emotalk(&["coeffs", "--audio", "../shared/data/speech/goforward.wav", "--fps", "60", "--out", o]);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));

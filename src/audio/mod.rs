@@ -41,7 +41,7 @@ pub use error::AudioError;
 pub use features::FeatureMatrix;
 pub use mel::{MelConfig, MelExtractor, MelFilterbank, log_mel};
 pub use mfcc::{Mfcc, mfcc};
-pub use prosody::{Prosody, prosody};
+pub use prosody::{Nucleus, Prosody, prosody};
 pub use resample::StreamResampler;
 
 /// The sample rate every model in the crate consumes, in Hz (Xu et al.: 16 kHz audio).

@@ -49,6 +49,25 @@ pub struct Prosody {
     pub syllables_per_second: f32,
     /// Seconds of non-silent audio.
     pub speech_seconds: f32,
+    /// The syllable nuclei found (what the rate counts; head nods follow the prominent ones).
+    #[serde(skip)]
+    pub nuclei: Vec<Nucleus>,
+}
+
+/// A syllable nucleus: a prominent peak of the speech-band loudness envelope in a voiced frame.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Nucleus {
+    /// Its 10 ms frame.
+    pub frame: usize,
+    /// How far it rises above the lower of its neighbouring dips, in dB.
+    pub prominence_db: f32,
+}
+
+impl Nucleus {
+    /// Its time in seconds.
+    pub fn seconds(&self) -> f32 {
+        self.frame as f32 * HOP_LENGTH as f32 / SAMPLE_RATE as f32
+    }
 }
 
 /// Analyses 16 kHz mono samples.
@@ -84,6 +103,7 @@ pub fn prosody(samples: &[f32]) -> Prosody {
     let pct = |p: f32| voiced.get(((voiced.len() as f32 - 1.0) * p).round() as usize).copied().unwrap_or(0.0);
     let n_active = active.iter().filter(|&&a| a).count();
     let mel = log_mel(samples, &MelConfig::default()).expect("the default configuration is valid");
+    let nuclei = syllable_nuclei(&mel, &f0);
     Prosody {
         f0_median_hz: pct(0.5),
         f0_range_semitones: if voiced.len() > 1 { 12.0 * (pct(0.9) / pct(0.1).max(1.0)).log2() } else { 0.0 },
@@ -91,10 +111,11 @@ pub fn prosody(samples: &[f32]) -> Prosody {
         mean_loudness_db: loudness_db.iter().zip(&active).filter(|(_, a)| **a).map(|(l, _)| l).sum::<f32>()
             / n_active.max(1) as f32,
         spectral_tilt_db_per_octave: spectral_tilt(&mel, &f0),
-        syllables_per_second: syllable_nuclei(&mel, &f0) as f32 / (n_active as f32 / 100.0).max(0.01),
+        syllables_per_second: nuclei.len() as f32 / (n_active as f32 / 100.0).max(0.01),
         speech_seconds: n_active as f32 * HOP_LENGTH as f32 / SAMPLE_RATE as f32,
         f0,
         loudness_db,
+        nuclei,
     }
 }
 
@@ -155,8 +176,8 @@ fn spectral_tilt(mel: &FeatureMatrix, f0: &[Option<f32>]) -> f32 {
     sxy / sxx.max(1e-9)
 }
 
-/// Counts syllable nuclei: prominent peaks of the speech-band loudness envelope in voiced frames.
-fn syllable_nuclei(mel: &FeatureMatrix, f0: &[Option<f32>]) -> usize {
+/// Finds syllable nuclei: prominent peaks of the speech-band loudness envelope in voiced frames.
+fn syllable_nuclei(mel: &FeatureMatrix, f0: &[Option<f32>]) -> Vec<Nucleus> {
     let bands: Vec<usize> = (0..mel.n_cols()).filter(|&m| (300.0..=3000.0).contains(&band_hz(m))).collect();
     let raw: Vec<f32> =
         mel.rows().map(|r| 10.0 * bands.iter().map(|&m| r[m].exp()).sum::<f32>().max(1e-10).log10()).collect();
@@ -167,7 +188,7 @@ fn syllable_nuclei(mel: &FeatureMatrix, f0: &[Option<f32>]) -> usize {
             raw[a..b].iter().sum::<f32>() / (b - a) as f32
         })
         .collect();
-    let mut count = 0;
+    let mut nuclei = Vec::new();
     let mut last_peak: Option<usize> = None;
     for t in 1..env.len().saturating_sub(1) {
         if !(env[t] >= env[t - 1] && env[t] > env[t + 1]) || f0.get(t).is_none_or(|f| f.is_none()) {
@@ -186,11 +207,11 @@ fn syllable_nuclei(mel: &FeatureMatrix, f0: &[Option<f32>]) -> usize {
         };
         let (left, right) = (dip(&mut (0..t).rev()), dip(&mut (t + 1..env.len())));
         if left.min(right) >= NUCLEUS_PROMINENCE_DB && last_peak.is_none_or(|p| t - p >= 10) {
-            count += 1;
+            nuclei.push(Nucleus { frame: t, prominence_db: left.min(right) });
             last_peak = Some(t);
         }
     }
-    count
+    nuclei
 }
 
 #[cfg(test)]

@@ -126,8 +126,8 @@ enum Command {
         #[arg(long)]
         lexicon: Option<PathBuf>,
     },
-    /// A voice line to an expression track: EAC's 52 ARKit blendshape weights per frame (plus
-    /// the head pose columns of the CLI contract), as CSV.
+    /// A voice line to an expression track: EAC's 52 ARKit blendshape weights per frame, with
+    /// procedural blinks and head motion (nods on stressed syllables, idle sway), as CSV.
     Coeffs {
         /// The voice line (WAV, OGG, FLAC or MP3; any rate, mixed to mono); the bundled line by
         /// default.
@@ -146,6 +146,12 @@ enum Command {
         /// Output CSV.
         #[arg(long)]
         out: PathBuf,
+        /// Seed of the procedural blinks and head sway.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// No blinks and no head motion: only what EAC predicts (the pose columns stay 0).
+        #[arg(long)]
+        still: bool,
     },
     /// Portrait rigs: where a portrait's face is.
     Rig {
@@ -187,8 +193,8 @@ fn main() -> ExitCode {
         Command::Emotion { text, image, audio, intensity, lexicon } => {
             emotion_cmd::emotion(emotion_cmd::EmotionArgs { text, image, audio, intensity, lexicon })
         }
-        Command::Coeffs { audio, emotion, intensity, fps, out } => {
-            coeffs_cmd::coeffs(coeffs_cmd::CoeffsArgs { audio, emotion, intensity, fps, out })
+        Command::Coeffs { audio, emotion, intensity, fps, out, seed, still } => {
+            coeffs_cmd::coeffs(coeffs_cmd::CoeffsArgs { audio, emotion, intensity, fps, out, seed, still })
         }
         Command::Rig { command: RigCommand::Import { image, landmarks, out, preview } } => {
             rig_import(image, landmarks, out, preview)

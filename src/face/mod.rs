@@ -15,6 +15,7 @@ pub mod import;
 pub mod layout;
 pub mod mean;
 pub mod mesh;
+pub mod motion;
 pub mod npc;
 pub mod overlay;
 pub mod presets;

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use emotalk::audio::{MelConfig, log_mel};
 use emotalk::emotion::{EmotionSource, EmotionSpec};
+use emotalk::face::blendshapes::index_of;
+use emotalk::face::motion::{self, BlinkConfig, HeadMotionConfig};
 use emotalk::model::eac::saved::EacModel;
 
 use super::BoxError;
@@ -16,6 +18,8 @@ pub struct CoeffsArgs {
     pub intensity: Option<f32>,
     pub fps: f64,
     pub out: PathBuf,
+    pub seed: u64,
+    pub still: bool,
 }
 
 /// The line's 16 kHz samples: the file, or the bundled line.
@@ -27,7 +31,7 @@ fn decode(audio: Option<&PathBuf>) -> Result<Vec<f32>, BoxError> {
 }
 
 pub fn coeffs(args: CoeffsArgs) -> Result<(), BoxError> {
-    let CoeffsArgs { audio, emotion, intensity, fps, out } = args;
+    let CoeffsArgs { audio, emotion, intensity, fps, out, seed, still } = args;
     if !(fps.is_finite() && (1.0..=240.0).contains(&fps)) {
         return Err(format!("--fps must be between 1 and 240, got {fps}").into());
     }
@@ -58,8 +62,23 @@ pub fn coeffs(args: CoeffsArgs) -> Result<(), BoxError> {
     let model = EacModel::<Cpu>::default_model(&device)?;
     let samples = decode(audio.as_ref())?;
     let mel = log_mel(&samples, &MelConfig::default())?;
-    let track = model.infer(&mel, &resolved.embedding, resolved.intensity, &device).resampled(fps);
-    emotalk::io::write_atomically(&out, |w| track.write_csv(w))?;
+    let mut track = model.infer(&mel, &resolved.embedding, resolved.intensity, &device).resampled(fps);
+    let pose = if still {
+        Vec::new()
+    } else {
+        // Blinks and head motion are procedural (EAC learns neither): see emotalk::face::motion.
+        let blinks = motion::blink_times(track.duration() as f32, &BlinkConfig::default(), seed);
+        let (left, right) = (index_of("eyeBlinkLeft"), index_of("eyeBlinkRight"));
+        for (f, frame) in track.frames.iter_mut().enumerate() {
+            let b = motion::blink_weight((f as f64 / fps) as f32, &blinks, &BlinkConfig::default());
+            for k in [left, right].into_iter().flatten() {
+                frame[k] = frame[k].max(b);
+            }
+        }
+        let nuclei = emotalk::audio::prosody(&samples).nuclei;
+        motion::head_motion(&nuclei, track.frames.len(), fps as f32, &HeadMotionConfig::default(), seed)
+    };
+    emotalk::io::write_atomically(&out, |w| track.write_csv_with_pose(w, &pose))?;
     eprintln!(
         "wrote {} ({} frames at {fps} fps, {:.2} s; emotion {} at intensity {:.2})",
         out.display(),

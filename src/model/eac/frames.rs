@@ -150,9 +150,15 @@ impl ExpressionTrack {
     /// `headYaw`, `headRoll` (radians), then one row per frame (`t` in seconds).
     /// `tools/lipsync/score.py` and the trainer's `targets` manifests read this format.
     ///
-    /// EAC predicts no head motion, so the pose columns hold the rest pose (0); the runtime's
-    /// procedural head motion fills them where it runs.
-    pub fn write_csv(&self, mut out: impl std::io::Write) -> std::io::Result<()> {
+    /// EAC predicts no head motion, so the pose columns hold the rest pose (0) here; see
+    /// [`write_csv_with_pose`](Self::write_csv_with_pose).
+    pub fn write_csv(&self, out: impl std::io::Write) -> std::io::Result<()> {
+        self.write_csv_with_pose(out, &[])
+    }
+
+    /// [`write_csv`](Self::write_csv) with head angles per frame (pitch, yaw, roll in radians,
+    /// for example from [`crate::face::motion::head_motion`]); frames past `pose` get 0.
+    pub fn write_csv_with_pose(&self, mut out: impl std::io::Write, pose: &[[f32; 3]]) -> std::io::Result<()> {
         write!(out, "t")?;
         for name in crate::face::blendshapes::NAMES {
             write!(out, ",{name}")?;
@@ -163,7 +169,8 @@ impl ExpressionTrack {
             for v in w {
                 write!(out, ",{v:.5}")?;
             }
-            writeln!(out, ",0,0,0")?;
+            let [p, y, r] = pose.get(f).copied().unwrap_or_default();
+            writeln!(out, ",{p:.5},{y:.5},{r:.5}")?;
         }
         Ok(())
     }
