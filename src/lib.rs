@@ -4,6 +4,7 @@
 pub mod audio;
 pub mod build;
 pub mod bundled;
+pub mod dialogue;
 pub mod emotion;
 pub mod face;
 pub mod io;

@@ -414,3 +414,30 @@ fn trainer_synth_and_eac_refuse_bad_arguments() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.code() == Some(1) && stderr.contains("no/such/model"), "{stderr}");
 }
+
+#[test]
+fn script_check_lints_a_script() {
+    let clean = emotalk(&["script", "check", "examples/scripts/gate.talk"]);
+    assert!(clean.status.success(), "{}", String::from_utf8_lossy(&clean.stdout));
+    assert!(String::from_utf8_lossy(&clean.stdout).contains("ok (2 speakers, 5 items"));
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.talk");
+    std::fs::write(&bad, "speaker ada portrait \"a.png\"\nada [happy:7] \"Hi\" <a.ogg>\nbob \"x\" <b.ogg>\nada [flibbertigibbet] \"Hm\" <c.ogg>\n").unwrap();
+    let run = emotalk(&["script", "check", bad.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(
+        lines[0].ends_with("bad.talk:2:12: error: expected an emotion (an intensity from 0 to 3), found 7"),
+        "{stdout}"
+    );
+    assert!(lines[1].contains("bad.talk:3:1: error:") && lines[2].contains("bad.talk:4:6: warning:"), "{stdout}");
+    assert!(String::from_utf8_lossy(&run.stderr).contains("2 error(s)"));
+    // Warnings alone pass.
+    std::fs::write(&bad, "speaker ada portrait \"a.png\"\nada [flibbertigibbet] \"Hm\" <c.ogg>\n").unwrap();
+    assert!(emotalk(&["script", "check", bad.to_str().unwrap()]).status.success());
+    let missing = emotalk(&["script", "check", "no/such.talk"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no/such.talk"));
+}

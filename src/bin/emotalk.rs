@@ -153,10 +153,25 @@ enum Command {
         #[arg(long)]
         still: bool,
     },
+    /// Dialogue scripts (docs/dialogue.md).
+    Script {
+        #[command(subcommand)]
+        command: ScriptCommand,
+    },
     /// Portrait rigs: where a portrait's face is.
     Rig {
         #[command(subcommand)]
         command: RigCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ScriptCommand {
+    /// Prints every diagnostic of a script (file:line:column); exits with 1 when there are
+    /// errors, 0 when there are none (warnings alone pass).
+    Check {
+        /// The script.
+        file: PathBuf,
     },
 }
 
@@ -196,6 +211,7 @@ fn main() -> ExitCode {
         Command::Coeffs { audio, emotion, intensity, fps, out, seed, still } => {
             coeffs_cmd::coeffs(coeffs_cmd::CoeffsArgs { audio, emotion, intensity, fps, out, seed, still })
         }
+        Command::Script { command: ScriptCommand::Check { file } } => script_check(&file),
         Command::Rig { command: RigCommand::Import { image, landmarks, out, preview } } => {
             rig_import(image, landmarks, out, preview)
         }
@@ -221,6 +237,27 @@ fn main() -> ExitCode {
 }
 
 pub(crate) type BoxError = Box<dyn std::error::Error>;
+
+/// `emotalk script check`.
+fn script_check(file: &std::path::Path) -> Result<(), BoxError> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let (script, diagnostics) = emotalk::dialogue::parse(&text, &file.display().to_string());
+    for d in &diagnostics {
+        println!("{d}");
+    }
+    let errors = diagnostics.iter().filter(|d| d.severity == emotalk::dialogue::Severity::Error).count();
+    if errors > 0 {
+        return Err(format!("{}: {errors} error(s)", file.display()).into());
+    }
+    println!(
+        "{}: ok ({} speakers, {} items, {} warnings)",
+        file.display(),
+        script.speakers.len(),
+        script.items.len(),
+        diagnostics.len()
+    );
+    Ok(())
+}
 
 fn info(json: bool) -> Result<(), BoxError> {
     let dirs = model::model_search_dirs();
