@@ -72,6 +72,13 @@ impl Nucleus {
 
 /// Analyses 16 kHz mono samples.
 pub fn prosody(samples: &[f32]) -> Prosody {
+    let mel = log_mel(samples, &MelConfig::default()).expect("the default configuration is valid");
+    prosody_with_mel(samples, &mel)
+}
+
+/// [`prosody`] for a caller that already has the samples' log-mel frames (default
+/// [`MelConfig`]), which it would otherwise compute again.
+pub fn prosody_with_mel(samples: &[f32], mel: &FeatureMatrix) -> Prosody {
     let n_frames = 1 + samples.len() / HOP_LENGTH;
     let frame = |t: usize| {
         let start = (t * HOP_LENGTH).saturating_sub(WINDOW / 2);
@@ -102,15 +109,14 @@ pub fn prosody(samples: &[f32]) -> Prosody {
     voiced.sort_by(f32::total_cmp);
     let pct = |p: f32| voiced.get(((voiced.len() as f32 - 1.0) * p).round() as usize).copied().unwrap_or(0.0);
     let n_active = active.iter().filter(|&&a| a).count();
-    let mel = log_mel(samples, &MelConfig::default()).expect("the default configuration is valid");
-    let nuclei = syllable_nuclei(&mel, &f0);
+    let nuclei = syllable_nuclei(mel, &f0);
     Prosody {
         f0_median_hz: pct(0.5),
         f0_range_semitones: if voiced.len() > 1 { 12.0 * (pct(0.9) / pct(0.1).max(1.0)).log2() } else { 0.0 },
         voiced_fraction: voiced.len() as f32 / n_active.max(1) as f32,
         mean_loudness_db: loudness_db.iter().zip(&active).filter(|(_, a)| **a).map(|(l, _)| l).sum::<f32>()
             / n_active.max(1) as f32,
-        spectral_tilt_db_per_octave: spectral_tilt(&mel, &f0),
+        spectral_tilt_db_per_octave: spectral_tilt(mel, &f0),
         syllables_per_second: nuclei.len() as f32 / (n_active as f32 / 100.0).max(0.01),
         speech_seconds: n_active as f32 * HOP_LENGTH as f32 / SAMPLE_RATE as f32,
         f0,

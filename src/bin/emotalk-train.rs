@@ -97,12 +97,8 @@ enum Command {
         /// Voices kept out of training for evaluation, comma-separated.
         #[arg(long, default_value = "flite:rms")]
         held_out_voices: String,
-        /// A folder of real recordings (WAV) to predict after training, neutral emotion, 30 fps CSVs.
-        #[arg(long)]
-        eval_speech: Option<PathBuf>,
-        /// tools/lipsync/score.py, run on those predictions (needs python3 with numpy).
-        #[arg(long)]
-        score_script: Option<PathBuf>,
+        #[command(flatten)]
+        speech: eac_cmd::SpeechEval,
         /// Threads for loading the corpus.
         #[arg(long, default_value_t = 2)]
         threads: usize,
@@ -119,12 +115,8 @@ enum Command {
         /// Only these voices of the manifest, comma-separated (default: all).
         #[arg(long, default_value = "")]
         voices: String,
-        /// A folder of real recordings (WAV).
-        #[arg(long)]
-        eval_speech: Option<PathBuf>,
-        /// tools/lipsync/score.py.
-        #[arg(long)]
-        score_script: Option<PathBuf>,
+        #[command(flatten)]
+        speech: eac_cmd::SpeechEval,
         /// Threads for loading.
         #[arg(long, default_value_t = 2)]
         threads: usize,
@@ -175,8 +167,7 @@ fn main() -> ExitCode {
             resume,
             checkpoint_every,
             held_out_voices,
-            eval_speech,
-            score_script,
+            speech,
             threads,
         } => {
             if steps == 0 || batch == 0 || window < 2 {
@@ -199,19 +190,17 @@ fn main() -> ExitCode {
                 resume,
                 checkpoint_every,
                 held_out_voices: held_out_voices.split(',').filter(|v| !v.is_empty()).map(String::from).collect(),
-                eval_speech,
-                score_script,
+                speech,
                 threads,
             }))
         }
-        Command::Eval { model, manifest, voices, eval_speech, score_script, threads } => {
+        Command::Eval { model, manifest, voices, speech, threads } => {
             let voices: Vec<String> = voices.split(',').filter(|v| !v.is_empty()).map(String::from).collect();
             report(eac_cmd::eval::<<Backend as burn::tensor::backend::AutodiffBackend>::InnerBackend>(
                 &model,
                 manifest.as_deref(),
                 &voices,
-                eval_speech.as_deref(),
-                score_script.as_deref(),
+                &speech,
                 threads,
             ))
         }
@@ -254,11 +243,7 @@ fn train_audio_emotion(
     let held: Vec<_> = held.into_iter().map(|(_, e)| e).collect();
     let config = AudioEmotionConfig::new().with_hidden(hidden);
     let options = audio_emotion::TrainOptions { steps, seed, ..Default::default() };
-    let bar = indicatif::ProgressBar::new(steps as u64);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} steps, loss {msg} ({eta} left)")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
+    let bar = eac_cmd::progress_bar(steps as u64, "{bar:40} {pos}/{len} steps, loss {msg} ({eta} left)");
     let device = Default::default();
     let (net, losses) = audio_emotion::train::<Backend>(&train, &config, &options, &device, |_, loss| {
         bar.inc(1);

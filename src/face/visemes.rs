@@ -78,6 +78,25 @@ pub fn viseme_of(phone: &str) -> Option<Viseme> {
 }
 
 impl Viseme {
+    /// All 15, in the order of the enum.
+    pub const ALL: [Viseme; 15] = [
+        Viseme::Sil,
+        Viseme::PP,
+        Viseme::FF,
+        Viseme::TH,
+        Viseme::DD,
+        Viseme::KK,
+        Viseme::CH,
+        Viseme::SS,
+        Viseme::NN,
+        Viseme::RR,
+        Viseme::AA,
+        Viseme::E,
+        Viseme::IH,
+        Viseme::OH,
+        Viseme::OU,
+    ];
+
     /// `(blendshape, weight)` pairs of the viseme's target.
     fn table(self) -> &'static [(&'static str, f32)] {
         match self {

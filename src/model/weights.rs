@@ -44,17 +44,17 @@ pub enum ModelFileError {
 
 /// Writes `config.json` and `model.mpk` for `module` into `dir` (created if needed).
 pub fn save<B: Backend, M: Module<B>>(module: &M, config_json: &str, dir: &Path) -> Result<(), ModelFileError> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| ModelFileError::Io { path, source }
-    };
-    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    std::fs::create_dir_all(dir).map_err(|source| ModelFileError::Io { path: dir.to_path_buf(), source })?;
     let bytes =
         record_bytes(module).map_err(|message| ModelFileError::Weights { path: dir.join(WEIGHTS_FILE), message })?;
-    let config_path = dir.join(CONFIG_FILE);
-    crate::io::write_atomically(&config_path, |w| w.write_all(config_json.as_bytes())).map_err(io(&config_path))?;
-    let weights_path = dir.join(WEIGHTS_FILE);
-    crate::io::write_atomically(&weights_path, |w| w.write_all(&bytes)).map_err(io(&weights_path))
+    write_bytes(&dir.join(CONFIG_FILE), config_json.as_bytes())?;
+    write_bytes(&dir.join(WEIGHTS_FILE), &bytes)
+}
+
+/// Writes `bytes` to `path` atomically (a model file, a checkpoint part).
+pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), ModelFileError> {
+    crate::io::write_atomically(path, |w| w.write_all(bytes))
+        .map_err(|source| ModelFileError::Io { path: path.to_path_buf(), source })
 }
 
 /// A module's weights as the bytes of `model.mpk`.

@@ -38,7 +38,7 @@ use crate::face::presets::EmotionPreset;
 use crate::face::visemes::{Viseme, aperture};
 use crate::model::eac::saved::EacModel;
 use crate::model::eac::{Eac, EacConfig};
-use crate::model::weights::ModelFileError;
+use crate::model::weights::{self, ModelFileError};
 
 /// Training settings (recorded in the run's metrics).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -142,7 +142,7 @@ impl<B: Backend> LossParts<B> {
         let norms: f32 = rows.chunks(N_LANDMARKS * 3).map(|r| r.iter().map(|v| v * v).sum::<f32>().sqrt()).sum();
         let scale = N_BLENDSHAPES as f32 / norms.max(1e-9);
         rows.iter_mut().for_each(|v| *v *= scale);
-        let speech: Vec<usize> = VISEMES
+        let speech: Vec<usize> = Viseme::ALL
             .iter()
             .flat_map(|v| v.weights().into_iter().enumerate().filter(|(_, w)| *w > 0.0).map(|(k, _)| k))
             .collect();
@@ -173,24 +173,6 @@ impl<B: Backend> LossParts<B> {
         }
     }
 }
-
-const VISEMES: [Viseme; 15] = [
-    Viseme::Sil,
-    Viseme::PP,
-    Viseme::FF,
-    Viseme::TH,
-    Viseme::DD,
-    Viseme::KK,
-    Viseme::CH,
-    Viseme::SS,
-    Viseme::NN,
-    Viseme::RR,
-    Viseme::AA,
-    Viseme::E,
-    Viseme::IH,
-    Viseme::OH,
-    Viseme::OU,
-];
 
 /// The loss terms of one batch (scalars, unweighted).
 pub struct LossTerms<B: Backend> {
@@ -385,14 +367,8 @@ fn write_checkpoint<B: AutodiffBackend, O: Optimizer<Eac<B>, B>>(
     let bytes = NamedMpkBytesRecorder::<FullPrecisionSettings>::new()
         .record(optim.to_record(), ())
         .map_err(|e| ModelFileError::Weights { path: optim_path.clone(), message: e.to_string() })?;
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| ModelFileError::Io { path, source }
-    };
-    crate::io::write_atomically(&optim_path, |w| w.write_all(&bytes)).map_err(io(&optim_path))?;
-    let state_path = dir.join("state.json");
-    let json = serde_json::to_string(state).unwrap_or_default();
-    crate::io::write_atomically(&state_path, |w| w.write_all(json.as_bytes())).map_err(io(&state_path))
+    weights::write_bytes(&optim_path, &bytes)?;
+    weights::write_bytes(&dir.join("state.json"), serde_json::to_string(state).unwrap_or_default().as_bytes())
 }
 
 /// Held-out numbers of a network over clips.
@@ -422,18 +398,6 @@ pub fn evaluate<B: Backend>(net: &Eac<B>, config: &EacConfig, clips: &[Clip], de
     let mut report = EvalReport { clips: clips.len(), ..Default::default() };
     for clip in clips {
         let track = net.infer(&clip.mel, config, &clip.emotion, clip.intensity, device);
-        if let Some(dir) = std::env::var_os("EMOTALK_EVAL_DUMP") {
-            // Debugging aid: per-frame predicted and target aperture of each clip.
-            let name = clip.audio.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            let rows: String = track
-                .frames
-                .iter()
-                .zip(&clip.targets)
-                .enumerate()
-                .map(|(f, (p, t))| format!("{:.3},{:.4},{:.4}\n", f as f64 / config.fps, aperture(p), aperture(t)))
-                .collect();
-            let _ = std::fs::write(Path::new(&dir).join(format!("{name}.csv")), format!("t,pred,target\n{rows}"));
-        }
         for (p, t) in track.frames.iter().zip(&clip.targets) {
             abs += p.iter().zip(t).map(|(a, b)| (a - b).abs() as f64).sum::<f64>();
             count += N_BLENDSHAPES;

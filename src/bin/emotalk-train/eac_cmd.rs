@@ -54,7 +54,7 @@ fn known_voices() -> String {
     ALL_VOICES.iter().map(|v| v.label()).collect::<Vec<_>>().join(", ")
 }
 
-fn progress_bar(len: u64, template: &str) -> indicatif::ProgressBar {
+pub fn progress_bar(len: u64, template: &str) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(len);
     bar.set_style(
         indicatif::ProgressStyle::with_template(template).unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
@@ -76,12 +76,21 @@ pub struct EacArgs {
     pub checkpoint_every: usize,
     /// Voices held out of training.
     pub held_out_voices: Vec<String>,
-    /// Real recordings to predict (a folder of WAV files).
-    pub eval_speech: Option<PathBuf>,
-    /// `tools/lipsync/score.py`, to score those predictions.
-    pub score_script: Option<PathBuf>,
+    /// Real recordings to predict and score.
+    pub speech: SpeechEval,
     /// Threads for loading.
     pub threads: usize,
+}
+
+/// Real recordings to predict after training or in `eval`, and the script that scores them.
+#[derive(clap::Args, Debug, Clone)]
+pub struct SpeechEval {
+    /// A folder of real recordings (WAV) to predict with a neutral emotion, as 30 fps CSVs.
+    #[arg(long)]
+    pub eval_speech: Option<PathBuf>,
+    /// tools/lipsync/score.py, run on those predictions (needs python3 with numpy).
+    #[arg(long)]
+    pub score_script: Option<PathBuf>,
 }
 
 /// `emotalk-train eac`.
@@ -123,11 +132,11 @@ pub fn train_eac<B: burn::tensor::backend::AutodiffBackend>(args: EacArgs) -> Re
     EacModel { config: config.clone(), net: net.clone() }.save(&args.out)?;
     let held_report = evaluate(&net, &config, &held, &inner);
     let train_report = evaluate(&net, &config, &train[..train.len().min(100)], &inner);
-    let speech = match &args.eval_speech {
+    let speech = match &args.speech.eval_speech {
         Some(dir) => Some(predict_folder(&net, &config, dir, &args.out.join("eval_speech"), &inner)?),
         None => None,
     };
-    let score = match (&args.score_script, &speech) {
+    let score = match (&args.speech.score_script, &speech) {
         (Some(script), Some(pred)) => run_score(script, pred, &args.out.join("score.json")),
         _ => None,
     };
@@ -176,8 +185,7 @@ pub fn eval<B: burn::prelude::Backend>(
     model: &Path,
     manifest: Option<&Path>,
     voices: &[String],
-    speech: Option<&Path>,
-    score_script: Option<&Path>,
+    speech: &SpeechEval,
     threads: usize,
 ) -> Result<(), Error> {
     let device = Default::default();
@@ -190,10 +198,11 @@ pub fn eval<B: burn::prelude::Backend>(
             .collect();
         out["clips"] = report_json(&evaluate(&model.net, &model.config, &clips, &device));
     }
-    if let Some(dir) = speech {
-        let pred =
-            predict_folder(&model.net, &model.config, dir, &std::env::temp_dir().join("emotalk-eval-speech"), &device)?;
-        if let Some(script) = score_script {
+    if let Some(dir) = &speech.eval_speech {
+        // A private folder per run, removed afterwards.
+        let tmp = tempfile::tempdir()?;
+        let pred = predict_folder(&model.net, &model.config, dir, tmp.path(), &device)?;
+        if let Some(script) = &speech.score_script {
             let json = pred.join("score.json");
             out["real_speech_score"] = run_score(script, &pred, &json)
                 .and_then(|v| v["summary"].as_array().and_then(|a| a.last().cloned()))

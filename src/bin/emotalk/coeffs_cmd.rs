@@ -9,7 +9,7 @@ use emotalk::face::motion::{self, BlinkConfig, HeadMotionConfig};
 use emotalk::model::eac::saved::EacModel;
 
 use super::BoxError;
-use super::emotion_cmd::{Cpu, encoders, resolve_text};
+use super::emotion_cmd::{Cpu, check_intensity, encoders, resolve_text};
 
 /// What `emotalk coeffs` was given.
 pub struct CoeffsArgs {
@@ -35,20 +35,15 @@ pub fn coeffs(args: CoeffsArgs) -> Result<(), BoxError> {
     if !(fps.is_finite() && (1.0..=240.0).contains(&fps)) {
         return Err(format!("--fps must be between 1 and 240, got {fps}").into());
     }
+    let samples = decode(audio.as_ref())?;
     let resolved = match &emotion {
         Some(text) => resolve_text(text, intensity)?,
         None => {
             // No emotion given: the voice's own (neutral, with a warning, until an audio emotion
             // network is installed).
-            let source = match &audio {
-                Some(path) => EmotionSource::VoiceFile(path.clone()),
-                None => EmotionSource::Voice(decode(None)?.into()),
-            };
-            let mut spec = EmotionSpec { source, intensity: None };
+            let mut spec = EmotionSpec { source: EmotionSource::Voice(samples.clone().into()), intensity: None };
             if let Some(mu) = intensity {
-                if !(0.0..=3.0).contains(&mu) {
-                    return Err(format!("--intensity must be between 0 and 3, got {mu}").into());
-                }
+                check_intensity(mu)?;
                 spec = spec.with_intensity(mu);
             }
             let r = spec.resolve(&encoders(None)?)?;
@@ -60,7 +55,6 @@ pub fn coeffs(args: CoeffsArgs) -> Result<(), BoxError> {
     };
     let device = Default::default();
     let model = EacModel::<Cpu>::default_model(&device)?;
-    let samples = decode(audio.as_ref())?;
     let mel = log_mel(&samples, &MelConfig::default())?;
     let mut track = model.infer(&mel, &resolved.embedding, resolved.intensity, &device).resampled(fps);
     let pose = if still {
@@ -75,7 +69,7 @@ pub fn coeffs(args: CoeffsArgs) -> Result<(), BoxError> {
                 frame[k] = frame[k].max(b);
             }
         }
-        let nuclei = emotalk::audio::prosody(&samples).nuclei;
+        let nuclei = emotalk::audio::prosody::prosody_with_mel(&samples, &mel).nuclei;
         motion::head_motion(&nuclei, track.frames.len(), fps as f32, &HeadMotionConfig::default(), seed)
     };
     emotalk::io::write_atomically(&out, |w| track.write_csv_with_pose(w, &pose))?;

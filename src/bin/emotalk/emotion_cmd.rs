@@ -45,7 +45,7 @@ pub fn resolve_text(text: &str, intensity: Option<f32>) -> Result<ResolvedEmotio
     Ok(resolved)
 }
 
-fn check_intensity(mu: f32) -> Result<(), BoxError> {
+pub fn check_intensity(mu: f32) -> Result<(), BoxError> {
     if !(0.0..=3.0).contains(&mu) {
         return Err(format!("--intensity must be between 0 and 3, got {mu}").into());
     }
