@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+pub mod anim;
 pub mod audio;
 pub mod build;
 pub mod bundled;

@@ -24,6 +24,7 @@ pub mod rig;
 pub mod sheet;
 pub mod similarity;
 pub mod visemes;
+pub mod warp;
 
 pub use blendshapes::{BlendshapeBasis, N_BLENDSHAPES, NAMES as BLENDSHAPE_NAMES};
 pub use deform::MeshDeformer;

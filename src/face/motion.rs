@@ -95,41 +95,71 @@ impl Default for HeadMotionConfig {
 /// Head angles (pitch, yaw, roll; radians) at `n` frames of `fps`, for a voice with these
 /// syllable nuclei, seeded.
 pub fn head_motion(nuclei: &[Nucleus], n: usize, fps: f32, config: &HeadMotionConfig, seed: u64) -> Vec<[f32; 3]> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    // Periods of 14, 9 and 5.7 s: no common period within minutes.
-    const FREQS: [f32; 3] = [0.071, 0.113, 0.177];
-    let phases: [[f32; 3]; 3] =
-        std::array::from_fn(|_| std::array::from_fn(|_| rng.random::<f32>() * std::f32::consts::TAU));
-    let nods: Vec<(f32, f32)> = nuclei
-        .iter()
-        .filter(|n| n.prominence_db >= config.stress_db)
-        .map(|n| (n.seconds(), config.nod_degrees * (1.0 + (n.prominence_db - config.stress_db) / 6.0).min(2.0)))
-        .collect();
-    let tau = config.nod_tau.max(1e-3);
-    (0..n)
-        .map(|f| {
-            let t = f as f32 / fps;
-            let mut deg: [f32; 3] = std::array::from_fn(|axis| {
-                let sway: f32 = FREQS
-                    .iter()
-                    .zip(phases[axis])
-                    .map(|(hz, ph)| (std::f32::consts::TAU * hz * t + ph).sin())
-                    .sum::<f32>()
-                    / 3.0;
-                config.sway_degrees[axis] * sway
-            });
-            let mut nod = 0.0;
-            for &(at, amp) in &nods {
-                let d = t - at;
-                if d > 0.0 && d < 8.0 * tau {
-                    nod += amp * (d / tau) * (1.0 - d / tau).exp();
-                }
-            }
-            let max = config.max_nod_degrees.max(1e-3);
-            deg[0] += max * (nod / max).tanh();
-            deg.map(f32::to_radians)
+    let model = HeadMotionModel::new(nuclei, config, seed);
+    (0..n).map(|f| model.at(f as f32 / fps)).collect()
+}
+
+/// Head motion as a function of time: the idle sway (seeded phases) plus the nods of one voice's
+/// stressed syllables. [`HeadMotionModel::sway_at`] and [`HeadMotionModel::nod_at`] can run on
+/// different clocks (a game sways its heads all the time and nods only while they speak).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeadMotionModel {
+    config: HeadMotionConfig,
+    phases: [[f32; 3]; 3],
+    /// (time in seconds, amplitude in degrees) of each nod.
+    nods: Vec<(f32, f32)>,
+}
+
+/// Sway frequencies in Hz: periods of 14, 9 and 5.7 s, no common period within minutes.
+const SWAY_HZ: [f32; 3] = [0.071, 0.113, 0.177];
+
+impl HeadMotionModel {
+    /// The motion for a voice with these syllable nuclei (none: sway only), seeded.
+    pub fn new(nuclei: &[Nucleus], config: &HeadMotionConfig, seed: u64) -> Self {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let phases = std::array::from_fn(|_| std::array::from_fn(|_| rng.random::<f32>() * std::f32::consts::TAU));
+        let nods = nuclei
+            .iter()
+            .filter(|n| n.prominence_db >= config.stress_db)
+            .map(|n| (n.seconds(), config.nod_degrees * (1.0 + (n.prominence_db - config.stress_db) / 6.0).min(2.0)))
+            .collect();
+        Self { config: *config, phases, nods }
+    }
+
+    /// The idle sway at `t` seconds: degrees (pitch, yaw, roll).
+    pub fn sway_at(&self, t: f32) -> [f32; 3] {
+        std::array::from_fn(|axis| {
+            let sway: f32 = SWAY_HZ
+                .iter()
+                .zip(self.phases[axis])
+                .map(|(hz, ph)| (std::f32::consts::TAU * hz * t + ph).sin())
+                .sum::<f32>()
+                / 3.0;
+            self.config.sway_degrees[axis] * sway
         })
-        .collect()
+    }
+
+    /// The nod (pitch, degrees) at `t` seconds into the voice: critically damped responses to the
+    /// stressed syllables, softly limited to `max_nod_degrees`.
+    pub fn nod_at(&self, t: f32) -> f32 {
+        let tau = self.config.nod_tau.max(1e-3);
+        let mut nod = 0.0;
+        for &(at, amp) in &self.nods {
+            let d = t - at;
+            if d > 0.0 && d < 8.0 * tau {
+                nod += amp * (d / tau) * (1.0 - d / tau).exp();
+            }
+        }
+        let max = self.config.max_nod_degrees.max(1e-3);
+        max * (nod / max).tanh()
+    }
+
+    /// Sway and nods on one clock: radians (pitch, yaw, roll).
+    pub fn at(&self, t: f32) -> [f32; 3] {
+        let mut deg = self.sway_at(t);
+        deg[0] += self.nod_at(t);
+        deg.map(f32::to_radians)
+    }
 }
 
 #[cfg(test)]

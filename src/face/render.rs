@@ -106,6 +106,39 @@ impl PreparedPortrait {
         &self.image
     }
 
+    /// Rest positions of the mesh vertices in pixels ([`FaceMesh::get`] order).
+    pub fn rest(&self) -> &[Vec2] {
+        &self.rest
+    }
+
+    /// Depth of every mesh vertex at rest, in pixels (towards the viewer).
+    pub fn depth(&self) -> &[f32] {
+        &self.depth
+    }
+
+    /// The lip colour (linear 0–1 RGB of the sRGB bytes) that tints the procedural mouth interior.
+    pub fn lip_colour(&self) -> [f32; 3] {
+        self.lip_colour
+    }
+
+    /// The head's pivot in pixels (`z` towards the viewer): where a [`HeadPose`] rotates it.
+    pub fn pivot(&self) -> Vec3 {
+        let s = self.fit.similarity;
+        s.apply(PIVOT.truncate()).extend(PIVOT.z * s.scale())
+    }
+
+    /// The rotation-and-scale matrix a [`HeadPose`] applies about [`Self::pivot`].
+    pub fn pose_matrix(pose: &HeadPose) -> glam::Mat3 {
+        let rot = glam::Quat::from_euler(
+            glam::EulerRot::YXZ,
+            pose.yaw.to_radians(),
+            -pose.pitch.to_radians(),
+            -pose.roll.to_radians(),
+        );
+        let extra = if pose.scale > 0.0 { pose.scale } else { 1.0 };
+        glam::Mat3::from_quat(rot) * extra
+    }
+
     /// Mesh vertex positions (pixels) for an expression and a pose.
     pub fn deformed_vertices(&self, weights: &[f32], pose: &HeadPose, basis: &BlendshapeBasis) -> Vec<Vec2> {
         self.deformed_vertices_3d(weights, pose, basis).into_iter().map(|v| v.truncate()).collect()
@@ -115,15 +148,8 @@ impl PreparedPortrait {
     pub fn deformed_vertices_3d(&self, weights: &[f32], pose: &HeadPose, basis: &BlendshapeBasis) -> Vec<Vec3> {
         let mesh = FaceMesh::get();
         let d = MeshDeformer::get().deform(&self.fit.displacements_px(weights, basis));
-        let s = self.fit.similarity;
-        let pivot = s.apply(PIVOT.truncate()).extend(PIVOT.z * s.scale());
-        let rot = glam::Quat::from_euler(
-            glam::EulerRot::YXZ,
-            pose.yaw.to_radians(),
-            -pose.pitch.to_radians(),
-            -pose.roll.to_radians(),
-        );
-        let extra = if pose.scale > 0.0 { pose.scale } else { 1.0 };
+        let pivot = self.pivot();
+        let m = Self::pose_matrix(pose);
         let posed = *pose != HeadPose::default();
         self.rest
             .iter()
@@ -136,7 +162,7 @@ impl PreparedPortrait {
                     return q;
                 }
                 // Image y is down, so the 3D frame here is (x, y down, z to the viewer).
-                rot * ((q - pivot) * extra) + pivot + pose.translation.extend(0.0)
+                m * (q - pivot) + pivot + pose.translation.extend(0.0)
             })
             .collect()
     }

@@ -1,0 +1,293 @@
+//! The face warp as data for a GPU: one portrait's mesh with a *linear* deformation basis per
+//! vertex, so that a shader moves every vertex from 52 weights and a pose with no CPU work per
+//! vertex.
+//!
+//! Everything between the blendshape weights and the mesh is linear in the weights (the basis,
+//! the fit's similarity, the harmonic [`MeshDeformer`]), except ARKit's `mouthClose`, whose
+//! effective weight is `min(mouthClose, jawOpen)` ([`BlendshapeBasis::displacements`]): that one
+//! clamp is applied to the weights before they reach the GPU ([`WarpRig::effective_weights`]).
+//! So every vertex's displacement is `c + Σ_k w_k B_k`, precomputed here once per portrait
+//! ([`N_TERMS`] vectors per vertex), and a head pose is a 3×3 matrix about a pivot.
+//!
+//! [`WarpRig`] also lays out what the reference renderer ([`PreparedPortrait::render`]) draws
+//! after the mesh: the two eye fans and the mouth fan, in the same painter's order, and
+//! [`WarpRig::face_params`] packs one face's per-frame inputs (weights, pose, the deformed mouth
+//! polygon) in the layout of the shader's `FaceParams`. [`WarpRig::vertex`] is the shader's vertex
+//! transform on the CPU; the tests check it against the reference renderer.
+
+use glam::{Mat3, Vec2, Vec3};
+
+use super::blendshapes::{BlendshapeBasis, N_BLENDSHAPES, index_of};
+use super::deform::MeshDeformer;
+use super::layout::Region;
+use super::mesh::{FaceMesh, VertexKind};
+use super::render::{HeadPose, PreparedPortrait};
+
+/// Vectors per basis row: the constant term, then one per blendshape.
+pub const N_TERMS: usize = N_BLENDSHAPES + 1;
+
+/// 32-bit words in one face's [`WarpRig::face_params`] (the shader's `FaceParams`: 22 `vec4`s).
+pub const FACE_PARAMS_WORDS: usize = 88;
+
+/// How the shader treats a vertex (the `y` of its second UV set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+pub enum WarpVertexKind {
+    /// Deformed and posed; colour from the portrait at its UV.
+    Face = 0,
+    /// The outer ring: deformed (by nothing) but never posed, so the warp fades into the portrait.
+    Fixed = 1,
+    /// A vertex of the mouth fan: the fragment shader draws the mouth interior.
+    Mouth = 2,
+}
+
+/// One portrait's warp mesh and deformation basis (see the module docs).
+#[derive(Debug, Clone)]
+pub struct WarpRig {
+    /// Portrait size in pixels.
+    pub size: [u32; 2],
+    /// Per GPU vertex: rest position in pixels (`x`, `y` down) and rest depth (towards the viewer).
+    pub rest: Vec<Vec3>,
+    /// Per GPU vertex: where it samples the portrait, in 0–1 texture coordinates.
+    pub uv: Vec<Vec2>,
+    /// Per GPU vertex: its basis row.
+    pub row: Vec<u32>,
+    /// Per GPU vertex: how the shader treats it.
+    pub kind: Vec<WarpVertexKind>,
+    /// Row-major `rows × N_TERMS` displacement vectors in pixels (`w` unused).
+    pub basis: Vec<[f32; 4]>,
+    /// Triangles in drawing order: the mesh, then the eye fans, then the mouth fan.
+    pub indices: Vec<u32>,
+    /// The portrait's inner lip contour at rest (iBUG 60–67), pixels.
+    pub mouth_rest: [Vec2; 8],
+    /// Tint of the procedural mouth interior.
+    pub lip_colour: [f32; 3],
+    /// Where the head pose rotates, pixels.
+    pub pivot: Vec3,
+}
+
+impl WarpRig {
+    /// Builds the warp of a prepared portrait under a blendshape basis.
+    pub fn new(portrait: &PreparedPortrait, basis: &BlendshapeBasis) -> Self {
+        let mesh = FaceMesh::get();
+        let deformer = MeshDeformer::get();
+        let n = mesh.n_vertices();
+        let (w, h) = portrait.image().dimensions();
+        let fit = portrait.fit();
+        // The basis: displacement of every mesh vertex for the zero expression, then the change
+        // per unit of each weight (mouthClose measured against an open jaw, where it is linear).
+        let zero = [0.0f32; N_BLENDSHAPES];
+        let constant = deformer.deform(&fit.displacements_px(&zero, basis));
+        let (close, jaw) = (index_of("mouthClose"), index_of("jawOpen"));
+        let terms: Vec<Vec<Vec3>> = (0..N_BLENDSHAPES)
+            .map(|k| {
+                let (mut on, mut base) = (zero, zero);
+                on[k] = 1.0;
+                if Some(k) == close
+                    && let Some(j) = jaw
+                {
+                    on[j] = 1.0;
+                    base[j] = 1.0;
+                }
+                let a = deformer.deform(&fit.displacements_px(&on, basis));
+                let b = deformer.deform(&fit.displacements_px(&base, basis));
+                a.iter().zip(&b).map(|(a, b)| *a - *b).collect()
+            })
+            .collect();
+        let mut rows: Vec<[Vec3; N_TERMS]> =
+            (0..n).map(|v| std::array::from_fn(|t| if t == 0 { constant[v] } else { terms[t - 1][v] })).collect();
+        let rest_px: Vec<Vec3> = portrait.rest().iter().zip(portrait.depth()).map(|(p, z)| p.extend(*z)).collect();
+        let size = Vec2::new(w as f32, h as f32);
+        let mut rig = Self {
+            size: [w, h],
+            rest: rest_px.clone(),
+            uv: portrait.rest().iter().map(|p| *p / size).collect(),
+            row: (0..n as u32).collect(),
+            kind: mesh
+                .kinds
+                .iter()
+                .map(|k| if *k == VertexKind::OuterRing { WarpVertexKind::Fixed } else { WarpVertexKind::Face })
+                .collect(),
+            basis: Vec::new(),
+            indices: mesh.triangles.iter().flatten().copied().collect(),
+            mouth_rest: std::array::from_fn(|i| portrait.rest()[60 + i]),
+            lip_colour: portrait.lip_colour(),
+            pivot: portrait.pivot(),
+        };
+        // Fans: a centre vertex (the mean of the contour, a basis row of its own) and one
+        // triangle per contour edge, as the reference renderer draws them.
+        for (region, kind) in [
+            (Region::RightEye, WarpVertexKind::Face),
+            (Region::LeftEye, WarpVertexKind::Face),
+            (Region::InnerLips, WarpVertexKind::Mouth),
+        ] {
+            let contour: Vec<usize> = region.range().collect();
+            let m = contour.len() as f32;
+            let centre_row: [Vec3; N_TERMS] =
+                std::array::from_fn(|t| contour.iter().map(|&v| rows[v][t]).sum::<Vec3>() / m);
+            rows.push(centre_row);
+            let centre_rest = contour.iter().map(|&v| rest_px[v]).sum::<Vec3>() / m;
+            let centre = rig.push_vertex(centre_rest, size, rows.len() as u32 - 1, kind);
+            // The mouth fan needs its own copies of the lip vertices (they carry the mouth kind).
+            let ring: Vec<u32> = if kind == WarpVertexKind::Mouth {
+                contour.iter().map(|&v| rig.push_vertex(rest_px[v], size, v as u32, kind)).collect()
+            } else {
+                contour.iter().map(|&v| v as u32).collect()
+            };
+            for k in 0..ring.len() {
+                rig.indices.extend([centre, ring[k], ring[(k + 1) % ring.len()]]);
+            }
+        }
+        rig.basis = rows.iter().flat_map(|r| r.iter().map(|v| [v.x, v.y, v.z, 0.0])).collect();
+        rig
+    }
+
+    fn push_vertex(&mut self, rest: Vec3, size: Vec2, row: u32, kind: WarpVertexKind) -> u32 {
+        self.rest.push(rest);
+        self.uv.push(rest.truncate() / size);
+        self.row.push(row);
+        self.kind.push(kind);
+        self.rest.len() as u32 - 1
+    }
+
+    /// Number of basis rows.
+    pub fn n_rows(&self) -> usize {
+        self.basis.len() / N_TERMS
+    }
+
+    /// The weights as the GPU takes them: `mouthClose` clamped to `jawOpen` (see the module docs),
+    /// every weight finite.
+    pub fn effective_weights(weights: &[f32; N_BLENDSHAPES]) -> [f32; N_BLENDSHAPES] {
+        let mut w = weights.map(|v| if v.is_finite() { v } else { 0.0 });
+        if let (Some(c), Some(j)) = (index_of("mouthClose"), index_of("jawOpen")) {
+            w[c] = w[c].min(w[j]);
+        }
+        w
+    }
+
+    /// Deformed position of basis row `row` (pixels; `z` towards the viewer), before the pose.
+    pub fn deformed(&self, row: usize, weights: &[f32; N_BLENDSHAPES]) -> Vec3 {
+        let w = Self::effective_weights(weights);
+        let terms = &self.basis[row * N_TERMS..(row + 1) * N_TERMS];
+        let d = w
+            .iter()
+            .zip(&terms[1..])
+            .fold(Vec3::from_slice(&terms[0][..3]), |acc, (w, t)| acc + Vec3::from_slice(&t[..3]) * *w);
+        d
+    }
+
+    /// What the vertex shader computes for GPU vertex `vertex`: its posed position in pixels.
+    pub fn vertex(&self, vertex: usize, weights: &[f32; N_BLENDSHAPES], pose: &HeadPose) -> Vec3 {
+        let q = self.rest[vertex] + self.deformed(self.row[vertex] as usize, weights);
+        if self.kind[vertex] == WarpVertexKind::Fixed {
+            return q;
+        }
+        self.posed(q, pose)
+    }
+
+    fn posed(&self, q: Vec3, pose: &HeadPose) -> Vec3 {
+        PreparedPortrait::pose_matrix(pose) * (q - self.pivot) + self.pivot + pose.translation.extend(0.0)
+    }
+
+    /// One face's per-frame shader inputs ([`FACE_PARAMS_WORDS`] words, the layout of the WGSL
+    /// `FaceParams`): the effective weights (13 `vec4`), the pose matrix's three columns and the
+    /// pivot and translation (`vec4` each; the pivot already moved by the translation), and the
+    /// deformed, posed inner lip contour (4 `vec4`, two points each).
+    pub fn face_params(&self, weights: &[f32; N_BLENDSHAPES], pose: &HeadPose) -> [f32; FACE_PARAMS_WORDS] {
+        let mut out = [0.0f32; FACE_PARAMS_WORDS];
+        out[..N_BLENDSHAPES].copy_from_slice(&Self::effective_weights(weights));
+        let m: Mat3 = PreparedPortrait::pose_matrix(pose);
+        for (c, col) in [m.x_axis, m.y_axis, m.z_axis].iter().enumerate() {
+            out[52 + 4 * c..52 + 4 * c + 3].copy_from_slice(&col.to_array());
+        }
+        out[64..67].copy_from_slice(&self.pivot.to_array());
+        out[68..71].copy_from_slice(&(self.pivot + pose.translation.extend(0.0)).to_array());
+        for i in 0..8 {
+            let p = self.posed(self.rest[60 + i] + self.deformed(60 + i, weights), pose);
+            out[72 + 2 * i..74 + 2 * i].copy_from_slice(&[p.x, p.y]);
+        }
+        out
+    }
+
+    /// The basis as little-endian bytes for a storage buffer of `vec4<f32>`.
+    pub fn basis_bytes(&self) -> Vec<u8> {
+        self.basis.iter().flatten().flat_map(|v| v.to_le_bytes()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::face::npc;
+
+    fn rig() -> (PreparedPortrait, WarpRig, &'static BlendshapeBasis) {
+        let basis = BlendshapeBasis::default_basis();
+        let npc = npc::generate(3, 256);
+        let portrait = PreparedPortrait::new(npc.image.clone(), &npc.rig, basis).unwrap();
+        let warp = WarpRig::new(&portrait, basis);
+        (portrait, warp, basis)
+    }
+
+    /// The linear basis reproduces the reference renderer's vertices, with and without a pose,
+    /// including `mouthClose` above and below `jawOpen`.
+    #[test]
+    fn linear_basis_matches_reference_vertices() {
+        let (portrait, warp, basis) = rig();
+        let n = FaceMesh::get().n_vertices();
+        let mut w = [0.0f32; N_BLENDSHAPES];
+        for (k, v) in w.iter_mut().enumerate() {
+            *v = ((k * 37 % 11) as f32) / 12.0;
+        }
+        w[index_of("mouthClose").unwrap()] = 0.9;
+        w[index_of("jawOpen").unwrap()] = 0.4;
+        for pose in [
+            HeadPose::default(),
+            HeadPose { yaw: 12.0, pitch: -6.0, roll: 4.0, translation: Vec2::new(3.0, -2.0), scale: 1.05 },
+        ] {
+            let reference = portrait.deformed_vertices_3d(&w, &pose, basis);
+            for (v, r) in reference.iter().enumerate().take(n) {
+                let g = warp.vertex(v, &w, &pose);
+                assert!(g.distance(*r) < 2e-3, "vertex {v}: {g} vs {r}");
+            }
+        }
+    }
+
+    #[test]
+    fn fans_follow_their_contours() {
+        let (_, warp, _) = rig();
+        let n = FaceMesh::get().n_vertices();
+        // 2 eye centres, 1 mouth centre, 8 mouth copies.
+        assert_eq!(warp.rest.len(), n + 11);
+        assert_eq!(warp.n_rows(), n + 3);
+        let w = [0.3f32; N_BLENDSHAPES];
+        let pose = HeadPose { yaw: 8.0, ..Default::default() };
+        // The mouth centre is the mean of the deformed inner lip contour.
+        let centre = warp.vertex(n + 2, &w, &pose);
+        let mean = (60..68).map(|v| warp.vertex(v, &w, &pose)).sum::<Vec3>() / 8.0;
+        assert!(centre.distance(mean) < 1e-3);
+        // Mouth copies move with their lip vertex but carry the mouth kind.
+        for i in 0..8 {
+            assert_eq!(warp.kind[n + 3 + i], WarpVertexKind::Mouth);
+            assert!(warp.vertex(n + 3 + i, &w, &pose).distance(warp.vertex(60 + i, &w, &pose)) < 1e-4);
+        }
+        // face_params carries the same deformed mouth.
+        let p = warp.face_params(&w, &pose);
+        for i in 0..8 {
+            let q = warp.vertex(60 + i, &w, &pose);
+            assert!((p[72 + 2 * i] - q.x).abs() < 1e-3 && (p[73 + 2 * i] - q.y).abs() < 1e-3);
+        }
+        assert_eq!(warp.indices.len() % 3, 0);
+        assert!(warp.indices.iter().all(|&i| (i as usize) < warp.rest.len()));
+    }
+
+    #[test]
+    fn effective_weights_clamp_mouth_close_and_non_finite() {
+        let mut w = [0.0f32; N_BLENDSHAPES];
+        w[index_of("mouthClose").unwrap()] = 0.8;
+        w[index_of("jawOpen").unwrap()] = 0.3;
+        w[0] = f32::NAN;
+        let e = WarpRig::effective_weights(&w);
+        assert_eq!(e[index_of("mouthClose").unwrap()], 0.3);
+        assert_eq!(e[0], 0.0);
+    }
+}

@@ -1,0 +1,234 @@
+// The face warp of emotalk's reference CPU renderer (src/face/render.rs) on the GPU.
+//
+// Vertex stage: every vertex of a portrait's warp mesh moves by `c + Σ_k w_k B_k` (its rows of the
+// portrait's linear basis, see src/face/warp.rs), then the head pose rotates it about the neck;
+// the outer ring stays put. One draw can hold many faces of the same portrait: each instance
+// reads its own `FaceParams` row, chosen by the entity's `MeshTag`.
+// Fragment stage: the portrait at the vertex's rest UV (bilinear, as the CPU renderer samples),
+// except inside the mouth fan, where the portrait's own mouth interior stays attached to each lip
+// and a procedural interior (cavity, tongue, teeth) fills what the lips open beyond it.
+// The portrait texture holds the sRGB bytes as plain unorm values so that bilinear filtering
+// mixes the same numbers the CPU renderer mixes; the result is converted to linear at the end
+// for the sRGB render target.
+
+#ifdef FACE_3D
+#import bevy_pbr::{mesh_functions, view_transformations::position_world_to_clip}
+#else
+#import bevy_sprite::mesh2d_functions
+#endif
+
+const N_TERMS: u32 = 53u;
+
+struct PortraitUniform {
+    // x, y: portrait size in pixels; z, w: unused.
+    size: vec4<f32>,
+    // rgb: lip colour (0-1 of the sRGB bytes); w: unused.
+    lip: vec4<f32>,
+    // The portrait's inner lip contour at rest (iBUG 60-67), two points per vec4.
+    mouth_rest: array<vec4<f32>, 4>,
+};
+
+struct FaceParams {
+    weights: array<vec4<f32>, 13>,
+    // Pose rotation (times scale), column by column.
+    rot_x: vec4<f32>,
+    rot_y: vec4<f32>,
+    rot_z: vec4<f32>,
+    pivot: vec4<f32>,
+    // pivot + translation
+    target: vec4<f32>,
+    // The deformed, posed inner lip contour, two points per vec4.
+    mouth: array<vec4<f32>, 4>,
+};
+
+@group(#{MATERIAL_BIND_GROUP}) @binding(0) var<uniform> portrait: PortraitUniform;
+@group(#{MATERIAL_BIND_GROUP}) @binding(1) var portrait_texture: texture_2d<f32>;
+@group(#{MATERIAL_BIND_GROUP}) @binding(2) var portrait_sampler: sampler;
+@group(#{MATERIAL_BIND_GROUP}) @binding(3) var<storage, read> basis: array<vec4<f32>>;
+@group(#{MATERIAL_BIND_GROUP}) @binding(4) var<storage, read> faces: array<FaceParams>;
+
+struct Vertex {
+    @builtin(instance_index) instance_index: u32,
+    // Rest position in portrait pixels (y down) and rest depth.
+    @location(0) rest: vec3<f32>,
+    @location(1) uv: vec2<f32>,
+    // x: basis row; y: kind (0 face, 1 fixed outer ring, 2 mouth fan).
+    @location(2) row_kind: vec2<f32>,
+};
+
+struct FaceVertexOutput {
+    @builtin(position) position: vec4<f32>,
+    @location(0) uv: vec2<f32>,
+    // Posed position in portrait pixels (the mouth interior is computed there).
+    @location(1) px: vec2<f32>,
+    @location(2) kind: f32,
+    @location(3) @interpolate(flat) face: u32,
+};
+
+fn weight(f: u32, k: u32) -> f32 {
+    return faces[f].weights[k / 4u][k % 4u];
+}
+
+@vertex
+fn vertex(v: Vertex) -> FaceVertexOutput {
+#ifdef FACE_3D
+    let face = mesh_functions::get_tag(v.instance_index);
+#else
+    let face = mesh2d_functions::get_tag(v.instance_index);
+#endif
+    let row = u32(v.row_kind.x + 0.5);
+    let kind = v.row_kind.y;
+    let base = row * N_TERMS;
+    var d = basis[base].xyz;
+    for (var k = 0u; k < 52u; k++) {
+        let w = weight(face, k);
+        if w != 0.0 {
+            d += w * basis[base + 1u + k].xyz;
+        }
+    }
+    var q = v.rest + d;
+    if kind < 0.5 || kind > 1.5 {
+        let p = faces[face];
+        let m = mat3x3<f32>(p.rot_x.xyz, p.rot_y.xyz, p.rot_z.xyz);
+        q = m * (q - p.pivot.xyz) + p.target.xyz;
+    }
+    // Portrait pixels (y down) to the quad's local frame: centred, y up, one unit per pixel; the
+    // card is flat (depth only moved points across it).
+    let local = vec4<f32>(q.x - 0.5 * portrait.size.x, 0.5 * portrait.size.y - q.y, 0.0, 1.0);
+    var out: FaceVertexOutput;
+#ifdef FACE_3D
+    let world_from_local = mesh_functions::get_world_from_local(v.instance_index);
+    let world = mesh_functions::mesh_position_local_to_world(world_from_local, local);
+    out.position = position_world_to_clip(world.xyz);
+#else
+    let world_from_local = mesh2d_functions::get_world_from_local(v.instance_index);
+    out.position = mesh2d_functions::mesh2d_position_local_to_clip(world_from_local, local);
+#endif
+    out.uv = v.uv;
+    out.px = q.xy;
+    out.kind = kind;
+    out.face = face;
+    return out;
+}
+
+fn sample_px(p: vec2<f32>) -> vec3<f32> {
+    return textureSampleLevel(portrait_texture, portrait_sampler, p / portrait.size.xy, 0.0).rgb;
+}
+
+fn point_of(poly: array<vec4<f32>, 4>, i: u32) -> vec2<f32> {
+    let v = poly[i / 2u];
+    if i % 2u == 0u {
+        return v.xy;
+    }
+    return v.zw;
+}
+
+// A point `t` (0-1) along the five points a..e, evenly spaced.
+fn lerp_contour(a: vec2<f32>, b: vec2<f32>, c: vec2<f32>, d: vec2<f32>, e: vec2<f32>, t: f32) -> vec2<f32> {
+    let s = t * 4.0;
+    let k = min(floor(s), 3.0);
+    let f = s - k;
+    if k < 0.5 {
+        return mix(a, b, f);
+    } else if k < 1.5 {
+        return mix(b, c, f);
+    } else if k < 2.5 {
+        return mix(c, d, f);
+    }
+    return mix(d, e, f);
+}
+
+// The CPU renderer's `MouthFrame`: upper and lower inner lip points `along` the mouth.
+struct MouthFrame {
+    upper: vec2<f32>,
+    lower: vec2<f32>,
+    down: vec2<f32>,
+};
+
+fn mouth_frame(poly: array<vec4<f32>, 4>, along: f32) -> MouthFrame {
+    let p0 = point_of(poly, 0u);
+    let p4 = point_of(poly, 4u);
+    let d = p4 - p0;
+    let len = length(d);
+    var axis = vec2<f32>(0.0, 0.0);
+    if len > 0.0 {
+        axis = d / len;
+    }
+    var f: MouthFrame;
+    f.upper = lerp_contour(p0, point_of(poly, 1u), point_of(poly, 2u), point_of(poly, 3u), p4, along);
+    f.lower = lerp_contour(p0, point_of(poly, 7u), point_of(poly, 6u), point_of(poly, 5u), p4, along);
+    f.down = vec2<f32>(-axis.y, axis.x);
+    return f;
+}
+
+fn along_of(poly: array<vec4<f32>, 4>, p: vec2<f32>) -> f32 {
+    let p0 = point_of(poly, 0u);
+    let p4 = point_of(poly, 4u);
+    let d = p4 - p0;
+    let len = length(d);
+    var axis = vec2<f32>(0.0, 0.0);
+    if len > 0.0 {
+        axis = d / len;
+    }
+    return clamp(dot(p - p0, axis) / max(len, 1e-3), 0.0, 1.0);
+}
+
+fn frame_height(f: MouthFrame) -> f32 {
+    return max(dot(f.lower - f.upper, f.down), 0.0);
+}
+
+// The CPU renderer's `mouth_interior`.
+fn procedural_mouth(here: MouthFrame, along: f32, p: vec2<f32>, teeth: bool) -> vec3<f32> {
+    let lip = portrait.lip.rgb;
+    let opening = frame_height(here);
+    let below_upper = max(dot(p - here.upper, here.down), 0.0);
+    let depth = clamp(below_upper / max(opening, 1e-3), 0.0, 1.0);
+    let cavity = vec3<f32>(0.08) + 0.25 * lip;
+    let tongue = vec3<f32>(0.55 * lip.r + 0.25, 0.3 * lip.g + 0.08, 0.3 * lip.b + 0.08);
+    let edge = 4.0 * along * (1.0 - along);
+    let width = max(distance(here.upper, here.lower), 1.0) + 1.0;
+    let teeth_h = min(opening * 0.3, 0.35 * max(width, opening));
+    if teeth && below_upper < teeth_h * sqrt(edge) {
+        return mix(vec3<f32>(0.86, 0.84, 0.78), cavity, 1.0 - sqrt(edge) * 0.9);
+    } else if depth > 0.7 {
+        return mix(cavity, tongue, ((depth - 0.7) / 0.3) * edge);
+    }
+    return cavity;
+}
+
+fn mouth_colour(face: u32, p: vec2<f32>) -> vec3<f32> {
+    let poly = faces[face].mouth;
+    let along = along_of(poly, p);
+    let here = mouth_frame(poly, along);
+    let then = mouth_frame(portrait.mouth_rest, along);
+    let has_own = frame_height(then) > 1.0;
+    if has_own {
+        let du = max(dot(p - here.upper, here.down), 0.0);
+        let dl = max(dot(here.lower - p, here.down), 0.0);
+        // Half of the portrait's opening belongs to each lip.
+        let reach = frame_height(then) / 2.0;
+        if du <= dl && du < reach {
+            return sample_px(then.upper + then.down * du);
+        } else if dl < du && dl < reach {
+            return sample_px(then.lower - then.down * dl);
+        }
+    }
+    return procedural_mouth(here, along, p, !has_own);
+}
+
+fn srgb_to_linear(c: vec3<f32>) -> vec3<f32> {
+    let lo = c / 12.92;
+    let hi = pow((c + 0.055) / 1.055, vec3<f32>(2.4));
+    return select(hi, lo, c <= vec3<f32>(0.04045));
+}
+
+@fragment
+fn fragment(in: FaceVertexOutput) -> @location(0) vec4<f32> {
+    var c: vec3<f32>;
+    if in.kind > 1.5 {
+        c = mouth_colour(in.face, in.px);
+    } else {
+        c = textureSampleLevel(portrait_texture, portrait_sampler, in.uv, 0.0).rgb;
+    }
+    return vec4<f32>(srgb_to_linear(clamp(c, vec3<f32>(0.0), vec3<f32>(1.0))), 1.0);
+}
