@@ -10,6 +10,10 @@ pub mod emotion;
 pub mod face;
 pub mod io;
 pub mod model;
+#[cfg(feature = "bevy")]
+pub mod plugin;
+#[cfg(feature = "bevy")]
+pub mod render;
 #[cfg(feature = "train")]
 pub mod train;
 

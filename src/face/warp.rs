@@ -56,7 +56,7 @@ pub struct WarpRig {
     pub kind: Vec<WarpVertexKind>,
     /// Row-major `rows × N_TERMS` displacement vectors in pixels (`w` unused).
     pub basis: Vec<[f32; 4]>,
-    /// Triangles in drawing order: the mesh, then the eye fans, then the mouth fan.
+    /// Triangles in drawing order: the portrait's rectangle, the mesh, the eye fans, the mouth fan.
     pub indices: Vec<u32>,
     /// The portrait's inner lip contour at rest (iBUG 60–67), pixels.
     pub mouth_rest: [Vec2; 8],
@@ -138,6 +138,15 @@ impl WarpRig {
                 rig.indices.extend([centre, ring[k], ring[(k + 1) % ring.len()]]);
             }
         }
+        // The portrait itself behind the mesh (the reference renderer starts from the image): a
+        // rectangle that never moves (a zero basis row), drawn first.
+        rows.push([Vec3::ZERO; N_TERMS]);
+        let zero_row = rows.len() as u32 - 1;
+        let corners =
+            [Vec3::ZERO, Vec3::new(size.x, 0.0, 0.0), Vec3::new(size.x, size.y, 0.0), Vec3::new(0.0, size.y, 0.0)]
+                .map(|c| rig.push_vertex(c, size, zero_row, WarpVertexKind::Fixed));
+        let background = [corners[0], corners[1], corners[2], corners[0], corners[2], corners[3]];
+        rig.indices.splice(0..0, background);
         rig.basis = rows.iter().flat_map(|r| r.iter().map(|v| [v.x, v.y, v.z, 0.0])).collect();
         rig
     }
@@ -256,9 +265,9 @@ mod tests {
     fn fans_follow_their_contours() {
         let (_, warp, _) = rig();
         let n = FaceMesh::get().n_vertices();
-        // 2 eye centres, 1 mouth centre, 8 mouth copies.
-        assert_eq!(warp.rest.len(), n + 11);
-        assert_eq!(warp.n_rows(), n + 3);
+        // 2 eye centres, 1 mouth centre, 8 mouth copies, 4 corners of the portrait.
+        assert_eq!(warp.rest.len(), n + 15);
+        assert_eq!(warp.n_rows(), n + 4);
         let w = [0.3f32; N_BLENDSHAPES];
         let pose = HeadPose { yaw: 8.0, ..Default::default() };
         // The mouth centre is the mean of the deformed inner lip contour.

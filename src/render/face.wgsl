@@ -36,7 +36,7 @@ struct FaceParams {
     rot_z: vec4<f32>,
     pivot: vec4<f32>,
     // pivot + translation
-    target: vec4<f32>,
+    moved_pivot: vec4<f32>,
     // The deformed, posed inner lip contour, two points per vec4.
     mouth: array<vec4<f32>, 4>,
 };
@@ -49,8 +49,8 @@ struct FaceParams {
 
 struct Vertex {
     @builtin(instance_index) instance_index: u32,
-    // Rest position in portrait pixels (y down) and rest depth.
-    @location(0) rest: vec3<f32>,
+    // Rest position in the quad's local frame (centred, y up, pixels) and rest depth.
+    @location(0) position: vec3<f32>,
     @location(1) uv: vec2<f32>,
     // x: basis row; y: kind (0 face, 1 fixed outer ring, 2 mouth fan).
     @location(2) row_kind: vec2<f32>,
@@ -86,11 +86,13 @@ fn vertex(v: Vertex) -> FaceVertexOutput {
             d += w * basis[base + 1u + k].xyz;
         }
     }
-    var q = v.rest + d;
+    // Back to portrait pixels (y down), where the basis lives.
+    let rest = vec3<f32>(v.position.x + 0.5 * portrait.size.x, 0.5 * portrait.size.y - v.position.y, v.position.z);
+    var q = rest + d;
     if kind < 0.5 || kind > 1.5 {
         let p = faces[face];
         let m = mat3x3<f32>(p.rot_x.xyz, p.rot_y.xyz, p.rot_z.xyz);
-        q = m * (q - p.pivot.xyz) + p.target.xyz;
+        q = m * (q - p.pivot.xyz) + p.moved_pivot.xyz;
     }
     // Portrait pixels (y down) to the quad's local frame: centred, y up, one unit per pixel; the
     // card is flat (depth only moved points across it).

@@ -54,13 +54,26 @@ impl<B: Backend> EacModel<B> {
 
     /// The weights shipped in the crate.
     pub fn shipped(device: &B::Device) -> Result<Self, ModelFileError> {
-        let config = parse_config(SHIPPED_CONFIG, Path::new("models/eac/config.json"))?;
-        let net = weights::load_bytes(
-            config.init::<B>(device),
+        Self::from_bytes(
+            SHIPPED_CONFIG,
+            Path::new("models/eac/config.json"),
             SHIPPED_WEIGHTS.to_vec(),
             Path::new("models/eac/model.mpk"),
             device,
-        )?;
+        )
+    }
+
+    /// A model from the text of its `config.json` and the bytes of its `model.mpk` (the paths
+    /// label errors), for loaders that read files themselves (Bevy's asset loader).
+    pub fn from_bytes(
+        config: &str,
+        config_path: &Path,
+        weights: Vec<u8>,
+        weights_path: &Path,
+        device: &B::Device,
+    ) -> Result<Self, ModelFileError> {
+        let config = parse_config(config, config_path)?;
+        let net = weights::load_bytes(config.init::<B>(device), weights, weights_path, device)?;
         Ok(Self { config, net })
     }
 

@@ -1,0 +1,314 @@
+//! GPU face rendering (feature `bevy`): the reference CPU renderer's warp ([`crate::face::render`])
+//! as a material on a mesh, drawn as a 2D mesh or a card in a 3D scene.
+//!
+//! Per portrait, once: its warp mesh (rest positions, UVs, basis row and kind per vertex,
+//! [`WarpRig`]), its linear deformation basis in a storage buffer, its image as a texture
+//! (sRGB bytes kept as plain unorm so the bilinear filter mixes what the CPU renderer mixes).
+//! Per face, per frame: one 352-byte row of [`FaceTable`] (weights, pose, the deformed inner lip
+//! contour), chosen in the shader by the entity's [`MeshTag`]. Faces that share a portrait share
+//! the mesh and material, so Bevy draws them as instances of one batch; nothing per face touches
+//! an image on the CPU. The shader: `src/render/face.wgsl`.
+
+pub mod offline;
+
+use std::collections::HashMap;
+
+use bevy::app::{App, Plugin, Update};
+use bevy::asset::{Asset, AssetApp, AssetEvent, AssetId, Assets, Handle, RenderAssetUsages, embedded_asset};
+use bevy::ecs::prelude::*;
+use bevy::image::{Image, ImageSampler, ImageSamplerDescriptor};
+use bevy::math::Vec4;
+use bevy::mesh::{Indices, Mesh, Mesh2d, Mesh3d, MeshTag, MeshVertexBufferLayoutRef, PrimitiveTopology};
+use bevy::pbr::{Material, MaterialPipeline, MaterialPipelineKey, MaterialPlugin, MeshMaterial3d};
+use bevy::reflect::TypePath;
+use bevy::render::render_resource::{
+    AsBindGroup, Extent3d, RenderPipelineDescriptor, ShaderType, SpecializedMeshPipelineError, TextureDimension,
+    TextureFormat,
+};
+use bevy::render::storage::ShaderBuffer;
+use bevy::shader::ShaderRef;
+use bevy::sprite_render::{AlphaMode2d, Material2d, Material2dKey, Material2dPlugin, MeshMaterial2d};
+
+use crate::face::warp::{FACE_PARAMS_WORDS, WarpRig};
+use crate::plugin::{EmoTalkSystems, FaceState, FaceSurface, Portrait, TalkingHead};
+
+/// Where the embedded shader lives.
+const SHADER: &str = "embedded://emotalk/render/face.wgsl";
+
+/// Rows the face table starts with (it doubles when more faces appear).
+const INITIAL_FACES: usize = 64;
+
+/// The face material: one portrait (texture, warp basis, mouth at rest) and the shared table of
+/// per-face parameters. Implements both [`Material2d`] and [`Material`] (3D).
+#[derive(Asset, TypePath, AsBindGroup, Clone, Debug)]
+pub struct FaceMaterial {
+    /// Portrait constants.
+    #[uniform(0)]
+    pub portrait: PortraitUniform,
+    /// The portrait image (`Rgba8Unorm` holding sRGB bytes).
+    #[texture(1)]
+    #[sampler(2)]
+    pub texture: Handle<Image>,
+    /// The warp basis (`vec4` per basis row and term).
+    #[storage(3, read_only)]
+    pub basis: Handle<ShaderBuffer>,
+    /// The per-face parameter table ([`FaceTable`]).
+    #[storage(4, read_only)]
+    pub faces: Handle<ShaderBuffer>,
+}
+
+/// Portrait constants of [`FaceMaterial`] (the shader's `PortraitUniform`).
+#[derive(ShaderType, Clone, Debug)]
+pub struct PortraitUniform {
+    /// Width and height in pixels (`z`, `w` unused).
+    pub size: Vec4,
+    /// Lip colour (`w` unused).
+    pub lip: Vec4,
+    /// The inner lip contour at rest, two points per vector.
+    pub mouth_rest: [Vec4; 4],
+}
+
+fn vertex_layout(
+    descriptor: &mut RenderPipelineDescriptor,
+    layout: &MeshVertexBufferLayoutRef,
+) -> Result<(), SpecializedMeshPipelineError> {
+    let vertex_layout = layout.0.get_layout(&[
+        Mesh::ATTRIBUTE_POSITION.at_shader_location(0),
+        Mesh::ATTRIBUTE_UV_0.at_shader_location(1),
+        Mesh::ATTRIBUTE_UV_1.at_shader_location(2),
+    ])?;
+    descriptor.vertex.buffers = vec![vertex_layout];
+    // The mesh is drawn in painter's order and may be seen from behind in 3D.
+    descriptor.primitive.cull_mode = None;
+    Ok(())
+}
+
+impl Material2d for FaceMaterial {
+    fn vertex_shader() -> ShaderRef {
+        SHADER.into()
+    }
+
+    fn fragment_shader() -> ShaderRef {
+        SHADER.into()
+    }
+
+    fn alpha_mode(&self) -> AlphaMode2d {
+        // Blending (with opaque output) keeps the mesh's painter's order: later triangles (the
+        // eye and mouth fans) cover earlier ones, as in the reference renderer.
+        AlphaMode2d::Blend
+    }
+
+    fn specialize(
+        descriptor: &mut RenderPipelineDescriptor,
+        layout: &MeshVertexBufferLayoutRef,
+        _key: Material2dKey<Self>,
+    ) -> Result<(), SpecializedMeshPipelineError> {
+        vertex_layout(descriptor, layout)
+    }
+}
+
+impl Material for FaceMaterial {
+    fn vertex_shader() -> ShaderRef {
+        SHADER.into()
+    }
+
+    fn fragment_shader() -> ShaderRef {
+        SHADER.into()
+    }
+
+    fn alpha_mode(&self) -> bevy::material::AlphaMode {
+        bevy::material::AlphaMode::Blend
+    }
+
+    fn enable_prepass() -> bool {
+        false
+    }
+
+    fn enable_shadows() -> bool {
+        false
+    }
+
+    fn specialize(
+        _pipeline: &MaterialPipeline,
+        descriptor: &mut RenderPipelineDescriptor,
+        layout: &MeshVertexBufferLayoutRef,
+        _key: MaterialPipelineKey<Self>,
+    ) -> Result<(), SpecializedMeshPipelineError> {
+        vertex_layout(descriptor, layout)?;
+        descriptor.vertex.shader_defs.push("FACE_3D".into());
+        if let Some(fragment) = descriptor.fragment.as_mut() {
+            fragment.shader_defs.push("FACE_3D".into());
+        }
+        Ok(())
+    }
+}
+
+/// The per-face parameter table shared by every [`FaceMaterial`].
+#[derive(Resource)]
+pub struct FaceTable {
+    /// The storage buffer.
+    pub buffer: Handle<ShaderBuffer>,
+    capacity: usize,
+    words: Vec<f32>,
+}
+
+/// GPU assets made once per portrait.
+#[derive(Resource, Default)]
+pub struct PortraitGpu {
+    entries: HashMap<AssetId<Portrait>, (Handle<Mesh>, Handle<FaceMaterial>)>,
+}
+
+/// Marks a head whose mesh and material are attached (for this portrait).
+#[derive(Component)]
+pub struct FaceDrawn(AssetId<Portrait>);
+
+/// Adds the face material (2D and 3D), its shader and the systems that feed it.
+pub struct FaceRenderPlugin;
+
+impl Plugin for FaceRenderPlugin {
+    fn build(&self, app: &mut App) {
+        embedded_asset!(app, "face.wgsl");
+        app.add_plugins((Material2dPlugin::<FaceMaterial>::default(), MaterialPlugin::<FaceMaterial>::default()))
+            .init_asset::<ShaderBuffer>()
+            .init_resource::<PortraitGpu>()
+            .add_systems(Update, (attach_faces, upload_faces).chain().in_set(EmoTalkSystems::Render));
+        let buffer = app
+            .world_mut()
+            .resource_mut::<Assets<ShaderBuffer>>()
+            .add(ShaderBuffer::new(&vec![0u8; INITIAL_FACES * FACE_PARAMS_WORDS * 4], RenderAssetUsages::default()));
+        app.insert_resource(FaceTable { buffer, capacity: INITIAL_FACES, words: Vec::new() });
+    }
+}
+
+/// The warp mesh of a portrait: positions in the quad's local frame (centred, `y` up, pixels;
+/// the shader returns to portrait pixels), UVs, and (basis row, kind) in the second UV set.
+pub fn warp_mesh(warp: &WarpRig) -> Mesh {
+    let [w, h] = warp.size.map(|v| v as f32);
+    let positions: Vec<[f32; 3]> = warp.rest.iter().map(|p| [p.x - 0.5 * w, 0.5 * h - p.y, p.z]).collect();
+    let uvs: Vec<[f32; 2]> = warp.uv.iter().map(|u| u.to_array()).collect();
+    let row_kind: Vec<[f32; 2]> = warp.row.iter().zip(&warp.kind).map(|(r, k)| [*r as f32, *k as u32 as f32]).collect();
+    Mesh::new(PrimitiveTopology::TriangleList, RenderAssetUsages::RENDER_WORLD)
+        .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
+        .with_inserted_attribute(Mesh::ATTRIBUTE_UV_0, uvs)
+        .with_inserted_attribute(Mesh::ATTRIBUTE_UV_1, row_kind)
+        .with_inserted_indices(Indices::U32(warp.indices.clone()))
+}
+
+/// The portrait's image as a texture holding its sRGB bytes as plain unorm values, sampled
+/// bilinearly with clamped edges (the reference renderer's sampling).
+pub fn portrait_texture(image: &image::RgbaImage) -> Image {
+    let mut texture = Image::new(
+        Extent3d { width: image.width(), height: image.height(), depth_or_array_layers: 1 },
+        TextureDimension::D2,
+        image.as_raw().clone(),
+        TextureFormat::Rgba8Unorm,
+        RenderAssetUsages::RENDER_WORLD,
+    );
+    texture.sampler = ImageSampler::Descriptor(ImageSamplerDescriptor::linear());
+    texture
+}
+
+/// Attaches mesh and material to heads whose portrait has loaded (and again after a portrait
+/// is reloaded).
+#[allow(clippy::too_many_arguments)]
+pub fn attach_faces(
+    mut commands: Commands,
+    mut gpu: ResMut<PortraitGpu>,
+    table: Res<FaceTable>,
+    portraits: Res<Assets<Portrait>>,
+    mut events: MessageReader<AssetEvent<Portrait>>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut images: ResMut<Assets<Image>>,
+    mut buffers: ResMut<Assets<ShaderBuffer>>,
+    mut materials: ResMut<Assets<FaceMaterial>>,
+    heads: Query<(Entity, &TalkingHead, Option<&FaceDrawn>)>,
+) {
+    for event in events.read() {
+        if let AssetEvent::Modified { id } = event {
+            gpu.entries.remove(id);
+            for (entity, _, drawn) in &heads {
+                if drawn.is_some_and(|d| d.0 == *id) {
+                    commands.entity(entity).remove::<FaceDrawn>();
+                }
+            }
+        }
+    }
+    for (entity, head, drawn) in &heads {
+        let id = head.portrait.id();
+        if drawn.is_some_and(|d| d.0 == id) || head.surface == FaceSurface::None {
+            continue;
+        }
+        let Some(portrait) = portraits.get(id) else { continue };
+        let (mesh, material) = gpu
+            .entries
+            .entry(id)
+            .or_insert_with(|| {
+                let warp = &portrait.warp;
+                let mouth: [Vec4; 4] = std::array::from_fn(|i| {
+                    let (a, b) = (warp.mouth_rest[2 * i], warp.mouth_rest[2 * i + 1]);
+                    Vec4::new(a.x, a.y, b.x, b.y)
+                });
+                let [r, g, b] = warp.lip_colour;
+                let material = FaceMaterial {
+                    portrait: PortraitUniform {
+                        size: Vec4::new(warp.size[0] as f32, warp.size[1] as f32, 0.0, 0.0),
+                        lip: Vec4::new(r, g, b, 0.0),
+                        mouth_rest: mouth,
+                    },
+                    texture: images.add(portrait_texture(portrait.prepared.image())),
+                    basis: buffers.add(ShaderBuffer::new(&warp.basis_bytes(), RenderAssetUsages::RENDER_WORLD)),
+                    faces: table.buffer.clone(),
+                };
+                (meshes.add(warp_mesh(warp)), materials.add(material))
+            })
+            .clone();
+        let mut e = commands.entity(entity);
+        e.insert(FaceDrawn(id));
+        match head.surface {
+            FaceSurface::Mesh2d => {
+                e.insert((Mesh2d(mesh), MeshMaterial2d(material)));
+            }
+            FaceSurface::Mesh3d => {
+                e.insert((Mesh3d(mesh), MeshMaterial3d(material)));
+            }
+            FaceSurface::None => {}
+        }
+    }
+}
+
+/// Packs every drawn face's [`FaceState`] into the face table and tags its mesh with its row.
+pub fn upload_faces(
+    mut commands: Commands,
+    mut table: ResMut<FaceTable>,
+    mut buffers: ResMut<Assets<ShaderBuffer>>,
+    mut materials: ResMut<Assets<FaceMaterial>>,
+    portraits: Res<Assets<Portrait>>,
+    heads: Query<(Entity, &TalkingHead, &FaceState, Option<&MeshTag>), With<FaceDrawn>>,
+) {
+    let table = &mut *table;
+    table.words.clear();
+    let mut row = 0u32;
+    for (entity, head, state, tag) in &heads {
+        let Some(portrait) = portraits.get(&head.portrait) else { continue };
+        table.words.extend_from_slice(&portrait.warp.face_params(&state.weights, &state.pose));
+        if tag.is_none_or(|t| t.0 != row) {
+            commands.entity(entity).insert(MeshTag(row));
+        }
+        row += 1;
+    }
+    let rows = row as usize;
+    if rows > table.capacity {
+        table.capacity = rows.next_power_of_two();
+        // The buffer is replaced on the GPU: bind it again in every material.
+        let ids: Vec<_> = materials.ids().collect();
+        for id in ids {
+            materials.get_mut(id);
+        }
+    }
+    table.words.resize(table.capacity * FACE_PARAMS_WORDS, 0.0);
+    if rows > 0
+        && let Some(mut buffer) = buffers.get_mut(&table.buffer)
+    {
+        buffer.data = Some(table.words.iter().flat_map(|v| v.to_le_bytes()).collect());
+    }
+}

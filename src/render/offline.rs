@@ -1,0 +1,159 @@
+//! Offline rendering through the plugin's GPU path, with no window and no display: what
+//! `emotalk render` and the golden-image tests use.
+//!
+//! An [`OfflineRenderer`] owns a Bevy app (default plugins without winit, rendering on whatever
+//! adapter wgpu finds: a GPU, or lavapipe's software Vulkan), a 2D camera rendering into an
+//! image the size of the portrait at one pixel per portrait pixel, and one [`TalkingHead`] the
+//! caller drives through its [`FaceState`] ([`ManualFace`]). Each [`OfflineRenderer::render`]
+//! runs app updates until the GPU readback of a frame rendered with the requested state arrives.
+
+use std::sync::{Arc, Mutex};
+
+use bevy::app::{App, PluginsState};
+use bevy::asset::{Assets, Handle};
+use bevy::camera::{Camera, Camera2d, RenderTarget};
+use bevy::core_pipeline::tonemapping::{DebandDither, Tonemapping};
+use bevy::ecs::prelude::*;
+use bevy::image::Image;
+use bevy::prelude::{ClearColor, Color, DefaultPlugins, PluginGroup, Transform, WindowPlugin};
+use bevy::render::gpu_readback::{Readback, ReadbackComplete};
+use bevy::render::render_resource::{TextureFormat, TextureUsages};
+use bevy::render::view::Msaa;
+use bevy::window::ExitCondition;
+
+use crate::face::blendshapes::N_BLENDSHAPES;
+use crate::face::render::HeadPose;
+use crate::plugin::{EmoTalkPlugin, FaceState, ManualFace, Portrait, TalkingHead};
+
+/// Why offline rendering failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OfflineRenderError {
+    /// No frame came back from the GPU (no adapter, or a shader failed to build).
+    #[error(
+        "no frame came back from the GPU after {0} updates (is a Vulkan driver installed? on a machine without a GPU, install mesa-vulkan-drivers for lavapipe)"
+    )]
+    NoFrame(usize),
+}
+
+/// Updates to wait for one frame before giving up (pipeline compilation on lavapipe takes a few).
+const MAX_UPDATES_PER_FRAME: usize = 2000;
+
+type Frames = Arc<Mutex<Vec<(u64, Vec<u8>)>>>;
+
+/// A Bevy app that renders one portrait offline (see the module docs).
+pub struct OfflineRenderer {
+    app: App,
+    head: Entity,
+    size: (u32, u32),
+    /// Readbacks received: (the update that rendered them, bytes).
+    frames: Frames,
+    /// Updates run so far.
+    updates: u64,
+    /// The first update whose render shows the current state.
+    state_from: u64,
+}
+
+/// Which update the next readback belongs to (one readback per rendered update, in order).
+#[derive(Resource, Default)]
+struct UpdateCounter {
+    rendered: u64,
+}
+
+impl OfflineRenderer {
+    /// A renderer for `portrait`.
+    pub fn new(portrait: Portrait) -> Self {
+        let (w, h) = portrait.prepared.image().dimensions();
+        let mut app = App::new();
+        app.add_plugins(
+            DefaultPlugins
+                .set(WindowPlugin {
+                    primary_window: None,
+                    exit_condition: ExitCondition::DontExit,
+                    ..Default::default()
+                })
+                .disable::<bevy::winit::WinitPlugin>()
+                .disable::<bevy::render::pipelined_rendering::PipelinedRenderingPlugin>(),
+        )
+        .add_plugins(EmoTalkPlugin::headless())
+        .insert_resource(ClearColor(Color::BLACK))
+        .init_resource::<UpdateCounter>();
+        while app.plugins_state() == PluginsState::Adding {
+            bevy::tasks::tick_global_task_pools_on_main_thread();
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        app.finish();
+        app.cleanup();
+        let world = app.world_mut();
+        let mut target = Image::new_target_texture(w, h, TextureFormat::Rgba8UnormSrgb, None);
+        target.texture_descriptor.usage |= TextureUsages::COPY_SRC;
+        let target: Handle<Image> = world.resource_mut::<Assets<Image>>().add(target);
+        let portrait = world.resource_mut::<Assets<Portrait>>().add(portrait);
+        world.spawn((
+            Camera2d,
+            Camera { order: 0, ..Default::default() },
+            RenderTarget::Image(target.clone().into()),
+            Tonemapping::None,
+            DebandDither::Disabled,
+            Msaa::Off,
+        ));
+        let head = world.spawn((TalkingHead::new(portrait), ManualFace, Transform::default())).id();
+        let frames: Frames = Arc::default();
+        let sink = frames.clone();
+        world.spawn(Readback::texture(target)).observe(
+            move |event: On<ReadbackComplete>, mut counter: ResMut<UpdateCounter>| {
+                counter.rendered += 1;
+                if let Ok(mut frames) = sink.lock() {
+                    frames.push((counter.rendered, event.data.clone()));
+                }
+            },
+        );
+        Self { app, head, size: (w, h), frames, updates: 0, state_from: 0 }
+    }
+
+    /// The app (to add entities or inspect the world).
+    pub fn app_mut(&mut self) -> &mut App {
+        &mut self.app
+    }
+
+    /// Renders the portrait with these weights and pose.
+    pub fn render(
+        &mut self,
+        weights: &[f32; N_BLENDSHAPES],
+        pose: &HeadPose,
+    ) -> Result<image::RgbaImage, OfflineRenderError> {
+        let state = FaceState { weights: *weights, pose: *pose };
+        self.app.world_mut().entity_mut(self.head).insert(state);
+        // Readbacks count rendered updates from 1; the next update renders this state.
+        self.state_from = self.updates + 1;
+        for _ in 0..MAX_UPDATES_PER_FRAME {
+            self.app.update();
+            self.updates += 1;
+            let found = {
+                let mut frames = self.frames.lock().unwrap_or_else(|e| e.into_inner());
+                let hit = frames.iter().position(|(n, _)| *n >= self.state_from).map(|i| frames.swap_remove(i).1);
+                frames.retain(|(n, _)| *n >= self.state_from);
+                hit
+            };
+            if let Some(bytes) = found {
+                // A frame with the new state: but the pipeline may not have been ready in the
+                // first rendered updates (nothing drawn yet): wait until the face is drawn.
+                if bytes.chunks(4).any(|p| p[..3] != [0, 0, 0]) {
+                    return Ok(self.to_image(&bytes));
+                }
+            }
+        }
+        Err(OfflineRenderError::NoFrame(MAX_UPDATES_PER_FRAME))
+    }
+
+    fn to_image(&self, bytes: &[u8]) -> image::RgbaImage {
+        let (w, h) = self.size;
+        // Rows are padded to 256 bytes in GPU copies.
+        let stride = bytes.len() / h as usize;
+        let mut out = Vec::with_capacity((w * h * 4) as usize);
+        for row in 0..h as usize {
+            out.extend_from_slice(&bytes[row * stride..row * stride + w as usize * 4]);
+        }
+        image::RgbaImage::from_raw(w, h, out).unwrap_or_else(|| image::RgbaImage::new(w, h))
+    }
+}
