@@ -68,6 +68,8 @@ pub struct FaceRuntime {
     /// The line's duration, once known.
     duration: f64,
     task: Option<(u64, Task<Result<Inferred, String>>)>,
+    /// An emotion change not yet announced with [`EmotionChanged`].
+    emotion_pending: bool,
     /// The latest resolved emotion's resting face.
     rest: [f32; N_BLENDSHAPES],
     pub(crate) audio: Option<Handle<bevy_kira_audio::AudioInstance>>,
@@ -114,6 +116,7 @@ pub fn attach_runtime(
             line: None,
             duration: 0.0,
             task: None,
+            emotion_pending: false,
             rest: [0.0; N_BLENDSHAPES],
             audio: None,
             audio_source: None,
@@ -147,6 +150,7 @@ pub fn request_inference(
         if !(emotion.is_changed() || new_line) {
             continue;
         }
+        rt.emotion_pending |= emotion.is_changed();
         let mut samples = None;
         if let Some(speech) = &speech {
             match clips.get(&speech.clip) {
@@ -259,12 +263,14 @@ pub fn receive_inference(
                 }
             }
             Ok(inferred) if inferred.generation == rt.generation => {
-                changed.write(EmotionChanged {
-                    entity,
-                    dominant: inferred.resolved.embedding.dominant().name(),
-                    intensity: inferred.resolved.intensity,
-                    warnings: inferred.resolved.warnings.clone(),
-                });
+                if std::mem::take(&mut rt.emotion_pending) {
+                    changed.write(EmotionChanged {
+                        entity,
+                        dominant: inferred.resolved.embedding.dominant().name(),
+                        intensity: inferred.resolved.intensity,
+                        warnings: inferred.resolved.warnings.clone(),
+                    });
+                }
                 rt.rest = inferred.rest;
                 let now = rt.clock;
                 match (inferred.line, speech) {

@@ -1,0 +1,233 @@
+//! Headless Bevy apps with `MinimalPlugins` + the plugin: components in, `FaceState` out.
+
+#![cfg(feature = "bevy")]
+
+use std::time::Duration;
+
+use bevy::asset::{AssetPlugin, LoadState};
+use bevy::prelude::*;
+use bevy::time::TimeUpdateStrategy;
+use emotalk::face::blendshapes::index_of;
+use emotalk::plugin::{
+    EmoTalkPlugin, Emotion, EmotionChanged, FaceState, Portrait, Speech, SpeechClip, SpeechFinished, SpeechOutcome,
+    SpeechStarted, TalkingHead,
+};
+
+/// 20 ms per update.
+const DT: f64 = 0.02;
+
+#[derive(Resource, Default)]
+struct Log(Vec<String>);
+
+fn record(
+    mut log: ResMut<Log>,
+    mut started: MessageReader<SpeechStarted>,
+    mut finished: MessageReader<SpeechFinished>,
+    mut changed: MessageReader<EmotionChanged>,
+) {
+    // In one frame the plugin resolves the emotion before it starts the line.
+    for m in changed.read() {
+        log.0.push(format!("emotion {}", m.dominant));
+    }
+    for m in started.read() {
+        log.0.push(format!("started {:.2}", m.duration));
+    }
+    for m in finished.read() {
+        log.0.push(match &m.outcome {
+            SpeechOutcome::Completed => "finished".to_string(),
+            SpeechOutcome::Interrupted => "interrupted".to_string(),
+            SpeechOutcome::Failed(why) => format!("failed {why}"),
+        });
+    }
+}
+
+fn app(assets: &str) -> App {
+    let mut app = App::new();
+    app.add_plugins((
+        MinimalPlugins,
+        AssetPlugin { file_path: assets.to_string(), ..Default::default() },
+        EmoTalkPlugin::headless(),
+    ))
+    .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_secs_f64(DT)))
+    .init_resource::<Log>()
+    .add_systems(PostUpdate, record);
+    app
+}
+
+fn crate_assets() -> String {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/assets").to_string()
+}
+
+/// Updates until `done` holds (inference and loading run on other threads), at most `max`.
+fn run_until(app: &mut App, max: usize, mut done: impl FnMut(&mut App) -> bool) -> usize {
+    for i in 0..max {
+        app.update();
+        if done(app) {
+            return i + 1;
+        }
+        if !app.world().resource::<Log>().0.iter().any(|l| l.starts_with("started")) {
+            // Before the line starts, give the worker threads time (the clock is manual anyway).
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+    panic!("condition not reached in {max} updates; log: {:?}", app.world().resource::<Log>().0);
+}
+
+fn log(app: &App) -> Vec<String> {
+    app.world().resource::<Log>().0.clone()
+}
+
+#[test]
+fn a_line_plays_the_emotion_changes_mid_line_and_the_line_finishes() {
+    let mut app = app(&crate_assets());
+    let server = app.world().resource::<AssetServer>().clone();
+    let head = app
+        .world_mut()
+        .spawn((
+            TalkingHead::new(server.load("portraits/npc_3.rig.json")),
+            Emotion::text("happy"),
+            Speech::new(server.load("lines/greeting.ogg")),
+        ))
+        .id();
+    run_until(&mut app, 2000, |app| log(app).iter().any(|l| l.starts_with("started")));
+    let (jaw, smile, brow) =
+        (index_of("jawOpen").unwrap(), index_of("mouthSmileLeft").unwrap(), index_of("browDownLeft").unwrap());
+    // The first 1.5 s: the jaw moves with the speech, the face smiles.
+    let mut jaws = Vec::new();
+    let mut last: Option<FaceState> = None;
+    for _ in 0..75 {
+        app.update();
+        let state = *app.world().get::<FaceState>(head).unwrap();
+        jaws.push(state.weights[jaw]);
+        last = Some(state);
+    }
+    let spread = jaws.iter().cloned().fold(f32::MIN, f32::max) - jaws.iter().cloned().fold(f32::MAX, f32::min);
+    assert!(spread > 0.2, "the jaw follows the speech (range {spread})");
+    assert!(last.unwrap().weights[smile] > 0.2, "happy smiles: {}", last.unwrap().weights[smile]);
+    let before = app.world().get::<Speech>(head).unwrap().position();
+    assert!((before - 75.0 * DT).abs() < 2.0 * DT, "position {before}");
+    // Change the emotion mid-line: the audio keeps its position; the face moves without a jump.
+    app.world_mut().entity_mut(head).insert(Emotion::text("furious"));
+    let mut prev = *app.world().get::<FaceState>(head).unwrap();
+    let mut max_step: f32 = 0.0;
+    let mut updates = 0;
+    let mut resolved_at = None;
+    while updates < 400 && resolved_at.is_none_or(|at| updates < at + 40) {
+        app.update();
+        updates += 1;
+        if resolved_at.is_none() {
+            if log(&app).contains(&"emotion angry".to_string()) {
+                resolved_at = Some(updates);
+            } else {
+                // Re-inference runs on a worker thread; the manual clock does not move meanwhile.
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        }
+        let state = *app.world().get::<FaceState>(head).unwrap();
+        max_step = max_step.max((state.weights[brow] - prev.weights[brow]).abs());
+        prev = state;
+    }
+    let after = app.world().get::<Speech>(head).unwrap().position();
+    assert!(
+        (after - before - updates as f64 * DT).abs() < 2.0 * DT,
+        "the line did not restart: {before} -> {after} in {updates} updates"
+    );
+    assert!(prev.weights[brow] > 0.3, "furious lowers the brows: {}", prev.weights[brow]);
+    assert!(max_step < 0.15, "retargeting is smooth: largest brow step per frame {max_step}");
+    assert!(log(&app).contains(&"emotion angry".to_string()), "{:?}", log(&app));
+    // To the end: the finished message, and the Speech component is gone.
+    run_until(&mut app, 400, |app| log(app).contains(&"finished".to_string()));
+    assert!(app.world().get::<Speech>(head).is_none());
+    let l = log(&app);
+    let order: Vec<&str> = l.iter().map(|s| s.split(' ').next().unwrap()).collect();
+    assert_eq!(order, ["emotion", "started", "emotion", "finished"], "{l:?}");
+    let duration: f64 = l[1].split(' ').nth(1).unwrap().parse().unwrap();
+    assert!((duration - 4.94).abs() < 0.02, "{duration}");
+}
+
+#[test]
+fn pause_resume_and_seek_move_the_face_clock() {
+    let mut app = app(&crate_assets());
+    let server = app.world().resource::<AssetServer>().clone();
+    let head = app
+        .world_mut()
+        .spawn((TalkingHead::new(server.load("portraits/npc_3.rig.json")), Speech::new(server.load("lines/greeting.ogg"))))
+        .id();
+    run_until(&mut app, 2000, |app| log(app).iter().any(|l| l.starts_with("started")));
+    let position = |app: &App| app.world().get::<Speech>(head).unwrap().position();
+    app.world_mut().get_mut::<Speech>(head).unwrap().pause();
+    app.update();
+    let paused_at = position(&app);
+    for _ in 0..20 {
+        app.update();
+    }
+    assert_eq!(position(&app), paused_at);
+    app.world_mut().get_mut::<Speech>(head).unwrap().resume();
+    for _ in 0..10 {
+        app.update();
+    }
+    assert!((position(&app) - paused_at - 10.0 * DT).abs() < 1e-6);
+    app.world_mut().get_mut::<Speech>(head).unwrap().seek(3.0);
+    app.update();
+    assert!((position(&app) - 3.0).abs() < 1e-9, "{}", position(&app));
+}
+
+#[test]
+fn a_sixty_second_line_ends_on_time() {
+    let mut app = app(&crate_assets());
+    let server = app.world().resource::<AssetServer>().clone();
+    // 60 s of a 3 Hz amplitude-modulated tone: speech-like energy the network can follow.
+    let samples: Vec<f32> = (0..16_000 * 60)
+        .map(|i| {
+            let t = i as f32 / 16_000.0;
+            0.3 * (std::f32::consts::TAU * 3.0 * t).sin().max(0.0) * (std::f32::consts::TAU * 180.0 * t).sin()
+        })
+        .collect();
+    let clip = app.world_mut().resource_mut::<Assets<SpeechClip>>().add(SpeechClip {
+        samples: samples.into(),
+        label: "tone".into(),
+    });
+    let head = app
+        .world_mut()
+        .spawn((TalkingHead::new(server.load("portraits/npc_3.rig.json")), Speech::new(clip)))
+        .id();
+    run_until(&mut app, 2000, |app| log(app).iter().any(|l| l.starts_with("started")));
+    let updates = run_until(&mut app, 4000, |app| log(app).contains(&"finished".to_string()));
+    // 60 s at 20 ms an update: 3000 updates, counted from the start (no drift, no early end).
+    assert!((updates as i64 - 3000).abs() <= 1, "{updates} updates");
+    assert!(app.world().get::<Speech>(head).is_none());
+}
+
+#[test]
+fn broken_assets_are_reported_not_panicking() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("broken.rig.json"), "{ \"width\": 512, ").unwrap();
+    std::fs::write(dir.path().join("noise.ogg"), b"OggS but not really").unwrap();
+    let mut app = app(dir.path().to_str().unwrap());
+    let server = app.world().resource::<AssetServer>().clone();
+    let missing: Handle<Portrait> = server.load("missing.rig.json");
+    let broken: Handle<Portrait> = server.load("broken.rig.json");
+    let head = app
+        .world_mut()
+        .spawn((TalkingHead::new(broken.clone()), Speech::new(server.load("noise.ogg"))))
+        .id();
+    let other = app
+        .world_mut()
+        .spawn((TalkingHead::new(missing.clone()), Speech::new(server.load("missing.ogg"))))
+        .id();
+    run_until(&mut app, 2000, |app| log(app).iter().filter(|l| l.starts_with("failed")).count() == 2);
+    let failure = |h: &Handle<Portrait>| match server.load_state(h) {
+        LoadState::Failed(e) => e.to_string(),
+        s => panic!("{s:?}"),
+    };
+    assert!(failure(&missing).contains("missing.rig.json"), "{}", failure(&missing));
+    assert!(failure(&broken).contains("broken.rig.json"), "{}", failure(&broken));
+    let l = log(&app).join("\n");
+    assert!(l.contains("noise.ogg") && l.contains("missing.ogg"), "{l}");
+    // The heads still exist and still have a face state (at rest).
+    for e in [head, other] {
+        assert!(app.world().get::<FaceState>(e).is_some());
+        assert!(app.world().get::<Speech>(e).is_none());
+    }
+    app.update();
+}
