@@ -441,3 +441,36 @@ fn script_check_lints_a_script() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no/such.talk"));
 }
+
+/// `emotalk render` on the embedded defaults: the CLI contract's files, through the GPU path
+/// (lavapipe in CI).
+#[cfg(feature = "bevy")]
+#[test]
+fn render_writes_frames_track_and_preview() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run =
+        emotalk(&["render", "--emotion", "happy", "--size", "128", "--fps", "10", "--out", out.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let frames: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().to_string()))
+        .filter(|n| n.starts_with("frame_"))
+        .collect();
+    // 4.94 s at 10 fps: frames at 0, 0.1, …, 4.9 s.
+    assert_eq!(frames.len(), 50, "{frames:?}");
+    let first = image::open(out.join("frame_00001.png")).unwrap();
+    assert_eq!((first.width(), first.height()), (128, 128));
+    let csv = std::fs::read_to_string(out.join("track.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 51);
+    assert!(csv.starts_with("t,") && csv.lines().next().unwrap().ends_with("headPitch,headYaw,headRoll"));
+    let gif = std::fs::read(out.join("preview.gif")).unwrap();
+    assert!(gif.starts_with(b"GIF89a"));
+    // The frames differ (the face moves).
+    let last = image::open(out.join("frame_00025.png")).unwrap();
+    assert_ne!(first.to_rgba8().into_raw(), last.to_rgba8().into_raw());
+    // A missing portrait is an error naming it, not a panic.
+    let bad = emotalk(&["render", "--portrait", "nope.png", "--out", out.to_str().unwrap()]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("nope"), "{}", String::from_utf8_lossy(&bad.stderr));
+}

@@ -151,7 +151,10 @@ fn pause_resume_and_seek_move_the_face_clock() {
     let server = app.world().resource::<AssetServer>().clone();
     let head = app
         .world_mut()
-        .spawn((TalkingHead::new(server.load("portraits/npc_3.rig.json")), Speech::new(server.load("lines/greeting.ogg"))))
+        .spawn((
+            TalkingHead::new(server.load("portraits/npc_3.rig.json")),
+            Speech::new(server.load("lines/greeting.ogg")),
+        ))
         .id();
     run_until(&mut app, 2000, |app| log(app).iter().any(|l| l.starts_with("started")));
     let position = |app: &App| app.world().get::<Speech>(head).unwrap().position();
@@ -183,14 +186,12 @@ fn a_sixty_second_line_ends_on_time() {
             0.3 * (std::f32::consts::TAU * 3.0 * t).sin().max(0.0) * (std::f32::consts::TAU * 180.0 * t).sin()
         })
         .collect();
-    let clip = app.world_mut().resource_mut::<Assets<SpeechClip>>().add(SpeechClip {
-        samples: samples.into(),
-        label: "tone".into(),
-    });
-    let head = app
+    let clip = app
         .world_mut()
-        .spawn((TalkingHead::new(server.load("portraits/npc_3.rig.json")), Speech::new(clip)))
-        .id();
+        .resource_mut::<Assets<SpeechClip>>()
+        .add(SpeechClip { samples: samples.into(), label: "tone".into() });
+    let head =
+        app.world_mut().spawn((TalkingHead::new(server.load("portraits/npc_3.rig.json")), Speech::new(clip))).id();
     run_until(&mut app, 2000, |app| log(app).iter().any(|l| l.starts_with("started")));
     let updates = run_until(&mut app, 4000, |app| log(app).contains(&"finished".to_string()));
     // 60 s at 20 ms an update: 3000 updates, counted from the start (no drift, no early end).
@@ -207,14 +208,9 @@ fn broken_assets_are_reported_not_panicking() {
     let server = app.world().resource::<AssetServer>().clone();
     let missing: Handle<Portrait> = server.load("missing.rig.json");
     let broken: Handle<Portrait> = server.load("broken.rig.json");
-    let head = app
-        .world_mut()
-        .spawn((TalkingHead::new(broken.clone()), Speech::new(server.load("noise.ogg"))))
-        .id();
-    let other = app
-        .world_mut()
-        .spawn((TalkingHead::new(missing.clone()), Speech::new(server.load("missing.ogg"))))
-        .id();
+    let head = app.world_mut().spawn((TalkingHead::new(broken.clone()), Speech::new(server.load("noise.ogg")))).id();
+    let other =
+        app.world_mut().spawn((TalkingHead::new(missing.clone()), Speech::new(server.load("missing.ogg")))).id();
     run_until(&mut app, 2000, |app| log(app).iter().filter(|l| l.starts_with("failed")).count() == 2);
     let failure = |h: &Handle<Portrait>| match server.load_state(h) {
         LoadState::Failed(e) => e.to_string(),

@@ -13,6 +13,9 @@ use emotalk::{build, bundled, face, model};
 mod coeffs_cmd;
 #[path = "emotalk/emotion_cmd.rs"]
 mod emotion_cmd;
+#[cfg(feature = "bevy")]
+#[path = "emotalk/render_cmd.rs"]
+mod render_cmd;
 
 #[derive(Parser)]
 #[command(name = "emotalk", version, about = "Emotional talking faces for games")]
@@ -153,6 +156,41 @@ enum Command {
         #[arg(long)]
         still: bool,
     },
+    /// A portrait speaking a line, rendered offline through the GPU face renderer (no window
+    /// needed: a GPU, or lavapipe): DIR/frame_00001.png …, DIR/track.csv, DIR/preview.gif.
+    #[cfg(feature = "bevy")]
+    Render {
+        /// The portrait image (PNG); the bundled NPC by default.
+        #[arg(long)]
+        portrait: Option<PathBuf>,
+        /// Its rig (default: NAME.rig.json beside NAME.png).
+        #[arg(long)]
+        rig: Option<PathBuf>,
+        /// The voice line (WAV, OGG, FLAC or MP3); the bundled line by default.
+        #[arg(long)]
+        audio: Option<PathBuf>,
+        /// The emotion, as any text; without it, the voice's own.
+        #[arg(long)]
+        emotion: Option<String>,
+        /// Intensity 0 to 3.
+        #[arg(long)]
+        intensity: Option<f32>,
+        /// Frames per second.
+        #[arg(long, default_value_t = 30.0)]
+        fps: f64,
+        /// Longest side of the frames in pixels (the portrait's own size by default).
+        #[arg(long)]
+        size: Option<u32>,
+        /// Seed of the procedural blinks and head sway.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// No blinks and no head motion.
+        #[arg(long)]
+        still: bool,
+        /// The output folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Dialogue scripts (docs/dialogue.md).
     Script {
         #[command(subcommand)]
@@ -210,6 +248,11 @@ fn main() -> ExitCode {
         }
         Command::Coeffs { audio, emotion, intensity, fps, out, seed, still } => {
             coeffs_cmd::coeffs(coeffs_cmd::CoeffsArgs { audio, emotion, intensity, fps, out, seed, still })
+        }
+        #[cfg(feature = "bevy")]
+        Command::Render { portrait, rig, audio, emotion, intensity, fps, size, seed, still, out } => {
+            let line = coeffs_cmd::CoeffsArgs { audio, emotion, intensity, fps, out: out.clone(), seed, still };
+            render_cmd::render(render_cmd::RenderArgs { portrait, rig, size, line, out })
         }
         Command::Script { command: ScriptCommand::Check { file } } => script_check(&file),
         Command::Rig { command: RigCommand::Import { image, landmarks, out, preview } } => {

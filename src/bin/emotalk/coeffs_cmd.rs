@@ -30,13 +30,22 @@ fn decode(audio: Option<&PathBuf>) -> Result<Vec<f32>, BoxError> {
     })
 }
 
-pub fn coeffs(args: CoeffsArgs) -> Result<(), BoxError> {
-    let CoeffsArgs { audio, emotion, intensity, fps, out, seed, still } = args;
+/// A line's expression track at `fps`, with its pose columns (empty when `still`), and the
+/// emotion it was inferred with: what `coeffs` writes and `render` draws.
+pub struct LineTrack {
+    pub track: emotalk::model::eac::frames::ExpressionTrack,
+    pub pose: Vec<[f32; 3]>,
+    pub resolved: emotalk::emotion::ResolvedEmotion,
+}
+
+pub fn line_track(args: &CoeffsArgs) -> Result<LineTrack, BoxError> {
+    let CoeffsArgs { audio, emotion, intensity, fps, seed, still, .. } = args;
+    let (fps, seed, still, intensity) = (*fps, *seed, *still, *intensity);
     if !(fps.is_finite() && (1.0..=240.0).contains(&fps)) {
         return Err(format!("--fps must be between 1 and 240, got {fps}").into());
     }
     let samples = decode(audio.as_ref())?;
-    let resolved = match &emotion {
+    let resolved = match emotion {
         Some(text) => resolve_text(text, intensity)?,
         None => {
             // No emotion given: the voice's own (neutral, with a warning, until an audio emotion
@@ -72,7 +81,13 @@ pub fn coeffs(args: CoeffsArgs) -> Result<(), BoxError> {
         let nuclei = emotalk::audio::prosody::prosody_with_mel(&samples, &mel).nuclei;
         motion::head_motion(&nuclei, track.frames.len(), fps as f32, &HeadMotionConfig::default(), seed)
     };
-    emotalk::io::write_atomically(&out, |w| track.write_csv_with_pose(w, &pose))?;
+    Ok(LineTrack { track, pose, resolved })
+}
+
+pub fn coeffs(args: CoeffsArgs) -> Result<(), BoxError> {
+    let LineTrack { track, pose, resolved } = line_track(&args)?;
+    let (out, fps) = (&args.out, args.fps);
+    emotalk::io::write_atomically(out, |w| track.write_csv_with_pose(w, &pose))?;
     eprintln!(
         "wrote {} ({} frames at {fps} fps, {:.2} s; emotion {} at intensity {:.2})",
         out.display(),
