@@ -79,6 +79,21 @@ pub struct FaceRuntime {
     pub(crate) audio_finished: bool,
 }
 
+impl FaceRuntime {
+    /// The expression track of the line the face is speaking (or leaving), if any.
+    pub fn current_track(&self) -> Option<&Arc<ExpressionTrack>> {
+        match self.animator.current() {
+            FaceSource::Line(track) => Some(track),
+            FaceSource::Rest(_) => None,
+        }
+    }
+
+    /// Whether inference for this face is running.
+    pub fn inferring(&self) -> bool {
+        self.task.is_some()
+    }
+}
+
 /// Replaces the shipped weights with the configured asset once it loads; a failure keeps the
 /// shipped weights (Bevy reports the failure with the file and reason).
 pub fn load_weights(mut model: ResMut<FaceModel>, server: Option<Res<AssetServer>>, weights: Res<Assets<EacWeights>>) {

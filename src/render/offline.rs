@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use bevy::app::{App, PluginsState};
 use bevy::asset::{Assets, Handle};
-use bevy::camera::{Camera, Camera2d, RenderTarget};
+use bevy::camera::{Camera, Camera2d, Camera3d, OrthographicProjection, Projection, RenderTarget, ScalingMode};
 use bevy::core_pipeline::tonemapping::{DebandDither, Tonemapping};
 use bevy::ecs::prelude::*;
 use bevy::image::Image;
@@ -23,7 +23,7 @@ use bevy::window::ExitCondition;
 
 use crate::face::blendshapes::N_BLENDSHAPES;
 use crate::face::render::HeadPose;
-use crate::plugin::{EmoTalkPlugin, FaceState, ManualFace, Portrait, TalkingHead};
+use crate::plugin::{EmoTalkPlugin, FaceState, FaceSurface, ManualFace, Portrait, TalkingHead};
 
 /// Why offline rendering failed.
 #[derive(Debug, thiserror::Error)]
@@ -61,8 +61,14 @@ struct UpdateCounter {
 }
 
 impl OfflineRenderer {
-    /// A renderer for `portrait`.
+    /// A renderer for `portrait` drawn as a 2D mesh ([`FaceSurface::Mesh2d`]).
     pub fn new(portrait: Portrait) -> Self {
+        Self::with_surface(portrait, FaceSurface::Mesh2d)
+    }
+
+    /// A renderer for `portrait` drawn on `surface`: a 2D mesh under a 2D camera, or a card in
+    /// a 3D scene under an orthographic 3D camera framing it at one pixel per portrait pixel.
+    pub fn with_surface(portrait: Portrait, surface: FaceSurface) -> Self {
         let (w, h) = portrait.prepared.image().dimensions();
         let mut app = App::new();
         app.add_plugins(
@@ -89,15 +95,33 @@ impl OfflineRenderer {
         target.texture_descriptor.usage |= TextureUsages::COPY_SRC;
         let target: Handle<Image> = world.resource_mut::<Assets<Image>>().add(target);
         let portrait = world.resource_mut::<Assets<Portrait>>().add(portrait);
-        world.spawn((
-            Camera2d,
+        let camera = (
             Camera { order: 0, ..Default::default() },
             RenderTarget::Image(target.clone().into()),
             Tonemapping::None,
             DebandDither::Disabled,
             Msaa::Off,
-        ));
-        let head = world.spawn((TalkingHead::new(portrait), ManualFace, Transform::default())).id();
+        );
+        let head = match surface {
+            FaceSurface::Mesh3d => {
+                let projection = OrthographicProjection {
+                    scaling_mode: ScalingMode::Fixed { width: w as f32, height: h as f32 },
+                    ..OrthographicProjection::default_3d()
+                };
+                world.spawn((
+                    Camera3d::default(),
+                    camera,
+                    Projection::Orthographic(projection),
+                    Transform::from_xyz(0.0, 0.0, 1000.0).looking_at(bevy::math::Vec3::ZERO, bevy::math::Vec3::Y),
+                ));
+                TalkingHead::card_3d(portrait)
+            }
+            _ => {
+                world.spawn((Camera2d, camera));
+                TalkingHead::new(portrait)
+            }
+        };
+        let head = world.spawn((head, ManualFace, Transform::default())).id();
         let frames: Frames = Arc::default();
         let sink = frames.clone();
         world.spawn(Readback::texture(target)).observe(
@@ -109,6 +133,11 @@ impl OfflineRenderer {
             },
         );
         Self { app, head, size: (w, h), frames, updates: 0, state_from: 0 }
+    }
+
+    /// The head entity.
+    pub fn head(&self) -> Entity {
+        self.head
     }
 
     /// The app (to add entities or inspect the world).
