@@ -1,8 +1,9 @@
-//! The bundled NPC speaks the bundled line, happy at first and furious from 2.4 s on, again and
+//! The bundled NPC speaks the bundled line, happy at first and furious from 2 s on, again and
 //! again. `cargo run --release --example talking_portrait` (needs a display and a sound card;
 //! without them `emotalk render` draws the same through the same renderer).
 
 use bevy::prelude::*;
+use bevy::render::view::screenshot::{Screenshot, save_to_disk};
 use emotalk::plugin::{EmoTalkPlugin, Emotion, Speech, SpeechFinished, TalkingHead};
 
 const ASSETS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets");
@@ -14,7 +15,7 @@ fn main() {
             EmoTalkPlugin::default(),
         ))
         .add_systems(Startup, setup)
-        .add_systems(Update, (get_angry, speak_again))
+        .add_systems(Update, (get_angry, speak_again, screenshot))
         .run();
 }
 
@@ -30,7 +31,7 @@ fn setup(mut commands: Commands, assets: Res<AssetServer>) {
 /// Mid-line, the emotion changes; the audio goes on and the face follows smoothly.
 fn get_angry(mut heads: Query<(&Speech, &mut Emotion)>, mut done: Local<bool>) {
     for (speech, mut emotion) in &mut heads {
-        if speech.position() > 2.4 && !*done {
+        if speech.position() > 2.0 && !*done {
             *emotion = Emotion::text("furious");
             *done = true;
         }
@@ -40,5 +41,16 @@ fn get_angry(mut heads: Query<(&Speech, &mut Emotion)>, mut done: Local<bool>) {
 fn speak_again(mut finished: MessageReader<SpeechFinished>, mut commands: Commands, assets: Res<AssetServer>) {
     for m in finished.read() {
         commands.entity(m.entity).insert((Emotion::text("happy"), Speech::new(assets.load("lines/greeting.ogg"))));
+    }
+}
+
+/// With `EMOTALK_SCREENSHOT=shot.png`: a screenshot 4.2 s in (furious, mid-line), then exit.
+fn screenshot(mut commands: Commands, time: Res<Time>, mut taken: Local<bool>, mut exit: MessageWriter<AppExit>) {
+    let Ok(path) = std::env::var("EMOTALK_SCREENSHOT") else { return };
+    if !*taken && time.elapsed_secs() > 4.2 {
+        commands.spawn(Screenshot::primary_window()).observe(save_to_disk(path));
+        *taken = true;
+    } else if *taken && time.elapsed_secs() > 5.2 {
+        exit.write(AppExit::Success);
     }
 }

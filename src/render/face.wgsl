@@ -226,6 +226,11 @@ fn srgb_to_linear(c: vec3<f32>) -> vec3<f32> {
 
 @fragment
 fn fragment(in: FaceVertexOutput) -> @location(0) vec4<f32> {
+    // The portrait's rectangle bounds the picture, as in the reference renderer: the face mesh's
+    // outer ring may reach past the image's edge.
+    if any(in.px < vec2<f32>(0.0)) || any(in.px > portrait.size.xy) {
+        discard;
+    }
     var c: vec3<f32>;
     if in.kind > 1.5 {
         c = mouth_colour(in.face, in.px);
