@@ -26,6 +26,28 @@ fn face(c: &mut Criterion) {
         b.iter(|| PreparedPortrait::new(black_box(image.clone()), &rig, basis))
     });
     g.finish();
+
+    // The plugin's main-thread work per talking face per frame (systems `animate` and
+    // `upload_faces`, without the ECS): sample the line's track and blend a retarget, add the
+    // blink and the head motion, then pack the shader's face row (weights, pose, mouth contour).
+    let warp = emotalk::face::warp::WarpRig::new(&npc, basis);
+    let fps = 25.0;
+    let frames: Vec<[f32; 52]> = (0..250).map(|f| w.map(|v| v * (0.5 + 0.5 * (f as f32 * 0.3).sin()))).collect();
+    let n = frames.len();
+    let track = std::sync::Arc::new(emotalk::model::eac::frames::ExpressionTrack { fps, frames, sigma: vec![0.0; n] });
+    let mut animator = emotalk::anim::FaceAnimator::new([0.0; 52], Default::default(), Default::default(), 0.12, 7);
+    animator.retarget(emotalk::anim::FaceSource::Line(track), None, 0.0);
+    let mut t = 0.0f32;
+    let mut g = c.benchmark_group("plugin_main_thread_per_face");
+    g.bench_function("animate + pack face row (mid-retarget)", |b| {
+        b.iter(|| {
+            // Stay inside the retarget (both sources sampled): the costlier case.
+            t = (t + 0.001) % 0.3;
+            let frame = animator.frame(t, t as f64 + 1.0);
+            black_box(warp.face_params(&frame.weights, &frame.pose))
+        })
+    });
+    g.finish();
 }
 
 criterion_group!(benches, face);

@@ -417,7 +417,7 @@ fn trainer_synth_and_eac_refuse_bad_arguments() {
 
 #[test]
 fn script_check_lints_a_script() {
-    let clean = emotalk(&["script", "check", "examples/scripts/gate.talk"]);
+    let clean = emotalk(&["script", "check", "assets/scripts/gate.talk"]);
     assert!(clean.status.success(), "{}", String::from_utf8_lossy(&clean.stdout));
     assert!(String::from_utf8_lossy(&clean.stdout).contains("ok (2 speakers, 5 items"));
     let dir = tempfile::tempdir().unwrap();

@@ -50,6 +50,10 @@ pub use components::{
 pub use messages::{EmotionChanged, SpeechFinished, SpeechOutcome, SpeechStarted};
 
 use crate::anim::DEFAULT_RETARGET_TAU;
+use crate::dialogue::runner::{
+    DialogueFinished, DialogueScript, DialogueScriptLoader, EmotionCue, LineFinished, LineStarted, run_dialogues,
+    show_subtitles,
+};
 use crate::face::motion::{BlinkConfig, HeadMotionConfig};
 
 /// The burn backend the plugin infers with: Flex, the pure-Rust CPU backend, on the async
@@ -132,6 +136,12 @@ impl Plugin for EmoTalkPlugin {
             .register_asset_loader(PortraitLoader)
             .register_asset_loader(SpeechClipLoader)
             .register_asset_loader(EacWeightsLoader)
+            .init_asset::<DialogueScript>()
+            .register_asset_loader(DialogueScriptLoader)
+            .add_message::<LineStarted>()
+            .add_message::<EmotionCue>()
+            .add_message::<LineFinished>()
+            .add_message::<DialogueFinished>()
             .add_message::<SpeechStarted>()
             .add_message::<SpeechFinished>()
             .add_message::<EmotionChanged>()
@@ -150,9 +160,10 @@ impl Plugin for EmoTalkPlugin {
             .add_systems(
                 Update,
                 (
-                    (systems::load_weights, systems::attach_runtime, systems::request_inference)
+                    (run_dialogues, systems::load_weights, systems::attach_runtime, systems::request_inference)
                         .chain()
                         .in_set(EmoTalkSystems::Ingest),
+                    show_subtitles.after(EmoTalkSystems::Ingest),
                     systems::receive_inference.in_set(EmoTalkSystems::Infer),
                     systems::animate.in_set(EmoTalkSystems::Animate),
                 ),
