@@ -25,7 +25,10 @@ fn main() {
 }
 
 fn setup(mut commands: Commands, assets: Res<AssetServer>) {
-    commands.spawn((Camera2d, Projection::Orthographic(OrthographicProjection { scale: 2.0, ..OrthographicProjection::default_2d() })));
+    commands.spawn((
+        Camera2d,
+        Projection::Orthographic(OrthographicProjection { scale: 2.0, ..OrthographicProjection::default_2d() }),
+    ));
     let runner = commands.spawn(DialogueRunner::new(assets.load("scripts/gate.talk"))).id();
     commands.spawn((
         Text::new(""),

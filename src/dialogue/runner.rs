@@ -89,8 +89,7 @@ impl AssetLoader for DialogueScriptLoader {
         let text = String::from_utf8(bytes)
             .map_err(|_| ScriptLoadError::Read { path: path.clone(), message: "not UTF-8 text".into() })?;
         let (script, diagnostics) = parse(&text, &path.display().to_string());
-        let (errors, warnings): (Vec<_>, Vec<_>) =
-            diagnostics.into_iter().partition(|d| d.severity == Severity::Error);
+        let (errors, warnings): (Vec<_>, Vec<_>) = diagnostics.into_iter().partition(|d| d.severity == Severity::Error);
         if !errors.is_empty() {
             let listing = errors.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n");
             return Err(ScriptLoadError::Invalid { count: errors.len(), listing });
@@ -315,7 +314,7 @@ pub fn run_dialogues(
             commands.entity(runner_entity).insert(Subtitle::default());
         }
         // Hot reload: stop the current line and play the item again from the new text.
-        if reloaded.contains(&runner.script.id()) && runner.phase != Phase::Loading {
+        if reloaded.contains(&runner.script.id()) && !matches!(runner.phase, Phase::Loading | Phase::Finished) {
             if let Phase::Speaking { head, .. } = runner.phase {
                 commands.entity(head).remove::<Speech>();
             }
@@ -331,7 +330,10 @@ pub fn run_dialogues(
                 let portrait: Handle<Portrait> = server.load(rig.to_string_lossy().replace('\\', "/"));
                 let x = (i as f32 - (script.speakers.len() as f32 - 1.0) / 2.0) * SPEAKER_SPACING;
                 let head = commands
-                    .spawn((TalkingHead::new(portrait).with_seed(i as u64 + 1), Transform::from_translation(Vec3::new(x, 0.0, 0.0))))
+                    .spawn((
+                        TalkingHead::new(portrait).with_seed(i as u64 + 1),
+                        Transform::from_translation(Vec3::new(x, 0.0, 0.0)),
+                    ))
                     .id();
                 runner.speakers.insert(speaker.name.clone(), head);
             }
@@ -465,10 +467,17 @@ fn continue_line_failed(out: &mut MessageWriter<LineFinished>, runner: Entity, i
 }
 
 /// Copies each runner's [`Subtitle`] into the `Text`s marked [`SubtitleText`] for it.
-pub fn show_subtitles(runners: Query<&Subtitle, Changed<Subtitle>>, mut texts: Query<(&SubtitleText, &mut bevy::ui::widget::Text)>) {
+pub fn show_subtitles(
+    runners: Query<&Subtitle, Changed<Subtitle>>,
+    mut texts: Query<(&SubtitleText, &mut bevy::ui::widget::Text)>,
+) {
     for (marker, mut text) in &mut texts {
         if let Ok(subtitle) = runners.get(marker.runner) {
-            text.0 = if subtitle.text.is_empty() { String::new() } else { format!("{}: {}", subtitle.speaker, subtitle.text) };
+            text.0 = if subtitle.text.is_empty() {
+                String::new()
+            } else {
+                format!("{}: {}", subtitle.speaker, subtitle.text)
+            };
         }
     }
 }
