@@ -227,3 +227,23 @@ fn broken_assets_are_reported_not_panicking() {
     }
     app.update();
 }
+
+#[test]
+fn a_new_speech_for_the_same_clip_restarts_the_line() {
+    let mut app = app(&crate_assets());
+    let server = app.world().resource::<AssetServer>().clone();
+    let clip = server.load("lines/greeting.ogg");
+    let head = app
+        .world_mut()
+        .spawn((TalkingHead::new(server.load("portraits/npc_3.rig.json")), Speech::new(clip.clone())))
+        .id();
+    run_until(&mut app, 2000, |app| log(app).iter().any(|l| l.starts_with("started")));
+    for _ in 0..50 {
+        app.update();
+    }
+    assert!(app.world().get::<Speech>(head).unwrap().position() > 0.9);
+    app.world_mut().entity_mut(head).insert(Speech::new(clip));
+    run_until(&mut app, 2000, |app| log(app).iter().filter(|l| l.starts_with("started")).count() == 2);
+    assert!(log(&app).contains(&"interrupted".to_string()), "{:?}", log(&app));
+    assert!(app.world().get::<Speech>(head).unwrap().position() < 0.1);
+}

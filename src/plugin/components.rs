@@ -83,6 +83,8 @@ impl Emotion {
 pub struct Speech {
     /// The voice line.
     pub clip: Handle<SpeechClip>,
+    /// Tells this line from an earlier one of the same clip.
+    pub(crate) id: u64,
     pub(crate) position: f64,
     pub(crate) paused: bool,
     pub(crate) pending_seek: Option<f64>,
@@ -93,7 +95,9 @@ pub struct Speech {
 impl Speech {
     /// Speaks `clip` from its start.
     pub fn new(clip: Handle<SpeechClip>) -> Self {
-        Self { clip, position: 0.0, paused: false, pending_seek: None, pause_changed: false, started: false }
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Self { clip, id, position: 0.0, paused: false, pending_seek: None, pause_changed: false, started: false }
     }
 
     /// Playback position in seconds (0 until the line starts).

@@ -65,6 +65,8 @@ pub struct FaceRuntime {
     generation: u64,
     /// The line the current track belongs to.
     line: Option<AssetId<SpeechClip>>,
+    /// The [`Speech`] it came from.
+    speech_id: u64,
     /// The line's duration, once known.
     duration: f64,
     task: Option<(u64, Task<Result<Inferred, String>>)>,
@@ -73,6 +75,8 @@ pub struct FaceRuntime {
     /// The latest resolved emotion's resting face.
     rest: [f32; N_BLENDSHAPES],
     pub(crate) audio: Option<Handle<bevy_kira_audio::AudioInstance>>,
+    /// Audio of lines that ended early, to stop.
+    pub(crate) stop_audio: Vec<Handle<bevy_kira_audio::AudioInstance>>,
     pub(crate) audio_source: Option<Handle<bevy_kira_audio::AudioSource>>,
     /// Whether kira reported the position this frame.
     pub(crate) kira_clock: bool,
@@ -129,11 +133,13 @@ pub fn attach_runtime(
             clock: 0.0,
             generation: 0,
             line: None,
+            speech_id: 0,
             duration: 0.0,
             task: None,
             emotion_pending: false,
             rest: [0.0; N_BLENDSHAPES],
             audio: None,
+            stop_audio: Vec::new(),
             audio_source: None,
             kira_clock: false,
             audio_finished: false,
@@ -161,7 +167,14 @@ pub fn request_inference(
             finished.write(SpeechFinished { entity, clip, outcome: SpeechOutcome::Interrupted });
             stop_line(rt);
         }
-        let new_line = speech.as_ref().is_some_and(|s| rt.line != Some(s.clip.id()));
+        // A Speech inserted anew (even for the same clip) is a new line: the old one stops.
+        if speech.as_ref().is_some_and(|s| s.id != rt.speech_id)
+            && let Some(clip) = rt.line.take()
+        {
+            finished.write(SpeechFinished { entity, clip, outcome: SpeechOutcome::Interrupted });
+            stop_line(rt);
+        }
+        let new_line = speech.as_ref().is_some_and(|s| rt.line.is_none() || s.id != rt.speech_id);
         if !(emotion.is_changed() || new_line) {
             continue;
         }
@@ -193,6 +206,7 @@ pub fn request_inference(
             }
             if new_line {
                 rt.line = Some(speech.clip.id());
+                rt.speech_id = speech.id;
                 rt.duration = samples.as_ref().map_or(0.0, |s| s.len() as f64 / crate::audio::SAMPLE_RATE as f64);
                 rt.audio_finished = false;
             }
@@ -247,7 +261,7 @@ fn stop_line(rt: &mut FaceRuntime) {
     let now = rt.clock;
     rt.animator.retarget(FaceSource::Rest(rt.rest), None, now);
     rt.line = None;
-    rt.audio = None;
+    rt.stop_audio.extend(rt.audio.take());
     rt.audio_source = None;
     rt.kira_clock = false;
 }
@@ -315,13 +329,19 @@ pub fn sync_audio(
     clips: Res<Assets<SpeechClip>>,
     mut sources: ResMut<Assets<bevy_kira_audio::AudioSource>>,
     mut instances: ResMut<Assets<bevy_kira_audio::AudioInstance>>,
-    mut heads: Query<(&mut Speech, &mut FaceRuntime)>,
+    mut heads: Query<(Option<&mut Speech>, &mut FaceRuntime)>,
 ) {
     use bevy_kira_audio::prelude::{AudioControl, Frame, StaticSoundData, StaticSoundSettings};
     use bevy_kira_audio::{AudioTween, PlaybackState};
     let Some(audio) = audio else { return };
-    for (mut speech, mut rt) in &mut heads {
+    for (speech, mut rt) in &mut heads {
+        for old in std::mem::take(&mut rt.stop_audio) {
+            if let Some(mut instance) = instances.get_mut(&old) {
+                instance.stop(AudioTween::default());
+            }
+        }
         rt.kira_clock = false;
+        let Some(mut speech) = speech else { continue };
         if !speech.started {
             continue;
         }
