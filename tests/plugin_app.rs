@@ -247,3 +247,55 @@ fn a_new_speech_for_the_same_clip_restarts_the_line() {
     assert!(log(&app).contains(&"interrupted".to_string()), "{:?}", log(&app));
     assert!(app.world().get::<Speech>(head).unwrap().position() < 0.1);
 }
+
+#[test]
+fn broken_eac_weights_fail_to_load_and_the_shipped_ones_stay() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("eac")).unwrap();
+    std::fs::write(dir.path().join("eac/config.json"), "{ \"d_model\": 3 }").unwrap();
+    std::fs::write(dir.path().join("eac/model.mpk"), b"not weights").unwrap();
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/lines/greeting.ogg"), dir.path().join("line.ogg"))
+        .unwrap();
+    let mut app = App::new();
+    app.add_plugins((
+        MinimalPlugins,
+        AssetPlugin { file_path: dir.path().to_string_lossy().into(), ..Default::default() },
+        EmoTalkPlugin { eac_weights: Some("eac/model.mpk".into()), ..EmoTalkPlugin::headless() },
+    ))
+    .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_secs_f64(DT)))
+    .init_resource::<Log>()
+    .add_systems(PostUpdate, record);
+    let server = app.world().resource::<AssetServer>().clone();
+    let portrait = app.world_mut().resource_mut::<Assets<Portrait>>().add(Portrait::bundled());
+    app.world_mut().spawn((TalkingHead::new(portrait), Speech::new(server.load("line.ogg"))));
+    // The line still plays, on the shipped weights.
+    run_until(&mut app, 2000, |app| log(app).iter().any(|l| l.starts_with("started")));
+    let handle: Handle<emotalk::plugin::EacWeights> = server.load("eac/model.mpk");
+    run_until(&mut app, 2000, |_| matches!(server.load_state(&handle), LoadState::Failed(_)));
+    if let LoadState::Failed(e) = server.load_state(&handle) {
+        assert!(e.to_string().contains("config.json"), "{e}");
+    }
+}
+
+#[test]
+fn head_motion_can_be_fixed_or_a_recorded_track() {
+    use emotalk::face::HeadPose;
+    use emotalk::plugin::{HeadMotion, PoseTrack};
+    let mut app = app(&crate_assets());
+    let portrait = app.world_mut().resource_mut::<Assets<Portrait>>().add(Portrait::bundled());
+    let fixed = HeadPose { yaw: 12.0, ..Default::default() };
+    let a = app.world_mut().spawn((TalkingHead::new(portrait.clone()), HeadMotion::Fixed(fixed))).id();
+    let track =
+        PoseTrack { fps: 10.0, frames: vec![HeadPose::default(), HeadPose { pitch: 10.0, ..Default::default() }] };
+    let b = app.world_mut().spawn((TalkingHead::new(portrait.clone()), HeadMotion::Track(track))).id();
+    let c = app.world_mut().spawn(TalkingHead::new(portrait)).id();
+    for _ in 0..30 {
+        app.update();
+    }
+    assert_eq!(app.world().get::<FaceState>(a).unwrap().pose, fixed);
+    // No line: the track is held at its start.
+    assert_eq!(app.world().get::<FaceState>(b).unwrap().pose, HeadPose::default());
+    // Procedural: the idle sway moves the head a little.
+    let sway = app.world().get::<FaceState>(c).unwrap().pose;
+    assert!(sway != HeadPose::default() && sway.yaw.abs() < 3.0 && sway.pitch.abs() < 3.0, "{sway:?}");
+}
