@@ -1,8 +1,9 @@
-//! Type any emotion, pick an intensity, and watch the bundled NPC speak with it: live blendshape
-//! bars, and the expression track plotted under the line's waveform with a playhead.
+//! Type any emotion, pick an intensity, and watch the bundled NPC speak with it: live bars of the
+//! strongest blendshapes, and the expression track plotted under the line's waveform with a playhead.
 //! `cargo run --release --features egui --example emotion_playground`
 
 use bevy::prelude::*;
+use bevy::render::view::screenshot::{Screenshot, save_to_disk};
 use bevy_egui::{EguiContexts, EguiPlugin, EguiPrimaryContextPass, egui};
 use emotalk::emotion::EmotionSpec;
 use emotalk::face::BLENDSHAPE_NAMES;
@@ -24,6 +25,8 @@ const PLOTTED: [(&str, egui::Color32); 4] = [
 struct Ui {
     text: String,
     intensity: f32,
+    /// Whether the slider was moved (until then it shows the intensity the words imply).
+    touched: bool,
     line: Handle<SpeechClip>,
 }
 
@@ -35,7 +38,7 @@ fn main() {
             EmoTalkPlugin::default(),
         ))
         .add_systems(Startup, setup)
-        .add_systems(Update, speak_again)
+        .add_systems(Update, (speak_again, screenshot))
         .add_systems(EguiPrimaryContextPass, panel)
         .run();
 }
@@ -49,7 +52,7 @@ fn setup(mut commands: Commands, assets: Res<AssetServer>) {
         Speech::new(line.clone()),
         Transform::from_xyz(-220.0, 0.0, 0.0),
     ));
-    commands.insert_resource(Ui { text: "sadly surprised".into(), intensity: 1.0, line });
+    commands.insert_resource(Ui { text: "sadly surprised".into(), intensity: 1.0, touched: false, line });
 }
 
 fn speak_again(mut finished: MessageReader<SpeechFinished>, mut commands: Commands, ui: Res<Ui>) {
@@ -65,12 +68,17 @@ fn panel(
     mut heads: Query<(&FaceState, &mut Emotion, Option<&Speech>, &FaceRuntime, Option<&ResolvedFaceEmotion>)>,
 ) -> Result {
     let Ok((state, mut emotion, speech, runtime, resolved)) = heads.single_mut() else { return Ok(()) };
-    egui::SidePanel::right("emotion").min_width(420.0).show(contexts.ctx_mut()?, |ui| {
+    egui::Window::new("Emotion").default_width(420.0).anchor(egui::Align2::RIGHT_TOP, [-10.0, 10.0]).show(contexts.ctx_mut()?, |ui| {
         ui.heading("Emotion");
         let typed = ui.text_edit_singleline(&mut ui_state.text);
+        if let (false, Some(ResolvedFaceEmotion(r))) = (ui_state.touched, resolved) {
+            ui_state.intensity = r.intensity;
+        }
         let slid = ui.add(egui::Slider::new(&mut ui_state.intensity, 0.0..=3.0).text("intensity"));
+        ui_state.touched |= slid.changed();
         if (typed.lost_focus() || slid.changed() || ui.button("Apply").clicked()) && !ui_state.text.trim().is_empty() {
-            *emotion = Emotion { spec: EmotionSpec::text(ui_state.text.clone()).with_intensity(ui_state.intensity) };
+            let spec = EmotionSpec::text(ui_state.text.clone());
+            *emotion = Emotion { spec: if ui_state.touched { spec.with_intensity(ui_state.intensity) } else { spec } };
         }
         if let Some(ResolvedFaceEmotion(r)) = resolved {
             ui.label(format!("reads as {} at {:.2}", r.embedding.dominant().name(), r.intensity));
@@ -129,15 +137,26 @@ fn panel(
             }
         });
         ui.separator();
-        ui.heading("Blendshapes");
-        egui::ScrollArea::vertical().show(ui, |ui| {
-            for (name, w) in BLENDSHAPE_NAMES.iter().zip(state.weights) {
-                ui.horizontal(|ui| {
-                    ui.add_sized([150.0, 14.0], egui::Label::new(*name));
-                    ui.add(egui::ProgressBar::new(w.clamp(0.0, 1.0)).desired_width(200.0).text(format!("{w:.2}")));
-                });
-            }
-        });
+        ui.heading("Strongest blendshapes");
+        let mut live: Vec<(&str, f32)> = BLENDSHAPE_NAMES.iter().copied().zip(state.weights).collect();
+        live.sort_by(|a, b| b.1.total_cmp(&a.1));
+        for (name, w) in live.into_iter().take(12) {
+            ui.horizontal(|ui| {
+                ui.add_sized([150.0, 14.0], egui::Label::new(name));
+                ui.add(egui::ProgressBar::new(w.clamp(0.0, 1.0)).desired_width(200.0).text(format!("{w:.2}")));
+            });
+        }
     });
     Ok(())
+}
+
+/// With `EMOTALK_SCREENSHOT=shot.png`: a screenshot 3 s in, then exit.
+fn screenshot(mut commands: Commands, time: Res<Time>, mut taken: Local<bool>, mut exit: MessageWriter<AppExit>) {
+    let Ok(path) = std::env::var("EMOTALK_SCREENSHOT") else { return };
+    if !*taken && time.elapsed_secs() > 3.0 {
+        commands.spawn(Screenshot::primary_window()).observe(save_to_disk(path));
+        *taken = true;
+    } else if *taken && time.elapsed_secs() > 4.0 {
+        exit.write(AppExit::Success);
+    }
 }
