@@ -59,6 +59,9 @@ pub fn render(args: RenderArgs) -> Result<(), BoxError> {
     {
         return Err(format!("--size must be between 16 and 4096, got {s}").into());
     }
+    if portrait.is_none() && rig.is_some() {
+        return Err("--rig needs --portrait (without it the bundled portrait and its own rig are used)".into());
+    }
     let portrait = match portrait {
         None => {
             let p = Portrait::bundled();
