@@ -178,11 +178,9 @@ impl WarpRig {
     pub fn deformed(&self, row: usize, weights: &[f32; N_BLENDSHAPES]) -> Vec3 {
         let w = Self::effective_weights(weights);
         let terms = &self.basis[row * N_TERMS..(row + 1) * N_TERMS];
-        let d = w
-            .iter()
+        w.iter()
             .zip(&terms[1..])
-            .fold(Vec3::from_slice(&terms[0][..3]), |acc, (w, t)| acc + Vec3::from_slice(&t[..3]) * *w);
-        d
+            .fold(Vec3::from_slice(&terms[0][..3]), |acc, (w, t)| acc + Vec3::from_slice(&t[..3]) * *w)
     }
 
     /// What the vertex shader computes for GPU vertex `vertex`: its posed position in pixels.

@@ -283,12 +283,12 @@ pub fn receive_inference(
         match result {
             Err(message) => {
                 warn!("emotalk: {entity}: {message}");
-                if let (Some(speech), Some(clip)) = (speech, rt.line) {
-                    if !speech.started {
-                        finished.write(SpeechFinished { entity, clip, outcome: SpeechOutcome::Failed(message) });
-                        commands.entity(entity).remove::<Speech>();
-                        rt.line = None;
-                    }
+                if let (Some(speech), Some(clip)) = (speech, rt.line)
+                    && !speech.started
+                {
+                    finished.write(SpeechFinished { entity, clip, outcome: SpeechOutcome::Failed(message) });
+                    commands.entity(entity).remove::<Speech>();
+                    rt.line = None;
                 }
             }
             Ok(inferred) if inferred.generation == rt.generation => {
