@@ -172,7 +172,13 @@ impl Plugin for EmoTalkPlugin {
             if !app.is_plugin_added::<bevy_kira_audio::AudioPlugin>() {
                 app.add_plugins(bevy_kira_audio::AudioPlugin);
             }
-            app.add_systems(Update, systems::sync_audio.in_set(EmoTalkSystems::Animate).before(systems::animate));
+            app.init_resource::<systems::PlayingAudio>().add_systems(
+                Update,
+                (
+                    systems::sync_audio.in_set(EmoTalkSystems::Animate).before(systems::animate),
+                    systems::stop_audio_of_removed_heads.in_set(EmoTalkSystems::Ingest),
+                ),
+            );
         }
         if self.render && app.is_plugin_added::<bevy::render::RenderPlugin>() {
             app.add_plugins(crate::render::FaceRenderPlugin);

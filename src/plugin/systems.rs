@@ -322,6 +322,23 @@ pub fn receive_inference(
     }
 }
 
+/// The kira sound each head is playing (to stop it when the head is despawned).
+#[derive(Resource, Default)]
+pub struct PlayingAudio(std::collections::HashMap<Entity, Handle<bevy_kira_audio::AudioInstance>>);
+
+/// Stops the sound of heads that were despawned (or lost their [`TalkingHead`]) mid-line.
+pub fn stop_audio_of_removed_heads(
+    mut removed: RemovedComponents<FaceRuntime>,
+    mut playing: ResMut<PlayingAudio>,
+    mut instances: ResMut<Assets<bevy_kira_audio::AudioInstance>>,
+) {
+    for entity in removed.read() {
+        if let Some(mut instance) = playing.0.remove(&entity).and_then(|h| instances.get_mut(&h)) {
+            instance.stop(bevy_kira_audio::AudioTween::default());
+        }
+    }
+}
+
 /// Plays started lines through kira and reads their playback position back (the face follows
 /// the audio, so it cannot drift); pause, resume and seek go to the audio.
 pub fn sync_audio(
@@ -329,12 +346,16 @@ pub fn sync_audio(
     clips: Res<Assets<SpeechClip>>,
     mut sources: ResMut<Assets<bevy_kira_audio::AudioSource>>,
     mut instances: ResMut<Assets<bevy_kira_audio::AudioInstance>>,
-    mut heads: Query<(Option<&mut Speech>, &mut FaceRuntime)>,
+    mut playing: ResMut<PlayingAudio>,
+    mut heads: Query<(Entity, Option<&mut Speech>, &mut FaceRuntime)>,
 ) {
     use bevy_kira_audio::prelude::{AudioControl, Frame, StaticSoundData, StaticSoundSettings};
     use bevy_kira_audio::{AudioTween, PlaybackState};
     let Some(audio) = audio else { return };
-    for (speech, mut rt) in &mut heads {
+    for (entity, speech, mut rt) in &mut heads {
+        if rt.audio.is_none() {
+            playing.0.remove(&entity);
+        }
         for old in std::mem::take(&mut rt.stop_audio) {
             if let Some(mut instance) = instances.get_mut(&old) {
                 instance.stop(AudioTween::default());
@@ -359,7 +380,9 @@ pub fn sync_audio(
             if speech.paused {
                 play.paused();
             }
-            rt.audio = Some(play.handle());
+            let instance = play.handle();
+            playing.0.insert(entity, instance.clone());
+            rt.audio = Some(instance);
             rt.audio_source = Some(source);
             speech.pause_changed = false;
             continue;
