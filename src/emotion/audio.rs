@@ -1,6 +1,6 @@
 //! The audio encoder: an emotion estimate from the voice itself.
 //!
-//! The voice's prosody ([`crate::audio::prosody`]) becomes [`N_VOICE_FEATURES`] numbers (below),
+//! The voice's prosody ([`crate::audio::prosody`](mod@crate::audio::prosody)) becomes [`N_VOICE_FEATURES`] numbers (below),
 //! and the small burn network of [`crate::model::audio_emotion`] maps them into `z_emo`.
 //!
 //! | # | feature | scaling |
