@@ -105,3 +105,32 @@ fn heads_sharing_a_portrait_show_their_own_faces() {
     let db = psnr(&half(&differ, 256), &half(&same, 256));
     assert!(db < 35.0, "the second head opened its mouth ({db:.1} dB from rest)");
 }
+
+/// A portrait replaced in its asset (what hot reload does) is drawn anew: new mesh, basis and
+/// texture.
+#[test]
+fn a_reloaded_portrait_is_drawn_anew() {
+    use bevy::prelude::*;
+    use emotalk::face::rig::PortraitRig;
+    use emotalk::plugin::TalkingHead;
+    let mut gpu = OfflineRenderer::new(Portrait::bundled());
+    let rest = [0.0; N_BLENDSHAPES];
+    let before = gpu.render(&rest, &HeadPose::default()).unwrap();
+    let rig = PortraitRig::from_json(emotalk::bundled::NPC_7_RIG, "npc_7.rig.json".as_ref()).unwrap();
+    let image = image::load_from_memory(emotalk::bundled::NPC_7_PNG).unwrap().to_rgba8();
+    let other = Portrait::new(image, &rig).unwrap();
+    let cpu = other.prepared.render(&rest, &HeadPose::default(), BlendshapeBasis::default_basis());
+    let head = gpu.head();
+    let handle = gpu.app_mut().world().get::<TalkingHead>(head).unwrap().portrait.clone();
+    let _ = gpu.app_mut().world_mut().resource_mut::<Assets<Portrait>>().insert(&handle, other);
+    // A few frames for the new GPU assets.
+    let mut after = gpu.render(&rest, &HeadPose::default()).unwrap();
+    for _ in 0..5 {
+        if psnr(&after, &cpu) >= 35.0 {
+            break;
+        }
+        after = gpu.render(&rest, &HeadPose::default()).unwrap();
+    }
+    assert!(psnr(&before, &cpu) < 25.0, "the two portraits differ");
+    assert!(psnr(&after, &cpu) >= 35.0, "the new portrait is drawn: {:.1} dB", psnr(&after, &cpu));
+}
