@@ -17,7 +17,7 @@
 //! playing; a script with errors fails to load with every diagnostic in the load failure.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use bevy::asset::io::Reader;
 use bevy::asset::{Asset, AssetEvent, AssetId, AssetLoader, AssetServer, Assets, Handle, LoadContext, LoadState};
@@ -29,6 +29,7 @@ use bevy::transform::components::Transform;
 
 use super::script::{Diagnostic, Item, Script, Severity, parse};
 use crate::emotion::EmotionSpec;
+use crate::face::rig::PortraitRig;
 use crate::plugin::{Emotion, Portrait, Speech, SpeechClip, SpeechFinished, TalkingHead};
 
 /// Horizontal distance between heads the runner spawns, in world units (portrait pixels).
@@ -81,13 +82,9 @@ impl AssetLoader for DialogueScriptLoader {
         load_context: &mut LoadContext<'_>,
     ) -> Result<DialogueScript, ScriptLoadError> {
         let path = load_context.path().path().to_path_buf();
-        let mut bytes = Vec::new();
-        reader
-            .read_to_end(&mut bytes)
+        let text = crate::plugin::read_text(reader)
             .await
-            .map_err(|e| ScriptLoadError::Read { path: path.clone(), message: e.to_string() })?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| ScriptLoadError::Read { path: path.clone(), message: "not UTF-8 text".into() })?;
+            .map_err(|message| ScriptLoadError::Read { path: path.clone(), message })?;
         let (script, diagnostics) = parse(&text, &path.display().to_string());
         let (errors, warnings): (Vec<_>, Vec<_>) = diagnostics.into_iter().partition(|d| d.severity == Severity::Error);
         if !errors.is_empty() {
@@ -275,14 +272,6 @@ pub struct DialogueFinished {
     pub runner: Entity,
 }
 
-/// The asset path of a speaker's portrait rig: `rig`, or the image's name with `.rig.json`.
-fn rig_path(portrait: &Path, rig: Option<&PathBuf>) -> PathBuf {
-    rig.cloned().unwrap_or_else(|| {
-        let stem = portrait.file_stem().and_then(|s| s.to_str()).unwrap_or("portrait");
-        portrait.with_file_name(format!("{stem}.rig.json"))
-    })
-}
-
 /// Advances every [`DialogueRunner`].
 #[allow(clippy::too_many_arguments)]
 pub fn run_dialogues(
@@ -326,7 +315,7 @@ pub fn run_dialogues(
                 if runner.speakers.contains_key(&speaker.name) {
                     continue;
                 }
-                let rig = rig_path(&speaker.portrait, speaker.rig.as_ref());
+                let rig = speaker.rig.clone().unwrap_or_else(|| PortraitRig::path_beside(&speaker.portrait));
                 let portrait: Handle<Portrait> = server.load(rig.to_string_lossy().replace('\\', "/"));
                 let x = (i as f32 - (script.speakers.len() as f32 - 1.0) / 2.0) * SPEAKER_SPACING;
                 let head = commands

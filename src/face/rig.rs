@@ -261,6 +261,19 @@ impl PortraitRig {
         Ok(rig)
     }
 
+    /// The conventional rig of an image: `NAME.rig.json` beside `NAME.png`.
+    pub fn path_beside(image: &Path) -> PathBuf {
+        let stem = image.file_stem().and_then(|s| s.to_str()).unwrap_or("portrait");
+        image.with_file_name(format!("{stem}.rig.json"))
+    }
+
+    /// The conventional image of a rig without an `image` field: `NAME.png` beside
+    /// `NAME.rig.json`.
+    pub fn image_beside(rig: &Path) -> PathBuf {
+        let name = rig.file_name().and_then(|n| n.to_str()).unwrap_or("portrait.rig.json");
+        rig.with_file_name(format!("{}.png", name.trim_end_matches(".json").trim_end_matches(".rig")))
+    }
+
     /// Reads and validates a rig file.
     pub fn load(path: impl AsRef<Path>) -> Result<Self, RigError> {
         let path = path.as_ref();

@@ -88,17 +88,13 @@ impl AssetLoader for PortraitLoader {
         load_context: &mut LoadContext<'_>,
     ) -> Result<Portrait, PortraitLoadError> {
         let rig_path = load_context.path().path().to_path_buf();
-        let mut bytes = Vec::new();
-        reader
-            .read_to_end(&mut bytes)
-            .await
-            .map_err(|e| PortraitLoadError::Read { path: rig_path.clone(), message: e.to_string() })?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| PortraitLoadError::Read { path: rig_path.clone(), message: "not UTF-8 text".into() })?;
+        let text =
+            read_text(reader).await.map_err(|message| PortraitLoadError::Read { path: rig_path.clone(), message })?;
         let rig = PortraitRig::from_json(&text, &rig_path)?;
         let image_name = rig.image.clone().unwrap_or_else(|| {
-            let stem = rig_path.file_name().and_then(|n| n.to_str()).unwrap_or("portrait.rig.json");
-            format!("{}.png", stem.trim_end_matches(".json").trim_end_matches(".rig"))
+            PortraitRig::image_beside(&rig_path)
+                .file_name()
+                .map_or("portrait.png".into(), |n| n.to_string_lossy().into())
         });
         let image_path = load_context.path().resolve_embed_str(&image_name).map_err(|e| PortraitLoadError::Read {
             path: rig_path.clone(),
@@ -121,6 +117,13 @@ impl AssetLoader for PortraitLoader {
     fn extensions(&self) -> &[&str] {
         &["rig.json"]
     }
+}
+
+/// A text asset's contents, or why it cannot be read (an I/O error, or not UTF-8).
+pub(crate) async fn read_text(reader: &mut dyn Reader) -> Result<String, String> {
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes).await.map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())
 }
 
 /// A voice line: 16 kHz mono samples decoded (and resampled) from any format the crate reads.

@@ -41,6 +41,7 @@ use bevy::app::{App, Plugin, Update};
 use bevy::asset::{AssetApp, AssetPath};
 use bevy::ecs::schedule::{IntoScheduleConfigs, SystemSet};
 
+pub(crate) use assets::read_text;
 pub use assets::{
     EacWeights, EacWeightsLoader, Portrait, PortraitLoadError, PortraitLoader, SpeechClip, SpeechClipLoader,
 };

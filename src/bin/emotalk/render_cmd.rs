@@ -9,7 +9,7 @@ use emotalk::plugin::Portrait;
 use emotalk::render::offline::OfflineRenderer;
 
 use super::BoxError;
-use super::coeffs_cmd::{CoeffsArgs, LineTrack, line_track};
+use super::coeffs_cmd::{LineArgs, LineTrack, line_track};
 
 /// Longest side of the preview GIF, pixels.
 const PREVIEW_SIZE: u32 = 256;
@@ -22,15 +22,9 @@ pub struct RenderArgs {
     pub portrait: Option<PathBuf>,
     pub rig: Option<PathBuf>,
     pub size: Option<u32>,
-    /// The line (its `out` is unused).
-    pub line: CoeffsArgs,
+    /// The line.
+    pub line: LineArgs,
     pub out: PathBuf,
-}
-
-/// `NAME.png` → `NAME.rig.json` beside it.
-fn default_rig(portrait: &std::path::Path) -> PathBuf {
-    let stem = portrait.file_stem().and_then(|s| s.to_str()).unwrap_or("portrait");
-    portrait.with_file_name(format!("{stem}.rig.json"))
 }
 
 /// The portrait scaled so that its longer side is `size` (landmarks with it).
@@ -76,7 +70,7 @@ pub fn render(args: RenderArgs) -> Result<(), BoxError> {
             }
         }
         Some(portrait) => {
-            let rig_path = rig.unwrap_or_else(|| default_rig(&portrait));
+            let rig_path = rig.unwrap_or_else(|| PortraitRig::path_beside(&portrait));
             let rig = PortraitRig::load(&rig_path)?;
             let image = image::open(&portrait).map_err(|e| format!("{}: {e}", portrait.display()))?.to_rgba8();
             let (image, rig) = match size {
