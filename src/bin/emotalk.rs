@@ -132,29 +132,11 @@ enum Command {
     /// A voice line to an expression track: EAC's 52 ARKit blendshape weights per frame, with
     /// procedural blinks and head motion (nods on stressed syllables, idle sway), as CSV.
     Coeffs {
-        /// The voice line (WAV, OGG, FLAC or MP3; any rate, mixed to mono); the bundled line by
-        /// default.
-        #[arg(long)]
-        audio: Option<PathBuf>,
-        /// The emotion, as any text ("furious", "sadly surprised", "happy:2"); without it, the
-        /// voice's own (neutral until an audio emotion network is installed).
-        #[arg(long)]
-        emotion: Option<String>,
-        /// Intensity 0 to 3, replacing the one the words imply.
-        #[arg(long)]
-        intensity: Option<f32>,
-        /// Frames per second of the track.
-        #[arg(long, default_value_t = 30.0)]
-        fps: f64,
+        #[command(flatten)]
+        line: coeffs_cmd::LineArgs,
         /// Output CSV.
         #[arg(long)]
         out: PathBuf,
-        /// Seed of the procedural blinks and head sway.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// No blinks and no head motion: only what EAC predicts (the pose columns stay 0).
-        #[arg(long)]
-        still: bool,
     },
     /// A portrait speaking a line, rendered offline through the GPU face renderer (no window
     /// needed: a GPU, or lavapipe): DIR/frame_00001.png …, DIR/track.csv, DIR/preview.gif.
@@ -166,27 +148,11 @@ enum Command {
         /// Its rig (default: NAME.rig.json beside NAME.png).
         #[arg(long)]
         rig: Option<PathBuf>,
-        /// The voice line (WAV, OGG, FLAC or MP3); the bundled line by default.
-        #[arg(long)]
-        audio: Option<PathBuf>,
-        /// The emotion, as any text; without it, the voice's own.
-        #[arg(long)]
-        emotion: Option<String>,
-        /// Intensity 0 to 3.
-        #[arg(long)]
-        intensity: Option<f32>,
-        /// Frames per second.
-        #[arg(long, default_value_t = 30.0)]
-        fps: f64,
+        #[command(flatten)]
+        line: coeffs_cmd::LineArgs,
         /// Longest side of the frames in pixels (the portrait's own size by default).
         #[arg(long)]
         size: Option<u32>,
-        /// Seed of the procedural blinks and head sway.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// No blinks and no head motion.
-        #[arg(long)]
-        still: bool,
         /// The output folder.
         #[arg(long)]
         out: PathBuf,
@@ -246,12 +212,9 @@ fn main() -> ExitCode {
         Command::Emotion { text, image, audio, intensity, lexicon } => {
             emotion_cmd::emotion(emotion_cmd::EmotionArgs { text, image, audio, intensity, lexicon })
         }
-        Command::Coeffs { audio, emotion, intensity, fps, out, seed, still } => {
-            coeffs_cmd::coeffs(coeffs_cmd::CoeffsArgs { audio, emotion, intensity, fps, out, seed, still })
-        }
+        Command::Coeffs { line, out } => coeffs_cmd::coeffs(&line, &out),
         #[cfg(feature = "bevy")]
-        Command::Render { portrait, rig, audio, emotion, intensity, fps, size, seed, still, out } => {
-            let line = coeffs_cmd::CoeffsArgs { audio, emotion, intensity, fps, out: out.clone(), seed, still };
+        Command::Render { portrait, rig, line, size, out } => {
             render_cmd::render(render_cmd::RenderArgs { portrait, rig, size, line, out })
         }
         Command::Script { command: ScriptCommand::Check { file } } => script_check(&file),

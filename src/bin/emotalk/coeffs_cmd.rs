@@ -11,14 +11,28 @@ use emotalk::model::eac::saved::EacModel;
 use super::BoxError;
 use super::emotion_cmd::{Cpu, check_intensity, encoders, resolve_text};
 
-/// What `emotalk coeffs` was given.
-pub struct CoeffsArgs {
+/// The line and how to animate it: the arguments `coeffs` and `render` share.
+#[derive(clap::Args)]
+pub struct LineArgs {
+    /// The voice line (WAV, OGG, FLAC or MP3; any rate, mixed to mono); the bundled line by
+    /// default.
+    #[arg(long)]
     pub audio: Option<PathBuf>,
+    /// The emotion, as any text ("furious", "sadly surprised", "happy:2"); without it, the
+    /// voice's own (neutral until an audio emotion network is installed).
+    #[arg(long)]
     pub emotion: Option<String>,
+    /// Intensity 0 to 3, replacing the one the words imply.
+    #[arg(long)]
     pub intensity: Option<f32>,
+    /// Frames per second.
+    #[arg(long, default_value_t = 30.0)]
     pub fps: f64,
-    pub out: PathBuf,
+    /// Seed of the procedural blinks and head sway.
+    #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// No blinks and no head motion: only what EAC predicts (the pose columns stay 0).
+    #[arg(long)]
     pub still: bool,
 }
 
@@ -38,8 +52,8 @@ pub struct LineTrack {
     pub resolved: emotalk::emotion::ResolvedEmotion,
 }
 
-pub fn line_track(args: &CoeffsArgs) -> Result<LineTrack, BoxError> {
-    let CoeffsArgs { audio, emotion, intensity, fps, seed, still, .. } = args;
+pub fn line_track(args: &LineArgs) -> Result<LineTrack, BoxError> {
+    let LineArgs { audio, emotion, intensity, fps, seed, still } = args;
     let (fps, seed, still, intensity) = (*fps, *seed, *still, *intensity);
     if !(fps.is_finite() && (1.0..=240.0).contains(&fps)) {
         return Err(format!("--fps must be between 1 and 240, got {fps}").into());
@@ -84,9 +98,9 @@ pub fn line_track(args: &CoeffsArgs) -> Result<LineTrack, BoxError> {
     Ok(LineTrack { track, pose, resolved })
 }
 
-pub fn coeffs(args: CoeffsArgs) -> Result<(), BoxError> {
-    let LineTrack { track, pose, resolved } = line_track(&args)?;
-    let (out, fps) = (&args.out, args.fps);
+pub fn coeffs(args: &LineArgs, out: &std::path::Path) -> Result<(), BoxError> {
+    let LineTrack { track, pose, resolved } = line_track(args)?;
+    let fps = args.fps;
     emotalk::io::write_atomically(out, |w| track.write_csv_with_pose(w, &pose))?;
     eprintln!(
         "wrote {} ({} frames at {fps} fps, {:.2} s; emotion {} at intensity {:.2})",
