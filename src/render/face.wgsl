@@ -147,15 +147,20 @@ struct MouthFrame {
     down: vec2<f32>,
 };
 
+// Unit vector from the right mouth corner (60) to the left (64); zero when they coincide.
+fn mouth_axis(poly: array<vec4<f32>, 4>) -> vec2<f32> {
+    let d = point_of(poly, 4u) - point_of(poly, 0u);
+    let len = length(d);
+    if len > 0.0 {
+        return d / len;
+    }
+    return vec2<f32>(0.0, 0.0);
+}
+
 fn mouth_frame(poly: array<vec4<f32>, 4>, along: f32) -> MouthFrame {
     let p0 = point_of(poly, 0u);
     let p4 = point_of(poly, 4u);
-    let d = p4 - p0;
-    let len = length(d);
-    var axis = vec2<f32>(0.0, 0.0);
-    if len > 0.0 {
-        axis = d / len;
-    }
+    let axis = mouth_axis(poly);
     var f: MouthFrame;
     f.upper = lerp_contour(p0, point_of(poly, 1u), point_of(poly, 2u), point_of(poly, 3u), p4, along);
     f.lower = lerp_contour(p0, point_of(poly, 7u), point_of(poly, 6u), point_of(poly, 5u), p4, along);
@@ -165,14 +170,8 @@ fn mouth_frame(poly: array<vec4<f32>, 4>, along: f32) -> MouthFrame {
 
 fn along_of(poly: array<vec4<f32>, 4>, p: vec2<f32>) -> f32 {
     let p0 = point_of(poly, 0u);
-    let p4 = point_of(poly, 4u);
-    let d = p4 - p0;
-    let len = length(d);
-    var axis = vec2<f32>(0.0, 0.0);
-    if len > 0.0 {
-        axis = d / len;
-    }
-    return clamp(dot(p - p0, axis) / max(len, 1e-3), 0.0, 1.0);
+    let len = distance(point_of(poly, 4u), p0);
+    return clamp(dot(p - p0, mouth_axis(poly)) / max(len, 1e-3), 0.0, 1.0);
 }
 
 fn frame_height(f: MouthFrame) -> f32 {
