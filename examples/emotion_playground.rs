@@ -3,7 +3,6 @@
 //! `cargo run --release --features egui --example emotion_playground`
 
 use bevy::prelude::*;
-use bevy::render::view::screenshot::{Screenshot, save_to_disk};
 use bevy_egui::{EguiContexts, EguiPlugin, EguiPrimaryContextPass, egui};
 use emotalk::emotion::EmotionSpec;
 use emotalk::face::BLENDSHAPE_NAMES;
@@ -11,6 +10,9 @@ use emotalk::plugin::systems::FaceRuntime;
 use emotalk::plugin::{
     EmoTalkPlugin, Emotion, FaceState, ResolvedFaceEmotion, Speech, SpeechClip, SpeechFinished, TalkingHead,
 };
+
+#[path = "common/screenshot.rs"]
+mod screenshot;
 
 const ASSETS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets");
 /// Channels drawn in the track plot, with their colours.
@@ -38,7 +40,8 @@ fn main() {
             EmoTalkPlugin::default(),
         ))
         .add_systems(Startup, setup)
-        .add_systems(Update, (speak_again, screenshot))
+        .add_systems(Update, speak_again)
+        .add_plugins(screenshot::ScreenshotOnRequest(3.0))
         .add_systems(EguiPrimaryContextPass, panel)
         .run();
 }
@@ -158,15 +161,4 @@ fn panel(
         },
     );
     Ok(())
-}
-
-/// With `EMOTALK_SCREENSHOT=shot.png`: a screenshot 3 s in, then exit.
-fn screenshot(mut commands: Commands, time: Res<Time>, mut taken: Local<bool>, mut exit: MessageWriter<AppExit>) {
-    let Ok(path) = std::env::var("EMOTALK_SCREENSHOT") else { return };
-    if !*taken && time.elapsed_secs() > 3.0 {
-        commands.spawn(Screenshot::primary_window()).observe(save_to_disk(path));
-        *taken = true;
-    } else if *taken && time.elapsed_secs() > 4.0 {
-        exit.write(AppExit::Success);
-    }
 }

@@ -3,9 +3,11 @@
 //! the runner picks the change up (hot reload). `cargo run --release --example npc_dialogue`
 
 use bevy::prelude::*;
-use bevy::render::view::screenshot::{Screenshot, save_to_disk};
 use emotalk::dialogue::runner::{DialogueFinished, DialogueRunner, SubtitleText};
 use emotalk::plugin::EmoTalkPlugin;
+
+#[path = "common/screenshot.rs"]
+mod screenshot;
 
 const ASSETS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets");
 
@@ -20,7 +22,8 @@ fn main() {
             EmoTalkPlugin::default(),
         ))
         .add_systems(Startup, setup)
-        .add_systems(Update, (controls, play_again, screenshot))
+        .add_systems(Update, (controls, play_again))
+        .add_plugins(screenshot::ScreenshotOnRequest(4.5))
         .run();
 }
 
@@ -58,18 +61,5 @@ fn play_again(mut done: MessageReader<DialogueFinished>, mut commands: Commands,
                 .with_speaker("tom", r.speaker("tom").unwrap_or(Entity::PLACEHOLDER));
             commands.entity(m.runner).insert(again);
         }
-    }
-}
-
-/// With `EMOTALK_SCREENSHOT=shot.png`: a screenshot `EMOTALK_SCREENSHOT_AT` seconds in (4.5 by
-/// default), then exit.
-fn screenshot(mut commands: Commands, time: Res<Time>, mut taken: Local<bool>, mut exit: MessageWriter<AppExit>) {
-    let Ok(path) = std::env::var("EMOTALK_SCREENSHOT") else { return };
-    let at: f32 = std::env::var("EMOTALK_SCREENSHOT_AT").ok().and_then(|s| s.parse().ok()).unwrap_or(4.5);
-    if !*taken && time.elapsed_secs() > at {
-        commands.spawn(Screenshot::primary_window()).observe(save_to_disk(path));
-        *taken = true;
-    } else if *taken && time.elapsed_secs() > at + 1.0 {
-        exit.write(AppExit::Success);
     }
 }

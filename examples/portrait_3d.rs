@@ -2,8 +2,10 @@
 //! slowly orbited. `cargo run --release --example portrait_3d`
 
 use bevy::prelude::*;
-use bevy::render::view::screenshot::{Screenshot, save_to_disk};
 use emotalk::plugin::{EmoTalkPlugin, Emotion, Speech, SpeechFinished, TalkingHead};
+
+#[path = "common/screenshot.rs"]
+mod screenshot;
 
 const ASSETS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets");
 
@@ -14,7 +16,8 @@ fn main() {
             EmoTalkPlugin::default(),
         ))
         .add_systems(Startup, setup)
-        .add_systems(Update, (orbit, speak_again, screenshot))
+        .add_systems(Update, (orbit, speak_again))
+        .add_plugins(screenshot::ScreenshotOnRequest(3.0))
         .run();
 }
 
@@ -60,16 +63,5 @@ fn orbit(time: Res<Time>, mut camera: Single<&mut Transform, With<Camera3d>>) {
 fn speak_again(mut finished: MessageReader<SpeechFinished>, mut commands: Commands, assets: Res<AssetServer>) {
     for m in finished.read() {
         commands.entity(m.entity).insert(Speech::new(assets.load("lines/greeting.ogg")));
-    }
-}
-
-/// With `EMOTALK_SCREENSHOT=shot.png`: a screenshot 3 s in, then exit.
-fn screenshot(mut commands: Commands, time: Res<Time>, mut taken: Local<bool>, mut exit: MessageWriter<AppExit>) {
-    let Ok(path) = std::env::var("EMOTALK_SCREENSHOT") else { return };
-    if !*taken && time.elapsed_secs() > 3.0 {
-        commands.spawn(Screenshot::primary_window()).observe(save_to_disk(path));
-        *taken = true;
-    } else if *taken && time.elapsed_secs() > 4.0 {
-        exit.write(AppExit::Success);
     }
 }

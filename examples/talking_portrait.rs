@@ -3,8 +3,10 @@
 //! without them `emotalk render` draws the same through the same renderer).
 
 use bevy::prelude::*;
-use bevy::render::view::screenshot::{Screenshot, save_to_disk};
 use emotalk::plugin::{EmoTalkPlugin, Emotion, Speech, SpeechFinished, TalkingHead};
+
+#[path = "common/screenshot.rs"]
+mod screenshot;
 
 const ASSETS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets");
 
@@ -15,7 +17,8 @@ fn main() {
             EmoTalkPlugin::default(),
         ))
         .add_systems(Startup, setup)
-        .add_systems(Update, (get_angry, speak_again, screenshot))
+        .add_systems(Update, (get_angry, speak_again))
+        .add_plugins(screenshot::ScreenshotOnRequest(4.2))
         .run();
 }
 
@@ -41,16 +44,5 @@ fn get_angry(mut heads: Query<(&Speech, &mut Emotion)>, mut done: Local<bool>) {
 fn speak_again(mut finished: MessageReader<SpeechFinished>, mut commands: Commands, assets: Res<AssetServer>) {
     for m in finished.read() {
         commands.entity(m.entity).insert((Emotion::text("happy"), Speech::new(assets.load("lines/greeting.ogg"))));
-    }
-}
-
-/// With `EMOTALK_SCREENSHOT=shot.png`: a screenshot 4.2 s in (furious, mid-line), then exit.
-fn screenshot(mut commands: Commands, time: Res<Time>, mut taken: Local<bool>, mut exit: MessageWriter<AppExit>) {
-    let Ok(path) = std::env::var("EMOTALK_SCREENSHOT") else { return };
-    if !*taken && time.elapsed_secs() > 4.2 {
-        commands.spawn(Screenshot::primary_window()).observe(save_to_disk(path));
-        *taken = true;
-    } else if *taken && time.elapsed_secs() > 5.2 {
-        exit.write(AppExit::Success);
     }
 }
