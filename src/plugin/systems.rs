@@ -23,11 +23,14 @@ use super::components::{Emotion, FaceState, HeadMotion, ManualFace, ResolvedFace
 use super::messages::{EmotionChanged, SpeechFinished, SpeechOutcome, SpeechStarted};
 use super::{EmoTalkSettings, FaceBackend};
 
-/// The EAC network the plugin infers with.
+/// The EAC network the plugin infers with, and the emotion encoders that resolve specs (built
+/// once, shared by every inference task).
 #[derive(Resource)]
 pub struct FaceModel {
     /// The network in use (the shipped weights until an asset replaces them).
     pub model: Option<EacModel<FaceBackend>>,
+    /// The built-in lexicon and face model.
+    pub encoders: Arc<EmotionEncoders<FaceBackend>>,
     /// The weights asset requested in the plugin's configuration.
     pub requested: Option<AssetPath<'static>>,
     handle: Option<Handle<EacWeights>>,
@@ -43,7 +46,7 @@ impl FaceModel {
                 None
             }
         };
-        Self { model, requested, handle: None }
+        Self { model, encoders: Arc::new(EmotionEncoders::builtin()), requested, handle: None }
     }
 }
 
@@ -199,7 +202,7 @@ pub fn request_inference(
                         commands.entity(entity).remove::<Speech>();
                     } else if emotion.is_changed() && rt.line.is_none() {
                         // The emotion still applies at rest meanwhile.
-                        spawn(rt, emotion.spec.clone(), None, None, &settings.head_motion, head.seed);
+                        spawn(rt, &model, emotion.spec.clone(), None, &settings.head_motion, head.seed);
                     }
                     continue;
                 }
@@ -211,28 +214,34 @@ pub fn request_inference(
                 rt.audio_finished = false;
             }
         }
-        spawn(rt, emotion.spec.clone(), samples, model.model.clone(), &settings.head_motion, head.seed);
+        spawn(rt, &model, emotion.spec.clone(), samples, &settings.head_motion, head.seed);
     }
 }
 
+/// Starts inference for `spec` (and the line's `samples`, if any) on the async compute pool.
 fn spawn(
     rt: &mut FaceRuntime,
+    face_model: &FaceModel,
     spec: EmotionSpec,
     samples: Option<Arc<[f32]>>,
-    model: Option<EacModel<FaceBackend>>,
     motion: &HeadMotionConfig,
     seed: u64,
 ) {
     rt.generation += 1;
     let generation = rt.generation;
     let motion = *motion;
-    let task = AsyncComputeTaskPool::get().spawn(async move { infer(spec, samples, model, &motion, seed, generation) });
+    let encoders = face_model.encoders.clone();
+    // The network is only needed (and cloned: its tensors are shared) for a line.
+    let model = samples.as_ref().and(face_model.model.clone());
+    let task = AsyncComputeTaskPool::get()
+        .spawn(async move { infer(&encoders, spec, samples, model, &motion, seed, generation) });
     // Dropping an older task cancels it.
     rt.task = Some((generation, task));
 }
 
 /// The off-thread work: resolve the emotion, then (for a line) features, EAC and prosody.
 fn infer(
+    encoders: &EmotionEncoders<FaceBackend>,
     spec: EmotionSpec,
     samples: Option<Arc<[f32]>>,
     model: Option<EacModel<FaceBackend>>,
@@ -240,8 +249,7 @@ fn infer(
     seed: u64,
     generation: u64,
 ) -> Result<Inferred, String> {
-    let encoders = EmotionEncoders::<FaceBackend>::builtin();
-    let resolved = spec.resolve(&encoders).map_err(|e| e.to_string())?;
+    let resolved = spec.resolve(encoders).map_err(|e| e.to_string())?;
     let rest = resolved.embedding.blendshape_weights(resolved.intensity);
     let line = match samples {
         None => None,
