@@ -10,6 +10,7 @@ pub mod emotion;
 pub mod face;
 pub mod io;
 pub mod model;
+pub mod vision;
 #[cfg(feature = "bevy")]
 pub mod plugin;
 #[cfg(feature = "bevy")]

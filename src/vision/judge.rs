@@ -1,0 +1,154 @@
+//! An expression judge for rendered faces: face-api's expression net, run as face-api runs it
+//! (detect, landmarks, the landmark box grown by 20 %), on frames and stills. The project's own
+//! tests use it to check that a rendered emotion reads; `emotalk judge expression` prints it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use burn::prelude::Backend;
+use image::RgbaImage;
+use serde::Serialize;
+
+use super::autorig::{VisionError, read_image};
+use super::features::Expression;
+use super::image::{Rect, RgbF32};
+use super::perceive::{DetectOptions, FacePerception, top};
+
+/// What the judge read on one image.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Judgement {
+    /// The image (file name or label).
+    pub image: String,
+    /// Class probabilities by name.
+    pub probabilities: BTreeMap<String, f32>,
+    /// The most probable class.
+    pub top: Expression,
+    /// Its probability.
+    pub top_probability: f32,
+    /// The face box the judge used.
+    pub face: [f32; 4],
+}
+
+impl Judgement {
+    /// The probability of `class`.
+    pub fn probability(&self, class: Expression) -> f32 {
+        self.probabilities.get(class.name()).copied().unwrap_or(0.0)
+    }
+}
+
+/// What the judge read on a set of images.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    /// Images given.
+    pub images: usize,
+    /// Images with a face.
+    pub judged: usize,
+    /// Images where no face was found or that could not be read, with why.
+    pub failed: Vec<(String, String)>,
+    /// How many images each class won.
+    pub top_counts: BTreeMap<String, usize>,
+    /// The mean probability of each class over the judged images.
+    pub mean_probabilities: BTreeMap<String, f32>,
+}
+
+/// The judge: the perception networks and the options it looks with.
+#[derive(Debug, Clone)]
+pub struct Judge<B: Backend> {
+    /// The networks.
+    pub perception: FacePerception<B>,
+    /// How faces are found.
+    pub options: DetectOptions,
+}
+
+impl<B: Backend> Judge<B> {
+    /// A judge with the shipped weights. It skips the landmark refinement pass, so it reads a
+    /// face exactly as face-api would.
+    pub fn shipped(device: &B::Device) -> Result<Self, VisionError> {
+        Ok(Self { perception: FacePerception::shipped(device)?, options: DetectOptions { refine: false, ..Default::default() } })
+    }
+
+    /// Judges the largest face in `img` (`label` names it).
+    pub fn judge(&self, img: &RgbaImage, label: &str) -> Result<Judgement, VisionError> {
+        let rgb = RgbF32::from_rgba(img);
+        let readings = self.perception.analyse(&rgb, &self.options);
+        let best = readings
+            .into_iter()
+            .max_by(|a, b| a.detection.rect.area().total_cmp(&b.detection.rect.area()))
+            .ok_or_else(|| VisionError::NoFace {
+                path: PathBuf::from(label),
+                sizes: self.options.sizes.clone(),
+                threshold: self.options.threshold,
+            })?;
+        Ok(judgement(label, &best.expressions, &best.detection.rect))
+    }
+
+    /// Judges the face known to be inside `face` (a rig's box, say) without detecting it: the
+    /// landmark and expression nets run on that box.
+    pub fn judge_in(&self, img: &RgbaImage, face: Rect, label: &str) -> Result<Judgement, VisionError> {
+        let rgb = RgbF32::from_rgba(img);
+        let no_face = || VisionError::NoFace { path: PathBuf::from(label), sizes: Vec::new(), threshold: 0.0 };
+        let points = self.perception.landmarks(&rgb, &face, false).ok_or_else(no_face)?;
+        let (_, p) = self.perception.expressions(&rgb, &points).ok_or_else(no_face)?;
+        Ok(judgement(label, &p, &face))
+    }
+
+    /// Judges every image (PNG files; a folder stands for the PNGs in it, sorted by name).
+    pub fn judge_paths(&self, paths: &[PathBuf]) -> (Vec<Judgement>, Summary) {
+        let files = expand(paths);
+        let mut judged = Vec::new();
+        let mut failed = Vec::new();
+        for f in &files {
+            let label = f.display().to_string();
+            match read_image(f).and_then(|img| self.judge(&img, &label)) {
+                Ok(j) => judged.push(j),
+                Err(e) => failed.push((label, e.to_string())),
+            }
+        }
+        let summary = summarise(files.len(), &judged, failed);
+        (judged, summary)
+    }
+}
+
+fn judgement(label: &str, p: &[f32; 7], face: &Rect) -> Judgement {
+    let (class, prob) = top(p);
+    Judgement {
+        image: label.to_string(),
+        probabilities: Expression::ALL.iter().zip(p).map(|(c, &v)| (c.name().to_string(), v)).collect(),
+        top: class,
+        top_probability: prob,
+        face: [face.x, face.y, face.right(), face.bottom()],
+    }
+}
+
+fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut pngs: Vec<PathBuf> = std::fs::read_dir(p)
+                .map(|rd| rd.flatten().map(|e| e.path()).filter(|f| is_png(f)).collect())
+                .unwrap_or_default();
+            pngs.sort();
+            out.extend(pngs);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+fn is_png(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e.eq_ignore_ascii_case("png"))
+}
+
+/// The summary of `judged` out of `images`.
+pub fn summarise(images: usize, judged: &[Judgement], failed: Vec<(String, String)>) -> Summary {
+    let mut top_counts = BTreeMap::new();
+    let mut mean_probabilities: BTreeMap<String, f32> = Expression::ALL.iter().map(|c| (c.name().to_string(), 0.0)).collect();
+    for j in judged {
+        *top_counts.entry(j.top.name().to_string()).or_insert(0) += 1;
+        for (k, v) in &j.probabilities {
+            *mean_probabilities.entry(k.clone()).or_insert(0.0) += v / judged.len() as f32;
+        }
+    }
+    Summary { images, judged: judged.len(), failed, top_counts, mean_probabilities }
+}

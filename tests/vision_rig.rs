@@ -1,0 +1,188 @@
+//! Auto-rigging: rigs found in bare images (photos, bundled NPCs, posed and rendered frames),
+//! real detector output with a closed mouth's crossed inner lips, and bad images.
+
+use std::path::{Path, PathBuf};
+
+use burn::backend::Flex;
+use emotalk::face::import::{close_crossed_inner_lips, import_rig_reporting};
+use emotalk::face::{BlendshapeBasis, EmotionPreset, HeadPose, PortraitRig, PreparedPortrait, RigError, npc};
+use emotalk::vision::autorig::read_image;
+use emotalk::vision::{DetectOptions, FacePerception, VisionError};
+use image::RgbaImage;
+
+fn perception() -> FacePerception<Flex> {
+    FacePerception::shipped(&Default::default()).unwrap()
+}
+
+fn shared(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/portraits").join(name)
+}
+
+fn nme(ours: &PortraitRig, truth: &[[f32; 2]]) -> f32 {
+    let d = |a: [f32; 2], b: [f32; 2]| (a[0] - b[0]).hypot(a[1] - b[1]);
+    let iod = d(truth[36], truth[45]);
+    (17..68).map(|i| d(ours.landmarks[i], truth[i])).sum::<f32>() / 51.0 / iod
+}
+
+#[test]
+fn bare_portraits_get_valid_rigs_close_to_the_truth() {
+    let p = perception();
+    let opts = DetectOptions::default();
+    for (name, png, rig) in [
+        ("npc_3", emotalk::bundled::NPC_3_PNG, emotalk::bundled::NPC_3_RIG),
+        ("npc_7", emotalk::bundled::NPC_7_PNG, emotalk::bundled::NPC_7_RIG),
+    ] {
+        let img = image::load_from_memory(png).unwrap().to_rgba8();
+        let truth = PortraitRig::from_json(rig, Path::new(name)).unwrap();
+        let found = p.rig(&img, Path::new(name), &opts).unwrap_or_else(|e| panic!("{name}: {e}"));
+        found.rig.validate(Path::new(name)).unwrap();
+        let e = nme(&found.rig, &truth.landmarks);
+        eprintln!("{name}: NME {e:.4}, found at {} sizes", found.reading.sizes_found);
+        assert!(e < 0.12, "{name}: NME {e}");
+        // Usable: the portrait prepares and renders with the detected rig.
+        PreparedPortrait::new(img, &found.rig, BlendshapeBasis::default_basis()).unwrap();
+    }
+    let photo = read_image(&shared("astronaut.png")).unwrap();
+    let found = p.rig(&photo, Path::new("astronaut.png"), &opts).unwrap();
+    assert_eq!(found.faces, 1);
+    assert_eq!(found.rig.image.as_deref(), Some("astronaut.png"));
+}
+
+#[test]
+fn posed_and_rendered_frames_are_found_and_rigged() {
+    // The detector is not scale- or expression-invariant: a face it finds in the neutral
+    // portrait must still be found when it talks, emotes and turns.
+    let p = perception();
+    let basis = BlendshapeBasis::default_basis();
+    let opts = DetectOptions::default();
+    for seed in [11u64, 23] {
+        let n = npc::generate(seed, 512);
+        let prepared = PreparedPortrait::new(n.image.clone(), &n.rig, basis).unwrap();
+        for (emotion, yaw) in [(EmotionPreset::Happy, 0.0), (EmotionPreset::Surprised, 12.0), (EmotionPreset::Angry, -12.0)] {
+            let mut w = emotion.weights(2.5);
+            w[emotalk::face::blendshapes::index_of("jawOpen").unwrap()] = 0.4;
+            let frame = prepared.render(&w, &HeadPose { yaw, ..Default::default() }, basis);
+            let found = p.rig(&frame, Path::new("frame"), &opts).unwrap_or_else(|e| panic!("seed {seed} {emotion:?}: {e}"));
+            let truth: Vec<[f32; 2]> = prepared.fit().landmarks_with(&w, basis).iter().map(|v| [v.x, v.y]).collect();
+            if yaw == 0.0 {
+                let e = nme(&found.rig, &truth);
+                assert!(e < 0.15, "seed {seed} {emotion:?}: NME {e}");
+            }
+        }
+    }
+}
+
+fn crossed_astronaut(cross_px: f32) -> Vec<[f32; 2]> {
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(shared("astronaut.landmarks68.json")).unwrap()).unwrap();
+    let mut pts: Vec<[f32; 2]> =
+        v["landmarks"].as_array().unwrap().iter().map(|p| [p[0].as_f64().unwrap() as f32, p[1].as_f64().unwrap() as f32]).collect();
+    // Close the mouth onto one line, then push the lower inner lip above the upper one.
+    for (u, l) in [(61, 67), (62, 66), (63, 65)] {
+        let y = (pts[u][1] + pts[l][1]) / 2.0;
+        pts[u][1] = y + cross_px / 2.0;
+        pts[l][1] = y - cross_px / 2.0;
+    }
+    pts
+}
+
+#[test]
+fn crossed_inner_lips_of_a_closed_mouth_are_closed_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let lm = dir.path().join("crossed.json");
+    std::fs::write(&lm, serde_json::to_string(&crossed_astronaut(2.0)).unwrap()).unwrap();
+    let (rig, warnings) = import_rig_reporting(&shared("astronaut.png"), &lm).unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("inner lips cross by 2.0 px"), "{warnings:?}");
+    for (u, l) in [(61, 67), (62, 66), (63, 65)] {
+        assert_eq!(rig.landmarks[u], rig.landmarks[l]);
+    }
+    // Without the mend the same points are refused: the mend is what lets them in.
+    let raw = PortraitRig::new(512, 512, &std::array::from_fn(|i| glam::Vec2::from(crossed_astronaut(2.0)[i])));
+    assert!(raw.validate(Path::new("raw")).is_err(), "a crossed inner lip is refused before the mend");
+    // An open, untouched mouth is left alone.
+    let mut open = crossed_astronaut(-8.0);
+    assert_eq!(close_crossed_inner_lips(&mut open), None);
+}
+
+#[test]
+fn grossly_disordered_inner_lips_stay_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let lm = dir.path().join("swapped.json");
+    std::fs::write(&lm, serde_json::to_string(&crossed_astronaut(14.0)).unwrap()).unwrap();
+    let mut pts = crossed_astronaut(14.0);
+    assert_eq!(close_crossed_inner_lips(&mut pts), None, "a 14 px crossing is not a closed mouth");
+    let err = import_rig_reporting(&shared("astronaut.png"), &lm).unwrap_err();
+    assert!(matches!(err, RigError::Order { .. } | RigError::Folded { .. }), "{err}");
+}
+
+#[test]
+fn bad_images_are_typed_errors_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = perception();
+    let opts = DetectOptions::default();
+    // Not an image.
+    let text = dir.path().join("notes.png");
+    std::fs::write(&text, "hello").unwrap();
+    let e = read_image(&text).unwrap_err();
+    assert!(matches!(e, VisionError::Image { .. }) && e.to_string().contains("notes.png"), "{e}");
+    // 1 × 1.
+    let tiny = dir.path().join("tiny.png");
+    RgbaImage::new(1, 1).save(&tiny).unwrap();
+    let e = read_image(&tiny).unwrap_err();
+    assert!(matches!(e, VisionError::ImageSize { .. }) && e.to_string().contains("tiny.png"), "{e}");
+    // A header claiming 20000 × 20000: refused before any pixel is decoded.
+    let huge = dir.path().join("huge.png");
+    std::fs::write(&huge, png_header(20000, 20000)).unwrap();
+    let e = read_image(&huge).unwrap_err();
+    assert!(matches!(e, VisionError::ImageSize { .. }) && e.to_string().contains("huge.png"), "{e}");
+    // A grey 16-bit PNG decodes; a flat grey image has no face.
+    let grey = dir.path().join("grey16.png");
+    image::ImageBuffer::<image::Luma<u16>, Vec<u16>>::from_pixel(96, 80, image::Luma([30000])).save(&grey).unwrap();
+    let img = read_image(&grey).unwrap();
+    let e = p.rig(&img, &grey, &opts).unwrap_err();
+    assert!(matches!(e, VisionError::NoFace { .. }) && e.to_string().contains("grey16.png"), "{e}");
+    // A grey (luma) rendering of a real face still rigs.
+    let luma = image::DynamicImage::ImageRgba8(read_image(&shared("astronaut.png")).unwrap()).to_luma16();
+    let luma_path = dir.path().join("astronaut16.png");
+    luma.save(&luma_path).unwrap();
+    p.rig(&read_image(&luma_path).unwrap(), &luma_path, &opts).unwrap();
+    // A face too small to rig.
+    let astro = read_image(&shared("astronaut.png")).unwrap();
+    let small = image::imageops::resize(&astro, 96, 96, image::imageops::FilterType::Triangle);
+    let mut canvas = RgbaImage::from_pixel(400, 400, image::Rgba([128, 128, 128, 255]));
+    image::imageops::overlay(&mut canvas, &small, 150, 150);
+    match p.rig(&canvas, Path::new("small.png"), &opts) {
+        Err(VisionError::FaceTooSmall { path, .. } | VisionError::NoFace { path, .. }) => assert_eq!(path, Path::new("small.png")),
+        other => panic!("a 20 px face: {other:?}"),
+    }
+}
+
+/// The PNG signature, an IHDR chunk for a `w × h` RGB image, an empty IDAT and IEND: a header
+/// that promises pixels it does not have.
+fn png_header(w: u32, h: u32) -> Vec<u8> {
+    let mut ihdr = Vec::new();
+    ihdr.extend(w.to_be_bytes());
+    ihdr.extend(h.to_be_bytes());
+    ihdr.extend([8, 2, 0, 0, 0]);
+    let mut out = vec![0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
+    for (kind, data) in [(b"IHDR", ihdr), (b"IDAT", Vec::new()), (b"IEND", Vec::new())] {
+        out.extend((data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend(data);
+        out.extend(&body);
+        out.extend(crc32(&body).to_be_bytes());
+    }
+    out
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut c = 0xffff_ffffu32;
+    for &b in data {
+        c ^= u32::from(b);
+        for _ in 0..8 {
+            c = if c & 1 != 0 { 0xedb8_8320 ^ (c >> 1) } else { c >> 1 };
+        }
+    }
+    !c
+}
