@@ -474,3 +474,38 @@ fn render_writes_frames_track_and_preview() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("nope"), "{}", String::from_utf8_lossy(&bad.stderr));
 }
+
+#[test]
+fn rig_detect_judge_and_a_pose_without_a_rig_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let photo = dir.path().join("photo.png");
+    std::fs::copy(format!("{PORTRAITS}/astronaut.png"), &photo).unwrap();
+    let rig = dir.path().join("found.rig.json");
+    let preview = dir.path().join("mesh.png");
+    let run = emotalk(&[
+        "rig", "detect", "--image", photo.to_str().unwrap(), "--out", rig.to_str().unwrap(), "--preview",
+        preview.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let found = emotalk::face::PortraitRig::load(&rig).unwrap();
+    assert_eq!((found.width, found.height, found.landmarks.len()), (512, 512, 68));
+    assert!(preview.is_file());
+    // No rig beside the photo: pose detects one and says so.
+    let out = dir.path().join("sad.png");
+    let run = emotalk(&["pose", "--portrait", photo.to_str().unwrap(), "--emotion", "sad", "--out", out.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success() && err.contains("detected the face"), "{err}");
+    // The judge reads both images and prints a summary.
+    let run = emotalk(&["judge", "expression", photo.to_str().unwrap(), out.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let text = String::from_utf8_lossy(&run.stdout);
+    let first: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert_eq!(first["top"], "happy", "the smiling astronaut reads happy: {first}");
+    assert!(text.contains("\"judged\": 2"), "{text}");
+    // A file with no face is an error naming it.
+    let wall = dir.path().join("wall.png");
+    image::RgbaImage::from_pixel(64, 64, image::Rgba([80, 80, 80, 255])).save(&wall).unwrap();
+    let run = emotalk(&["rig", "detect", "--image", wall.to_str().unwrap(), "--out", rig.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success() && err.contains("wall.png") && err.contains("no face"), "{err}");
+}

@@ -345,3 +345,28 @@ fn without_a_sound_card_lines_fall_back_to_the_virtual_clock() {
     run_until(&mut app, 2000, |app| log(app).iter().any(|l| l.starts_with("started")));
     run_until(&mut app, 400, |app| log(app).contains(&"finished".to_string()));
 }
+
+#[test]
+fn a_bare_image_is_rigged_off_the_main_thread_and_a_faceless_one_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("hero.png"), emotalk::bundled::NPC_7_PNG).unwrap();
+    image::RgbaImage::from_pixel(128, 128, image::Rgba([90, 90, 90, 255])).save(dir.path().join("wall.png")).unwrap();
+    let mut app = app(dir.path().to_str().unwrap());
+    let server = app.world().resource::<AssetServer>().clone();
+    let hero: Handle<Portrait> = server.load("hero.png");
+    let wall: Handle<Portrait> = server.load("wall.png");
+    app.world_mut().spawn((TalkingHead::new(hero.clone()), Speech::new(server.load("missing.ogg"))));
+    let settled = |s: LoadState| matches!(s, LoadState::Loaded | LoadState::Failed(_));
+    run_until(&mut app, 20_000, |_| settled(server.load_state(&hero)) && settled(server.load_state(&wall)));
+    assert!(matches!(server.load_state(&hero), LoadState::Loaded), "{:?}", server.load_state(&hero));
+    let portraits = app.world().resource::<Assets<Portrait>>();
+    let rig = emotalk::face::PortraitRig::from_json(emotalk::bundled::NPC_7_RIG, std::path::Path::new("npc_7")).unwrap();
+    let fitted = portraits.get(&hero).unwrap().prepared.fit().landmarks_with(&[0.0; 52], emotalk::face::BlendshapeBasis::default_basis());
+    let iod = rig.points()[36].distance(rig.points()[45]);
+    let err = (17..68).map(|i| fitted[i].distance(rig.points()[i])).sum::<f32>() / 51.0 / iod;
+    assert!(err < 0.15, "the detected rig's fitted face is {err} inter-ocular distances off");
+    match server.load_state(&wall) {
+        LoadState::Failed(e) => assert!(e.to_string().contains("wall.png") && e.to_string().contains("no face"), "{e}"),
+        s => panic!("{s:?}"),
+    }
+}

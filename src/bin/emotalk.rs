@@ -16,6 +16,8 @@ mod emotion_cmd;
 #[cfg(feature = "bevy")]
 #[path = "emotalk/render_cmd.rs"]
 mod render_cmd;
+#[path = "emotalk/vision_cmd.rs"]
+mod vision_cmd;
 
 #[derive(Parser)]
 #[command(name = "emotalk", version, about = "Emotional talking faces for games")]
@@ -50,9 +52,9 @@ enum Command {
         /// The portrait image.
         #[arg(long)]
         portrait: PathBuf,
-        /// Its rig (`emotalk rig import` writes one).
+        /// Its rig (default: NAME.rig.json beside NAME.png, else one is detected).
         #[arg(long)]
-        rig: PathBuf,
+        rig: Option<PathBuf>,
         /// Blendshape weights, `name=value` pairs separated by commas (`jawOpen=0.8,mouthSmileLeft=0.5`);
         /// applied on top of the emotion.
         #[arg(long, value_name = "NAME=W,...")]
@@ -116,8 +118,9 @@ enum Command {
         /// What a writer would type: "furious", "sadly surprised", "a bit annoyed", "not happy",
         /// "happy:2.5", "50% angry, 50% sad".
         text: Option<String>,
-        /// A reference face: a portrait rig (`emotalk rig import` writes one).
-        #[arg(long, value_name = "RIG.json")]
+        /// A reference face: a photo or portrait (its rig beside it is used, else the face is
+        /// detected), or a portrait rig (`NAME.rig.json`).
+        #[arg(long, value_name = "PNG|RIG.json")]
         image: Option<PathBuf>,
         /// A reference voice (read by the audio emotion network when trained weights exist).
         #[arg(long)]
@@ -167,6 +170,25 @@ enum Command {
         #[command(subcommand)]
         command: RigCommand,
     },
+    /// Judges rendered faces with face-api's expression net.
+    Judge {
+        #[command(subcommand)]
+        command: JudgeCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum JudgeCommand {
+    /// Prints each image's expression probabilities (one JSON line each), then a summary JSON
+    /// (per-class wins and mean probabilities).
+    Expression {
+        /// PNG files, or folders of them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Also write the summary JSON here.
+        #[arg(long)]
+        summary: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -197,6 +219,19 @@ enum RigCommand {
         #[arg(long, value_name = "PNG")]
         preview: Option<PathBuf>,
     },
+    /// Finds the face in a portrait (face-api's detector and 68-landmark net, shipped in the
+    /// crate) and writes its rig.
+    Detect {
+        /// The portrait image.
+        #[arg(long)]
+        image: PathBuf,
+        /// Where to write the rig (by convention `NAME.rig.json` beside the image).
+        #[arg(long)]
+        out: PathBuf,
+        /// Also write the portrait with the face mesh drawn over it.
+        #[arg(long, value_name = "PNG")]
+        preview: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -220,6 +255,12 @@ fn main() -> ExitCode {
         Command::Script { command: ScriptCommand::Check { file } } => script_check(&file),
         Command::Rig { command: RigCommand::Import { image, landmarks, out, preview } } => {
             rig_import(image, landmarks, out, preview)
+        }
+        Command::Rig { command: RigCommand::Detect { image, out, preview } } => {
+            vision_cmd::rig_detect(&image, &out, preview.as_deref())
+        }
+        Command::Judge { command: JudgeCommand::Expression { paths, summary } } => {
+            vision_cmd::judge_expression(&paths, summary.as_deref())
         }
     };
     match result {
@@ -368,7 +409,7 @@ fn features(audio_path: Option<PathBuf>, out: PathBuf, n_mfcc: Option<usize>) ->
 
 struct PoseArgs {
     portrait: PathBuf,
-    rig_path: PathBuf,
+    rig_path: Option<PathBuf>,
     set: Option<String>,
     emotion: Option<String>,
     intensity: Option<f32>,
@@ -379,7 +420,8 @@ struct PoseArgs {
 
 fn pose(args: PoseArgs) -> Result<(), BoxError> {
     let PoseArgs { portrait, rig_path, set, emotion, intensity, head, out, geometry } = args;
-    let rig = face::PortraitRig::load(&rig_path)?;
+    let rig = vision_cmd::portrait_rig(&portrait, rig_path.as_deref())?;
+    let rig_label = rig_path.unwrap_or_else(|| face::PortraitRig::path_beside(&portrait));
     let image = image::open(&portrait)
         .map_err(|e| format!("{}: cannot read the portrait: {e}", portrait.display()))?
         .to_rgba8();
@@ -398,7 +440,7 @@ fn pose(args: PoseArgs) -> Result<(), BoxError> {
     }
     let basis = face::BlendshapeBasis::default_basis();
     let prepared = face::PreparedPortrait::new(image, &rig, basis)
-        .map_err(|e| format!("{} with {}: {e}", rig_path.display(), portrait.display()))?;
+        .map_err(|e| format!("{} with {}: {e}", rig_label.display(), portrait.display()))?;
     let frame = prepared.render(&weights, &head, basis);
     frame.save(&out).map_err(|e| format!("{}: cannot write: {e}", out.display()))?;
     if let Some(g) = geometry {
@@ -467,7 +509,10 @@ fn sheet(portraits: Vec<PathBuf>, rigs: Vec<PathBuf>, npcs: Vec<u64>, cell: u32,
 }
 
 fn rig_import(image: PathBuf, landmarks: PathBuf, out: PathBuf, preview: Option<PathBuf>) -> Result<(), BoxError> {
-    let rig = face::import::import_rig(&image, &landmarks)?;
+    let (rig, warnings) = face::import::import_rig_reporting(&image, &landmarks)?;
+    for w in warnings {
+        eprintln!("warning: {}: {w}", landmarks.display());
+    }
     write_atomically(&out, |w| w.write_all(rig.to_json().as_bytes()))?;
     if let Some(preview) = preview {
         let mut img = image::open(&image).map_err(|e| format!("{}: {e}", image.display()))?.to_rgba8();

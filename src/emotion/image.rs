@@ -89,3 +89,33 @@ fn mirror_weights(w: &[f32; N_BLENDSHAPES]) -> [f32; N_BLENDSHAPES] {
         index_of(&other).map_or(w[i], |j| w[j])
     })
 }
+
+/// The 8 MEAD classes' mixture (in [`EmotionPreset::ALL`] order) of face-api's 7 expression
+/// probabilities ([`crate::vision::Expression::ALL`] order); contempt, which face-api lacks,
+/// gets none.
+pub fn mixture_of_expressions(p: &[f32; 7]) -> [f32; N_CLASSES] {
+    use crate::vision::Expression as E;
+    let of = |e: E| p[E::ALL.iter().position(|&x| x == e).unwrap_or(0)];
+    EmotionPreset::ALL.map(|c| match c {
+        EmotionPreset::Neutral => of(E::Neutral),
+        EmotionPreset::Angry => of(E::Angry),
+        EmotionPreset::Contempt => 0.0,
+        EmotionPreset::Disgusted => of(E::Disgusted),
+        EmotionPreset::Fear => of(E::Fearful),
+        EmotionPreset::Happy => of(E::Happy),
+        EmotionPreset::Sad => of(E::Sad),
+        EmotionPreset::Surprised => of(E::Surprised),
+    })
+}
+
+/// Blends the face model's reading of a face with the expression net's probabilities (`share`
+/// of the net, 0–1): the mixtures are averaged; the intensity averages the fit's with the net's
+/// confidence that the face is not neutral (`3 · (1 − p_neutral)`).
+pub fn blend_readings(fit: &FaceEmotion, net: Option<&[f32; 7]>, share: f32) -> (EmotionEmbedding, f32) {
+    let Some(p) = net else { return (fit.embedding, fit.intensity) };
+    let s = share.clamp(0.0, 1.0);
+    let (a, b) = (fit.embedding.mixture(), mixture_of_expressions(p));
+    let mixture = std::array::from_fn(|i| (1.0 - s) * a[i] + s * b[i]);
+    let net_intensity = MAX_INTENSITY * (1.0 - b[0]).clamp(0.0, 1.0);
+    (EmotionEmbedding::from_mixture(mixture), (1.0 - s) * fit.intensity + s * net_intensity)
+}

@@ -42,6 +42,10 @@ pub enum EmotionSource {
     Face(Box<[Vec2; N_LANDMARKS]>),
     /// A reference face: a portrait rig file (its landmarks are read).
     FaceRig(PathBuf),
+    /// A reference face: a photo or portrait image. Its rig beside it (`NAME.rig.json`) places
+    /// the face when there is one; otherwise the face is found ([`crate::vision`]). The reading
+    /// blends the face model's fit of the landmarks with face-api's expression net.
+    Image(PathBuf),
     /// A reference voice: 16 kHz mono samples.
     Voice(Arc<[f32]>),
     /// A reference voice: an audio file.
@@ -77,6 +81,15 @@ impl EmotionSpec {
         Self { source: EmotionSource::Face(Box::new(landmarks)), intensity: None }
     }
 
+    /// A reference face given by an image file (a photo or portrait; see
+    /// [`EmotionSource::Image`]). A `*.json` path is read as a portrait rig.
+    pub fn image(path: impl Into<PathBuf>) -> Self {
+        let path = path.into();
+        let is_rig = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let source = if is_rig { EmotionSource::FaceRig(path) } else { EmotionSource::Image(path) };
+        Self { source, intensity: None }
+    }
+
     /// A reference voice, 16 kHz mono.
     pub fn voice(samples: impl Into<Arc<[f32]>>) -> Self {
         Self { source: EmotionSource::Voice(samples.into()), intensity: None }
@@ -110,6 +123,7 @@ impl EmotionSpec {
                 let rig = PortraitRig::load(path)?;
                 resolve_face(&rig.points(), &encoders.basis, &path.display().to_string())?
             }
+            EmotionSource::Image(path) => resolve_image(path, encoders)?,
             EmotionSource::Voice(samples) => resolve_voice(samples, encoders),
             EmotionSource::VoiceFile(path) => resolve_voice(&crate::audio::load(path)?.samples, encoders),
             EmotionSource::Blend(parts) => {
@@ -157,6 +171,41 @@ fn resolve_face(
     Ok(ResolvedEmotion::plain(face.embedding, face.intensity))
 }
 
+/// How much of an image's reading comes from face-api's expression net (the rest from the face
+/// model's fit of the landmarks); see `emotion::image::blend_readings`.
+pub const EXPRESSION_NET_SHARE: f32 = 0.5;
+
+fn resolve_image<B: Backend>(path: &std::path::Path, encoders: &EmotionEncoders<B>) -> Result<ResolvedEmotion, EmotionError> {
+    use crate::vision::{DetectOptions, FacePerception, RgbF32, autorig::read_image};
+    let img = read_image(path)?;
+    let loaded;
+    let perception = match &encoders.vision {
+        Some(p) => p,
+        None => {
+            loaded = FacePerception::<B>::shipped(&Default::default()).map_err(crate::vision::VisionError::from)?;
+            &loaded
+        }
+    };
+    let beside = PortraitRig::path_beside(path);
+    let (points, mut warnings) = if beside.is_file() {
+        (PortraitRig::load(&beside)?.points(), Vec::new())
+    } else {
+        let found = perception.rig(&img, path, &DetectOptions::default())?;
+        (found.rig.points(), found.warnings)
+    };
+    let what = path.display().to_string();
+    let fit = encode_face(&points, &encoders.basis).ok_or_else(|| EmotionError::Face { what: what.clone() })?;
+    let lm: [[f32; 2]; N_LANDMARKS] = points.map(|p| [p.x, p.y]);
+    let net = perception.expressions(&RgbF32::from_rgba(&img), &lm).map(|(_, p)| p);
+    if net.is_none() {
+        warnings.push(format!("{what}: the expression net could not see the face; the fit alone is used"));
+    }
+    let (embedding, intensity) = super::image::blend_readings(&fit, net.as_ref(), EXPRESSION_NET_SHARE);
+    let mut r = ResolvedEmotion::plain(embedding, intensity);
+    r.warnings = warnings;
+    Ok(r)
+}
+
 fn resolve_voice<B: Backend>(samples: &[f32], encoders: &EmotionEncoders<B>) -> ResolvedEmotion {
     let reading = read_voice(samples, encoders.audio.as_ref());
     let mut r = match reading.estimate {
@@ -183,6 +232,8 @@ pub struct EmotionEncoders<B: Backend> {
     pub basis: BlendshapeBasis,
     /// The audio network, when trained weights exist.
     pub audio: Option<AudioEmotionEncoder<B>>,
+    /// Face perception for reference photos (loaded on first use when `None`).
+    pub vision: Option<crate::vision::FacePerception<B>>,
 }
 
 impl<B: Backend> EmotionEncoders<B> {
@@ -193,6 +244,7 @@ impl<B: Backend> EmotionEncoders<B> {
             semantic: None,
             basis: BlendshapeBasis::default_basis().clone(),
             audio: None,
+            vision: None,
         }
     }
 
@@ -238,6 +290,9 @@ pub enum EmotionError {
     /// A reference audio file cannot be read.
     #[error(transparent)]
     Audio(#[from] AudioError),
+    /// A reference image could not be read or shows no usable face.
+    #[error(transparent)]
+    Vision(#[from] crate::vision::VisionError),
     /// The face model could not be fitted to a reference face.
     #[error("{what}: the face model cannot be fitted to these landmarks (degenerate face)")]
     Face {

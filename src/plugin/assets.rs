@@ -69,6 +69,9 @@ pub enum PortraitLoadError {
         /// The decoder's message.
         message: String,
     },
+    /// A bare image with no rig beside it, in which no usable face was found.
+    #[error(transparent)]
+    Vision(#[from] crate::vision::VisionError),
 }
 
 /// Loads a [`Portrait`] from its rig (`*.rig.json`); the image is the rig's `image` field, or
@@ -116,6 +119,58 @@ impl AssetLoader for PortraitLoader {
 
     fn extensions(&self) -> &[&str] {
         &["rig.json"]
+    }
+}
+
+/// Loads a [`Portrait`] from a bare image (`assets.load::<Portrait>("hero.png")`): the rig
+/// beside it (`hero.rig.json`) when there is one, else the face is found and rigged
+/// ([`crate::vision`]) on the IO task pool, off the main thread. Warnings (several faces, lips
+/// closed) go to the log; an image with no usable face fails the load with a typed error.
+#[derive(Default, TypePath)]
+pub struct BareImagePortraitLoader;
+
+impl AssetLoader for BareImagePortraitLoader {
+    type Asset = Portrait;
+    type Settings = ();
+    type Error = PortraitLoadError;
+
+    async fn load(
+        &self,
+        reader: &mut dyn Reader,
+        _settings: &(),
+        load_context: &mut LoadContext<'_>,
+    ) -> Result<Portrait, PortraitLoadError> {
+        let image_path = load_context.path().path().to_path_buf();
+        let mut bytes = Vec::new();
+        reader
+            .read_to_end(&mut bytes)
+            .await
+            .map_err(|e| PortraitLoadError::Read { path: image_path.clone(), message: e.to_string() })?;
+        let image = image::load_from_memory(&bytes)
+            .map_err(|e| PortraitLoadError::Image { path: image_path.clone(), message: e.to_string() })?
+            .to_rgba8();
+        let rig_name = PortraitRig::path_beside(&image_path).file_name().map(|n| n.to_string_lossy().into_owned());
+        let beside = rig_name.and_then(|n| load_context.path().resolve_embed_str(&n).ok());
+        if let Some(rig_path) = beside {
+            let label = rig_path.path().to_path_buf();
+            if let Ok(rig_bytes) = load_context.read_asset_bytes(rig_path).await {
+                let text = String::from_utf8(rig_bytes)
+                    .map_err(|_| PortraitLoadError::Read { path: label.clone(), message: "not UTF-8 text".into() })?;
+                return Ok(Portrait::new(image, &PortraitRig::from_json(&text, &label)?)?);
+            }
+        }
+        let perception = crate::vision::FacePerception::<FaceBackend>::shipped(&Default::default())
+            .map_err(crate::vision::VisionError::from)?;
+        let found = perception.rig(&image, &image_path, &crate::vision::DetectOptions::default())?;
+        for w in &found.warnings {
+            bevy::log::warn!("{w}");
+        }
+        bevy::log::info!("{}: no rig file: detected the face at {:?}", image_path.display(), found.rig.face_box());
+        Ok(Portrait::new(image, &found.rig)?)
+    }
+
+    fn extensions(&self) -> &[&str] {
+        &["png"]
     }
 }
 

@@ -43,7 +43,7 @@ use bevy::ecs::schedule::{IntoScheduleConfigs, SystemSet};
 
 pub(crate) use assets::read_text;
 pub use assets::{
-    EacWeights, EacWeightsLoader, Portrait, PortraitLoadError, PortraitLoader, SpeechClip, SpeechClipLoader,
+    BareImagePortraitLoader, EacWeights, EacWeightsLoader, Portrait, PortraitLoadError, PortraitLoader, SpeechClip, SpeechClipLoader,
 };
 pub use components::{
     Emotion, FaceState, FaceSurface, HeadMotion, ManualFace, PoseTrack, ResolvedFaceEmotion, Speech, TalkingHead,
@@ -135,6 +135,7 @@ impl Plugin for EmoTalkPlugin {
             .init_asset::<SpeechClip>()
             .init_asset::<EacWeights>()
             .register_asset_loader(PortraitLoader)
+            .register_asset_loader(BareImagePortraitLoader)
             .register_asset_loader(SpeechClipLoader)
             .register_asset_loader(EacWeightsLoader)
             .init_asset::<DialogueScript>()

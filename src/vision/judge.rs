@@ -61,10 +61,10 @@ pub struct Judge<B: Backend> {
 }
 
 impl<B: Backend> Judge<B> {
-    /// A judge with the shipped weights. It skips the landmark refinement pass, so it reads a
-    /// face exactly as face-api would.
+    /// A judge with the shipped weights and the default [`DetectOptions`] (no refinement
+    /// pass: the landmarks, hence the expression crop, are face-api's).
     pub fn shipped(device: &B::Device) -> Result<Self, VisionError> {
-        Ok(Self { perception: FacePerception::shipped(device)?, options: DetectOptions { refine: false, ..Default::default() } })
+        Ok(Self { perception: FacePerception::shipped(device)?, options: DetectOptions::default() })
     }
 
     /// Judges the largest face in `img` (`label` names it).

@@ -59,7 +59,7 @@ pub fn emotion(args: EmotionArgs) -> Result<(), BoxError> {
         parts.push((EmotionSpec::text(t.clone()), 1.0));
     }
     if let Some(p) = &image {
-        parts.push((EmotionSpec { source: EmotionSource::FaceRig(p.clone()), intensity: None }, 1.0));
+        parts.push((EmotionSpec::image(p.clone()), 1.0));
     }
     if let Some(p) = &audio {
         parts.push((EmotionSpec { source: EmotionSource::VoiceFile(p.clone()), intensity: None }, 1.0));
