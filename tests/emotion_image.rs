@@ -1,7 +1,7 @@
 //! Emotion read off a reference face: the smiling astronaut comes out happy, and faces drawn
 //! with a known emotion come back as that emotion.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use emotalk::emotion::encode_face;
 use emotalk::face::import::import_rig;
@@ -42,4 +42,21 @@ fn synthetic_faces_come_back_as_the_emotion_they_show() {
     let e = encode_face(&neutral, basis).unwrap();
     assert_eq!(e.embedding.dominant(), EmotionPreset::Neutral);
     assert!(e.intensity < 0.2);
+}
+
+#[test]
+fn a_bare_photo_gives_an_emotion_with_face_perception() {
+    // No rig beside the copy: the face is found, fitted and read by the expression net too.
+    let dir = tempfile::tempdir().unwrap();
+    let photo = dir.path().join("smile.png");
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/portraits/astronaut.png"), &photo).unwrap();
+    let encoders = emotalk::emotion::EmotionEncoders::<burn::backend::Flex>::builtin();
+    let r = emotalk::emotion::EmotionSpec::image(&photo).resolve(&encoders).unwrap();
+    assert_eq!(r.embedding.dominant(), emotalk::face::EmotionPreset::Happy, "{:?}", r.embedding.mixture());
+    assert!(r.intensity > 1.5, "{}", r.intensity);
+    // An image with no face is an error naming it, not a panic.
+    let wall = dir.path().join("wall.png");
+    image::RgbaImage::from_pixel(64, 64, image::Rgba([50, 50, 50, 255])).save(&wall).unwrap();
+    let e = emotalk::emotion::EmotionSpec::image(&wall).resolve(&encoders).unwrap_err();
+    assert!(e.to_string().contains("wall.png"), "{e}");
 }
