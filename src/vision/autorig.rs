@@ -95,15 +95,11 @@ pub struct AutoRig {
 /// checked before it is decoded.
 pub fn read_image(path: &Path) -> Result<RgbaImage, VisionError> {
     let bad = |message: String| VisionError::Image { path: path.to_path_buf(), message };
-    let reader = image::ImageReader::open(path).map_err(|e| bad(e.to_string()))?;
-    let reader = reader.with_guessed_format().map_err(|e| bad(e.to_string()))?;
-    let (w, h) = reader.into_dimensions().map_err(|e| bad(e.to_string()))?;
+    let bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+    let reader = || image::ImageReader::new(std::io::Cursor::new(&bytes)).with_guessed_format();
+    let (w, h) = reader().map_err(|e| bad(e.to_string()))?.into_dimensions().map_err(|e| bad(e.to_string()))?;
     check_size(w, h, path)?;
-    let img = image::ImageReader::open(path)
-        .and_then(|r| r.with_guessed_format())
-        .map_err(|e| bad(e.to_string()))?
-        .decode()
-        .map_err(|e| bad(e.to_string()))?;
+    let img = reader().map_err(|e| bad(e.to_string()))?.decode().map_err(|e| bad(e.to_string()))?;
     Ok(img.to_rgba8())
 }
 
