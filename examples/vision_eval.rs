@@ -16,14 +16,9 @@ use std::time::Instant;
 
 use burn::backend::Flex;
 use emotalk::face::npc;
-use emotalk::vision::perceive::aligned_box;
+use emotalk::vision::perceive::{aligned_box, nme};
 use emotalk::vision::{DetectOptions, FacePerception, RgbF32};
 
-fn nme(ours: &[[f32; 2]; 68], reference: &[[f32; 2]; 68]) -> f32 {
-    let d = |a: [f32; 2], b: [f32; 2]| (a[0] - b[0]).hypot(a[1] - b[1]);
-    let iod = d(reference[36], reference[45]);
-    (17..68).map(|i| d(ours[i], reference[i])).sum::<f32>() / 51.0 / iod
-}
 
 fn mean(v: &[f32]) -> f32 {
     v.iter().sum::<f32>() / v.len().max(1) as f32

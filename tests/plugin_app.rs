@@ -362,8 +362,8 @@ fn a_bare_image_is_rigged_off_the_main_thread_and_a_faceless_one_fails() {
     let portraits = app.world().resource::<Assets<Portrait>>();
     let rig = emotalk::face::PortraitRig::from_json(emotalk::bundled::NPC_7_RIG, std::path::Path::new("npc_7")).unwrap();
     let fitted = portraits.get(&hero).unwrap().prepared.fit().landmarks_with(&[0.0; 52], emotalk::face::BlendshapeBasis::default_basis());
-    let iod = rig.points()[36].distance(rig.points()[45]);
-    let err = (17..68).map(|i| fitted[i].distance(rig.points()[i])).sum::<f32>() / 51.0 / iod;
+    let fitted: Vec<[f32; 2]> = fitted.iter().map(|p| [p.x, p.y]).collect();
+    let err = emotalk::vision::perceive::nme(&fitted, &rig.landmarks);
     assert!(err < 0.15, "the detected rig's fitted face is {err} inter-ocular distances off");
     match server.load_state(&wall) {
         LoadState::Failed(e) => assert!(e.to_string().contains("wall.png") && e.to_string().contains("no face"), "{e}"),

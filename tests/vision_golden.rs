@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use burn::backend::Flex;
+use emotalk::vision::perceive::nme;
 use emotalk::vision::{Expression, FacePerception, Rect, RgbF32};
 use serde_json::Value;
 
@@ -115,13 +116,6 @@ fn landmarks_and_expressions_match_face_api() {
     }
 }
 
-/// NME: mean point distance over the inner 51 points (17–67) over the outer-eye-corner distance
-/// (36–45) of the reference.
-fn nme(ours: &[[f32; 2]; 68], reference: &[[f32; 2]; 68]) -> f32 {
-    let d = |a: [f32; 2], b: [f32; 2]| (a[0] - b[0]).hypot(a[1] - b[1]);
-    let iod = d(reference[36], reference[45]);
-    (17..68).map(|i| d(ours[i], reference[i])).sum::<f32>() / 51.0 / iod
-}
 
 #[test]
 fn astronaut_landmarks_land_near_the_reference_annotation() {

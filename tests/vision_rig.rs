@@ -7,6 +7,7 @@ use burn::backend::Flex;
 use emotalk::face::import::{close_crossed_inner_lips, import_rig_reporting};
 use emotalk::face::{BlendshapeBasis, EmotionPreset, HeadPose, PortraitRig, PreparedPortrait, RigError, npc};
 use emotalk::vision::autorig::read_image;
+use emotalk::vision::perceive::nme;
 use emotalk::vision::{DetectOptions, FacePerception, VisionError};
 use image::RgbaImage;
 
@@ -18,11 +19,6 @@ fn shared(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/portraits").join(name)
 }
 
-fn nme(ours: &PortraitRig, truth: &[[f32; 2]]) -> f32 {
-    let d = |a: [f32; 2], b: [f32; 2]| (a[0] - b[0]).hypot(a[1] - b[1]);
-    let iod = d(truth[36], truth[45]);
-    (17..68).map(|i| d(ours.landmarks[i], truth[i])).sum::<f32>() / 51.0 / iod
-}
 
 #[test]
 fn bare_portraits_get_valid_rigs_close_to_the_truth() {
@@ -36,7 +32,7 @@ fn bare_portraits_get_valid_rigs_close_to_the_truth() {
         let truth = PortraitRig::from_json(rig, Path::new(name)).unwrap();
         let found = p.rig(&img, Path::new(name), &opts).unwrap_or_else(|e| panic!("{name}: {e}"));
         found.rig.validate(Path::new(name)).unwrap();
-        let e = nme(&found.rig, &truth.landmarks);
+        let e = nme(&found.rig.landmarks, &truth.landmarks);
         eprintln!("{name}: NME {e:.4}, found at {} sizes", found.reading.sizes_found);
         assert!(e < 0.12, "{name}: NME {e}");
         // Usable: the portrait prepares and renders with the detected rig.
@@ -65,7 +61,7 @@ fn posed_and_rendered_frames_are_found_and_rigged() {
             let found = p.rig(&frame, Path::new("frame"), &opts).unwrap_or_else(|e| panic!("seed {seed} {emotion:?}: {e}"));
             let truth: Vec<[f32; 2]> = prepared.fit().landmarks_with(&w, basis).iter().map(|v| [v.x, v.y]).collect();
             if yaw == 0.0 {
-                let e = nme(&found.rig, &truth);
+                let e = nme(&found.rig.landmarks, &truth);
                 assert!(e < 0.15, "seed {seed} {emotion:?}: NME {e}");
             }
         }

@@ -420,11 +420,11 @@ struct PoseArgs {
 
 fn pose(args: PoseArgs) -> Result<(), BoxError> {
     let PoseArgs { portrait, rig_path, set, emotion, intensity, head, out, geometry } = args;
-    let rig = vision_cmd::portrait_rig(&portrait, rig_path.as_deref())?;
-    let rig_label = rig_path.unwrap_or_else(|| face::PortraitRig::path_beside(&portrait));
     let image = image::open(&portrait)
         .map_err(|e| format!("{}: cannot read the portrait: {e}", portrait.display()))?
         .to_rgba8();
+    let rig = vision_cmd::portrait_rig(&portrait, &image, rig_path.as_deref())?;
+    let rig_label = rig_path.unwrap_or_else(|| face::PortraitRig::path_beside(&portrait));
     if let Some(mu) = intensity.filter(|mu| !(0.0..=3.0).contains(mu)) {
         return Err(format!("--intensity must be between 0 and 3, got {mu}").into());
     }
@@ -515,11 +515,8 @@ fn rig_import(image: PathBuf, landmarks: PathBuf, out: PathBuf, preview: Option<
     }
     write_atomically(&out, |w| w.write_all(rig.to_json().as_bytes()))?;
     if let Some(preview) = preview {
-        let mut img = image::open(&image).map_err(|e| format!("{}: {e}", image.display()))?.to_rgba8();
-        let mesh = face::FaceMesh::get();
-        let placed = mesh.place(&rig.points()).ok_or("the landmarks are degenerate")?;
-        face::overlay::draw_mesh(&mut img, mesh, &placed);
-        img.save(&preview).map_err(|e| format!("{}: cannot write: {e}", preview.display()))?;
+        let img = image::open(&image).map_err(|e| format!("{}: {e}", image.display()))?.to_rgba8();
+        vision_cmd::write_mesh_preview(img, &rig, &preview)?;
     }
     eprintln!(
         "{}: {}×{} portrait, 68 landmarks, face box {:?} -> {}",

@@ -60,6 +60,18 @@ impl FaceReading {
     }
 }
 
+/// NME, the landmark error the face-alignment literature reports: the mean distance between
+/// `ours` and `reference` over the inner 51 points (17–67, the jaw line left out) divided by the
+/// reference's outer-eye-corner distance (36–45). `NaN` unless both hold 68 points.
+pub fn nme(ours: &[[f32; 2]], reference: &[[f32; 2]]) -> f32 {
+    if ours.len() != 68 || reference.len() != 68 {
+        return f32::NAN;
+    }
+    let d = |a: [f32; 2], b: [f32; 2]| (a[0] - b[0]).hypot(a[1] - b[1]);
+    let iod = d(reference[36], reference[45]);
+    (17..68).map(|i| d(ours[i], reference[i])).sum::<f32>() / 51.0 / iod
+}
+
 /// The most probable class of a probability vector in [`Expression::ALL`] order.
 pub fn top(p: &[f32; 7]) -> (Expression, f32) {
     let (i, v) = p.iter().enumerate().fold((0, f32::MIN), |b, (i, &v)| if v > b.1 { (i, v) } else { b });

@@ -71,8 +71,8 @@ pub fn render(args: RenderArgs) -> Result<(), BoxError> {
         }
         Some(portrait) => {
             let rig_path = rig.clone().unwrap_or_else(|| PortraitRig::path_beside(&portrait));
-            let rig = crate::vision_cmd::portrait_rig(&portrait, rig.as_deref())?;
             let image = image::open(&portrait).map_err(|e| format!("{}: {e}", portrait.display()))?.to_rgba8();
+            let rig = crate::vision_cmd::portrait_rig(&portrait, &image, rig.as_deref())?;
             let (image, rig) = match size {
                 Some(s) => scaled(image, rig, s),
                 None => (image, rig),

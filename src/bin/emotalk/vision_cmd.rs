@@ -6,13 +6,14 @@ use std::path::{Path, PathBuf};
 use emotalk::face::{self, PortraitRig};
 use emotalk::vision::judge::Judge;
 use emotalk::vision::{AutoRig, DetectOptions, FacePerception, autorig::read_image};
+use image::RgbaImage;
 
 use crate::BoxError;
 use crate::emotion_cmd::Cpu;
 
-/// The rig of `portrait`: `rig` when given, else `NAME.rig.json` beside it, else one detected
-/// (stderr says so).
-pub fn portrait_rig(portrait: &Path, rig: Option<&Path>) -> Result<PortraitRig, BoxError> {
+/// The rig of `portrait` (already decoded as `image`): `rig` when given, else `NAME.rig.json`
+/// beside it, else one detected in `image` (stderr says so).
+pub fn portrait_rig(portrait: &Path, image: &RgbaImage, rig: Option<&Path>) -> Result<PortraitRig, BoxError> {
     if let Some(r) = rig {
         return Ok(PortraitRig::load(r)?);
     }
@@ -20,7 +21,7 @@ pub fn portrait_rig(portrait: &Path, rig: Option<&Path>) -> Result<PortraitRig, 
     if beside.is_file() {
         return Ok(PortraitRig::load(&beside)?);
     }
-    let found = detect(portrait)?;
+    let found = detect(portrait, image)?;
     eprintln!(
         "{}: no rig file ({} is missing): detected the face (score {:.2}, box {:?})",
         portrait.display(),
@@ -31,10 +32,9 @@ pub fn portrait_rig(portrait: &Path, rig: Option<&Path>) -> Result<PortraitRig, 
     Ok(found.rig)
 }
 
-fn detect(image: &Path) -> Result<AutoRig, BoxError> {
-    let img = read_image(image)?;
+fn detect(label: &Path, image: &RgbaImage) -> Result<AutoRig, BoxError> {
     let perception = FacePerception::<Cpu>::shipped(&Default::default())?;
-    let found = perception.rig(&img, image, &DetectOptions::default())?;
+    let found = perception.rig(image, label, &DetectOptions::default())?;
     for w in &found.warnings {
         eprintln!("warning: {w}");
     }
@@ -43,14 +43,11 @@ fn detect(image: &Path) -> Result<AutoRig, BoxError> {
 
 /// `emotalk rig detect --image P.png --out P.rig.json [--preview mesh.png]`.
 pub fn rig_detect(image: &Path, out: &Path, preview: Option<&Path>) -> Result<(), BoxError> {
-    let found = detect(image)?;
+    let img = read_image(image)?;
+    let found = detect(image, &img)?;
     crate::write_atomically(out, |w| w.write_all(found.rig.to_json().as_bytes()))?;
     if let Some(preview) = preview {
-        let mut img = read_image(image)?;
-        let mesh = face::FaceMesh::get();
-        let placed = mesh.place(&found.rig.points()).ok_or("the landmarks are degenerate")?;
-        face::overlay::draw_mesh(&mut img, mesh, &placed);
-        img.save(preview).map_err(|e| format!("{}: cannot write: {e}", preview.display()))?;
+        write_mesh_preview(img, &found.rig, preview)?;
     }
     let (class, p) = found.reading.top_expression();
     eprintln!(
@@ -64,6 +61,16 @@ pub fn rig_detect(image: &Path, out: &Path, preview: Option<&Path>) -> Result<()
         p,
         out.display()
     );
+    Ok(())
+}
+
+/// Writes `image` with the face mesh of `rig` drawn over it (`--preview` of `rig import` and
+/// `rig detect`).
+pub fn write_mesh_preview(mut image: RgbaImage, rig: &PortraitRig, path: &Path) -> Result<(), BoxError> {
+    let mesh = face::FaceMesh::get();
+    let placed = mesh.place(&rig.points()).ok_or("the landmarks are degenerate")?;
+    face::overlay::draw_mesh(&mut image, mesh, &placed);
+    image.save(path).map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
     Ok(())
 }
 
