@@ -181,12 +181,29 @@ fn pose_renders_and_rejects_bad_arguments() {
     let ok = pose(&["--emotion", "surprised", "--intensity", "2", "--set", "jawOpen=0.6", "--yaw", "-10"]);
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
     assert_eq!(image::open(&out).unwrap().to_rgba8().dimensions(), (512, 512));
+    // --expressiveness scales the expression: 0 leaves the portrait's own face (its own
+    // expression undone, nothing added) whatever the emotion.
+    let neutral_out = dir.path().join("n.png");
+    let n = emotalk(&[
+        "pose",
+        "--portrait",
+        &portrait,
+        "--rig",
+        rig.to_str().unwrap(),
+        "--out",
+        neutral_out.to_str().unwrap(),
+    ]);
+    assert!(n.status.success());
+    let zero = pose(&["--emotion", "furious", "--expressiveness", "0"]);
+    assert!(zero.status.success(), "{}", String::from_utf8_lossy(&zero.stderr));
+    assert_eq!(image::open(&out).unwrap().to_rgba8(), image::open(&neutral_out).unwrap().to_rgba8());
     for (extra, want) in [
         (&["--emotion", "furious #1"][..], "expected a word, a number"),
         (&["--set", "jawOpn=0.5"], "`jawOpn` is not an ARKit blendshape name"),
         (&["--set", "jawOpen=1.5"], "outside 0..=1"),
         (&["--set", "jawOpen"], "not name=value"),
         (&["--intensity", "4"], "between 0 and 3"),
+        (&["--expressiveness", "7"], "--expressiveness must be between 0 and 3"),
     ] {
         let r = pose(extra);
         assert_eq!(r.status.code(), Some(1), "{extra:?}");
@@ -483,7 +500,13 @@ fn rig_detect_judge_and_a_pose_without_a_rig_file() {
     let rig = dir.path().join("found.rig.json");
     let preview = dir.path().join("mesh.png");
     let run = emotalk(&[
-        "rig", "detect", "--image", photo.to_str().unwrap(), "--out", rig.to_str().unwrap(), "--preview",
+        "rig",
+        "detect",
+        "--image",
+        photo.to_str().unwrap(),
+        "--out",
+        rig.to_str().unwrap(),
+        "--preview",
         preview.to_str().unwrap(),
     ]);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
@@ -492,7 +515,8 @@ fn rig_detect_judge_and_a_pose_without_a_rig_file() {
     assert!(preview.is_file());
     // No rig beside the photo: pose detects one and says so.
     let out = dir.path().join("sad.png");
-    let run = emotalk(&["pose", "--portrait", photo.to_str().unwrap(), "--emotion", "sad", "--out", out.to_str().unwrap()]);
+    let run =
+        emotalk(&["pose", "--portrait", photo.to_str().unwrap(), "--emotion", "sad", "--out", out.to_str().unwrap()]);
     let err = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success() && err.contains("detected the face"), "{err}");
     // The judge reads both images and prints a summary.

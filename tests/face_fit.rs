@@ -30,10 +30,13 @@ fn the_smiling_astronaut_fits_as_smiling_and_neutral_removes_it() {
         (fit.weights[index_of("mouthSmileLeft").unwrap()] + fit.weights[index_of("mouthSmileRight").unwrap()]) / 2.0;
     assert!(smile > 0.3, "the astronaut smiles: mouthSmile {smile}");
     // The rest pose is the photo.
-    let rest = fit.landmarks_with(&fit.weights, basis);
+    let rest = fit.rest_landmarks();
     assert!(rest.iter().zip(&lm).all(|(a, b)| a.distance(*b) < 0.05));
-    // Neutral: the mouth corners come down (image y grows) by at least a pixel.
+    // Neutral: the mouth corners come down (image y grows) by at least a pixel, and the lips
+    // she holds apart over her teeth (6 px) close.
     let neutral = fit.landmarks_with(&EmotionPreset::Neutral.weights(1.0), basis);
+    assert!(lm[66].y - lm[62].y > 5.0, "her teeth show");
+    assert!(neutral[66].y - neutral[62].y < 1.5, "neutral closes the lips: {}", neutral[66].y - neutral[62].y);
     for c in [48, 54] {
         assert!(neutral[c].y - lm[c].y > 1.0, "corner {c}: {} -> {}", lm[c].y, neutral[c].y);
     }

@@ -3,6 +3,7 @@
 
 #![cfg(feature = "bevy")]
 
+use emotalk::face::EmotionPreset;
 use emotalk::face::blendshapes::{BlendshapeBasis, N_BLENDSHAPES, index_of};
 use emotalk::face::render::{HeadPose, psnr};
 use emotalk::plugin::{FaceSurface, Portrait};
@@ -14,6 +15,10 @@ fn weights(pairs: &[(&str, f32)]) -> [f32; N_BLENDSHAPES] {
         w[index_of(name).unwrap_or_else(|| panic!("{name}"))] = *v;
     }
     w
+}
+
+fn mix(a: [f32; N_BLENDSHAPES], b: [f32; N_BLENDSHAPES]) -> [f32; N_BLENDSHAPES] {
+    std::array::from_fn(|k| a[k].max(b[k]))
 }
 
 #[test]
@@ -49,6 +54,15 @@ fn golden(surface: FaceSurface) {
             "posed_surprise",
             weights(&[("jawOpen", 0.5), ("browOuterUpLeft", 0.7), ("eyeWideRight", 0.6)]),
             HeadPose { yaw: 10.0, pitch: 5.0, roll: -4.0, ..Default::default() },
+        ),
+        // Whole presets: wrinkle maps (forehead, frown, nose, nasolabial, chin) and the
+        // procedural teeth of a broad smile.
+        ("disgusted", EmotionPreset::Disgusted.weights(3.0), HeadPose::default()),
+        ("happy", EmotionPreset::Happy.weights(3.0), HeadPose { yaw: -8.0, ..Default::default() }),
+        (
+            "surprised_sad",
+            mix(EmotionPreset::Surprised.weights(2.0), EmotionPreset::Sad.weights(3.0)),
+            HeadPose::default(),
         ),
     ];
     for (name, w, pose) in cases {

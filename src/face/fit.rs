@@ -86,15 +86,28 @@ impl FaceFit {
             })
             .collect();
         let solved = bounded_ridge(&columns, &target, &penalties, ITERATIONS);
-        let mut weights = [0.0; N_BLENDSHAPES];
+        let mut unbounded = [0.0; N_BLENDSHAPES];
         for (&k, &w) in fitted.iter().zip(&solved) {
-            weights[k] = w;
+            unbounded[k] = w;
         }
-        let expr = basis.displacements(&weights);
+        let expr = basis.displacements(&unbounded);
+        let weights = unbounded.map(|w| w.min(1.0));
         let identity: [Vec2; N_LANDMARKS] =
             std::array::from_fn(|i| normalised[i] - mean[i].truncate() - expr[i].truncate());
         let residual_rms = (identity.iter().map(|d| d.length_squared()).sum::<f32>() / N_LANDMARKS as f32).sqrt();
+        let (mut expr, mut identity) = (expr, identity);
+        seal_lips(&mut expr, &mut identity);
         Some(Self { similarity, weights, expression: expr, identity, residual_rms })
+    }
+
+    /// The portrait's own landmarks (pixels) as the model explains them: identity plus its rest
+    /// expression (which may hold more than [`Self::weights`] says: weights above 1 and lips held
+    /// apart, see `seal_lips`). Reproduces the fitted landmarks.
+    pub fn rest_landmarks(&self) -> [Vec2; N_LANDMARKS] {
+        let mean = mean_face();
+        std::array::from_fn(|i| {
+            self.similarity.apply(mean[i].truncate() + self.identity[i] + self.expression[i].truncate())
+        })
     }
 
     /// The landmarks (pixels) of this face showing `weights` instead of its own expression.
@@ -115,7 +128,38 @@ impl FaceFit {
     }
 }
 
-/// `argmin_{0 ≤ x ≤ 1} |A x − b|² + Σ λ_k x_k²` by FISTA; `columns` are the columns of `A`.
+/// The largest weight the fit may use to explain a portrait's own expression. Real faces pose
+/// beyond the basis's full action (a broad photographed smile lifts the corners further than
+/// `mouthSmile = 1`); what the fit cannot explain stays in the identity and would survive every
+/// rendered expression, so the fit may go to 1.6 ([`FaceFit::weights`] still reports at most 1).
+const FIT_MAX: f32 = 1.6;
+
+/// Inner-lip pairs (upper, lower) and the outer-lip points that move with each.
+const LIP_PAIRS: [((usize, usize), (usize, usize)); 3] =
+    [((61, 50), (67, 58)), ((62, 51), (66, 57)), ((63, 52), (65, 56))];
+/// The largest rest opening [`seal_lips`] moves into the expression (IOD units, 13.5 mm).
+const MAX_SEALED_GAP: f32 = 0.15;
+
+/// Lips that a portrait holds apart beyond what its fitted expression explains (teeth showing in
+/// a smile, a mouth caught mid-word) are part of its expression, not of its identity: the gap
+/// moves from the identity offsets into the rest expression, so that every rendered expression
+/// (neutral included) starts from closed lips and opens them only as far as it asks, the lips
+/// covering the portrait's own teeth.
+fn seal_lips(expr: &mut [Vec3; N_LANDMARKS], identity: &mut [Vec2; N_LANDMARKS]) {
+    for ((upper, upper_outer), (lower, lower_outer)) in LIP_PAIRS {
+        let gap = (identity[lower].y - identity[upper].y).clamp(0.0, MAX_SEALED_GAP);
+        if gap <= 0.0 {
+            continue;
+        }
+        for (i, sign) in [(upper, 1.0f32), (upper_outer, 1.0), (lower, -1.0), (lower_outer, -1.0)] {
+            // Identity towards the other lip by half the gap, the rest expression away from it.
+            identity[i].y += sign * gap / 2.0;
+            expr[i].y -= sign * gap / 2.0;
+        }
+    }
+}
+
+/// `argmin_{0 ≤ x ≤ FIT_MAX} |A x − b|² + Σ λ_k x_k²` by FISTA; `columns` are the columns of `A`.
 pub(crate) fn bounded_ridge(columns: &[Vec<f32>], b: &[f32], lambda: &[f32], iterations: usize) -> Vec<f32> {
     let n = columns.len();
     // Gram matrix and Aᵀb make each iteration O(n²).
@@ -130,7 +174,7 @@ pub(crate) fn bounded_ridge(columns: &[Vec<f32>], b: &[f32], lambda: &[f32], ite
     for _ in 0..iterations {
         let grad: Vec<f32> =
             (0..n).map(|r| 2.0 * (dot(&gram[r * n..(r + 1) * n], &y) - atb[r] + lambda[r] * y[r])).collect();
-        let next: Vec<f32> = (0..n).map(|r| (y[r] - step * grad[r]).clamp(0.0, 1.0)).collect();
+        let next: Vec<f32> = (0..n).map(|r| (y[r] - step * grad[r]).clamp(0.0, FIT_MAX)).collect();
         let t_next = (1.0 + (1.0 + 4.0 * t * t).sqrt()) / 2.0;
         for r in 0..n {
             y[r] = next[r] + (t - 1.0) / t_next * (next[r] - x[r]);
@@ -164,7 +208,7 @@ mod tests {
         let lm = px(std::array::from_fn(|i| m[i] + d[i]), &s);
         let fit = FaceFit::fit(&lm, basis).unwrap();
         // The rest pose reproduces the input exactly (identity absorbs the rest).
-        let back = fit.landmarks_with(&fit.weights, basis);
+        let back = fit.rest_landmarks();
         assert!(back.iter().zip(&lm).all(|(a, b)| a.distance(*b) < 1e-2));
         // The expression is recognised: brows, lids and jaw.
         for name in ["browInnerUp", "eyeWideLeft", "eyeWideRight", "jawOpen"] {

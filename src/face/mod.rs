@@ -25,6 +25,7 @@ pub mod sheet;
 pub mod similarity;
 pub mod visemes;
 pub mod warp;
+pub mod wrinkles;
 
 pub use blendshapes::{BlendshapeBasis, N_BLENDSHAPES, NAMES as BLENDSHAPE_NAMES};
 pub use deform::MeshDeformer;

@@ -236,7 +236,8 @@ pub fn generate(seed: u64, size: u32) -> NpcPortrait {
     });
     let mut rig = PortraitRig::new(params.size, params.size, &lm);
     let to_u8 = |c: [f32; 3]| c.map(|v| (v.clamp(0.0, 1.0) * 255.0).round() as u8);
-    rig.hints = RigHints { lip_colour: Some(to_u8(params.lips)), skin_colour: Some(to_u8(params.skin)) };
+    rig.hints =
+        RigHints { lip_colour: Some(to_u8(params.lips)), skin_colour: Some(to_u8(params.skin)), ..Default::default() };
     rig.image = Some(format!("npc_{seed}.png"));
     NpcPortrait { image, rig, params }
 }

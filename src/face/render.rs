@@ -29,6 +29,7 @@ use super::layout::Region;
 use super::mean::mean_face;
 use super::mesh::{FaceMesh, VertexKind};
 use super::rig::{PortraitRig, RigError};
+use super::wrinkles;
 
 /// Head rotation (degrees) and placement, applied after the expression.
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -58,6 +59,14 @@ pub struct PreparedPortrait {
     /// Depth of every vertex at rest, in pixels (towards the viewer).
     depth: Vec<f32>,
     lip_colour: [f32; 3],
+    expressiveness: f32,
+}
+
+/// `weights` times an expressiveness `gain` (see [`super::rig::RigHints::expressiveness`]): the
+/// weights the renderers deform and crease with. Not clamped, so a gain above 1 moves beyond a
+/// shape's full action; non-finite weights become 0.
+pub fn with_gain(weights: &[f32], gain: f32) -> Vec<f32> {
+    weights.iter().map(|&w| if w.is_finite() { w * gain } else { 0.0 }).collect()
 }
 
 impl PreparedPortrait {
@@ -93,7 +102,13 @@ impl PreparedPortrait {
                 .map(|p| sample(&image, *p))
                 .fold([0.0; 3], |a, c| [a[0] + c[0] / n, a[1] + c[1] / n, a[2] + c[2] / n])
         });
-        Ok(Self { image, fit, rest, depth, lip_colour })
+        let expressiveness = rig.hints.expressiveness.unwrap_or(1.0);
+        Ok(Self { image, fit, rest, depth, lip_colour, expressiveness })
+    }
+
+    /// The portrait's expressiveness gain (its rig's `hints.expressiveness`, default 1).
+    pub fn expressiveness(&self) -> f32 {
+        self.expressiveness
     }
 
     /// The fit of the face model to this portrait.
@@ -147,7 +162,8 @@ impl PreparedPortrait {
     /// Mesh vertex positions in 3D: `x, y` in pixels, `z` (towards the viewer) in pixels.
     pub fn deformed_vertices_3d(&self, weights: &[f32], pose: &HeadPose, basis: &BlendshapeBasis) -> Vec<Vec3> {
         let mesh = FaceMesh::get();
-        let d = MeshDeformer::get().deform(&self.fit.displacements_px(weights, basis));
+        let weights = with_gain(weights, self.expressiveness);
+        let d = MeshDeformer::get().deform(&self.fit.displacements_px(&weights, basis));
         let pivot = self.pivot();
         let m = Self::pose_matrix(pose);
         let posed = *pose != HeadPose::default();
@@ -172,16 +188,25 @@ impl PreparedPortrait {
         let mesh = FaceMesh::get();
         let q = self.deformed_vertices(weights, pose, basis);
         let mut out = self.image.clone();
+        let active = wrinkles::activations(&with_gain(weights, self.expressiveness));
+        let creases = active.iter().any(|&a| a > 0.0).then_some(&active);
         for t in &mesh.triangles {
             let [a, b, c] = t.map(|i| q[i as usize]);
             let [sa, sb, sc] = t.map(|i| self.rest[i as usize]);
-            self.fill_triangle(&mut out, [a, b, c], |l| sa * l.x + sb * l.y + sc * l.z);
+            let [ca, cb, cc] = t.map(|i| mesh.rest[i as usize]);
+            self.fill_shaded(
+                &mut out,
+                [a, b, c],
+                |l| (sa * l.x + sb * l.y + sc * l.z, ca * l.x + cb * l.y + cc * l.z),
+                creases,
+            );
         }
         // Eyes: the interior follows the eye contour, fanned from its centre.
         for eye in [Region::RightEye, Region::LeftEye] {
             let r = eye.range();
-            let (dq, dr): (Vec<Vec2>, Vec<Vec2>) = r.map(|i| (q[i], self.rest[i])).unzip();
-            self.fill_fan(&mut out, &dq, &dr, false);
+            let (dq, dr): (Vec<Vec2>, Vec<Vec2>) = r.clone().map(|i| (q[i], self.rest[i])).unzip();
+            let canon: Vec<Vec2> = r.map(|i| mesh.rest[i]).collect();
+            self.fill_eye(&mut out, &dq, &dr, &canon, creases);
         }
         // Mouth.
         let r = Region::InnerLips.range();
@@ -194,6 +219,52 @@ impl PreparedPortrait {
     fn fill_triangle(&self, out: &mut RgbaImage, tri: [Vec2; 3], source: impl Fn(Vec3) -> Vec2) {
         let (w, h) = out.dimensions();
         raster(tri, w, h, |x, y, l| out.put_pixel(x, y, to_rgba(sample(&self.image, source(l)))));
+    }
+
+    /// Fills a skin triangle: `at(λ)` gives the portrait point to sample and the face-mesh
+    /// point there, where the wrinkle maps ([`wrinkles`]) shade it.
+    fn fill_shaded(
+        &self,
+        out: &mut RgbaImage,
+        tri: [Vec2; 3],
+        at: impl Fn(Vec3) -> (Vec2, Vec2),
+        creases: Option<&[f32; wrinkles::N_GROUPS]>,
+    ) {
+        let (w, h) = out.dimensions();
+        raster(tri, w, h, |x, y, l| {
+            let (src, canon) = at(l);
+            let c = sample(&self.image, src);
+            let c = match creases {
+                Some(a) => wrinkles::apply(c, wrinkles::shade(canon, a)),
+                None => c,
+            };
+            out.put_pixel(x, y, to_rgba(c));
+        });
+    }
+
+    /// Fills an eye: the fan of its contour from the centre (the lids' skin stretched over it),
+    /// shaded like the skin around it.
+    fn fill_eye(
+        &self,
+        out: &mut RgbaImage,
+        deformed: &[Vec2],
+        rest: &[Vec2],
+        canon: &[Vec2],
+        creases: Option<&[f32; wrinkles::N_GROUPS]>,
+    ) {
+        let n = deformed.len();
+        let centre = |v: &[Vec2]| v.iter().sum::<Vec2>() / n as f32;
+        let (cd, cr, cc) = (centre(deformed), centre(rest), centre(canon));
+        for k in 0..n {
+            let j = (k + 1) % n;
+            let (ra, rb, ca, cb) = (rest[k], rest[j], canon[k], canon[j]);
+            self.fill_shaded(
+                out,
+                [cd, deformed[k], deformed[j]],
+                |l| (cr * l.x + ra * l.y + rb * l.z, cc * l.x + ca * l.y + cb * l.z),
+                creases,
+            );
+        }
     }
 
     /// Fills a hole polygon by a fan of triangles from its centroid. An eye maps to the same
@@ -229,7 +300,7 @@ impl PreparedPortrait {
                 });
                 let colour = match own.flatten() {
                     Some(c) => c,
-                    None => mouth_interior(&here, p, self.lip_colour, !here.has_own(rest)),
+                    None => mouth_interior(&here, p, self.lip_colour, !here.has_own(rest), self.fit.similarity.scale()),
                 };
                 out.put_pixel(x, y, to_rgba(colour));
             });
@@ -282,19 +353,34 @@ impl MouthFrame {
     }
 }
 
-/// The procedural mouth interior at `p` (see [`MouthFrame`]): a dark cavity tinted by the lips,
-/// a tongue hint low in the opening, and, when the portrait shows no teeth of its own, an upper
-/// teeth band under the upper lip.
-fn mouth_interior(here: &MouthFrame, p: Vec2, lip: [f32; 3], teeth: bool) -> [f32; 3] {
+/// Visible height of the upper front teeth below the upper lip, face-model units (IOD): the
+/// central incisor's crown is about 10 mm, most of it showing in a broad smile.
+pub const UPPER_TEETH: f32 = 0.10;
+/// Visible height of the lower front teeth above the lower lip, face-model units.
+pub const LOWER_TEETH: f32 = 0.06;
+
+/// The procedural mouth interior at `p` (see [`MouthFrame`]): when the portrait shows no teeth
+/// of its own, the upper teeth hang from the upper lip (fixed to the skull) and the lower teeth
+/// stand on the lower lip (carried by the jaw), each of its real height (`scale` is the
+/// portrait's pixels per face-model unit), narrowing into the dark corners of the mouth; between
+/// them a dark cavity tinted by the lips and a tongue hint low in the opening. A small opening, as
+/// in a smile, is filled by teeth; a dropped jaw shows the cavity between them.
+fn mouth_interior(here: &MouthFrame, p: Vec2, lip: [f32; 3], teeth: bool, scale: f32) -> [f32; 3] {
     let (opening, below_upper) = (here.height(), here.depth_below_upper(p));
+    let above_lower = here.height_above_lower(p);
     let depth = (below_upper / opening.max(1e-3)).clamp(0.0, 1.0);
     let cavity = lip.map(|c| 0.08 + 0.25 * c);
     let tongue = [0.55 * lip[0] + 0.25, 0.3 * lip[1] + 0.08, 0.3 * lip[2] + 0.08];
     let edge = 4.0 * here.along * (1.0 - here.along); // teeth and tongue fade towards the corners
-    let width = here.upper.distance(here.lower).max(1.0) + 1.0;
-    let teeth_h = (opening * 0.3).min(0.35 * width.max(opening));
-    if teeth && below_upper < teeth_h * edge.sqrt() {
-        mix([0.86, 0.84, 0.78], cavity, 1.0 - edge.sqrt() * 0.9)
+    let span = edge.sqrt();
+    let tooth = [0.90, 0.88, 0.82];
+    let (upper_h, lower_h) = (UPPER_TEETH * scale * span, LOWER_TEETH * scale * span);
+    if teeth && below_upper < upper_h {
+        // Shaded towards the incisal edge and into the corners.
+        let t = below_upper / upper_h.max(1e-3);
+        mix(mix(tooth, cavity, 1.0 - span * 0.9), cavity, 0.25 * t)
+    } else if teeth && above_lower < lower_h {
+        mix(mix(tooth, cavity, 1.0 - span * 0.8), cavity, 0.35)
     } else if depth > 0.7 {
         mix(cavity, tongue, ((depth - 0.7) / 0.3) * edge)
     } else {

@@ -16,7 +16,8 @@
 //! * `face_box` (optional): `[x0, y0, x1, y1]`; defaults to the landmarks' bounding box.
 //! * `hints` (optional): `lip_colour` and `skin_colour` as sRGB triples, used to tint the mouth
 //!   interior and the eyelids when the portrait's own colours are unreliable (heavy make-up,
-//!   stylised art).
+//!   stylised art); `expressiveness`, a gain on every expression of this portrait (0–3, default
+//!   1: the calibrated human range; stylised characters read better at 1.3–2).
 //!
 //! [`PortraitRig::validate`] checks every field and also places the face mesh on the landmarks:
 //! a triangle that folds over (say, a lower-lid point above the upper lid) or collapses is
@@ -45,6 +46,22 @@ pub struct RigHints {
     /// sRGB colour of the skin around the eyes, for closing lids.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skin_colour: Option<[u8; 3]>,
+    /// Gain on every expression's movement and creases for this portrait (1, the default, is
+    /// the calibrated human range of [`super::presets`]). Stylised characters with small painted
+    /// features read better at 1.3–2; a subtle realistic character at 0.7. From
+    /// [`MIN_EXPRESSIVENESS`] to [`MAX_EXPRESSIVENESS`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expressiveness: Option<f32>,
+}
+
+/// The smallest `expressiveness` a rig (or a head, or the CLI) may ask for.
+pub const MIN_EXPRESSIVENESS: f32 = 0.0;
+/// The largest `expressiveness`: beyond it the mesh folds.
+pub const MAX_EXPRESSIVENESS: f32 = 3.0;
+
+/// Whether `g` is a usable expressiveness gain.
+pub fn valid_expressiveness(g: f32) -> bool {
+    g.is_finite() && (MIN_EXPRESSIVENESS..=MAX_EXPRESSIVENESS).contains(&g)
 }
 
 /// A portrait's rig (see the module docs for the file format).
@@ -160,6 +177,14 @@ pub enum RigError {
         path: PathBuf,
         /// The box found.
         face_box: [f32; 4],
+    },
+    /// `hints.expressiveness` is not a number in range.
+    #[error("{path}: hints.expressiveness {value} must be a number from 0 to 3 (1 is the calibrated human range)")]
+    Expressiveness {
+        /// The rig file.
+        path: PathBuf,
+        /// The value found.
+        value: f32,
     },
     /// The landmarks do not span an area (all on one line, or all in one point).
     #[error("{path}: the landmarks are degenerate (they do not outline a face)")]
@@ -342,6 +367,11 @@ impl PortraitRig {
             if !ok {
                 return Err(RigError::FaceBox { path: path_buf(), face_box: b });
             }
+        }
+        if let Some(g) = self.hints.expressiveness
+            && !valid_expressiveness(g)
+        {
+            return Err(RigError::Expressiveness { path: path_buf(), value: g });
         }
         self.check_mesh(path)
     }

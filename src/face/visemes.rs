@@ -229,16 +229,31 @@ pub fn phone_track(phones: &[TimedPhone], fps: f32, n_frames: usize) -> Vec<[f32
 /// Each weight is the probabilistic union `1 − (1 − s)(1 − e)`, so both stay visible and the
 /// result stays in [0, 1]; the jaw opens as the union too, but the lip seal keeps its share of
 /// the jaw (`mouthClose / jawOpen` as in the speech frame), so bilabials stay sealed under an
-/// emotion that opens the mouth (surprise, fear).
+/// emotion that opens the mouth (surprise, fear), and the emotion's lip-parting shapes
+/// ([`LIP_PARTING`]) fade by the seal (held 2.5 times as strongly: coarticulation softens it).
 pub fn with_emotion(speech: &[f32; N_BLENDSHAPES], emotion: &[f32; N_BLENDSHAPES]) -> [f32; N_BLENDSHAPES] {
     let mut out: [f32; N_BLENDSHAPES] =
         std::array::from_fn(|k| 1.0 - (1.0 - speech[k].clamp(0.0, 1.0)) * (1.0 - emotion[k].clamp(0.0, 1.0)));
     if let (Some(jaw), Some(close)) = (index_of("jawOpen"), index_of("mouthClose")) {
         let seal = if speech[jaw] > 1e-4 { (speech[close] / speech[jaw]).clamp(0.0, 1.0) } else { 0.0 };
         out[close] = seal * out[jaw];
+        // The seal also holds the lips against an emotion that parts them (the raised upper
+        // lip of a broad smile or of disgust): a bilabial closes whatever the emotion.
+        // Coarticulation softens the seal around a bilabial's peak; the lips hold it longer.
+        let lip_seal = (2.5 * seal).min(1.0);
+        for name in LIP_PARTING {
+            if let Some(k) = index_of(name) {
+                let e = emotion[k].clamp(0.0, 1.0) * (1.0 - lip_seal);
+                out[k] = 1.0 - (1.0 - speech[k].clamp(0.0, 1.0)) * (1.0 - e);
+            }
+        }
     }
     out
 }
+
+/// Emotion shapes that part the lips without the jaw; a bilabial's seal overrides them.
+pub const LIP_PARTING: [&str; 4] =
+    ["mouthUpperUpLeft", "mouthUpperUpRight", "mouthLowerDownLeft", "mouthLowerDownRight"];
 
 /// Reads a phone alignment TSV (`start_s  end_s  phone  [word]`, with a header line).
 pub fn read_phones_tsv(text: &str) -> Result<Vec<TimedPhone>, String> {

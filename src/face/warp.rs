@@ -22,12 +22,21 @@ use super::deform::MeshDeformer;
 use super::layout::Region;
 use super::mesh::{FaceMesh, VertexKind};
 use super::render::{HeadPose, PreparedPortrait};
+use super::wrinkles;
 
 /// Vectors per basis row: the constant term, then one per blendshape.
 pub const N_TERMS: usize = N_BLENDSHAPES + 1;
 
-/// 32-bit words in one face's [`WarpRig::face_params`] (the shader's `FaceParams`: 22 `vec4`s).
-pub const FACE_PARAMS_WORDS: usize = 88;
+/// 32-bit words in one face's [`WarpRig::face_params`] (the shader's `FaceParams`: 26 `vec4`s).
+pub const FACE_PARAMS_WORDS: usize = 104;
+
+/// Where the wrinkle activations ([`wrinkles::activations`], four `vec4`) start in
+/// [`WarpRig::face_params`].
+pub const WRINKLE_WORDS_AT: usize = 88;
+
+/// The face-mesh position given to vertices that are not skin (the background rectangle): far
+/// from every crease.
+pub const NO_SKIN: Vec2 = Vec2::new(1.0e3, 1.0e3);
 
 /// How the shader treats a vertex (the `y` of its second UV set).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +61,9 @@ pub struct WarpRig {
     pub uv: Vec<Vec2>,
     /// Per GPU vertex: its basis row.
     pub row: Vec<u32>,
+    /// Per GPU vertex: its face-mesh (mean face) position, where the wrinkle maps are placed;
+    /// [`NO_SKIN`] for the portrait's background rectangle.
+    pub canon: Vec<Vec2>,
     /// Per GPU vertex: how the shader treats it.
     pub kind: Vec<WarpVertexKind>,
     /// Row-major `rows × N_TERMS` displacement vectors in pixels (`w` unused).
@@ -64,6 +76,10 @@ pub struct WarpRig {
     pub lip_colour: [f32; 3],
     /// Where the head pose rotates, pixels.
     pub pivot: Vec3,
+    /// The portrait's expressiveness gain, applied to the weights before the basis.
+    pub expressiveness: f32,
+    /// Pixels per face-model unit (the fit's scale): the size of the procedural teeth.
+    pub scale: f32,
 }
 
 impl WarpRig {
@@ -103,6 +119,7 @@ impl WarpRig {
             rest: rest_px.clone(),
             uv: portrait.rest().iter().map(|p| *p / size).collect(),
             row: (0..n as u32).collect(),
+            canon: mesh.rest.clone(),
             kind: mesh
                 .kinds
                 .iter()
@@ -113,6 +130,8 @@ impl WarpRig {
             mouth_rest: std::array::from_fn(|i| portrait.rest()[60 + i]),
             lip_colour: portrait.lip_colour(),
             pivot: portrait.pivot(),
+            expressiveness: portrait.expressiveness(),
+            scale: fit.similarity.scale(),
         };
         // Fans: a centre vertex (the mean of the contour, a basis row of its own) and one
         // triangle per contour edge, as the reference renderer draws them.
@@ -127,10 +146,11 @@ impl WarpRig {
                 std::array::from_fn(|t| contour.iter().map(|&v| rows[v][t]).sum::<Vec3>() / m);
             rows.push(centre_row);
             let centre_rest = contour.iter().map(|&v| rest_px[v]).sum::<Vec3>() / m;
-            let centre = rig.push_vertex(centre_rest, size, rows.len() as u32 - 1, kind);
+            let centre_canon = contour.iter().map(|&v| mesh.rest[v]).sum::<Vec2>() / m;
+            let centre = rig.push_vertex(centre_rest, centre_canon, size, rows.len() as u32 - 1, kind);
             // The mouth fan needs its own copies of the lip vertices (they carry the mouth kind).
             let ring: Vec<u32> = if kind == WarpVertexKind::Mouth {
-                contour.iter().map(|&v| rig.push_vertex(rest_px[v], size, v as u32, kind)).collect()
+                contour.iter().map(|&v| rig.push_vertex(rest_px[v], mesh.rest[v], size, v as u32, kind)).collect()
             } else {
                 contour.iter().map(|&v| v as u32).collect()
             };
@@ -144,15 +164,16 @@ impl WarpRig {
         let zero_row = rows.len() as u32 - 1;
         let corners =
             [Vec3::ZERO, Vec3::new(size.x, 0.0, 0.0), Vec3::new(size.x, size.y, 0.0), Vec3::new(0.0, size.y, 0.0)]
-                .map(|c| rig.push_vertex(c, size, zero_row, WarpVertexKind::Fixed));
+                .map(|c| rig.push_vertex(c, NO_SKIN, size, zero_row, WarpVertexKind::Fixed));
         let background = [corners[0], corners[1], corners[2], corners[0], corners[2], corners[3]];
         rig.indices.splice(0..0, background);
         rig.basis = rows.iter().flat_map(|r| r.iter().map(|v| [v.x, v.y, v.z, 0.0])).collect();
         rig
     }
 
-    fn push_vertex(&mut self, rest: Vec3, size: Vec2, row: u32, kind: WarpVertexKind) -> u32 {
+    fn push_vertex(&mut self, rest: Vec3, canon: Vec2, size: Vec2, row: u32, kind: WarpVertexKind) -> u32 {
         self.rest.push(rest);
+        self.canon.push(canon);
         self.uv.push(rest.truncate() / size);
         self.row.push(row);
         self.kind.push(kind);
@@ -165,7 +186,8 @@ impl WarpRig {
     }
 
     /// The weights as the GPU takes them: `mouthClose` clamped to `jawOpen` (see the module docs),
-    /// every weight finite.
+    /// every weight finite. (The portrait's expressiveness gain is applied before this, by
+    /// [`Self::deformed`] and [`Self::face_params`].)
     pub fn effective_weights(weights: &[f32; N_BLENDSHAPES]) -> [f32; N_BLENDSHAPES] {
         let mut w = weights.map(|v| if v.is_finite() { v } else { 0.0 });
         if let (Some(c), Some(j)) = (index_of("mouthClose"), index_of("jawOpen")) {
@@ -176,7 +198,7 @@ impl WarpRig {
 
     /// Deformed position of basis row `row` (pixels; `z` towards the viewer), before the pose.
     pub fn deformed(&self, row: usize, weights: &[f32; N_BLENDSHAPES]) -> Vec3 {
-        let w = Self::effective_weights(weights);
+        let w = Self::effective_weights(&weights.map(|v| v * self.expressiveness));
         let terms = &self.basis[row * N_TERMS..(row + 1) * N_TERMS];
         w.iter()
             .zip(&terms[1..])
@@ -199,10 +221,14 @@ impl WarpRig {
     /// One face's per-frame shader inputs ([`FACE_PARAMS_WORDS`] words, the layout of the WGSL
     /// `FaceParams`): the effective weights (13 `vec4`), the pose matrix's three columns and the
     /// pivot and translation (`vec4` each; the pivot already moved by the translation), and the
-    /// deformed, posed inner lip contour (4 `vec4`, two points each).
+    /// deformed, posed inner lip contour (4 `vec4`, two points each), then the wrinkle
+    /// activations (4 `vec4`).
     pub fn face_params(&self, weights: &[f32; N_BLENDSHAPES], pose: &HeadPose) -> [f32; FACE_PARAMS_WORDS] {
         let mut out = [0.0f32; FACE_PARAMS_WORDS];
-        out[..N_BLENDSHAPES].copy_from_slice(&Self::effective_weights(weights));
+        let gained = weights.map(|v| v * self.expressiveness);
+        out[..N_BLENDSHAPES].copy_from_slice(&Self::effective_weights(&gained));
+        let creases = wrinkles::activations(&gained);
+        out[WRINKLE_WORDS_AT..WRINKLE_WORDS_AT + wrinkles::N_GROUPS].copy_from_slice(&creases);
         let m: Mat3 = PreparedPortrait::pose_matrix(pose);
         for (c, col) in [m.x_axis, m.y_axis, m.z_axis].iter().enumerate() {
             out[52 + 4 * c..52 + 4 * c + 3].copy_from_slice(&col.to_array());

@@ -20,24 +20,43 @@ pub struct TalkingHead {
     pub surface: FaceSurface,
     /// Seed of this face's blinks and idle sway (faces with different seeds never blink in step).
     pub seed: u64,
+    /// Gain on this head's expressions when drawn, on top of its portrait's own
+    /// (`hints.expressiveness` in the rig): 1 is the calibrated human range, stylised
+    /// characters read better at 1.3–2. Values outside 0–3 are clamped.
+    pub expressiveness: f32,
 }
 
 impl TalkingHead {
     /// A head drawn as a 2D mesh (`Mesh2d`), one world unit per portrait pixel.
     pub fn new(portrait: Handle<Portrait>) -> Self {
-        Self { portrait, surface: FaceSurface::Mesh2d, seed: 0 }
+        Self { portrait, surface: FaceSurface::Mesh2d, seed: 0, expressiveness: 1.0 }
     }
 
     /// The same head as a flat card in a 3D scene (`Mesh3d`), one world unit per portrait pixel:
     /// scale it with the entity's `Transform`.
     pub fn card_3d(portrait: Handle<Portrait>) -> Self {
-        Self { portrait, surface: FaceSurface::Mesh3d, seed: 0 }
+        Self { portrait, surface: FaceSurface::Mesh3d, seed: 0, expressiveness: 1.0 }
     }
 
     /// The same head with another blink and sway seed.
     pub fn with_seed(mut self, seed: u64) -> Self {
         self.seed = seed;
         self
+    }
+
+    /// The same head with an expressiveness gain (see [`Self::expressiveness`]).
+    pub fn with_expressiveness(mut self, gain: f32) -> Self {
+        self.expressiveness = gain;
+        self
+    }
+
+    /// [`Self::expressiveness`] as the renderer uses it: clamped to 0–3, 1 when not finite.
+    pub fn gain(&self) -> f32 {
+        if self.expressiveness.is_finite() {
+            self.expressiveness.clamp(crate::face::rig::MIN_EXPRESSIVENESS, crate::face::rig::MAX_EXPRESSIVENESS)
+        } else {
+            1.0
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 // the outer ring stays put. One draw can hold many faces of the same portrait: each instance
 // reads its own `FaceParams` row, chosen by the entity's `MeshTag`.
 // Fragment stage: the portrait at the vertex's rest UV (bilinear, as the CPU renderer samples),
-// except inside the mouth fan, where the portrait's own mouth interior stays attached to each lip
+// shaded by the wrinkle maps (src/face/wrinkles.rs) on the skin, except inside the mouth fan, where the portrait's own mouth interior stays attached to each lip
 // and a procedural interior (cavity, tongue, teeth) fills what the lips open beyond it.
 // The portrait texture holds the sRGB bytes as plain unorm values so that bilinear filtering
 // mixes the same numbers the CPU renderer mixes; the result is converted to linear at the end
@@ -22,7 +22,7 @@ const N_TERMS: u32 = 53u;
 struct PortraitUniform {
     // x, y: portrait size in pixels; z, w: unused.
     size: vec4<f32>,
-    // rgb: lip colour (0-1 of the sRGB bytes); w: unused.
+    // rgb: lip colour (0-1 of the sRGB bytes); w: pixels per face-model unit (teeth size).
     lip: vec4<f32>,
     // The portrait's inner lip contour at rest (iBUG 60-67), two points per vec4.
     mouth_rest: array<vec4<f32>, 4>,
@@ -39,6 +39,8 @@ struct FaceParams {
     moved_pivot: vec4<f32>,
     // The deformed, posed inner lip contour, two points per vec4.
     mouth: array<vec4<f32>, 4>,
+    // Wrinkle group activations (src/face/wrinkles.rs `activations`), 16 of them.
+    creases: array<vec4<f32>, 4>,
 };
 
 @group(#{MATERIAL_BIND_GROUP}) @binding(0) var<uniform> portrait: PortraitUniform;
@@ -46,6 +48,8 @@ struct FaceParams {
 @group(#{MATERIAL_BIND_GROUP}) @binding(2) var portrait_sampler: sampler;
 @group(#{MATERIAL_BIND_GROUP}) @binding(3) var<storage, read> basis: array<vec4<f32>>;
 @group(#{MATERIAL_BIND_GROUP}) @binding(4) var<storage, read> faces: array<FaceParams>;
+// Crease segments, two vec4 each: (a.xy, b.xy), (width, depth, lit, group).
+@group(#{MATERIAL_BIND_GROUP}) @binding(5) var<storage, read> creases: array<vec4<f32>>;
 
 struct Vertex {
     @builtin(instance_index) instance_index: u32,
@@ -54,6 +58,8 @@ struct Vertex {
     @location(1) uv: vec2<f32>,
     // x: basis row; y: kind (0 face, 1 fixed outer ring, 2 mouth fan).
     @location(2) row_kind: vec2<f32>,
+    // xy: the face-mesh (mean face) position, where the wrinkle maps are placed.
+    @location(3) canon: vec4<f32>,
 };
 
 struct FaceVertexOutput {
@@ -63,6 +69,7 @@ struct FaceVertexOutput {
     @location(1) px: vec2<f32>,
     @location(2) kind: f32,
     @location(3) @interpolate(flat) face: u32,
+    @location(4) canon: vec2<f32>,
 };
 
 fn weight(f: u32, k: u32) -> f32 {
@@ -110,6 +117,7 @@ fn vertex(v: Vertex) -> FaceVertexOutput {
     out.px = q.xy;
     out.kind = kind;
     out.face = face;
+    out.canon = v.canon.xy;
     return out;
 }
 
@@ -178,19 +186,26 @@ fn frame_height(f: MouthFrame) -> f32 {
     return max(dot(f.lower - f.upper, f.down), 0.0);
 }
 
-// The CPU renderer's `mouth_interior`.
+// The CPU renderer's `mouth_interior` (portrait.lip.w: pixels per face-model unit).
 fn procedural_mouth(here: MouthFrame, along: f32, p: vec2<f32>, teeth: bool) -> vec3<f32> {
     let lip = portrait.lip.rgb;
+    let scale = portrait.lip.w;
     let opening = frame_height(here);
     let below_upper = max(dot(p - here.upper, here.down), 0.0);
+    let above_lower = max(dot(here.lower - p, here.down), 0.0);
     let depth = clamp(below_upper / max(opening, 1e-3), 0.0, 1.0);
     let cavity = vec3<f32>(0.08) + 0.25 * lip;
     let tongue = vec3<f32>(0.55 * lip.r + 0.25, 0.3 * lip.g + 0.08, 0.3 * lip.b + 0.08);
     let edge = 4.0 * along * (1.0 - along);
-    let width = max(distance(here.upper, here.lower), 1.0) + 1.0;
-    let teeth_h = min(opening * 0.3, 0.35 * max(width, opening));
-    if teeth && below_upper < teeth_h * sqrt(edge) {
-        return mix(vec3<f32>(0.86, 0.84, 0.78), cavity, 1.0 - sqrt(edge) * 0.9);
+    let span = sqrt(edge);
+    let tooth = vec3<f32>(0.90, 0.88, 0.82);
+    let upper_h = 0.10 * scale * span;
+    let lower_h = 0.06 * scale * span;
+    if teeth && below_upper < upper_h {
+        let t = below_upper / max(upper_h, 1e-3);
+        return mix(mix(tooth, cavity, 1.0 - span * 0.9), cavity, 0.25 * t);
+    } else if teeth && above_lower < lower_h {
+        return mix(mix(tooth, cavity, 1.0 - span * 0.8), cavity, 0.35);
     } else if depth > 0.7 {
         return mix(cavity, tongue, ((depth - 0.7) / 0.3) * edge);
     }
@@ -217,6 +232,43 @@ fn mouth_colour(face: u32, p: vec2<f32>) -> vec3<f32> {
     return procedural_mouth(here, along, p, !has_own);
 }
 
+fn crease_activation(f: u32, g: u32) -> f32 {
+    return faces[f].creases[g / 4u][g % 4u];
+}
+
+// The CPU renderer's `wrinkles::shade`: (darkening, highlight) at a face-mesh point.
+fn wrinkle_shade(f: u32, p: vec2<f32>) -> vec2<f32> {
+    var dark = 0.0;
+    var light = 0.0;
+    let n = arrayLength(&creases) / 2u;
+    for (var i = 0u; i < n; i++) {
+        let ab = creases[2u * i];
+        let w = creases[2u * i + 1u];
+        let act = crease_activation(f, u32(w.w + 0.5));
+        if act <= 0.0 {
+            continue;
+        }
+        let a = ab.xy;
+        let e = ab.zw - a;
+        let t = clamp(dot(p - a, e) / max(dot(e, e), 1e-12), 0.0, 1.0);
+        let d = distance(p, a + e * t);
+        if d > 4.0 * w.x {
+            continue;
+        }
+        let g = exp(-(d / w.x) * (d / w.x));
+        if w.y >= 0.0 {
+            dark = max(dark, act * w.y * g);
+            let cross = e.x * (p - a).y - e.y * (p - a).x;
+            let side = select(0.0, 1.0, cross > 0.0);
+            let off = (d - 1.8 * w.x) / w.x;
+            light = max(light, act * w.y * w.z * side * exp(-off * off));
+        } else {
+            light = max(light, -act * w.y * g);
+        }
+    }
+    return vec2<f32>(min(dark, 0.85), min(light, 0.5));
+}
+
 fn srgb_to_linear(c: vec3<f32>) -> vec3<f32> {
     let lo = c / 12.92;
     let hi = pow((c + 0.055) / 1.055, vec3<f32>(2.4));
@@ -235,6 +287,11 @@ fn fragment(in: FaceVertexOutput) -> @location(0) vec4<f32> {
         c = mouth_colour(in.face, in.px);
     } else {
         c = textureSampleLevel(portrait_texture, portrait_sampler, in.uv, 0.0).rgb;
+        // Skin: the wrinkle maps (the background rectangle's face-mesh position is far away).
+        if in.canon.x < 100.0 {
+            let s = wrinkle_shade(in.face, in.canon);
+            c = c * (1.0 - s.x) + (vec3<f32>(1.0) - c) * s.y;
+        }
     }
     return vec4<f32>(srgb_to_linear(clamp(c, vec3<f32>(0.0), vec3<f32>(1.0))), 1.0);
 }

@@ -4,8 +4,8 @@
 //! Per portrait, once: its warp mesh (rest positions, UVs, basis row and kind per vertex,
 //! [`WarpRig`]), its linear deformation basis in a storage buffer, its image as a texture
 //! (sRGB bytes kept as plain unorm so the bilinear filter mixes what the CPU renderer mixes).
-//! Per face, per frame: one 352-byte row of [`FaceTable`] (weights, pose, the deformed inner lip
-//! contour), chosen in the shader by the entity's [`MeshTag`]. Faces that share a portrait share
+//! Per face, per frame: one 416-byte row of [`FaceTable`] (weights, pose, the deformed inner lip
+//! contour, the wrinkle activations), chosen in the shader by the entity's [`MeshTag`]. Faces that share a portrait share
 //! the mesh and material, so Bevy draws them as instances of one batch; nothing per face touches
 //! an image on the CPU. The shader: `src/render/face.wgsl`.
 
@@ -30,6 +30,7 @@ use bevy::shader::ShaderRef;
 use bevy::sprite_render::{AlphaMode2d, Material2d, Material2dKey, Material2dPlugin, MeshMaterial2d};
 
 use crate::face::warp::{FACE_PARAMS_WORDS, WarpRig};
+use crate::face::wrinkles::Creases;
 use crate::plugin::{EmoTalkSystems, FaceState, FaceSurface, Portrait, TalkingHead};
 
 /// Where the embedded shader lives.
@@ -55,6 +56,9 @@ pub struct FaceMaterial {
     /// The per-face parameter table ([`FaceTable`]).
     #[storage(4, read_only)]
     pub faces: Handle<ShaderBuffer>,
+    /// The wrinkle creases ([`crate::face::wrinkles::Creases::gpu_words`]).
+    #[storage(5, read_only)]
+    pub creases: Handle<ShaderBuffer>,
 }
 
 /// Portrait constants of [`FaceMaterial`] (the shader's `PortraitUniform`).
@@ -62,7 +66,7 @@ pub struct FaceMaterial {
 pub struct PortraitUniform {
     /// Width and height in pixels (`z`, `w` unused).
     pub size: Vec4,
-    /// Lip colour (`w` unused).
+    /// Lip colour; `w`: pixels per face-model unit (the procedural teeth's size).
     pub lip: Vec4,
     /// The inner lip contour at rest, two points per vector.
     pub mouth_rest: [Vec4; 4],
@@ -76,6 +80,7 @@ fn vertex_layout(
         Mesh::ATTRIBUTE_POSITION.at_shader_location(0),
         Mesh::ATTRIBUTE_UV_0.at_shader_location(1),
         Mesh::ATTRIBUTE_UV_1.at_shader_location(2),
+        Mesh::ATTRIBUTE_COLOR.at_shader_location(3),
     ])?;
     descriptor.vertex.buffers = vec![vertex_layout];
     // The mesh is drawn in painter's order and may be seen from behind in 3D.
@@ -181,16 +186,19 @@ impl Plugin for FaceRenderPlugin {
 }
 
 /// The warp mesh of a portrait: positions in the quad's local frame (centred, `y` up, pixels;
-/// the shader returns to portrait pixels), UVs, and (basis row, kind) in the second UV set.
+/// the shader returns to portrait pixels), UVs, (basis row, kind) in the second UV set, and the
+/// face-mesh position (where the wrinkle maps are placed) in the `xy` of the colour attribute.
 pub fn warp_mesh(warp: &WarpRig) -> Mesh {
     let [w, h] = warp.size.map(|v| v as f32);
     let positions: Vec<[f32; 3]> = warp.rest.iter().map(|p| [p.x - 0.5 * w, 0.5 * h - p.y, p.z]).collect();
     let uvs: Vec<[f32; 2]> = warp.uv.iter().map(|u| u.to_array()).collect();
     let row_kind: Vec<[f32; 2]> = warp.row.iter().zip(&warp.kind).map(|(r, k)| [*r as f32, *k as u32 as f32]).collect();
+    let canon: Vec<[f32; 4]> = warp.canon.iter().map(|c| [c.x, c.y, 0.0, 1.0]).collect();
     Mesh::new(PrimitiveTopology::TriangleList, RenderAssetUsages::RENDER_WORLD)
         .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
         .with_inserted_attribute(Mesh::ATTRIBUTE_UV_0, uvs)
         .with_inserted_attribute(Mesh::ATTRIBUTE_UV_1, row_kind)
+        .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, canon)
         .with_inserted_indices(Indices::U32(warp.indices.clone()))
 }
 
@@ -252,12 +260,16 @@ pub fn attach_faces(
                 let material = FaceMaterial {
                     portrait: PortraitUniform {
                         size: Vec4::new(warp.size[0] as f32, warp.size[1] as f32, 0.0, 0.0),
-                        lip: Vec4::new(r, g, b, 0.0),
+                        lip: Vec4::new(r, g, b, warp.scale),
                         mouth_rest: mouth,
                     },
                     texture: images.add(portrait_texture(portrait.prepared.image())),
                     basis: buffers.add(ShaderBuffer::new(&warp.basis_bytes(), RenderAssetUsages::RENDER_WORLD)),
                     faces: table.buffer.clone(),
+                    creases: buffers.add(ShaderBuffer::new(
+                        &Creases::get().gpu_words().iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>(),
+                        RenderAssetUsages::RENDER_WORLD,
+                    )),
                 };
                 (meshes.add(warp_mesh(warp)), materials.add(material))
             })
@@ -290,7 +302,8 @@ pub fn upload_faces(
     let mut row = 0u32;
     for (entity, head, state, tag) in &heads {
         let Some(portrait) = portraits.get(&head.portrait) else { continue };
-        table.words.extend_from_slice(&portrait.warp.face_params(&state.weights, &state.pose));
+        let weights = state.weights.map(|w| w * head.gain());
+        table.words.extend_from_slice(&portrait.warp.face_params(&weights, &state.pose));
         if tag.is_none_or(|t| t.0 != row) {
             commands.entity(entity).insert(MeshTag(row));
         }

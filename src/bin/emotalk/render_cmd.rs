@@ -22,6 +22,8 @@ pub struct RenderArgs {
     pub portrait: Option<PathBuf>,
     pub rig: Option<PathBuf>,
     pub size: Option<u32>,
+    /// `--expressiveness`.
+    pub expressiveness: f32,
     /// The line.
     pub line: LineArgs,
     pub out: PathBuf,
@@ -47,7 +49,8 @@ fn scaled(image: image::RgbaImage, rig: PortraitRig, size: u32) -> (image::RgbaI
 }
 
 pub fn render(args: RenderArgs) -> Result<(), BoxError> {
-    let RenderArgs { portrait, rig, size, line, out } = args;
+    let RenderArgs { portrait, rig, size, expressiveness, line, out } = args;
+    let gain = super::check_expressiveness(expressiveness)?;
     if let Some(s) = size
         && !(16..=4096).contains(&s)
     {
@@ -89,7 +92,8 @@ pub fn render(args: RenderArgs) -> Result<(), BoxError> {
     let mut preview = Vec::new();
     for (f, weights) in track.frames.iter().enumerate() {
         let [pitch, yaw, roll] = pose.get(f).copied().unwrap_or_default().map(f32::to_degrees);
-        let frame = renderer.render(weights, &HeadPose { pitch, yaw, roll, ..Default::default() })?;
+        let weights: [f32; emotalk::face::N_BLENDSHAPES] = std::array::from_fn(|k| weights[k] * gain);
+        let frame = renderer.render(&weights, &HeadPose { pitch, yaw, roll, ..Default::default() })?;
         let path = out.join(format!("frame_{:05}.png", f + 1));
         frame.save(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         if f % step == 0 {

@@ -1,0 +1,213 @@
+//! Do the posed emotions read? Every MEAD emotion at intensities 1, 2, 2.5 and 3 on a set of
+//! portraits, rendered by the reference CPU renderer and judged by face-api's expression net
+//! (`vision::judge`), plus an identity check: the face model fitted to the landmarks face-api
+//! finds on each render keeps the portrait's identity offsets (RMS change in IOD units, beside
+//! the distance between two different people for scale).
+//!
+//! ```sh
+//! cargo run --release --example expression_eval -- [--out DIR] [--held-out]
+//! ```
+//!
+//! The tuned set is the astronaut photo and the bundled NPCs 3 and 7; `--held-out` runs NPC
+//! seeds 200–205 instead, which were never looked at while the presets were tuned. With `--out`
+//! it writes one contact sheet per intensity (`expressions_mu{1,2,2.5,3}.png`: a row per portrait,
+//! the portrait then neutral, angry, contempt, disgusted, fear, happy, sad, surprised) and
+//! `expressions.json` (every judgement).
+
+use std::path::{Path, PathBuf};
+
+use burn::backend::Flex;
+use emotalk::face::blendshapes::BlendshapeBasis;
+use emotalk::face::fit::FaceFit;
+use emotalk::face::import::import_rig;
+use emotalk::face::render::{HeadPose, PreparedPortrait};
+use emotalk::face::{EmotionPreset, PortraitRig, npc};
+use emotalk::vision::judge::Judge;
+use emotalk::vision::{Expression, Rect};
+use glam::Vec2;
+use image::RgbaImage;
+
+/// The judge's class for a MEAD emotion (face-api has no contempt).
+fn judged_as(e: EmotionPreset) -> Option<Expression> {
+    Some(match e {
+        EmotionPreset::Neutral => Expression::Neutral,
+        EmotionPreset::Angry => Expression::Angry,
+        EmotionPreset::Contempt => return None,
+        EmotionPreset::Disgusted => Expression::Disgusted,
+        EmotionPreset::Fear => Expression::Fearful,
+        EmotionPreset::Happy => Expression::Happy,
+        EmotionPreset::Sad => Expression::Sad,
+        EmotionPreset::Surprised => Expression::Surprised,
+    })
+}
+
+const INTENSITIES: [f32; 4] = [1.0, 2.0, 2.5, 3.0];
+const CELL: u32 = 160;
+
+fn portraits(held_out: bool) -> Vec<(String, RgbaImage, PortraitRig)> {
+    if held_out {
+        return (200..206)
+            .map(|s| {
+                let n = npc::generate(s, 512);
+                (format!("npc_{s}"), n.image, n.rig)
+            })
+            .collect();
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shared = root.join("../shared/data/portraits");
+    let astro = shared.join("astronaut.png");
+    let mut out = vec![(
+        "astronaut".to_string(),
+        image::open(&astro).expect("astronaut.png").to_rgba8(),
+        import_rig(&astro, &shared.join("astronaut.landmarks68.json")).expect("astronaut rig"),
+    )];
+    for n in ["npc_3", "npc_7"] {
+        let dir = root.join("assets/portraits");
+        out.push((
+            n.to_string(),
+            image::open(dir.join(format!("{n}.png"))).expect("npc png").to_rgba8(),
+            PortraitRig::load(dir.join(format!("{n}.rig.json"))).expect("npc rig"),
+        ));
+    }
+    out
+}
+
+fn rect_of(rig: &PortraitRig) -> Rect {
+    let [x0, y0, x1, y1] = rig.face_box();
+    Rect { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }
+}
+
+/// The face model's identity offsets for the landmarks face-api finds in `img`.
+fn identity_of(judge: &Judge<Flex>, img: &RgbaImage, face: &Rect, basis: &BlendshapeBasis) -> Option<[Vec2; 68]> {
+    let rgb = emotalk::vision::RgbF32::from_rgba(img);
+    let pts = judge.perception.landmarks(&rgb, face, false)?;
+    let lm: [Vec2; 68] = pts.map(|p| Vec2::new(p[0], p[1]));
+    FaceFit::fit(&lm, basis).map(|f| f.identity)
+}
+
+fn rms(a: &[Vec2; 68], b: &[Vec2; 68]) -> f32 {
+    (a.iter().zip(b).map(|(p, q)| p.distance_squared(*q)).sum::<f32>() / 68.0).sqrt()
+}
+
+fn crop_cell(frame: &RgbaImage, rig: &PortraitRig) -> RgbaImage {
+    let [x0, y0, x1, y1] = rig.face_box();
+    let side = ((x1 - x0).max(y1 - y0) * 1.6).min(frame.width().min(frame.height()) as f32);
+    let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+    let left = (cx - side / 2.0).clamp(0.0, frame.width() as f32 - side) as u32;
+    let top = (cy - side / 2.0).clamp(0.0, frame.height() as f32 - side) as u32;
+    let crop = image::imageops::crop_imm(frame, left, top, side as u32, side as u32).to_image();
+    image::imageops::resize(&crop, CELL, CELL, image::imageops::FilterType::CatmullRom)
+}
+
+#[derive(serde::Serialize)]
+struct Row {
+    portrait: String,
+    emotion: &'static str,
+    intensity: f32,
+    top: &'static str,
+    intended: Option<f32>,
+    identity_change: Option<f32>,
+    probabilities: std::collections::BTreeMap<String, f32>,
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let out = args.iter().position(|a| a == "--out").and_then(|i| args.get(i + 1)).map(PathBuf::from);
+    let held_out = args.iter().any(|a| a == "--held-out");
+    let basis = BlendshapeBasis::default_basis();
+    let judge = Judge::<Flex>::shipped(&Default::default()).expect("shipped vision weights");
+    let set = portraits(held_out);
+    let cols = 1 + EmotionPreset::ALL.len() as u32;
+    let mut sheets: Vec<RgbaImage> = INTENSITIES
+        .iter()
+        .map(|_| RgbaImage::from_pixel(cols * CELL, set.len() as u32 * CELL, image::Rgba([20, 20, 24, 255])))
+        .collect();
+    let mut rows = Vec::new();
+    let mut identities = Vec::new();
+    let (mut hits, mut judged_cells) = (0, 0);
+    let mut monotone = (0, 0);
+    for (r, (name, image, rig)) in set.iter().enumerate() {
+        let prepared = PreparedPortrait::new(image.clone(), rig, basis).expect("rig fits");
+        let face = rect_of(rig);
+        let own = judge.judge_in(image, face, name).expect("judge the portrait");
+        let own_id = identity_of(&judge, image, &face, basis);
+        identities.push(own_id);
+        println!("\n## {name} (its own expression reads {} {:.2})", own.top.name(), own.top_probability);
+        println!(
+            "| emotion | {} | top at 2.5 | identity change at 2.5 |",
+            INTENSITIES.map(|m| format!("p@{m}")).join(" | ")
+        );
+        println!("|---|{}---|---|", "---|".repeat(INTENSITIES.len()));
+        for (k, sheet) in sheets.iter_mut().enumerate() {
+            let _ = k;
+            image::imageops::overlay(sheet, &crop_cell(image, rig), 0, (r as u32 * CELL) as i64);
+        }
+        for (c, emotion) in EmotionPreset::ALL.into_iter().enumerate() {
+            let class = judged_as(emotion);
+            let mut ps = Vec::new();
+            let (mut top_at, mut id_at) = ("-", None);
+            for (k, &mu) in INTENSITIES.iter().enumerate() {
+                let frame = prepared.render(&emotion.weights(mu), &HeadPose::default(), basis);
+                image::imageops::overlay(
+                    &mut sheets[k],
+                    &crop_cell(&frame, rig),
+                    ((c as u32 + 1) * CELL) as i64,
+                    (r as u32 * CELL) as i64,
+                );
+                let j = judge.judge_in(&frame, face, name).expect("judge a render");
+                let p = class.map(|cl| j.probability(cl));
+                let id = match (&own_id, identity_of(&judge, &frame, &face, basis)) {
+                    (Some(a), Some(b)) => Some(rms(a, &b)),
+                    _ => None,
+                };
+                if mu == 2.5 {
+                    top_at = j.top.name();
+                    id_at = id;
+                    if let Some(cl) = class {
+                        judged_cells += 1;
+                        hits += (j.top == cl) as usize;
+                    }
+                }
+                ps.push(p);
+                rows.push(Row {
+                    portrait: name.clone(),
+                    emotion: emotion.name(),
+                    intensity: mu,
+                    top: j.top.name(),
+                    intended: p,
+                    identity_change: id,
+                    probabilities: j.probabilities.clone(),
+                });
+            }
+            if emotion != EmotionPreset::Neutral {
+                if let [Some(a), Some(b), _, Some(d)] = ps[..] {
+                    monotone.1 += 1;
+                    monotone.0 += (a < b && b < d) as usize;
+                }
+            }
+            let cells: Vec<String> = ps.iter().map(|p| p.map_or("-".into(), |p| format!("{p:.2}"))).collect();
+            let mark = if class.is_some_and(|c| c.name() == top_at) { " ✓" } else { "" };
+            println!(
+                "| {} | {} | {top_at}{mark} | {} |",
+                emotion.name(),
+                cells.join(" | "),
+                id_at.map_or("-".into(), |v| format!("{v:.4}"))
+            );
+        }
+    }
+    println!(
+        "\nread as intended at 2.5: {hits} / {judged_cells}; probability rising 1 < 2 < 3: {} / {}",
+        monotone.0, monotone.1
+    );
+    if let [Some(a), Some(b), ..] = identities[..] {
+        println!("identity distance between the first two portraits (scale): {:.4}", rms(&a, &b));
+    }
+    if let Some(dir) = out {
+        std::fs::create_dir_all(&dir).expect("create --out");
+        for (k, sheet) in sheets.iter().enumerate() {
+            sheet.save(dir.join(format!("expressions_mu{}.png", INTENSITIES[k]))).expect("write sheet");
+        }
+        std::fs::write(dir.join("expressions.json"), serde_json::to_string_pretty(&rows).unwrap()).expect("json");
+        println!("wrote {}", dir.display());
+    }
+}

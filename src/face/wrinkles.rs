@@ -1,0 +1,294 @@
+//! Animated wrinkle and shading maps: the creases that muscles fold into the skin, driven by the
+//! blendshape weights as game rigs drive their wrinkle maps.
+//!
+//! A geometric warp moves features but never folds skin, and much of what makes an expression
+//! read is in the folds: forehead lines over raised brows, the vertical lines of a frown, crow's
+//! feet and the raised cheek of a real smile, the nasolabial fold, the wrinkled nose of disgust,
+//! the puckered chin. Each crease here is a polyline in face-mesh coordinates (the mean face of
+//! [`super::mean`], in millimetres below, divided by [`IOD_MM`] in the tables), so it is placed
+//! on every portrait by the same mesh that places the expression and moves with the skin.
+//!
+//! | group | action units | blendshapes driving it |
+//! |---|---|---|
+//! | forehead lines (centre, each side) | AU1, AU2 | `browInnerUp`, `browOuterUp*` |
+//! | frown lines between the brows, procerus line | AU4 (AU9) | `browDown*`, `noseSneer*` |
+//! | crow's feet | AU6 (AU7) | `cheekSquint*`, `eyeSquint*` |
+//! | cheek raise: highlight on the cheek, crease under the lower lid | AU6 | `cheekSquint*` |
+//! | nasolabial fold | AU10, AU12 (AU9) | `mouthSmile*`, `mouthUpperUp*`, `noseSneer*` |
+//! | nose wrinkles | AU9 | `noseSneer*` |
+//! | chin: mentolabial crease and dimpling | AU17 | `mouthShrugLower` |
+//! | marionette line below the mouth corner | AU15 | `mouthFrown*` |
+//!
+//! Shading is multiplicative: a crease darkens the portrait's own colour (`c · (1 − d)`), and a
+//! fold's lit side lifts it towards white a little, so a crease on dark skin is darker skin and
+//! on a painted face the painter's own tone. [`shade`] is the reference; the GPU shader
+//! (`src/render/face.wgsl`, `wrinkle_shade`) evaluates the same creases from [`Creases::gpu_words`]
+//! and [`activations`], and the GPU-vs-CPU golden test keeps the two equal.
+
+use std::sync::OnceLock;
+
+use glam::Vec2;
+
+use super::blendshapes::{N_BLENDSHAPES, index_of};
+use super::mean::IOD_MM;
+
+/// Number of crease groups (the activations the shader receives: four `vec4`).
+pub const N_GROUPS: usize = 16;
+
+/// The crease groups, indices into [`activations`].
+pub mod group {
+    /// Forehead lines, centre (AU1).
+    pub const FOREHEAD_CENTRE: u32 = 0;
+    /// Forehead lines over the subject's left brow (AU2 left, AU1).
+    pub const FOREHEAD_LEFT: u32 = 1;
+    /// Forehead lines over the subject's right brow.
+    pub const FOREHEAD_RIGHT: u32 = 2;
+    /// Vertical frown line, subject's left (AU4 left).
+    pub const FROWN_LEFT: u32 = 3;
+    /// Vertical frown line, subject's right.
+    pub const FROWN_RIGHT: u32 = 4;
+    /// Crow's feet, left (AU6, AU7).
+    pub const CROWS_LEFT: u32 = 5;
+    /// Crow's feet, right.
+    pub const CROWS_RIGHT: u32 = 6;
+    /// Cheek raise, left (AU6).
+    pub const CHEEK_LEFT: u32 = 7;
+    /// Cheek raise, right.
+    pub const CHEEK_RIGHT: u32 = 8;
+    /// Nasolabial fold, left (AU10, AU12).
+    pub const NASOLABIAL_LEFT: u32 = 9;
+    /// Nasolabial fold, right.
+    pub const NASOLABIAL_RIGHT: u32 = 10;
+    /// Nose wrinkles and the procerus line (AU9, AU4).
+    pub const NOSE: u32 = 11;
+    /// Chin (AU17).
+    pub const CHIN: u32 = 12;
+    /// Marionette line, left (AU15).
+    pub const MARIONETTE_LEFT: u32 = 13;
+    /// Marionette line, right.
+    pub const MARIONETTE_RIGHT: u32 = 14;
+}
+
+/// One straight piece of a crease, in face-mesh coordinates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Segment {
+    /// Start.
+    pub a: Vec2,
+    /// End.
+    pub b: Vec2,
+    /// Half-width of the dark groove (the Gaussian's σ), face-mesh units.
+    pub width: f32,
+    /// Darkening at the centre of the groove at full activation (0–1); negative for a soft
+    /// highlight instead of a groove (the raised cheek).
+    pub depth: f32,
+    /// Highlight on the fold's lit side (the side where `(b − a).perp_dot(p − a) > 0`),
+    /// relative to `depth`.
+    pub lit: f32,
+    /// Which activation drives it ([`group`]).
+    pub group: u32,
+}
+
+/// All creases, as segments.
+#[derive(Debug, Clone)]
+pub struct Creases {
+    /// The segments.
+    pub segments: Vec<Segment>,
+}
+
+/// `f32` words per segment in [`Creases::gpu_words`] (two `vec4`).
+pub const SEGMENT_WORDS: usize = 8;
+
+impl Creases {
+    /// The shipped creases (see the module docs), built once.
+    pub fn get() -> &'static Creases {
+        static C: OnceLock<Creases> = OnceLock::new();
+        C.get_or_init(author)
+    }
+
+    /// The segments for a storage buffer of `vec4<f32>`: `(a.x, a.y, b.x, b.y)`, then
+    /// `(width, depth, lit, group)`.
+    pub fn gpu_words(&self) -> Vec<f32> {
+        self.segments
+            .iter()
+            .flat_map(|s| [s.a.x, s.a.y, s.b.x, s.b.y, s.width, s.depth, s.lit, s.group as f32])
+            .collect()
+    }
+}
+
+/// How strongly each crease group shows for these blendshape weights (each 0–1).
+pub fn activations(weights: &[f32]) -> [f32; N_GROUPS] {
+    let w = |name: &str| {
+        index_of(name).and_then(|i| weights.get(i)).copied().filter(|v| v.is_finite()).unwrap_or(0.0).clamp(0.0, 1.0)
+    };
+    debug_assert!(weights.len() >= N_BLENDSHAPES || weights.is_empty());
+    let mut a = [0.0f32; N_GROUPS];
+    let inner = w("browInnerUp");
+    let (outer_l, outer_r) = (w("browOuterUpLeft"), w("browOuterUpRight"));
+    a[group::FOREHEAD_CENTRE as usize] = inner * 0.8 + (outer_l + outer_r) * 0.25;
+    a[group::FOREHEAD_LEFT as usize] = outer_l * 0.8 + inner * 0.35;
+    a[group::FOREHEAD_RIGHT as usize] = outer_r * 0.8 + inner * 0.35;
+    let (sneer_l, sneer_r) = (w("noseSneerLeft"), w("noseSneerRight"));
+    a[group::FROWN_LEFT as usize] = w("browDownLeft") + 0.3 * sneer_l;
+    a[group::FROWN_RIGHT as usize] = w("browDownRight") + 0.3 * sneer_r;
+    for (side, crows, cheek, naso, mario) in [
+        ("Left", group::CROWS_LEFT, group::CHEEK_LEFT, group::NASOLABIAL_LEFT, group::MARIONETTE_LEFT),
+        ("Right", group::CROWS_RIGHT, group::CHEEK_RIGHT, group::NASOLABIAL_RIGHT, group::MARIONETTE_RIGHT),
+    ] {
+        let cheek_w = w(&format!("cheekSquint{side}"));
+        a[crows as usize] = cheek_w + 0.4 * w(&format!("eyeSquint{side}"));
+        a[cheek as usize] = cheek_w;
+        a[naso as usize] = 0.9 * w(&format!("mouthSmile{side}"))
+            + 0.6 * w(&format!("mouthUpperUp{side}"))
+            + 0.7 * w(&format!("noseSneer{side}"))
+            + 0.3 * cheek_w;
+        a[mario as usize] = 0.8 * w(&format!("mouthFrown{side}")) + 0.3 * w(&format!("mouthStretch{side}"));
+    }
+    a[group::NOSE as usize] = 0.5 * (sneer_l + sneer_r) + 0.25 * (w("browDownLeft") + w("browDownRight"));
+    a[group::CHIN as usize] = w("mouthShrugLower") + 0.3 * (w("mouthPressLeft") + w("mouthPressRight"));
+    a.map(|v| v.clamp(0.0, 1.0))
+}
+
+/// The shading factor at a face-mesh point: `(darkening, highlight)`, each 0–1. The colour
+/// becomes `c · (1 − darkening) + (1 − c) · highlight`.
+pub fn shade(p: Vec2, active: &[f32; N_GROUPS]) -> (f32, f32) {
+    let (mut dark, mut light) = (0.0f32, 0.0f32);
+    for s in &Creases::get().segments {
+        let act = active[s.group as usize];
+        if act <= 0.0 {
+            continue;
+        }
+        let (d, side) = segment_distance(p, s.a, s.b);
+        if d > 4.0 * s.width {
+            continue;
+        }
+        let g = (-(d / s.width) * (d / s.width)).exp();
+        if s.depth >= 0.0 {
+            dark = dark.max(act * s.depth * g);
+            // The lit side of a fold: a band beside the groove.
+            let off = (d - 1.8 * s.width) / s.width;
+            light = light.max(act * s.depth * s.lit * side.max(0.0) * (-off * off).exp());
+        } else {
+            light = light.max(-act * s.depth * g);
+        }
+    }
+    (dark.min(0.85), light.min(0.5))
+}
+
+/// Applies [`shade`] to an RGB colour (0–1).
+pub fn apply(c: [f32; 3], (dark, light): (f32, f32)) -> [f32; 3] {
+    c.map(|v| v * (1.0 - dark) + (1.0 - v) * light)
+}
+
+/// Distance from `p` to the segment `a → b`, and which side `p` lies on: +1 where
+/// `(b − a).perp_dot(p − a) > 0` (for the authored right-half creases, which run downwards or
+/// towards the midline, the lateral or lower side), −1 on the other.
+fn segment_distance(p: Vec2, a: Vec2, b: Vec2) -> (f32, f32) {
+    let ab = b - a;
+    let t = ((p - a).dot(ab) / ab.length_squared().max(1e-12)).clamp(0.0, 1.0);
+    let d = p.distance(a + ab * t);
+    let side = if ab.perp_dot(p - a) > 0.0 { 1.0 } else { -1.0 };
+    (d, side)
+}
+
+/// Creases of the subject's right half in millimetres (`x < 0`), mirrored for the left.
+fn author() -> Creases {
+    let mut segments = Vec::new();
+    let mm = |v: [f32; 2]| Vec2::new(v[0], v[1]) / IOD_MM;
+    // `pts` in mm for the subject's right side; `right`/`left` groups.
+    let mut crease = |pts: &[[f32; 2]], width_mm: f32, depth: f32, lit: f32, right: u32, left: u32| {
+        for (g, sx) in [(right, 1.0f32), (left, -1.0)] {
+            let mut p: Vec<Vec2> = pts.iter().map(|&v| mm([v[0] * sx, v[1]])).collect();
+            if sx < 0.0 {
+                // Keep the lit side on the same anatomical side after mirroring.
+                p.reverse();
+            }
+            for k in 0..p.len() - 1 {
+                segments.push(Segment { a: p[k], b: p[k + 1], width: width_mm / IOD_MM, depth, lit, group: g });
+            }
+        }
+    };
+    use group::*;
+    // Forehead: three lines above the brows (brows at y −15…−23 mm), the lower ones longer.
+    for (k, y) in [-33.0f32, -41.0, -49.0].into_iter().enumerate() {
+        let reach = 40.0 - 6.0 * k as f32;
+        let sag = 2.5; // the lines dip a little towards the temples
+        crease(
+            &[[-reach, y + sag], [-reach * 0.6, y + 0.6], [-reach * 0.3, y]],
+            1.6,
+            0.13,
+            0.5,
+            FOREHEAD_RIGHT,
+            FOREHEAD_LEFT,
+        );
+        crease(&[[-reach * 0.3, y], [0.0, y - 0.5]], 1.6, 0.13, 0.5, FOREHEAD_CENTRE, FOREHEAD_CENTRE);
+    }
+    // Frown lines: beside the midline between the inner brow ends (x = ±14 mm), top outwards.
+    crease(&[[-4.0, -8.0], [-5.0, -16.0], [-7.0, -25.0]], 1.6, 0.22, 0.6, FROWN_RIGHT, FROWN_LEFT);
+    crease(&[[-9.0, -11.0], [-11.0, -20.0]], 1.4, 0.12, 0.4, FROWN_RIGHT, FROWN_LEFT);
+    // Procerus line across the root of the nose, and nose wrinkles over the bridge.
+    crease(&[[-7.0, -3.0], [0.0, -4.0]], 1.4, 0.14, 0.3, NOSE, NOSE);
+    for (y, r) in [(6.0f32, 8.0f32), (10.0, 9.0), (14.0, 10.0)] {
+        crease(&[[-r, y + 2.0], [-r * 0.4, y], [0.0, y - 0.3]], 1.3, 0.15, 0.4, NOSE, NOSE);
+    }
+    // Crow's feet: three lines fanning out from the outer eye corner (±45 mm, 0).
+    for (dy0, dy1) in [(-2.0f32, -8.0f32), (0.5, 0.5), (3.0, 9.0)] {
+        crease(&[[-49.0, dy0], [-58.0, dy1]], 1.3, 0.14, 0.4, CROWS_RIGHT, CROWS_LEFT);
+    }
+    // Cheek raise: the lower-lid crease under the eye and the lit apple of the cheek.
+    crease(&[[-37.0, 9.0], [-30.0, 11.5], [-21.0, 10.5]], 1.8, 0.11, 0.0, CHEEK_RIGHT, CHEEK_LEFT);
+    crease(&[[-33.0, 22.0], [-27.0, 23.0]], 7.0, -0.10, 0.0, CHEEK_RIGHT, CHEEK_LEFT);
+    // Nasolabial fold: from the nose wing past the outside of the mouth corner; lit on the cheek.
+    crease(
+        &[[-19.0, 38.0], [-25.0, 48.0], [-29.5, 60.0], [-31.0, 73.0]],
+        2.6,
+        0.20,
+        0.6,
+        NASOLABIAL_RIGHT,
+        NASOLABIAL_LEFT,
+    );
+    // Marionette line: from the mouth corner down towards the jaw.
+    crease(&[[-27.0, 72.0], [-28.5, 80.0], [-29.0, 89.0]], 2.6, 0.10, 0.5, MARIONETTE_RIGHT, MARIONETTE_LEFT);
+    // Chin: the mentolabial crease deepens and the chin dimples.
+    crease(&[[-14.0, 82.0], [-7.0, 85.5], [0.0, 86.5]], 2.6, 0.12, 0.6, CHIN, CHIN);
+    for (x, y) in [(-6.0f32, 93.0f32), (-11.0, 96.0), (-3.0, 98.5)] {
+        crease(&[[x, y], [x - 1.0, y + 0.5]], 2.0, 0.08, 0.0, CHIN, CHIN);
+    }
+    Creases { segments }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::face::presets::EmotionPreset;
+
+    #[test]
+    fn creases_follow_their_action_units() {
+        let rest = activations(&[0.0; N_BLENDSHAPES]);
+        assert!(rest.iter().all(|&a| a == 0.0), "a neutral face has no creases");
+        let happy = activations(&EmotionPreset::Happy.weights(3.0));
+        let angry = activations(&EmotionPreset::Angry.weights(3.0));
+        let surprised = activations(&EmotionPreset::Surprised.weights(3.0));
+        assert!(happy[group::CROWS_LEFT as usize] > 0.5 && happy[group::NASOLABIAL_RIGHT as usize] > 0.5);
+        assert!(angry[group::FROWN_LEFT as usize] > 0.5 && angry[group::FOREHEAD_CENTRE as usize] == 0.0);
+        assert!(surprised[group::FOREHEAD_CENTRE as usize] > 0.5 && surprised[group::FROWN_LEFT as usize] == 0.0);
+    }
+
+    #[test]
+    fn a_crease_darkens_on_its_line_and_fades_off_it() {
+        let mut a = [0.0; N_GROUPS];
+        a[group::NASOLABIAL_RIGHT as usize] = 1.0;
+        let on = Vec2::new(-25.0, 48.0) / IOD_MM;
+        let (d_on, _) = shade(on, &a);
+        let (d_off, _) = shade(on + Vec2::new(-12.0, 0.0) / IOD_MM, &a);
+        let (d_mirror, _) = shade(Vec2::new(25.0, 48.0) / IOD_MM, &a);
+        assert!(d_on > 0.15 && d_off < 0.01 && d_mirror == 0.0, "{d_on} {d_off} {d_mirror}");
+        // The lit side of the fold is the cheek (outwards), on both sides.
+        let mut both = a;
+        both[group::NASOLABIAL_LEFT as usize] = 1.0;
+        let lit = |x: f32| shade(Vec2::new(x, 48.0) / IOD_MM, &both).1;
+        assert!(lit(-29.7) > lit(-20.3) && lit(29.7) > lit(20.3), "{} {}", lit(-29.7), lit(-20.3));
+        // Colour: darker, same hue.
+        let c = apply([0.8, 0.6, 0.5], shade(on, &a));
+        assert!(c[0] < 0.7 && (c[0] / c[1] - 0.8 / 0.6).abs() < 0.05);
+    }
+}

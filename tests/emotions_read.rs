@@ -1,0 +1,68 @@
+//! Posed emotions read as themselves to an independent judge: face-api's expression net
+//! (`vision::judge`, a FER-style classifier this project did not train or tune) on stills of the
+//! bundled NPCs from the reference CPU renderer. `examples/expression_eval.rs` prints the whole
+//! table (the astronaut photo and held-out seeds too); BENCHMARKS.md records it.
+
+use burn::backend::Flex;
+use emotalk::face::render::{HeadPose, PreparedPortrait};
+use emotalk::face::{BlendshapeBasis, EmotionPreset, PortraitRig};
+use emotalk::vision::judge::Judge;
+use emotalk::vision::{Expression, Rect};
+
+fn npc(name: &str) -> (image::RgbaImage, PortraitRig) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/portraits");
+    let image = image::open(dir.join(format!("{name}.png"))).unwrap().to_rgba8();
+    (image, PortraitRig::load(dir.join(format!("{name}.rig.json"))).unwrap())
+}
+
+const CLASSES: [(EmotionPreset, Expression); 5] = [
+    (EmotionPreset::Happy, Expression::Happy),
+    (EmotionPreset::Sad, Expression::Sad),
+    (EmotionPreset::Surprised, Expression::Surprised),
+    (EmotionPreset::Disgusted, Expression::Disgusted),
+    (EmotionPreset::Fear, Expression::Fearful),
+];
+
+#[test]
+fn posed_emotions_read_as_themselves_on_both_npcs() {
+    let judge = Judge::<Flex>::shipped(&Default::default()).unwrap();
+    let basis = BlendshapeBasis::default_basis();
+    for name in ["npc_3", "npc_7"] {
+        let (image, rig) = npc(name);
+        let prepared = PreparedPortrait::new(image, &rig, basis).unwrap();
+        let [x0, y0, x1, y1] = rig.face_box();
+        let face = Rect { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+        let read = |e: EmotionPreset, mu: f32| {
+            let frame = prepared.render(&e.weights(mu), &HeadPose::default(), basis);
+            judge.judge_in(&frame, face, name).unwrap()
+        };
+        for (preset, class) in CLASSES {
+            let j = read(preset, 2.5);
+            assert_eq!(j.top, class, "{name} {}: read {:?} ({:?})", preset.name(), j.top, j.probabilities);
+        }
+        // A smile grows into happiness with its intensity.
+        let p = |mu| read(EmotionPreset::Happy, mu).probability(Expression::Happy);
+        let (p1, p2, p3) = (p(1.0), p(2.0), p(3.0));
+        assert!(p1 < p2 && p2 < p3 && p3 - p1 > 0.5, "{name}: happy {p1:.2} {p2:.2} {p3:.2}");
+    }
+}
+
+#[test]
+fn a_stylised_portrait_can_ask_for_more_expression() {
+    // The same emotion on the same portrait moves the face further with a higher
+    // expressiveness, and a rig asking for an impossible gain is refused.
+    let basis = BlendshapeBasis::default_basis();
+    let (image, mut rig) = npc("npc_7");
+    let rest = PreparedPortrait::new(image.clone(), &rig, basis).unwrap();
+    let w = EmotionPreset::Surprised.weights(2.0);
+    let moved = |p: &PreparedPortrait| {
+        let (a, b) = (p.deformed_vertices(&w, &HeadPose::default(), basis), p.rest().to_vec());
+        a.iter().zip(&b).map(|(a, b)| a.distance(*b)).fold(0.0f32, f32::max)
+    };
+    rig.hints.expressiveness = Some(1.5);
+    let strong = PreparedPortrait::new(image.clone(), &rig, basis).unwrap();
+    assert!(moved(&strong) > 1.3 * moved(&rest), "{} vs {}", moved(&strong), moved(&rest));
+    rig.hints.expressiveness = Some(f32::NAN);
+    let err = PreparedPortrait::new(image, &rig, basis).err().expect("NaN gain refused").to_string();
+    assert!(err.contains("expressiveness"), "{err}");
+}
