@@ -98,3 +98,51 @@ fn a_blink_covers_the_eye_with_lid_skin() {
     let other = (36..42).map(|i| lm[i]).sum::<glam::Vec2>() / 6.0;
     assert_eq!(shut.get_pixel(other.x as u32, other.y as u32), npc.image.get_pixel(other.x as u32, other.y as u32));
 }
+
+/// Dark (iris, pupil, lash line) and white (sclera) pixels in a box, and the dark ones' mean x.
+fn eye_pixels(img: &image::RgbaImage, [x0, y0, x1, y1]: [u32; 4]) -> (usize, usize, f32) {
+    let (mut dark, mut white, mut sx) = (0, 0, 0.0);
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let p = img.get_pixel(x, y).0;
+            let l = (p[0] as f32 + p[1] as f32 + p[2] as f32) / (3.0 * 255.0);
+            if l < 0.45 {
+                dark += 1;
+                sx += x as f32;
+            } else if l > 0.8 && p[2] as f32 > 0.85 * p[0] as f32 {
+                white += 1;
+            }
+        }
+    }
+    (dark, white, sx / dark.max(1) as f32)
+}
+
+#[test]
+fn wide_eyes_uncover_sclera_and_the_iris_follows_the_gaze() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/portraits");
+    let rig = emotalk::face::PortraitRig::load(dir.join("npc_3.rig.json")).unwrap();
+    let image = image::open(dir.join("npc_3.png")).unwrap().to_rgba8();
+    let basis = BlendshapeBasis::default_basis();
+    let p = PreparedPortrait::new(image, &rig, basis).unwrap();
+    let w = |pairs: &[(&str, f32)]| {
+        let mut w = vec![0.0; 52];
+        for (n, v) in pairs {
+            w[index_of(n).unwrap()] = *v;
+        }
+        w
+    };
+    // The subject's left eye (iBUG 42-47), with a margin for the lids' travel.
+    let pts = rig.points();
+    let (lo, hi) = pts[42..48].iter().fold((glam::Vec2::MAX, glam::Vec2::MIN), |(a, b), q| (a.min(*q), b.max(*q)));
+    let eye_box = [lo.x as u32 - 4, lo.y as u32 - 12, hi.x as u32 + 4, hi.y as u32 + 8];
+    let rest = eye_pixels(&p.render(&w(&[]), &HeadPose::default(), basis), eye_box);
+    let wide = eye_pixels(&p.render(&w(&[("eyeWideLeft", 1.0)]), &HeadPose::default(), basis), eye_box);
+    // The iris keeps its size (the eyeball moves rigidly); the lid uncovers white above it.
+    let ratio = wide.0 as f32 / rest.0 as f32;
+    assert!((0.8..1.25).contains(&ratio), "dark pixels {} -> {}", rest.0, wide.0);
+    assert!(wide.1 as f32 > 1.3 * rest.1 as f32, "sclera {} -> {}", rest.1, wide.1);
+    // Looking out (towards the subject's left, image right) moves the iris that way.
+    let out = eye_pixels(&p.render(&w(&[("eyeLookOutLeft", 1.0)]), &HeadPose::default(), basis), eye_box);
+    let inward = eye_pixels(&p.render(&w(&[("eyeLookInLeft", 1.0)]), &HeadPose::default(), basis), eye_box);
+    assert!(out.2 > rest.2 + 1.0 && inward.2 < rest.2 - 1.0, "iris x: in {} rest {} out {}", inward.2, rest.2, out.2);
+}

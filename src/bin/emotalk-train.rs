@@ -91,6 +91,10 @@ enum Command {
         /// Continue from OUT/checkpoint (exactly where it stopped).
         #[arg(long)]
         resume: bool,
+        /// Fine-tune: start from these trained weights (a folder with config.json + model.mpk,
+        /// or `shipped`) instead of a fresh initialisation.
+        #[arg(long, value_name = "DIR|shipped")]
+        init: Option<String>,
         /// Steps between checkpoints.
         #[arg(long, default_value_t = 200)]
         checkpoint_every: usize,
@@ -169,6 +173,7 @@ fn main() -> ExitCode {
             held_out_voices,
             speech,
             threads,
+            init,
         } => {
             if steps == 0 || batch == 0 || window < 2 {
                 return report(Err("--steps and --batch must be at least 1, --window at least 2".into()));
@@ -181,6 +186,7 @@ fn main() -> ExitCode {
                 seed,
                 aperture_weight,
                 closure_weight,
+                init,
                 ..Default::default()
             };
             report(eac_cmd::train_eac::<Backend>(eac_cmd::EacArgs {

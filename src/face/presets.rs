@@ -9,7 +9,7 @@
 //! | disgusted | AU4 + AU6 + AU7 + AU9 + AU10 + AU15 + AU16 | noseSneer 1.0, mouthUpperUp 0.8, mouthLowerDown 0.45, mouthFrown 0.6, browDown 0.55, cheekSquint 0.4, eyeSquint 0.5 |
 //! | fear | AU1 + AU2 + AU4 + AU5 + AU20 + AU25/26 | browInnerUp 1.0, browOuterUp 0.55, browDown 0.4, eyeWide 1.0, mouthStretch 0.85, mouthLowerDown 0.4, jawOpen 0.3 |
 //! | happy | AU6 + AU7 + AU10 + AU12 | cheekSquint 0.9, mouthSmile 1.0, mouthUpperUp 0.45, eyeSquint 0.3 |
-//! | sad | AU1 + AU4 + AU15 + AU17 (+ AU24, gaze down) | browInnerUp 1.0, browDown 0.45, eyeLookDown 0.35, mouthFrown 1.0, mouthShrugLower 0.5, mouthPress 0.25 |
+//! | sad | AU1 + AU4 + AU15 + AU17 (+ AU24, drooping lids AU41) | browInnerUp 1.0, browDown 0.45, eyeBlink 0.2, mouthFrown 1.0, mouthShrugLower 0.5, mouthPress 0.25 |
 //! | surprised | AU1 + AU2 + AU5 + AU26 (+ AU22) | browInnerUp 1.0, browOuterUp 1.0, eyeWide 1.0, jawOpen 0.6, mouthFunnel 0.15 |
 //!
 //! ## Calibration: intensity 3 is a full, unmistakable expression
@@ -29,8 +29,8 @@
 //!
 //! The amplitudes before this calibration were 60–75 % of these (the smile corner moved 6 mm at
 //! `mu = 3`); on the project's judge (face-api's expression net, `examples/expression_eval.rs`)
-//! with the wrinkle maps and teeth the bundled NPCs read as the intended class in 12 of their 14
-//! judged cells at `mu = 2.5` (BENCHMARKS.md has the table). A stylised portrait that needs more sets
+//! with the wrinkle maps, teeth and eye model the bundled NPCs read as the intended class in 12
+//! of their 14 judged cells at `mu = 2.5` (BENCHMARKS.md has the table). A stylised portrait that needs more sets
 //! [`super::rig::RigHints::expressiveness`] (or `TalkingHead::expressiveness`,
 //! `--expressiveness`): a gain on the geometry and the creases of every expression.
 //!
@@ -166,8 +166,8 @@ impl EmotionPreset {
                 ("browInnerUp", 1.0),
                 ("browDownLeft", 0.45),
                 ("browDownRight", 0.45),
-                ("eyeLookDownLeft", 0.35),
-                ("eyeLookDownRight", 0.35),
+                ("eyeBlinkLeft", 0.2),
+                ("eyeBlinkRight", 0.2),
                 ("mouthFrownLeft", 1.0),
                 ("mouthFrownRight", 1.0),
                 ("mouthShrugLower", 0.5),

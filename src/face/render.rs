@@ -9,12 +9,14 @@
 //!    The outer ring never moves, so the warp fades into the background.
 //! 3. Backward mapping: every output pixel inside a deformed triangle takes the colour of the
 //!    same barycentric point of the rest triangle (bilinear sampling).
-//! 4. Holes: inside a deformed eye, the eye's own interior is mapped by a fan from its centre,
-//!    so lids that close simply cover it (the lid triangles stretch the lid skin over the eye);
-//!    inside the mouth, near each lip the portrait's own interior at its own scale (teeth stay
+//! 4. Holes: inside a deformed eye, the eyeball: the rest eye moved rigidly with its corners and
+//!    shifted by the gaze ([`EyeFrame`]), the sclera where the lids uncover more than the portrait
+//!    showed, the lash-line rim fanned with the lids; lids that close simply cover it (the lid
+//!    triangles stretch the lid skin over the eye). The skin is shaded by the wrinkle maps
+//!    ([`super::wrinkles`]). Inside the mouth, near each lip the portrait's own interior at its own scale (teeth stay
 //!    attached to their lip), and where the lips part wider than in the portrait a procedural
-//!    interior (dark cavity, tongue hint, an upper teeth band when the portrait shows no teeth,
-//!    tinted from the lip colour).
+//!    interior (dark cavity, tongue hint, and, when the portrait shows no teeth, upper and lower
+//!    teeth of their real size; tinted from the lip colour).
 
 use std::path::PathBuf;
 
@@ -60,6 +62,103 @@ pub struct PreparedPortrait {
     depth: Vec<f32>,
     lip_colour: [f32; 3],
     expressiveness: f32,
+    sclera: [[f32; 3]; 2],
+}
+
+/// How much of the rest eye contour's size is eyeball ([`PreparedPortrait::eye_opening`]).
+pub const EYE_OPENING: f32 = 0.82;
+/// The uncovered sclera's shade (the lids and the socket shadow it a little).
+pub const SCLERA_SHADE: f32 = 0.96;
+
+/// How far the iris travels at a full `eyeLookOut`/`eyeLookIn`, as a fraction of the eye's width.
+pub const GAZE_ACROSS: f32 = 0.22;
+/// How far it travels at a full `eyeLookUp`/`eyeLookDown`, as a fraction of the eye's width.
+pub const GAZE_UP_DOWN: f32 = 0.12;
+
+/// The eyeball's mapping for one eye in one frame: output pixel `p` shows the portrait's rest
+/// eye at `inv · p + t` (complex product: a rotation and scale), the similarity that carries the
+/// rest eye corners onto the deformed ones, undone, then shifted against the gaze.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EyeFrame {
+    /// The inverse similarity's complex factor.
+    pub inv: Vec2,
+    /// Its translation, gaze included.
+    pub t: Vec2,
+}
+
+/// The (inner, outer) corner landmarks of the right (0) and left (1) eye.
+pub const EYE_CORNERS: [[usize; 2]; 2] = [[39, 36], [42, 45]];
+
+impl EyeFrame {
+    /// The frame of eye `e` (0 right, 1 left) from its rest and deformed (inner, outer) corners
+    /// and the gaze in `weights` (gain included).
+    pub fn new(e: usize, rest: [Vec2; 2], deformed: [Vec2; 2], weights: &[f32]) -> Self {
+        let side = if e == 0 { "Right" } else { "Left" };
+        let ([r_in, r_out], [d_in, d_out]) = (rest, deformed);
+        // Rest → deformed by the two corners (fixed to the skull): a similarity `d_in + a·(x − r_in)`.
+        let (rv, dv) = (r_out - r_in, d_out - d_in);
+        let a = if rv.length_squared() > 1e-9 { complex_div(dv, rv) } else { Vec2::X };
+        let inv = if a.length_squared() > 1e-12 { complex_div(Vec2::X, a) } else { Vec2::X };
+        let w = |n: &str| {
+            super::blendshapes::index_of(&format!("{n}{side}"))
+                .and_then(|k| weights.get(k))
+                .copied()
+                .filter(|v| v.is_finite())
+                .unwrap_or(0.0)
+        };
+        let u = rv.normalize_or_zero();
+        let perp = Vec2::new(-u.y, u.x);
+        let down = if perp.y < 0.0 { -perp } else { perp };
+        let width = rv.length();
+        let gaze = u * (w("eyeLookOut") - w("eyeLookIn")) * GAZE_ACROSS * width
+            + down * (w("eyeLookDown") - w("eyeLookUp")) * GAZE_UP_DOWN * width;
+        // Output pixel p samples rest point inv·(p − d_in) + r_in − gaze.
+        let t = r_in - inv.rotate(d_in) - gaze;
+        EyeFrame { inv, t }
+    }
+
+    /// The rest point an output pixel shows.
+    pub fn source(&self, p: Vec2) -> Vec2 {
+        self.inv.rotate(p) + self.t
+    }
+}
+
+fn complex_div(a: Vec2, b: Vec2) -> Vec2 {
+    let d = b.length_squared();
+    Vec2::new(a.x * b.x + a.y * b.y, a.y * b.x - a.x * b.y) / d
+}
+
+/// Whether `p` is inside the closed polygon `poly` (even-odd rule).
+pub(crate) fn inside(poly: &[Vec2], p: Vec2) -> bool {
+    let mut c = false;
+    let n = poly.len();
+    for i in 0..n {
+        let (a, b) = (poly[i], poly[(i + n - 1) % n]);
+        if (a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x {
+            c = !c;
+        }
+    }
+    c
+}
+
+/// The sclera's colour in a rest eye: the mean of the brightest third of its pixels (the iris,
+/// pupil and lash line are darker), or a plain off-white for an eye too small to sample.
+fn sclera_colour(image: &RgbaImage, eye: &[Vec2]) -> [f32; 3] {
+    let mut px: Vec<[f32; 3]> = Vec::new();
+    let c = eye.iter().sum::<Vec2>() / eye.len() as f32;
+    for k in 0..eye.len() {
+        raster([c, eye[k], eye[(k + 1) % eye.len()]], image.width(), image.height(), |x, y, _| {
+            let q = image.get_pixel(x, y).0;
+            px.push([q[0] as f32 / 255.0, q[1] as f32 / 255.0, q[2] as f32 / 255.0]);
+        });
+    }
+    if px.len() < 6 {
+        return [0.86, 0.84, 0.80];
+    }
+    px.sort_by(|a, b| (b[0] + b[1] + b[2]).total_cmp(&(a[0] + a[1] + a[2])));
+    let top = &px[..px.len().div_ceil(3)];
+    let n = top.len() as f32;
+    top.iter().fold([0.0; 3], |s, c| [s[0] + c[0] / n, s[1] + c[1] / n, s[2] + c[2] / n])
 }
 
 /// `weights` times an expressiveness `gain` (see [`super::rig::RigHints::expressiveness`]): the
@@ -103,7 +202,8 @@ impl PreparedPortrait {
                 .fold([0.0; 3], |a, c| [a[0] + c[0] / n, a[1] + c[1] / n, a[2] + c[2] / n])
         });
         let expressiveness = rig.hints.expressiveness.unwrap_or(1.0);
-        Ok(Self { image, fit, rest, depth, lip_colour, expressiveness })
+        let sclera = [sclera_colour(&image, &rest[36..42]), sclera_colour(&image, &rest[42..48])];
+        Ok(Self { image, fit, rest, depth, lip_colour, expressiveness, sclera })
     }
 
     /// The portrait's expressiveness gain (its rig's `hints.expressiveness`, default 1).
@@ -201,12 +301,12 @@ impl PreparedPortrait {
                 creases,
             );
         }
-        // Eyes: the interior follows the eye contour, fanned from its centre.
-        for eye in [Region::RightEye, Region::LeftEye] {
-            let r = eye.range();
-            let (dq, dr): (Vec<Vec2>, Vec<Vec2>) = r.clone().map(|i| (q[i], self.rest[i])).unzip();
-            let canon: Vec<Vec2> = r.map(|i| mesh.rest[i]).collect();
-            self.fill_eye(&mut out, &dq, &dr, &canon, creases);
+        // Eyes: the eyeball seen through the deformed lids (see `EyeFrame`).
+        let gained = with_gain(weights, self.expressiveness);
+        for (e, eye) in [Region::RightEye, Region::LeftEye].into_iter().enumerate() {
+            let frame = self.eye_frame(e, &q, &gained);
+            let dq: Vec<Vec2> = eye.range().map(|i| q[i]).collect();
+            self.fill_eye(&mut out, &dq, e, &frame);
         }
         // Mouth.
         let r = Region::InnerLips.range();
@@ -242,29 +342,61 @@ impl PreparedPortrait {
         });
     }
 
-    /// Fills an eye: the fan of its contour from the centre (the lids' skin stretched over it),
-    /// shaded like the skin around it.
-    fn fill_eye(
-        &self,
-        out: &mut RgbaImage,
-        deformed: &[Vec2],
-        rest: &[Vec2],
-        canon: &[Vec2],
-        creases: Option<&[f32; wrinkles::N_GROUPS]>,
-    ) {
+    /// Where eye `e` (0 right, 1 left) looks from in this frame: see [`EyeFrame`]. `q` are the
+    /// deformed, posed mesh vertices; `weights` already carry the expressiveness gain.
+    pub fn eye_frame(&self, e: usize, q: &[Vec2], weights: &[f32]) -> EyeFrame {
+        let [inner, outer] = EYE_CORNERS[e];
+        EyeFrame::new(e, [self.rest[inner], self.rest[outer]], [q[inner], q[outer]], weights)
+    }
+
+    /// Fills eye `e`: the rim of its deformed contour (the lash line, [`Self::eye_opening`]'s
+    /// outside) follows the lids as a fan; inside, the eyeball at rest, moved only rigidly with
+    /// the eye corners (so widened lids uncover sclera instead of stretching the iris, a squint
+    /// covers without squashing) and shifted by the gaze; where that lands outside the eye's
+    /// rest opening, the sclera the lids hid. At rest both mappings are the identity.
+    fn fill_eye(&self, out: &mut RgbaImage, deformed: &[Vec2], e: usize, frame: &EyeFrame) {
         let n = deformed.len();
-        let centre = |v: &[Vec2]| v.iter().sum::<Vec2>() / n as f32;
-        let (cd, cr, cc) = (centre(deformed), centre(rest), centre(canon));
+        let cd = deformed.iter().sum::<Vec2>() / n as f32;
+        let rest = self.eye_rest(e);
+        let cr = rest.iter().sum::<Vec2>() / n as f32;
+        let (w, h) = out.dimensions();
+        let opening = self.eye_opening(e);
         for k in 0..n {
-            let j = (k + 1) % n;
-            let (ra, rb, ca, cb) = (rest[k], rest[j], canon[k], canon[j]);
-            self.fill_shaded(
-                out,
-                [cd, deformed[k], deformed[j]],
-                |l| (cr * l.x + ra * l.y + rb * l.z, cc * l.x + ca * l.y + cb * l.z),
-                creases,
-            );
+            let (a, b) = (deformed[k], deformed[(k + 1) % n]);
+            let (ra, rb) = (rest[k], rest[(k + 1) % n]);
+            raster([cd, a, b], w, h, |x, y, l| {
+                let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
+                // The rim (lash line, lid edge) rides with the lids: the fan of the contour.
+                let rim = cr * l.x + ra * l.y + rb * l.z;
+                let c = if !inside(&opening, rim) {
+                    sample(&self.image, rim)
+                } else {
+                    let ball = frame.source(p);
+                    if inside(&opening, ball) { sample(&self.image, ball) } else { self.sclera[e].map(|v| v * SCLERA_SHADE) }
+                };
+                out.put_pixel(x, y, to_rgba(c));
+            });
         }
+    }
+
+    /// Eye `e`'s contour at rest (0 right: iBUG 36–41, 1 left: 42–47), pixels.
+    pub fn eye_rest(&self, e: usize) -> &[Vec2] {
+        let start = if e == 0 { 36 } else { 42 };
+        &self.rest[start..start + 6]
+    }
+
+    /// The part of eye `e`'s rest opening that is eyeball: the contour shrunk towards its centre
+    /// by [`EYE_OPENING`], leaving out the lash line drawn along the lids (it stays with the lid
+    /// skin), so a gaze or a widened lid does not carry it across the eye.
+    pub fn eye_opening(&self, e: usize) -> [Vec2; 6] {
+        let r = self.eye_rest(e);
+        let c = r.iter().sum::<Vec2>() / 6.0;
+        std::array::from_fn(|i| c + (r[i] - c) * EYE_OPENING)
+    }
+
+    /// The sclera colour of eye `e` (0–1 RGB of the sRGB bytes), estimated from the portrait.
+    pub fn sclera(&self, e: usize) -> [f32; 3] {
+        self.sclera[e]
     }
 
     /// Fills a hole polygon by a fan of triangles from its centroid. An eye maps to the same

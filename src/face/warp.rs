@@ -21,14 +21,18 @@ use super::blendshapes::{BlendshapeBasis, N_BLENDSHAPES, index_of};
 use super::deform::MeshDeformer;
 use super::layout::Region;
 use super::mesh::{FaceMesh, VertexKind};
-use super::render::{HeadPose, PreparedPortrait};
+use super::render::{EYE_CORNERS, EyeFrame, HeadPose, PreparedPortrait};
 use super::wrinkles;
 
 /// Vectors per basis row: the constant term, then one per blendshape.
 pub const N_TERMS: usize = N_BLENDSHAPES + 1;
 
-/// 32-bit words in one face's [`WarpRig::face_params`] (the shader's `FaceParams`: 26 `vec4`s).
-pub const FACE_PARAMS_WORDS: usize = 104;
+/// 32-bit words in one face's [`WarpRig::face_params`] (the shader's `FaceParams`: 28 `vec4`s).
+pub const FACE_PARAMS_WORDS: usize = 112;
+
+/// Where the two eyes' [`EyeFrame`]s (`inv.x, inv.y, t.x, t.y` each) start in
+/// [`WarpRig::face_params`].
+pub const EYE_WORDS_AT: usize = 104;
 
 /// Where the wrinkle activations ([`wrinkles::activations`], four `vec4`) start in
 /// [`WarpRig::face_params`].
@@ -48,6 +52,10 @@ pub enum WarpVertexKind {
     Fixed = 1,
     /// A vertex of the mouth fan: the fragment shader draws the mouth interior.
     Mouth = 2,
+    /// A vertex of the right eye's fan: the fragment shader draws the eyeball ([`EyeFrame`]).
+    RightEye = 3,
+    /// A vertex of the left eye's fan.
+    LeftEye = 4,
 }
 
 /// One portrait's warp mesh and deformation basis (see the module docs).
@@ -80,6 +88,10 @@ pub struct WarpRig {
     pub expressiveness: f32,
     /// Pixels per face-model unit (the fit's scale): the size of the procedural teeth.
     pub scale: f32,
+    /// The eyes' openings at rest ([`PreparedPortrait::eye_opening`]; right, then left), pixels.
+    pub eyes_rest: [[Vec2; 6]; 2],
+    /// The eyes' sclera colours.
+    pub sclera: [[f32; 3]; 2],
 }
 
 impl WarpRig {
@@ -132,12 +144,14 @@ impl WarpRig {
             pivot: portrait.pivot(),
             expressiveness: portrait.expressiveness(),
             scale: fit.similarity.scale(),
+            eyes_rest: [portrait.eye_opening(0), portrait.eye_opening(1)],
+            sclera: [portrait.sclera(0), portrait.sclera(1)],
         };
         // Fans: a centre vertex (the mean of the contour, a basis row of its own) and one
         // triangle per contour edge, as the reference renderer draws them.
         for (region, kind) in [
-            (Region::RightEye, WarpVertexKind::Face),
-            (Region::LeftEye, WarpVertexKind::Face),
+            (Region::RightEye, WarpVertexKind::RightEye),
+            (Region::LeftEye, WarpVertexKind::LeftEye),
             (Region::InnerLips, WarpVertexKind::Mouth),
         ] {
             let contour: Vec<usize> = region.range().collect();
@@ -148,12 +162,9 @@ impl WarpRig {
             let centre_rest = contour.iter().map(|&v| rest_px[v]).sum::<Vec3>() / m;
             let centre_canon = contour.iter().map(|&v| mesh.rest[v]).sum::<Vec2>() / m;
             let centre = rig.push_vertex(centre_rest, centre_canon, size, rows.len() as u32 - 1, kind);
-            // The mouth fan needs its own copies of the lip vertices (they carry the mouth kind).
-            let ring: Vec<u32> = if kind == WarpVertexKind::Mouth {
-                contour.iter().map(|&v| rig.push_vertex(rest_px[v], mesh.rest[v], size, v as u32, kind)).collect()
-            } else {
-                contour.iter().map(|&v| v as u32).collect()
-            };
+            // The fans need their own copies of the contour vertices (they carry the fan's kind).
+            let ring: Vec<u32> =
+                contour.iter().map(|&v| rig.push_vertex(rest_px[v], mesh.rest[v], size, v as u32, kind)).collect();
             for k in 0..ring.len() {
                 rig.indices.extend([centre, ring[k], ring[(k + 1) % ring.len()]]);
             }
@@ -222,13 +233,19 @@ impl WarpRig {
     /// `FaceParams`): the effective weights (13 `vec4`), the pose matrix's three columns and the
     /// pivot and translation (`vec4` each; the pivot already moved by the translation), and the
     /// deformed, posed inner lip contour (4 `vec4`, two points each), then the wrinkle
-    /// activations (4 `vec4`).
+    /// activations (4 `vec4`) and the two eyes' [`EyeFrame`]s (a `vec4` each).
     pub fn face_params(&self, weights: &[f32; N_BLENDSHAPES], pose: &HeadPose) -> [f32; FACE_PARAMS_WORDS] {
         let mut out = [0.0f32; FACE_PARAMS_WORDS];
         let gained = weights.map(|v| v * self.expressiveness);
         out[..N_BLENDSHAPES].copy_from_slice(&Self::effective_weights(&gained));
         let creases = wrinkles::activations(&gained);
         out[WRINKLE_WORDS_AT..WRINKLE_WORDS_AT + wrinkles::N_GROUPS].copy_from_slice(&creases);
+        let at = |i: usize| self.posed(self.rest[i] + self.deformed(i, weights), pose).truncate();
+        for (e, [inner, outer]) in EYE_CORNERS.into_iter().enumerate() {
+            let rest = [self.rest[inner].truncate(), self.rest[outer].truncate()];
+            let f = EyeFrame::new(e, rest, [at(inner), at(outer)], &gained);
+            out[EYE_WORDS_AT + 4 * e..EYE_WORDS_AT + 4 * e + 4].copy_from_slice(&[f.inv.x, f.inv.y, f.t.x, f.t.y]);
+        }
         let m: Mat3 = PreparedPortrait::pose_matrix(pose);
         for (c, col) in [m.x_axis, m.y_axis, m.z_axis].iter().enumerate() {
             out[52 + 4 * c..52 + 4 * c + 3].copy_from_slice(&col.to_array());
@@ -289,19 +306,27 @@ mod tests {
     fn fans_follow_their_contours() {
         let (_, warp, _) = rig();
         let n = FaceMesh::get().n_vertices();
-        // 2 eye centres, 1 mouth centre, 8 mouth copies, 4 corners of the portrait.
-        assert_eq!(warp.rest.len(), n + 15);
+        // Per eye a centre and 6 contour copies, the mouth centre and 8 copies, 4 portrait corners.
+        assert_eq!(warp.rest.len(), n + 27);
         assert_eq!(warp.n_rows(), n + 4);
         let w = [0.3f32; N_BLENDSHAPES];
         let pose = HeadPose { yaw: 8.0, ..Default::default() };
         // The mouth centre is the mean of the deformed inner lip contour.
-        let centre = warp.vertex(n + 2, &w, &pose);
+        let centre = warp.vertex(n + 14, &w, &pose);
         let mean = (60..68).map(|v| warp.vertex(v, &w, &pose)).sum::<Vec3>() / 8.0;
         assert!(centre.distance(mean) < 1e-3);
-        // Mouth copies move with their lip vertex but carry the mouth kind.
-        for i in 0..8 {
-            assert_eq!(warp.kind[n + 3 + i], WarpVertexKind::Mouth);
-            assert!(warp.vertex(n + 3 + i, &w, &pose).distance(warp.vertex(60 + i, &w, &pose)) < 1e-4);
+        // Fan copies move with their contour vertex but carry the fan's kind.
+        for (first, contour, kind) in [
+            (n + 1, 36, WarpVertexKind::RightEye),
+            (n + 8, 42, WarpVertexKind::LeftEye),
+            (n + 15, 60, WarpVertexKind::Mouth),
+        ] {
+            let len = if kind == WarpVertexKind::Mouth { 8 } else { 6 };
+            assert_eq!(warp.kind[first - 1], kind, "the centre");
+            for i in 0..len {
+                assert_eq!(warp.kind[first + i], kind);
+                assert!(warp.vertex(first + i, &w, &pose).distance(warp.vertex(contour + i, &w, &pose)) < 1e-4);
+            }
         }
         // face_params carries the same deformed mouth.
         let p = warp.face_params(&w, &pose);

@@ -26,6 +26,10 @@ struct PortraitUniform {
     lip: vec4<f32>,
     // The portrait's inner lip contour at rest (iBUG 60-67), two points per vec4.
     mouth_rest: array<vec4<f32>, 4>,
+    // The eyes' openings at rest (contours 36-41 and 42-47 shrunk to 0.82), two points per vec4.
+    eyes_rest: array<vec4<f32>, 6>,
+    // The eyes' sclera colours (rgb).
+    sclera: array<vec4<f32>, 2>,
 };
 
 struct FaceParams {
@@ -41,6 +45,8 @@ struct FaceParams {
     mouth: array<vec4<f32>, 4>,
     // Wrinkle group activations (src/face/wrinkles.rs `activations`), 16 of them.
     creases: array<vec4<f32>, 4>,
+    // Each eye's `EyeFrame` (src/face/render.rs): (inv.xy, t.xy); rest point = inv * p + t.
+    eyes: array<vec4<f32>, 2>,
 };
 
 @group(#{MATERIAL_BIND_GROUP}) @binding(0) var<uniform> portrait: PortraitUniform;
@@ -56,7 +62,7 @@ struct Vertex {
     // Rest position in the quad's local frame (centred, y up, pixels) and rest depth.
     @location(0) position: vec3<f32>,
     @location(1) uv: vec2<f32>,
-    // x: basis row; y: kind (0 face, 1 fixed outer ring, 2 mouth fan).
+    // x: basis row; y: kind (0 face, 1 fixed outer ring, 2 mouth fan, 3 right eye fan, 4 left eye fan).
     @location(2) row_kind: vec2<f32>,
     // xy: the face-mesh (mean face) position, where the wrinkle maps are placed.
     @location(3) canon: vec4<f32>,
@@ -269,6 +275,43 @@ fn wrinkle_shade(f: u32, p: vec2<f32>) -> vec2<f32> {
     return vec2<f32>(min(dark, 0.85), min(light, 0.5));
 }
 
+// Eye `e`'s rest contour point `i` (0-5).
+fn eye_point(e: u32, i: u32) -> vec2<f32> {
+    let k = 6u * e + i;
+    let v = portrait.eyes_rest[k / 2u];
+    if k % 2u == 0u {
+        return v.xy;
+    }
+    return v.zw;
+}
+
+// The CPU renderer's `fill_eye`: the rest eyeball, moved rigidly with the eye corners and the
+// gaze; the sclera where that falls outside the rest opening.
+fn in_opening(e: u32, src: vec2<f32>) -> bool {
+    var inside = false;
+    for (var i = 0u; i < 6u; i++) {
+        let a = eye_point(e, i);
+        let b = eye_point(e, (i + 5u) % 6u);
+        if (a.y > src.y) != (b.y > src.y) && src.x < (b.x - a.x) * (src.y - a.y) / (b.y - a.y) + a.x {
+            inside = !inside;
+        }
+    }
+    return inside;
+}
+
+// `rim`: the fan-mapped rest point (the vertex UVs), which the lash line follows.
+fn eye_colour(f: u32, e: u32, p: vec2<f32>, rim: vec2<f32>) -> vec3<f32> {
+    if !in_opening(e, rim) {
+        return sample_px(rim);
+    }
+    let fr = faces[f].eyes[e];
+    let src = vec2<f32>(fr.x * p.x - fr.y * p.y, fr.y * p.x + fr.x * p.y) + fr.zw;
+    if in_opening(e, src) {
+        return sample_px(src);
+    }
+    return portrait.sclera[e].rgb * 0.96;
+}
+
 fn srgb_to_linear(c: vec3<f32>) -> vec3<f32> {
     let lo = c / 12.92;
     let hi = pow((c + 0.055) / 1.055, vec3<f32>(2.4));
@@ -283,7 +326,9 @@ fn fragment(in: FaceVertexOutput) -> @location(0) vec4<f32> {
         discard;
     }
     var c: vec3<f32>;
-    if in.kind > 1.5 {
+    if in.kind > 2.5 {
+        c = eye_colour(in.face, select(0u, 1u, in.kind > 3.5), in.px, in.uv * portrait.size.xy);
+    } else if in.kind > 1.5 {
         c = mouth_colour(in.face, in.px);
     } else {
         c = textureSampleLevel(portrait_texture, portrait_sampler, in.uv, 0.0).rgb;

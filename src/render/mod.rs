@@ -70,6 +70,10 @@ pub struct PortraitUniform {
     pub lip: Vec4,
     /// The inner lip contour at rest, two points per vector.
     pub mouth_rest: [Vec4; 4],
+    /// The eyes' openings at rest (right then left, 6 points each), two points per vector.
+    pub eyes_rest: [Vec4; 6],
+    /// The eyes' sclera colours (`w` unused).
+    pub sclera: [Vec4; 2],
 }
 
 fn vertex_layout(
@@ -262,6 +266,11 @@ pub fn attach_faces(
                         size: Vec4::new(warp.size[0] as f32, warp.size[1] as f32, 0.0, 0.0),
                         lip: Vec4::new(r, g, b, warp.scale),
                         mouth_rest: mouth,
+                        eyes_rest: std::array::from_fn(|i| {
+                            let (a, b) = (warp.eyes_rest[i / 3][2 * (i % 3)], warp.eyes_rest[i / 3][2 * (i % 3) + 1]);
+                            Vec4::new(a.x, a.y, b.x, b.y)
+                        }),
+                        sclera: warp.sclera.map(|[r, g, b]| Vec4::new(r, g, b, 0.0)),
                     },
                     texture: images.add(portrait_texture(portrait.prepared.image())),
                     basis: buffers.add(ShaderBuffer::new(&warp.basis_bytes(), RenderAssetUsages::RENDER_WORLD)),

@@ -70,6 +70,11 @@ pub struct EacTrainOptions {
     pub emotion_weight: f32,
     /// Temperature τ of the implied mixture.
     pub emotion_temperature: f32,
+    /// Start from these trained weights instead of a fresh initialisation (fine-tuning): a
+    /// folder with `config.json` + `model.mpk`, or `shipped` for the embedded weights. The
+    /// run's config must match theirs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub init: Option<String>,
 }
 
 impl Default for EacTrainOptions {
@@ -87,6 +92,7 @@ impl Default for EacTrainOptions {
             velocity_weight: 2.0,
             emotion_weight: 0.05,
             emotion_temperature: 0.05,
+            init: None,
         }
     }
 }
@@ -322,7 +328,27 @@ pub fn train<B: AutodiffBackend>(
         optim = optim.load_record(record);
         (model.net, RunState { options: options.clone(), ..state })
     } else {
-        (config.init::<B>(device), RunState { step: 0, options: options.clone(), losses: Vec::new() })
+        let net = match options.init.as_deref() {
+            None => config.init::<B>(device),
+            Some(from) => {
+                let model = if from == "shipped" {
+                    EacModel::<B>::shipped(device)?
+                } else {
+                    EacModel::<B>::load(Path::new(from), device)?
+                };
+                if model.config != *config {
+                    return Err(ModelFileError::Config {
+                        path: from.into(),
+                        message: format!(
+                            "--init weights have another configuration than this run ({:?} vs {:?})",
+                            model.config, config
+                        ),
+                    });
+                }
+                model.net
+            }
+        };
+        (net, RunState { step: 0, options: options.clone(), losses: Vec::new() })
     };
     let end = control.stop_after.unwrap_or(options.steps).min(options.steps);
     while state.step < end {
