@@ -372,7 +372,11 @@ impl PreparedPortrait {
                     sample(&self.image, rim)
                 } else {
                     let ball = frame.source(p);
-                    if inside(&opening, ball) { sample(&self.image, ball) } else { self.sclera[e].map(|v| v * SCLERA_SHADE) }
+                    if inside(&opening, ball) {
+                        sample(&self.image, ball)
+                    } else {
+                        self.sclera[e].map(|v| v * SCLERA_SHADE)
+                    }
                 };
                 out.put_pixel(x, y, to_rgba(c));
             });
