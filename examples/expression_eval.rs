@@ -138,8 +138,7 @@ fn main() {
             INTENSITIES.map(|m| format!("p@{m}")).join(" | ")
         );
         println!("|---|{}---|---|", "---|".repeat(INTENSITIES.len()));
-        for (k, sheet) in sheets.iter_mut().enumerate() {
-            let _ = k;
+        for sheet in sheets.iter_mut() {
             image::imageops::overlay(sheet, &crop_cell(image, rig), 0, (r as u32 * CELL) as i64);
         }
         for (c, emotion) in EmotionPreset::ALL.into_iter().enumerate() {

@@ -261,9 +261,13 @@ impl PreparedPortrait {
 
     /// Mesh vertex positions in 3D: `x, y` in pixels, `z` (towards the viewer) in pixels.
     pub fn deformed_vertices_3d(&self, weights: &[f32], pose: &HeadPose, basis: &BlendshapeBasis) -> Vec<Vec3> {
+        self.deform_gained(&with_gain(weights, self.expressiveness), pose, basis)
+    }
+
+    /// [`Self::deformed_vertices_3d`] for weights that already carry the expressiveness gain.
+    fn deform_gained(&self, gained: &[f32], pose: &HeadPose, basis: &BlendshapeBasis) -> Vec<Vec3> {
         let mesh = FaceMesh::get();
-        let weights = with_gain(weights, self.expressiveness);
-        let d = MeshDeformer::get().deform(&self.fit.displacements_px(&weights, basis));
+        let d = MeshDeformer::get().deform(&self.fit.displacements_px(gained, basis));
         let pivot = self.pivot();
         let m = Self::pose_matrix(pose);
         let posed = *pose != HeadPose::default();
@@ -286,9 +290,10 @@ impl PreparedPortrait {
     /// Renders the portrait with `weights` (52, ARKit order) and `pose`.
     pub fn render(&self, weights: &[f32], pose: &HeadPose, basis: &BlendshapeBasis) -> RgbaImage {
         let mesh = FaceMesh::get();
-        let q = self.deformed_vertices(weights, pose, basis);
+        let gained = with_gain(weights, self.expressiveness);
+        let q: Vec<Vec2> = self.deform_gained(&gained, pose, basis).into_iter().map(|v| v.truncate()).collect();
         let mut out = self.image.clone();
-        let active = wrinkles::activations(&with_gain(weights, self.expressiveness));
+        let active = wrinkles::activations(&gained);
         let creases = active.iter().any(|&a| a > 0.0).then_some(&active);
         for t in &mesh.triangles {
             let [a, b, c] = t.map(|i| q[i as usize]);
@@ -302,7 +307,6 @@ impl PreparedPortrait {
             );
         }
         // Eyes: the eyeball seen through the deformed lids (see `EyeFrame`).
-        let gained = with_gain(weights, self.expressiveness);
         for (e, eye) in [Region::RightEye, Region::LeftEye].into_iter().enumerate() {
             let frame = self.eye_frame(e, &q, &gained);
             let dq: Vec<Vec2> = eye.range().map(|i| q[i]).collect();
@@ -311,14 +315,8 @@ impl PreparedPortrait {
         // Mouth.
         let r = Region::InnerLips.range();
         let (dq, dr): (Vec<Vec2>, Vec<Vec2>) = r.map(|i| (q[i], self.rest[i])).unzip();
-        self.fill_fan(&mut out, &dq, &dr, true);
+        self.fill_mouth(&mut out, &dq, &dr);
         out
-    }
-
-    /// Fills a triangle of the output with colours sampled from the portrait at `source(λ)`.
-    fn fill_triangle(&self, out: &mut RgbaImage, tri: [Vec2; 3], source: impl Fn(Vec3) -> Vec2) {
-        let (w, h) = out.dimensions();
-        raster(tri, w, h, |x, y, l| out.put_pixel(x, y, to_rgba(sample(&self.image, source(l)))));
     }
 
     /// Fills a skin triangle: `at(λ)` gives the portrait point to sample and the face-mesh
@@ -403,21 +401,16 @@ impl PreparedPortrait {
         self.sclera[e]
     }
 
-    /// Fills a hole polygon by a fan of triangles from its centroid. An eye maps to the same
-    /// fan of its rest polygon. The mouth shows, near each inner lip, the portrait's own interior
-    /// at its own scale, attached to that lip (upper teeth follow the upper lip, lower teeth the
-    /// lower one); where the lips part wider than in the portrait, the procedural interior.
-    fn fill_fan(&self, out: &mut RgbaImage, deformed: &[Vec2], rest: &[Vec2], mouth: bool) {
+    /// Fills the mouth opening (a fan of triangles from its centroid): near each inner lip, the
+    /// portrait's own interior at its own scale, attached to that lip (upper teeth follow the
+    /// upper lip, lower teeth the lower one); where the lips part wider than in the portrait, the
+    /// procedural interior.
+    fn fill_mouth(&self, out: &mut RgbaImage, deformed: &[Vec2], rest: &[Vec2]) {
         let n = deformed.len();
-        let (cd, cr) = (deformed.iter().sum::<Vec2>() / n as f32, rest.iter().sum::<Vec2>() / n as f32);
+        let cd = deformed.iter().sum::<Vec2>() / n as f32;
         let (w, h) = out.dimensions();
         for k in 0..n {
             let (a, b) = (deformed[k], deformed[(k + 1) % n]);
-            let (ra, rb) = (rest[k], rest[(k + 1) % n]);
-            if !mouth {
-                self.fill_triangle(out, [cd, a, b], |l| cr * l.x + ra * l.y + rb * l.z);
-                continue;
-            }
             raster([cd, a, b], w, h, |x, y, _| {
                 let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
                 let here = MouthFrame::new(deformed, p);
