@@ -6,7 +6,9 @@
 //! * `w₀ ∈ [0, 1]⁵²`, the expression the portrait already shows (a smile, say): bounded ridge
 //!   least squares on the `x, y` of all 68 landmarks, solved by FISTA (accelerated projected
 //!   gradient);
-//! * `δ`, the identity: what is left, so the rest pose reproduces the given landmarks exactly.
+//! * `δ`, the identity: what is left, so the rest pose reproduces the given landmarks exactly,
+//!   except for what no resting face holds: lips apart (`seal_lips`) and lip corners lifted
+//!   above the middle of the lips (`level_corners`) move from `δ` into the rest expression.
 //!
 //! A requested expression `w` then gives `S(mean + δ + B·w)`: it *replaces* `w₀` instead of
 //! stacking on it, so a smiling photo can be made neutral or sad.
@@ -97,6 +99,7 @@ impl FaceFit {
         let residual_rms = (identity.iter().map(|d| d.length_squared()).sum::<f32>() / N_LANDMARKS as f32).sqrt();
         let (mut expr, mut identity) = (expr, identity);
         seal_lips(&mut expr, &mut identity);
+        level_corners(&mut expr, &mut identity);
         Some(Self { similarity, weights, expression: expr, identity, residual_rms })
     }
 
@@ -155,6 +158,31 @@ fn seal_lips(expr: &mut [Vec3; N_LANDMARKS], identity: &mut [Vec2; N_LANDMARKS])
             // Identity towards the other lip by half the gap, the rest expression away from it.
             identity[i].y += sign * gap / 2.0;
             expr[i].y -= sign * gap / 2.0;
+        }
+    }
+}
+
+/// The largest lift of the lip corners above the middle of the lips, beyond the mean face's,
+/// that [`level_corners`] moves into the expression (IOD units, about 7 mm).
+const MAX_LEVELLED_RISE: f32 = 0.08;
+/// Outer and inner lip corners with their outer-lip neighbours (which follow at half weight).
+const CORNERS: [(usize, usize, [usize; 2]); 2] = [(48, 60, [49, 59]), (54, 64, [53, 55])];
+
+/// Lip corners that a portrait holds above the middle of its lips beyond what the fitted smile
+/// explains (a broad photographed smile lifts them further than the basis's full action) are
+/// part of its expression too: resting mouths are close to level, so the excess lift moves from
+/// the identity offsets into the rest expression, and a neutral, sad or angry face rendered from
+/// a smiling photo lowers its corners instead of keeping the smile's curve.
+fn level_corners(expr: &mut [Vec3; N_LANDMARKS], identity: &mut [Vec2; N_LANDMARKS]) {
+    let mid = |a: usize, b: usize| (identity[a].y + identity[b].y) / 2.0;
+    let (outer_mid, inner_mid) = (mid(51, 57), mid(62, 66));
+    for (outer, inner, neighbours) in CORNERS {
+        // The normalised frame's `y` grows downwards: a lifted corner has the smaller `y`.
+        let rise = (outer_mid - identity[outer].y).clamp(0.0, MAX_LEVELLED_RISE);
+        let inner_rise = (inner_mid - identity[inner].y).clamp(0.0, MAX_LEVELLED_RISE);
+        for (i, lift) in [(outer, rise), (inner, inner_rise), (neighbours[0], rise / 2.0), (neighbours[1], rise / 2.0)] {
+            identity[i].y += lift;
+            expr[i].y -= lift;
         }
     }
 }
