@@ -6,7 +6,7 @@ use emotalk::emotion::space::EmotionEmbedding;
 use emotalk::face::EmotionPreset;
 use emotalk::model::eac::frames::{CHUNK_FRAMES, n_output_frames};
 use emotalk::model::eac::streaming::EacStream;
-use emotalk::model::eac::{Eac, EacConfig};
+use emotalk::model::eac::{Eac, EacConfig, EacConfigError};
 
 type B = burn::backend::Flex;
 
@@ -35,8 +35,11 @@ fn sizes_and_lookahead_are_as_documented() {
     let params = eac.parameter_count();
     eprintln!("EAC parameters at the defaults: {params}");
     assert!(params * 4 < 10_000_000, "{params} parameters do not fit 10 MB as f32");
-    assert!(EacConfig::new().with_heads(5).check().is_err());
-    assert!(EacConfig::new().with_fps(0.0).check().is_err());
+    let e = EacConfig::new().with_heads(5).check().unwrap_err();
+    assert_eq!(e, EacConfigError::HeadsDoNotDivide { d_model: 128, heads: 5 });
+    let e = EacConfig::new().with_fps(0.0).check().unwrap_err();
+    assert!(matches!(e, EacConfigError::OutOfRange { field: "fps", .. }) && e.to_string().contains("fps"), "{e}");
+    assert_eq!(EacConfig::new().with_layers(0).check().unwrap_err(), EacConfigError::ZeroSize { field: "layers" });
 }
 
 #[test]

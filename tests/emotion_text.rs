@@ -1,7 +1,7 @@
 //! The text encoder: what writers type lands in the right family, compounds between their parts,
 //! intensity words in order, negation and unknown words handled.
 
-use emotalk::emotion::text::{SemanticEncoder, WordRole};
+use emotalk::emotion::text::{EncoderError, SemanticEncoder, WordRole};
 use emotalk::emotion::{EmotionEncoders, EmotionSpec, Lexicon, ResolvedEmotion, parse_spec, read_spec};
 use emotalk::face::EmotionPreset::{self, *};
 
@@ -248,10 +248,10 @@ impl SemanticEncoder for Trigrams {
     fn name(&self) -> &str {
         "trigrams"
     }
-    fn embed_text(&self, text: &str) -> Result<Vec<f32>, String> {
+    fn embed_text(&self, text: &str) -> Result<Vec<f32>, EncoderError> {
         Ok(Self::vector(text))
     }
-    fn key_embeddings(&self, lexicon: &Lexicon) -> Result<std::sync::Arc<Vec<Vec<f32>>>, String> {
+    fn key_embeddings(&self, lexicon: &Lexicon) -> Result<std::sync::Arc<Vec<Vec<f32>>>, EncoderError> {
         Ok(self
             .0
             .get_or_init(|| std::sync::Arc::new(lexicon.entries().iter().map(|e| Self::vector(&e.key)).collect()))

@@ -3,7 +3,7 @@
 //! `tools/lipsync/truth.py` from the same phones with its own table: agreement shows that our
 //! table and coarticulation open and close the mouth where speech does).
 
-use emotalk::face::visemes::{aperture, phone_track, read_phones_tsv, viseme_of};
+use emotalk::face::visemes::{PhonesTsvError, aperture, phone_track, read_phones_tsv, viseme_of};
 
 const SPEECH: &str = "../shared/data/speech";
 
@@ -112,5 +112,8 @@ fn coarticulation_is_smooth_and_silence_is_closed() {
     assert!(ap[83] < 0.12, "a 60 ms /p/ between open vowels still closes: {}", ap[83]);
     let jump = ap.windows(2).map(|w| (w[1] - w[0]).abs()).fold(0.0, f32::max);
     assert!(jump < 0.25, "no jumps at 100 fps: {jump}");
-    assert!(read_phones_tsv("h\n0.1\tx\tAA").unwrap_err().contains("line 2"));
+    let e = read_phones_tsv("h\n0.1\tx\tAA").unwrap_err();
+    assert!(e.to_string().contains("line 2"), "{e}");
+    assert_eq!(e, PhonesTsvError::NotANumber { line: 2, field: "end", value: "x".into() });
+    assert_eq!(read_phones_tsv("h\n0.1\t0.2").unwrap_err(), PhonesTsvError::MissingFields { line: 2 });
 }

@@ -31,4 +31,4 @@ pub use lexicon::{Lexicon, LexiconEntry, LexiconError};
 pub use resolve::{EmotionEncoders, EmotionError, EmotionSource, EmotionSpec, ResolvedEmotion};
 pub use space::{EmotionEmbedding, N_CLASSES, Z_DIM};
 pub use spec::{ParsedSpec, SpecError, SpecTerm, parse_spec};
-pub use text::{SemanticEncoder, TextReading, read_spec};
+pub use text::{EncoderError, SemanticEncoder, TextReading, read_spec};

@@ -34,7 +34,7 @@ use ort::value::Tensor;
 
 use super::lexicon::Lexicon;
 use super::space::{EmotionEmbedding, Z_DIM};
-use super::text::SemanticEncoder;
+use super::text::{EncoderError, SemanticEncoder};
 
 /// Ridge penalty of the projection fit (per unit of squared embedding norm).
 const PROJECTION_RIDGE: f64 = 1e-2;
@@ -45,6 +45,7 @@ const CLIP_STD: [f32; 3] = [0.268_629_54, 0.261_302_58, 0.275_777_11];
 
 /// Something wrong with the ONNX models, their config, or the runtime.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum OnnxError {
     /// The config file cannot be read or is not valid.
     #[error("{path}: {message}")]
@@ -330,12 +331,12 @@ impl SemanticEncoder for ClipEncoder {
         "clip (onnx)"
     }
 
-    fn embed_text(&self, text: &str) -> Result<Vec<f32>, String> {
-        self.embed(text).map_err(|e| e.to_string())
+    fn embed_text(&self, text: &str) -> Result<Vec<f32>, EncoderError> {
+        Ok(self.embed(text)?)
     }
 
-    fn key_embeddings(&self, lexicon: &Lexicon) -> Result<Arc<Vec<Vec<f32>>>, String> {
-        self.key_embeddings_checked(lexicon).map_err(|e| e.to_string())
+    fn key_embeddings(&self, lexicon: &Lexicon) -> Result<Arc<Vec<Vec<f32>>>, EncoderError> {
+        Ok(self.key_embeddings_checked(lexicon)?)
     }
 }
 

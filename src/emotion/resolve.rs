@@ -280,6 +280,7 @@ impl ResolvedEmotion {
 
 /// A spec that cannot be resolved.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum EmotionError {
     /// The text does not parse (the message points at the character).
     #[error(transparent)]

@@ -238,16 +238,22 @@ const FILLERS: &[&str] = &[
 /// Prefixes that negate the rest of a word (`unafraid`, `displeased`, `non-violent`).
 const NEGATING_PREFIXES: &[&str] = &["non-", "non", "un", "dis", "in"];
 
+/// The error of a [`SemanticEncoder`]: whatever error the implementation has, boxed, so that
+/// third-party encoders can return their own types (the crate's CLIP encoder, `onnx::ClipEncoder`
+/// with the `onnx` feature, returns its `OnnxError`; downcast to get it back). The text reader
+/// treats a failing encoder as one that knows no nearest keys.
+pub type EncoderError = Box<dyn std::error::Error + Send + Sync>;
+
 /// An encoder that places text in a space of its own (a CLIP text tower, say), used to find the
 /// nearest lexicon keys of a word the lexicon does not know.
 pub trait SemanticEncoder: Send + Sync {
     /// A short name for reports.
     fn name(&self) -> &str;
     /// The embedding of a word or phrase (any length, compared by cosine similarity).
-    fn embed_text(&self, text: &str) -> Result<Vec<f32>, String>;
+    fn embed_text(&self, text: &str) -> Result<Vec<f32>, EncoderError>;
     /// The embeddings of the lexicon keys, cached by the implementation (same order as
     /// `lexicon.entries()`).
-    fn key_embeddings(&self, lexicon: &Lexicon) -> Result<std::sync::Arc<Vec<Vec<f32>>>, String>;
+    fn key_embeddings(&self, lexicon: &Lexicon) -> Result<std::sync::Arc<Vec<Vec<f32>>>, EncoderError>;
 }
 
 /// What one word (or phrase) of the text was read as.

@@ -255,8 +255,31 @@ pub fn with_emotion(speech: &[f32; N_BLENDSHAPES], emotion: &[f32; N_BLENDSHAPES
 pub const LIP_PARTING: [&str; 4] =
     ["mouthUpperUpLeft", "mouthUpperUpRight", "mouthLowerDownLeft", "mouthLowerDownRight"];
 
+/// What is wrong with a phone alignment TSV ([`read_phones_tsv`]). Every variant names the
+/// 1-based line of the text.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PhonesTsvError {
+    /// A line has fewer than three tab-separated fields.
+    #[error("line {line}: expected start, end and phone")]
+    MissingFields {
+        /// 1-based line of the text.
+        line: usize,
+    },
+    /// The start or end time is not a number.
+    #[error("line {line}: {field} \"{value}\" is not a number")]
+    NotANumber {
+        /// 1-based line of the text.
+        line: usize,
+        /// The field: `start` or `end`.
+        field: &'static str,
+        /// The text found there.
+        value: String,
+    },
+}
+
 /// Reads a phone alignment TSV (`start_s  end_s  phone  [word]`, with a header line).
-pub fn read_phones_tsv(text: &str) -> Result<Vec<TimedPhone>, String> {
+pub fn read_phones_tsv(text: &str) -> Result<Vec<TimedPhone>, PhonesTsvError> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate().skip(1) {
         let f: Vec<&str> = line.split('\t').collect();
@@ -264,10 +287,12 @@ pub fn read_phones_tsv(text: &str) -> Result<Vec<TimedPhone>, String> {
             continue;
         }
         let (Some(s), Some(e), Some(p)) = (f.first(), f.get(1), f.get(2)) else {
-            return Err(format!("line {}: expected start, end and phone", i + 1));
+            return Err(PhonesTsvError::MissingFields { line: i + 1 });
         };
-        let num = |v: &str| v.trim().parse::<f32>().map_err(|_| format!("line {}: \"{v}\" is not a number", i + 1));
-        out.push(TimedPhone { start: num(s)?, end: num(e)?, phone: p.trim().to_string() });
+        let num = |field: &'static str, v: &str| {
+            v.trim().parse::<f32>().map_err(|_| PhonesTsvError::NotANumber { line: i + 1, field, value: v.to_string() })
+        };
+        out.push(TimedPhone { start: num("start", s)?, end: num("end", e)?, phone: p.trim().to_string() });
     }
     Ok(out)
 }

@@ -15,6 +15,7 @@ pub const CONFIG_FILE: &str = "config.json";
 
 /// A model file that could not be used.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ModelFileError {
     /// It could not be read or written.
     #[error("{path}: {source}")]
@@ -40,13 +41,21 @@ pub enum ModelFileError {
         /// What was wrong.
         message: String,
     },
+    /// The network's weights could not be encoded as a record (when saving).
+    #[error("{path}: cannot encode the weights: {source}")]
+    Encode {
+        /// The weights file being written ([`WEIGHTS_FILE`] alone for [`record_bytes`]).
+        path: PathBuf,
+        /// What burn's recorder said.
+        #[source]
+        source: burn::record::RecorderError,
+    },
 }
 
 /// Writes `config.json` and `model.mpk` for `module` into `dir` (created if needed).
 pub fn save<B: Backend, M: Module<B>>(module: &M, config_json: &str, dir: &Path) -> Result<(), ModelFileError> {
     std::fs::create_dir_all(dir).map_err(|source| ModelFileError::Io { path: dir.to_path_buf(), source })?;
-    let bytes =
-        record_bytes(module).map_err(|message| ModelFileError::Weights { path: dir.join(WEIGHTS_FILE), message })?;
+    let bytes = encode(module, &dir.join(WEIGHTS_FILE))?;
     write_bytes(&dir.join(CONFIG_FILE), config_json.as_bytes())?;
     write_bytes(&dir.join(WEIGHTS_FILE), &bytes)
 }
@@ -57,11 +66,17 @@ pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), ModelFileError> {
         .map_err(|source| ModelFileError::Io { path: path.to_path_buf(), source })
 }
 
-/// A module's weights as the bytes of `model.mpk`.
-pub fn record_bytes<B: Backend, M: Module<B>>(module: &M) -> Result<Vec<u8>, String> {
+/// A module's weights as the bytes of `model.mpk` (an error is
+/// [`ModelFileError::Encode`], naming [`WEIGHTS_FILE`]).
+pub fn record_bytes<B: Backend, M: Module<B>>(module: &M) -> Result<Vec<u8>, ModelFileError> {
+    encode(module, Path::new(WEIGHTS_FILE))
+}
+
+/// [`record_bytes`], naming `path` in errors.
+fn encode<B: Backend, M: Module<B>>(module: &M, path: &Path) -> Result<Vec<u8>, ModelFileError> {
     NamedMpkBytesRecorder::<FullPrecisionSettings>::new()
         .record(module.clone().into_record(), ())
-        .map_err(|e| e.to_string())
+        .map_err(|source| ModelFileError::Encode { path: path.to_path_buf(), source })
 }
 
 /// Reads `dir/config.json` as text.

@@ -8,12 +8,12 @@ use burn::tensor::{Tensor, TensorData};
 use rand::Rng;
 
 use super::synth::{ManifestEntry, read_manifest};
-use crate::audio::{FeatureMatrix, MelConfig, log_mel};
+use crate::audio::{AudioError, FeatureMatrix, MelConfig, log_mel};
 use crate::emotion::lexicon::Lexicon;
 use crate::emotion::space::{EmotionEmbedding, Z_DIM};
-use crate::emotion::{parse_spec, read_spec};
+use crate::emotion::{SpecError, parse_spec, read_spec};
 use crate::face::blendshapes::{N_BLENDSHAPES, NAMES};
-use crate::face::visemes::{TimedPhone, phone_track, read_phones_tsv, with_emotion};
+use crate::face::visemes::{PhonesTsvError, TimedPhone, phone_track, read_phones_tsv, with_emotion};
 use crate::model::eac::EacConfig;
 use crate::model::eac::frames::{mel_context, n_output_frames};
 
@@ -50,6 +50,97 @@ pub struct ClipError {
     pub message: String,
 }
 
+/// Why one manifest entry cannot be loaded ([`load_clip`]).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ClipDataError {
+    /// The audio cannot be loaded or turned into log-mel frames (the error names the file).
+    #[error(transparent)]
+    Audio(#[from] AudioError),
+    /// The audio is too short for a single log-mel frame.
+    #[error("no audio")]
+    NoAudio,
+    /// The emotion text does not parse.
+    #[error("emotion: {0}")]
+    EmotionSpec(#[source] SpecError),
+    /// The emotion text parses, but a word of it is not read as an emotion.
+    #[error("emotion \"{text}\": {message}")]
+    EmotionWord {
+        /// The emotion text.
+        text: String,
+        /// The reader's warning (which word, and what it was read as).
+        message: String,
+    },
+    /// The phone table cannot be read.
+    #[error("{path}: {source}")]
+    PhonesIo {
+        /// The phone table.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The phone table is malformed.
+    #[error("{path}: {source}")]
+    Phones {
+        /// The phone table.
+        path: PathBuf,
+        /// What is wrong with it (the line and the problem).
+        #[source]
+        source: PhonesTsvError,
+    },
+    /// The blendshape target CSV cannot be used.
+    #[error(transparent)]
+    Targets(#[from] TargetsCsvError),
+    /// The entry names neither phones nor targets.
+    #[error("neither `phones` nor `targets` given")]
+    NoTargets,
+}
+
+/// Why a blendshape target CSV cannot be used ([`read_targets_csv`]). Every variant names the
+/// file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TargetsCsvError {
+    /// The file cannot be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file has no header line.
+    #[error("{path}: empty")]
+    Empty {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The header has no `t` column.
+    #[error("{path}: no `t` column")]
+    NoTimeColumn {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A cell is missing or is not a number.
+    #[error("{path}: line {line}: column {column} is missing or not a number")]
+    BadCell {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the file (blank lines not counted).
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
+    /// There are no rows, or the times do not increase.
+    #[error("{path}: needs rows with increasing `t`")]
+    NotIncreasing {
+        /// The file.
+        path: PathBuf,
+    },
+}
+
 /// Loads every clip of a manifest on `threads` threads.
 pub fn load_clips(manifest: &Path, config: &EacConfig, threads: usize) -> Result<Vec<Clip>, ClipError> {
     let entries = read_manifest(manifest).map_err(|e| ClipError {
@@ -69,11 +160,11 @@ pub fn load_clips(manifest: &Path, config: &EacConfig, threads: usize) -> Result
                     part.iter()
                         .enumerate()
                         .map(|(k, e)| {
-                            load_clip(base, e, config).map_err(|message| ClipError {
+                            load_clip(base, e, config).map_err(|err| ClipError {
                                 manifest: manifest.into(),
                                 index: c * chunk + k,
                                 audio: e.audio.display().to_string(),
-                                message,
+                                message: err.to_string(),
                             })
                         })
                         .collect()
@@ -90,31 +181,33 @@ pub fn load_clips(manifest: &Path, config: &EacConfig, threads: usize) -> Result
 }
 
 /// Loads one manifest entry (paths relative to `base`).
-pub fn load_clip(base: &Path, entry: &ManifestEntry, config: &EacConfig) -> Result<Clip, String> {
+pub fn load_clip(base: &Path, entry: &ManifestEntry, config: &EacConfig) -> Result<Clip, ClipDataError> {
     let resolve = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { base.join(p) };
     let audio = resolve(&entry.audio);
-    let samples = crate::audio::load(&audio).map_err(|e| e.to_string())?.samples;
-    let mel = log_mel(&samples, &MelConfig::default()).map_err(|e| e.to_string())?;
+    let samples = crate::audio::load(&audio)?.samples;
+    let mel = log_mel(&samples, &MelConfig::default())?;
     if mel.n_frames() == 0 {
-        return Err("no audio".into());
+        return Err(ClipDataError::NoAudio);
     }
     let n = n_output_frames(mel.n_frames(), config.fps);
-    let spec = parse_spec(&entry.emotion).map_err(|e| format!("emotion: {e}"))?;
+    let spec = parse_spec(&entry.emotion).map_err(ClipDataError::EmotionSpec)?;
     let reading = read_spec(&spec, Lexicon::builtin(), None);
     if let Some(w) = reading.warnings.first() {
-        return Err(format!("emotion \"{}\": {}", entry.emotion, w.message));
+        return Err(ClipDataError::EmotionWord { text: entry.emotion.clone(), message: w.message.clone() });
     }
     let intensity = entry.intensity.unwrap_or(reading.intensity).clamp(0.0, 3.0);
     let face = reading.embedding.blendshape_weights(intensity);
     let (speech, phones) = match (&entry.phones, &entry.targets) {
         (Some(p), _) => {
             let path = resolve(p);
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let phones = read_phones_tsv(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+            let text = std::fs::read_to_string(&path)
+                .map_err(|source| ClipDataError::PhonesIo { path: path.clone(), source })?;
+            let phones =
+                read_phones_tsv(&text).map_err(|source| ClipDataError::Phones { path: path.clone(), source })?;
             (phone_track(&phones, config.fps as f32, n), Some(phones))
         }
         (None, Some(t)) => (read_targets_csv(&resolve(t), config.fps, n)?, None),
-        (None, None) => return Err("neither `phones` nor `targets` given".into()),
+        (None, None) => return Err(ClipDataError::NoTargets),
     };
     let targets = match phones {
         Some(_) => speech.iter().map(|s| with_emotion(s, &face)).collect(),
@@ -126,24 +219,31 @@ pub fn load_clip(base: &Path, entry: &ManifestEntry, config: &EacConfig) -> Resu
 
 /// Reads a blendshape CSV (`t` plus ARKit names, any frame rate; missing names are 0) and
 /// resamples it linearly to `n` frames at `fps`.
-pub fn read_targets_csv(path: &Path, fps: f64, n: usize) -> Result<Vec<[f32; N_BLENDSHAPES]>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+pub fn read_targets_csv(path: &Path, fps: f64, n: usize) -> Result<Vec<[f32; N_BLENDSHAPES]>, TargetsCsvError> {
+    let text =
+        std::fs::read_to_string(path).map_err(|source| TargetsCsvError::Io { path: path.to_path_buf(), source })?;
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-    let header: Vec<&str> =
-        lines.next().ok_or(format!("{}: empty", path.display()))?.split(',').map(str::trim).collect();
-    let t_col = header.iter().position(|h| *h == "t").ok_or(format!("{}: no `t` column", path.display()))?;
+    let header: Vec<&str> = lines
+        .next()
+        .ok_or_else(|| TargetsCsvError::Empty { path: path.to_path_buf() })?
+        .split(',')
+        .map(str::trim)
+        .collect();
+    let t_col = header
+        .iter()
+        .position(|h| *h == "t")
+        .ok_or_else(|| TargetsCsvError::NoTimeColumn { path: path.to_path_buf() })?;
     let cols: Vec<(usize, usize)> =
         header.iter().enumerate().filter_map(|(j, h)| NAMES.iter().position(|n| n == h).map(|k| (j, k))).collect();
     let mut rows: Vec<(f64, [f32; N_BLENDSHAPES])> = Vec::new();
     for (i, line) in lines.enumerate() {
         let f: Vec<&str> = line.split(',').collect();
         let num = |j: usize| {
-            f.get(j).and_then(|v| v.trim().parse::<f64>().ok()).ok_or(format!(
-                "{}: line {}: column {}",
-                path.display(),
-                i + 2,
-                j + 1
-            ))
+            f.get(j).and_then(|v| v.trim().parse::<f64>().ok()).ok_or_else(|| TargetsCsvError::BadCell {
+                path: path.to_path_buf(),
+                line: i + 2,
+                column: j + 1,
+            })
         };
         let mut w = [0.0; N_BLENDSHAPES];
         for &(j, k) in &cols {
@@ -152,7 +252,7 @@ pub fn read_targets_csv(path: &Path, fps: f64, n: usize) -> Result<Vec<[f32; N_B
         rows.push((num(t_col)?, w));
     }
     if rows.is_empty() || rows.windows(2).any(|w| w[1].0 <= w[0].0) {
-        return Err(format!("{}: needs rows with increasing `t`", path.display()));
+        return Err(TargetsCsvError::NotIncreasing { path: path.to_path_buf() });
     }
     Ok((0..n)
         .map(|f| {

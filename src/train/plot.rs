@@ -1,9 +1,43 @@
 //! A PNG plot of training curves (tiny-skia, already used for portraits): log-scale y, one
 //! polyline per series, light grid lines at each power of ten.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use tiny_skia::{Color, Paint, PathBuilder, Pixmap, Stroke, Transform};
+
+/// Why a plot could not be drawn or written ([`loss_curve_png`]).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PlotError {
+    /// The image size is too large for a pixmap.
+    #[error("bad image size {width}×{height}")]
+    ImageSize {
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels.
+        height: u32,
+    },
+    /// No series holds a positive, finite value.
+    #[error("nothing to plot")]
+    NothingToPlot,
+    /// The image could not be encoded as PNG.
+    #[error("{path}: cannot encode the PNG: {message}")]
+    Encode {
+        /// The PNG file.
+        path: PathBuf,
+        /// What the encoder said.
+        message: String,
+    },
+    /// The PNG file could not be written (the operating system's error already names the file).
+    #[error("{source}")]
+    Io {
+        /// The PNG file.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+}
 
 /// Draws `series` (name, colour as RGB, values per step; non-positive and non-finite values are
 /// skipped) on a log scale into a `width`×`height` PNG at `path`.
@@ -12,15 +46,16 @@ pub fn loss_curve_png(
     series: &[(&str, [u8; 3], Vec<f32>)],
     width: u32,
     height: u32,
-) -> Result<(), String> {
-    let mut pixmap = Pixmap::new(width.max(64), height.max(64)).ok_or("bad image size")?;
+) -> Result<(), PlotError> {
+    let (width, height) = (width.max(64), height.max(64));
+    let mut pixmap = Pixmap::new(width, height).ok_or(PlotError::ImageSize { width, height })?;
     pixmap.fill(Color::WHITE);
     let (w, h) = (pixmap.width() as f32, pixmap.height() as f32);
     let margin = 24.0;
     let values = series.iter().flat_map(|s| s.2.iter().copied()).filter(|v| v.is_finite() && *v > 0.0);
     let (lo, hi) = values.fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
     if !lo.is_finite() {
-        return Err("nothing to plot".into());
+        return Err(PlotError::NothingToPlot);
     }
     let (lo, hi) = (lo.log10().floor(), hi.log10().ceil().max(lo.log10().floor() + 1.0));
     let steps = series.iter().map(|s| s.2.len()).max().unwrap_or(1).max(2);
@@ -66,6 +101,8 @@ pub fn loss_curve_png(
             pixmap.stroke_path(&p, &paint, &Stroke { width: 1.5, ..Stroke::default() }, Transform::identity(), None);
         }
     }
-    let bytes = pixmap.encode_png().map_err(|e| e.to_string())?;
-    crate::io::write_atomically(path, |out| out.write_all(&bytes)).map_err(|e| e.to_string())
+    let bytes =
+        pixmap.encode_png().map_err(|e| PlotError::Encode { path: path.to_path_buf(), message: e.to_string() })?;
+    crate::io::write_atomically(path, |out| out.write_all(&bytes))
+        .map_err(|source| PlotError::Io { path: path.to_path_buf(), source })
 }

@@ -122,6 +122,7 @@ pub struct SynthOptions {
 
 /// Why a corpus could not be written.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SynthError {
     /// A TTS program failed.
     #[error(transparent)]
@@ -137,6 +138,24 @@ pub enum SynthError {
     /// The options cannot work.
     #[error("{0}")]
     Options(String),
+    /// A WAV file could not be written.
+    #[error("{path}: {source}")]
+    Wav {
+        /// The file.
+        path: PathBuf,
+        /// What the WAV writer said.
+        #[source]
+        source: hound::Error,
+    },
+    /// A file could not be written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// The seed of clip `i`'s generator.
@@ -217,13 +236,13 @@ fn make_clip(out: &Path, i: usize, options: &SynthOptions) -> Result<ManifestEnt
     let _ = std::fs::remove_file(&raw);
     let samples = augmentation.apply(&decoded.samples, &mut rng);
     let audio = PathBuf::from("clips").join(format!("{stem}.wav"));
-    write_wav(&out.join(&audio), &samples).map_err(|e| file_err(&out.join(&audio), e))?;
+    write_wav(&out.join(&audio), &samples)?;
     let phones_path = PathBuf::from("clips").join(format!("{stem}.phones.tsv"));
     let scaled: Vec<TimedPhone> = phones
         .into_iter()
         .map(|p| TimedPhone { start: p.start / augmentation.speed, end: p.end / augmentation.speed, phone: p.phone })
         .collect();
-    write_phones(&out.join(&phones_path), &scaled).map_err(|e| file_err(&out.join(&phones_path), e))?;
+    write_phones(&out.join(&phones_path), &scaled)?;
     Ok(ManifestEntry {
         audio,
         phones: Some(phones_path),
@@ -237,28 +256,30 @@ fn make_clip(out: &Path, i: usize, options: &SynthOptions) -> Result<ManifestEnt
     })
 }
 
-/// Writes 16 kHz mono 16-bit PCM.
-pub fn write_wav(path: &Path, samples: &[f32]) -> Result<(), String> {
+/// Writes 16 kHz mono 16-bit PCM (an error is [`SynthError::Wav`], naming `path`).
+pub fn write_wav(path: &Path, samples: &[f32]) -> Result<(), SynthError> {
     let spec = hound::WavSpec {
         channels: 1,
         sample_rate: crate::audio::SAMPLE_RATE,
         bits_per_sample: 16,
         sample_format: hound::SampleFormat::Int,
     };
-    let mut w = hound::WavWriter::create(path, spec).map_err(|e| e.to_string())?;
+    let err = |source: hound::Error| SynthError::Wav { path: path.to_path_buf(), source };
+    let mut w = hound::WavWriter::create(path, spec).map_err(err)?;
     for s in samples {
-        w.write_sample((s.clamp(-1.0, 1.0) * 32767.0).round() as i16).map_err(|e| e.to_string())?;
+        w.write_sample((s.clamp(-1.0, 1.0) * 32767.0).round() as i16).map_err(err)?;
     }
-    w.finalize().map_err(|e| e.to_string())
+    w.finalize().map_err(err)
 }
 
-/// Writes a phone table that [`crate::face::visemes::read_phones_tsv`] reads.
-pub fn write_phones(path: &Path, phones: &[TimedPhone]) -> Result<(), String> {
+/// Writes a phone table that [`crate::face::visemes::read_phones_tsv`] reads (an error is
+/// [`SynthError::Io`], naming `path`).
+pub fn write_phones(path: &Path, phones: &[TimedPhone]) -> Result<(), SynthError> {
     let mut text = String::from("start_s\tend_s\tphone\n");
     for p in phones {
         text.push_str(&format!("{:.4}\t{:.4}\t{}\n", p.start, p.end, p.phone));
     }
-    std::fs::write(path, text).map_err(|e| e.to_string())
+    std::fs::write(path, text).map_err(|source| SynthError::Io { path: path.to_path_buf(), source })
 }
 
 /// Reads a manifest (JSON lines; blank lines skipped); errors name the line.

@@ -55,6 +55,7 @@ impl Voice {
 
 /// Why synthesis failed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum TtsError {
     /// The program could not be started.
     #[error("cannot run {program}: {source} (install it: `emotalk-train tools` says how)")]
@@ -74,6 +75,66 @@ pub enum TtsError {
         /// Its error output, or what was wrong with its output.
         message: String,
     },
+    /// The program ran but its phone timings cannot be read.
+    #[error("{program} failed on {text:?}: {source}")]
+    Timings {
+        /// The program.
+        program: &'static str,
+        /// The text.
+        text: String,
+        /// What was wrong with the timings.
+        #[source]
+        source: TimingError,
+    },
+}
+
+/// What is wrong with a TTS program's phone timings ([`parse_psdur`], [`parse_segs`]). Lines are
+/// 1-based lines of the program's output.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TimingError {
+    /// An item of flite's output is not `phone:time`.
+    #[error("line {line}: `{item}` is not phone:time")]
+    NotPhoneTime {
+        /// The line.
+        line: usize,
+        /// The item.
+        item: String,
+    },
+    /// festival's segments have no `#` line ending the header.
+    #[error("no `#` line ending the header")]
+    NoHeaderEnd,
+    /// A line of festival's segments is not `end colour phone`.
+    #[error("line {line}: `{text}` is not `end colour phone`")]
+    NotSegment {
+        /// The line.
+        line: usize,
+        /// Its text.
+        text: String,
+    },
+    /// A time is not a number.
+    #[error("line {line}: `{item}`: `{time}` is not a time")]
+    NotATime {
+        /// The line.
+        line: usize,
+        /// The item (flite) or the line (festival) that holds it.
+        item: String,
+        /// The text that should be a time.
+        time: String,
+    },
+    /// The output holds no phones.
+    #[error("no phones in the output")]
+    NoPhones,
+    /// A phone ends before it starts (the end times are not increasing).
+    #[error("phone {phone} ends at {end}, before its start {start}")]
+    EndsBeforeStart {
+        /// The phone.
+        phone: String,
+        /// Its end time in seconds.
+        end: f32,
+        /// Its start time (the previous phone's end) in seconds.
+        start: f32,
+    },
 }
 
 /// Speaks `text` with `voice` into the WAV file `wav`, `stretch` times slower than normal
@@ -91,7 +152,11 @@ pub fn synthesize(voice: Voice, text: &str, stretch: f32, wav: &Path) -> Result<
             if !out.status.success() {
                 return Err(failed(String::from_utf8_lossy(&out.stderr).into_owned()));
             }
-            parse_psdur(&String::from_utf8_lossy(&out.stdout)).map_err(failed)
+            parse_psdur(&String::from_utf8_lossy(&out.stdout)).map_err(|source| TtsError::Timings {
+                program: "flite",
+                text: text.clone(),
+                source,
+            })
         }
         Voice::Festival(name) => {
             let segs = wav.with_extension("segs");
@@ -115,20 +180,24 @@ pub fn synthesize(voice: Voice, text: &str, stretch: f32, wav: &Path) -> Result<
             if !out.status.success() || segs_text.is_err() {
                 return Err(failed(String::from_utf8_lossy(&out.stderr).into_owned()));
             }
-            parse_segs(&segs_text.unwrap_or_default()).map_err(failed)
+            parse_segs(&segs_text.unwrap_or_default()).map_err(|source| TtsError::Timings {
+                program: "festival",
+                text: text.clone(),
+                source,
+            })
         }
     }
 }
 
-fn timed(ends: Vec<(f32, String)>) -> Result<Vec<TimedPhone>, String> {
+fn timed(ends: Vec<(f32, String)>) -> Result<Vec<TimedPhone>, TimingError> {
     if ends.is_empty() {
-        return Err("no phones in the output".into());
+        return Err(TimingError::NoPhones);
     }
     let mut start = 0.0;
     let mut phones = Vec::with_capacity(ends.len());
     for (end, phone) in ends {
         if !(end.is_finite() && end >= start) {
-            return Err(format!("phone {phone} ends at {end}, before its start {start}"));
+            return Err(TimingError::EndsBeforeStart { phone, end, start });
         }
         phones.push(TimedPhone { start, end, phone });
         start = end;
@@ -137,31 +206,41 @@ fn timed(ends: Vec<(f32, String)>) -> Result<Vec<TimedPhone>, String> {
 }
 
 /// flite's `-psdur` output: `pau:0.193 b:0.217 …` (phone and end time in seconds).
-pub fn parse_psdur(text: &str) -> Result<Vec<TimedPhone>, String> {
-    let ends = text
-        .split_whitespace()
-        .map(|item| {
-            let (phone, end) = item.rsplit_once(':').ok_or_else(|| format!("`{item}` is not phone:time"))?;
-            let end: f32 = end.parse().map_err(|_| format!("`{item}`: `{end}` is not a time"))?;
-            Ok((end, phone.to_string()))
-        })
-        .collect::<Result<Vec<_>, String>>()?;
+pub fn parse_psdur(text: &str) -> Result<Vec<TimedPhone>, TimingError> {
+    let mut ends = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        for item in line.split_whitespace() {
+            let (phone, end) = item
+                .rsplit_once(':')
+                .ok_or_else(|| TimingError::NotPhoneTime { line: i + 1, item: item.to_string() })?;
+            let end: f32 = end.parse().map_err(|_| TimingError::NotATime {
+                line: i + 1,
+                item: item.to_string(),
+                time: end.to_string(),
+            })?;
+            ends.push((end, phone.to_string()));
+        }
+    }
     timed(ends)
 }
 
 /// festival's `utt.save.segs` file: a header, `#`, then `end_time colour phone` lines.
-pub fn parse_segs(text: &str) -> Result<Vec<TimedPhone>, String> {
-    let body = text.split_once("#\n").map(|(_, b)| b).ok_or("no `#` line ending the header")?;
-    let ends = body
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|line| {
-            let fields: Vec<&str> = line.split_whitespace().collect();
-            let [end, _, phone] = fields[..] else { return Err(format!("`{line}` is not `end colour phone`")) };
-            let end: f32 = end.parse().map_err(|_| format!("`{line}`: `{end}` is not a time"))?;
-            Ok((end, phone.to_string()))
-        })
-        .collect::<Result<Vec<_>, String>>()?;
+pub fn parse_segs(text: &str) -> Result<Vec<TimedPhone>, TimingError> {
+    let mut lines = text.lines().enumerate();
+    lines.by_ref().find(|(_, l)| l.trim() == "#").ok_or(TimingError::NoHeaderEnd)?;
+    let mut ends = Vec::new();
+    for (i, line) in lines.filter(|(_, l)| !l.trim().is_empty()) {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let [end, _, phone] = fields[..] else {
+            return Err(TimingError::NotSegment { line: i + 1, text: line.to_string() });
+        };
+        let end: f32 = end.parse().map_err(|_| TimingError::NotATime {
+            line: i + 1,
+            item: line.to_string(),
+            time: end.to_string(),
+        })?;
+        ends.push((end, phone.to_string()));
+    }
     timed(ends)
 }
 
@@ -174,13 +253,21 @@ mod tests {
         let p = parse_psdur("pau:0.193 b:0.217 aa:0.428 pau:0.6\n").unwrap();
         assert_eq!(p.len(), 4);
         assert_eq!((p[1].phone.as_str(), p[1].start, p[1].end), ("b", 0.193, 0.217));
-        assert!(parse_psdur("pau:0.2 b:0.1").unwrap_err().contains("before its start"));
-        assert!(parse_psdur("pau0.2").unwrap_err().contains("phone:time"));
+        assert!(parse_psdur("pau:0.2 b:0.1").unwrap_err().to_string().contains("before its start"));
+        assert!(parse_psdur("pau0.2").unwrap_err().to_string().contains("phone:time"));
+        assert_eq!(
+            parse_psdur("pau:0.2\nb:x").unwrap_err(),
+            TimingError::NotATime { line: 2, item: "b:x".into(), time: "x".into() }
+        );
         assert!(parse_psdur("").is_err());
         let s = parse_segs("EST_File Track\n#\n0.1750 100 pau\n0.2600 100 p\n").unwrap();
         assert_eq!((s[1].phone.as_str(), s[1].start, s[1].end), ("p", 0.175, 0.26));
         assert!(parse_segs("0.1 100 pau\n").is_err());
-        assert!(parse_segs("#\n0.1 pau\n").unwrap_err().contains("end colour phone"));
+        let e = parse_segs("#\n0.1 pau\n").unwrap_err();
+        assert!(
+            matches!(e, TimingError::NotSegment { line: 2, .. }) && e.to_string().contains("end colour phone"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -97,18 +97,25 @@ impl EacConfig {
     }
 
     /// Why these sizes cannot work, if they cannot.
-    pub fn check(&self) -> Result<(), String> {
-        if self.n_mels == 0 || self.d_model == 0 || self.heads == 0 || self.layers == 0 || self.d_ff == 0 {
-            return Err(format!("sizes must be positive: {self:?}"));
+    pub fn check(&self) -> Result<(), EacConfigError> {
+        let sizes = [
+            ("n_mels", self.n_mels),
+            ("d_model", self.d_model),
+            ("heads", self.heads),
+            ("layers", self.layers),
+            ("d_ff", self.d_ff),
+        ];
+        if let Some(&(field, _)) = sizes.iter().find(|(_, v)| *v == 0) {
+            return Err(EacConfigError::ZeroSize { field });
         }
         if self.d_model % self.heads != 0 {
-            return Err(format!("d_model {} is not a multiple of heads {}", self.d_model, self.heads));
+            return Err(EacConfigError::HeadsDoNotDivide { d_model: self.d_model, heads: self.heads });
         }
         if !(self.fps.is_finite() && self.fps > 0.0 && self.fps <= MEL_FPS) {
-            return Err(format!("fps must be in (0, 100], found {}", self.fps));
+            return Err(EacConfigError::OutOfRange { field: "fps", value: self.fps, range: "(0, 100]" });
         }
         if !(0.0..1.0).contains(&self.dropout) {
-            return Err(format!("dropout must be in [0, 1), found {}", self.dropout));
+            return Err(EacConfigError::OutOfRange { field: "dropout", value: self.dropout, range: "[0, 1)" });
         }
         Ok(())
     }
@@ -134,6 +141,36 @@ impl EacConfig {
             gelu: Gelu::new(),
         }
     }
+}
+
+/// Why an [`EacConfig`] cannot work ([`EacConfig::check`]). Every variant names the field.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EacConfigError {
+    /// A size that must be positive is 0.
+    #[error("{field} must be positive, found 0")]
+    ZeroSize {
+        /// The field (`n_mels`, `d_model`, `heads`, `layers` or `d_ff`).
+        field: &'static str,
+    },
+    /// The model width does not split evenly into the attention heads.
+    #[error("d_model {d_model} is not a multiple of heads {heads}")]
+    HeadsDoNotDivide {
+        /// The model width.
+        d_model: usize,
+        /// The number of heads.
+        heads: usize,
+    },
+    /// A number outside the range it must be in.
+    #[error("{field} must be in {range}, found {value}")]
+    OutOfRange {
+        /// The field (`fps` or `dropout`).
+        field: &'static str,
+        /// The value found.
+        value: f64,
+        /// The accepted range, in interval notation (`(0, 100]`).
+        range: &'static str,
+    },
 }
 
 /// The network (see the module docs).

@@ -30,7 +30,7 @@ pub struct EacModel<B: Backend> {
 fn parse_config(text: &str, path: &Path) -> Result<EacConfig, ModelFileError> {
     let config: EacConfig = serde_json::from_str(text)
         .map_err(|e| ModelFileError::Config { path: path.to_path_buf(), message: e.to_string() })?;
-    config.check().map_err(|message| ModelFileError::Config { path: path.to_path_buf(), message })?;
+    config.check().map_err(|e| ModelFileError::Config { path: path.to_path_buf(), message: e.to_string() })?;
     if config.d_model > 4096 || config.layers > 64 || config.d_ff > 16384 || config.n_mels != crate::audio::N_MELS {
         let message = format!("sizes out of range (n_mels must be {}): {config:?}", crate::audio::N_MELS);
         return Err(ModelFileError::Config { path: path.to_path_buf(), message });
