@@ -6,7 +6,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPlugin, EguiPrimaryContextPass, egui};
 use emotalk::emotion::EmotionSpec;
 use emotalk::face::BLENDSHAPE_NAMES;
-use emotalk::plugin::systems::FaceRuntime;
+use emotalk::plugin::FaceRuntime;
 use emotalk::plugin::{
     EmoTalkPlugin, Emotion, FaceState, ResolvedFaceEmotion, Speech, SpeechClip, SpeechFinished, TalkingHead,
 };

@@ -12,9 +12,13 @@ pub mod io;
 pub mod model;
 pub mod vision;
 #[cfg(feature = "bevy")]
+pub mod morph;
+#[cfg(feature = "bevy")]
 pub mod plugin;
 #[cfg(feature = "bevy")]
 pub mod render;
+#[cfg(feature = "bevy")]
+pub mod talk;
 #[cfg(feature = "train")]
 pub mod train;
 
@@ -24,4 +28,11 @@ pub mod prelude {
         AudioError, AudioReader, DecodedAudio, FeatureMatrix, MelConfig, MelExtractor, load, load_bytes, log_mel, mfcc,
     };
     pub use crate::face::{BlendshapeBasis, EmotionPreset, HeadPose, PortraitRig, PreparedPortrait, RigError};
+    #[cfg(feature = "bevy")]
+    pub use crate::plugin::{
+        DialoguePlugin, DialogueRunner, EmoTalkPlugin, EmoTalkSystems, Emotion, EmotionChanged, FaceAnimationPlugin,
+        FaceRenderPlugin, FaceState, FaceSurface, HeadMotion, ManualFace, MorphHead, MorphTargetPlugin, Portrait,
+        Speech, SpeechAudioPlugin, SpeechClip, SpeechError, SpeechFinished, SpeechOutcome, SpeechStarted,
+        TalkCorePlugin, TalkingHead,
+    };
 }

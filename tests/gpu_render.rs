@@ -7,7 +7,7 @@ use emotalk::face::EmotionPreset;
 use emotalk::face::blendshapes::{BlendshapeBasis, N_BLENDSHAPES, index_of};
 use emotalk::face::render::{HeadPose, psnr};
 use emotalk::plugin::{FaceSurface, Portrait};
-use emotalk::render::offline::OfflineRenderer;
+use emotalk::plugin::offline::OfflineRenderer;
 
 fn weights(pairs: &[(&str, f32)]) -> [f32; N_BLENDSHAPES] {
     let mut w = [0.0; N_BLENDSHAPES];
@@ -147,4 +147,39 @@ fn a_reloaded_portrait_is_drawn_anew() {
     }
     assert!(psnr(&before, &cpu) < 25.0, "the two portraits differ");
     assert!(psnr(&after, &cpu) >= 35.0, "the new portrait is drawn: {:.1} dB", psnr(&after, &cpu));
+}
+
+/// `EmoTalkPlugin` added before `DefaultPlugins` still draws: its parts wait for the render
+/// plugins (`Plugin::finish`), so the order does not matter.
+#[test]
+fn the_plugin_may_come_before_default_plugins() {
+    use bevy::app::PluginsState;
+    use bevy::prelude::*;
+    use emotalk::plugin::{EmoTalkPlugin, FaceRenderPlugin, TalkingHead};
+    let mut app = App::new();
+    app.add_plugins((
+        EmoTalkPlugin::headless(),
+        DefaultPlugins
+            .set(WindowPlugin {
+                primary_window: None,
+                exit_condition: bevy::window::ExitCondition::DontExit,
+                ..Default::default()
+            })
+            .disable::<bevy::winit::WinitPlugin>()
+            .disable::<bevy::render::pipelined_rendering::PipelinedRenderingPlugin>(),
+    ));
+    while app.plugins_state() == PluginsState::Adding {
+        bevy::tasks::tick_global_task_pools_on_main_thread();
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    app.finish();
+    app.cleanup();
+    assert!(app.is_plugin_added::<FaceRenderPlugin>());
+    let portrait = app.world_mut().resource_mut::<Assets<Portrait>>().add(Portrait::bundled());
+    app.world_mut().spawn(Camera2d);
+    let head = app.world_mut().spawn(TalkingHead::new(portrait)).id();
+    for _ in 0..5 {
+        app.update();
+    }
+    assert!(app.world().get::<Mesh2d>(head).is_some(), "the head is drawn");
 }

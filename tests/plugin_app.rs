@@ -8,10 +8,10 @@ use bevy::asset::{AssetPlugin, LoadState};
 use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
 use emotalk::face::blendshapes::index_of;
-use emotalk::plugin::systems::FaceRuntime;
+use emotalk::plugin::FaceRuntime;
 use emotalk::plugin::{
-    EmoTalkPlugin, Emotion, EmotionChanged, FaceState, Portrait, Speech, SpeechClip, SpeechFinished, SpeechOutcome,
-    SpeechStarted, TalkingHead,
+    EmoTalkPlugin, Emotion, EmotionChanged, FaceState, Portrait, Speech, SpeechClip, SpeechError, SpeechFinished,
+    SpeechOutcome, SpeechStarted, TalkingHead,
 };
 
 /// 20 ms per update.
@@ -37,7 +37,8 @@ fn record(
         log.0.push(match &m.outcome {
             SpeechOutcome::Completed => "finished".to_string(),
             SpeechOutcome::Interrupted => "interrupted".to_string(),
-            SpeechOutcome::Failed(why) => format!("failed {why}"),
+            SpeechOutcome::Failed(why @ SpeechError::ClipLoad(_)) => format!("failed {why}"),
+            SpeechOutcome::Failed(other) => format!("failed (not a load error) {other}"),
         });
     }
 }
@@ -284,7 +285,7 @@ fn broken_eac_weights_fail_to_load_and_the_shipped_ones_stay() {
     app.add_plugins((
         MinimalPlugins,
         AssetPlugin { file_path: dir.path().to_string_lossy().into(), ..Default::default() },
-        EmoTalkPlugin { eac_weights: Some("eac/model.mpk".into()), ..EmoTalkPlugin::headless() },
+        EmoTalkPlugin::headless().with_eac_weights("eac/model.mpk"),
     ))
     .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_secs_f64(DT)))
     .init_resource::<Log>()
@@ -369,4 +370,49 @@ fn a_bare_image_is_rigged_off_the_main_thread_and_a_faceless_one_fails() {
         LoadState::Failed(e) => assert!(e.to_string().contains("wall.png") && e.to_string().contains("no face"), "{e}"),
         s => panic!("{s:?}"),
     }
+}
+
+/// Added before the plugins it needs, the plugin waits for them (its parts are added in
+/// `finish`) and a line plays as usual.
+#[test]
+fn the_plugin_may_come_before_the_plugins_it_needs() {
+    let mut app = App::new();
+    app.add_plugins((
+        EmoTalkPlugin::headless(),
+        MinimalPlugins,
+        AssetPlugin { file_path: crate_assets(), ..Default::default() },
+    ))
+    .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_secs_f64(DT)))
+    .init_resource::<Log>()
+    .add_systems(PostUpdate, record);
+    app.finish();
+    app.cleanup();
+    assert!(app.is_plugin_added::<emotalk::plugin::FaceAnimationPlugin>());
+    let server = app.world().resource::<AssetServer>().clone();
+    let head = app
+        .world_mut()
+        .spawn((TalkingHead::new(server.load("portraits/npc_3.rig.json")), Speech::new(server.load("lines/ada_01.ogg"))))
+        .id();
+    run_until(&mut app, 4000, |app| log(app).iter().any(|l| l == "finished"));
+    assert!(app.world().get::<FaceRuntime>(head).is_some());
+}
+
+/// Despawning a head mid-line ends the line as interrupted (an observer, not a poll), and a head
+/// that loses its `TalkingHead` loses its runtime state.
+#[test]
+fn despawning_a_speaking_head_interrupts_its_line() {
+    let mut app = app(&crate_assets());
+    let server = app.world().resource::<AssetServer>().clone();
+    let portrait = app.world_mut().resource_mut::<Assets<Portrait>>().add(Portrait::bundled());
+    let head = app.world_mut().spawn((TalkingHead::new(portrait.clone()), Speech::new(server.load("lines/ada_01.ogg")))).id();
+    let other = app.world_mut().spawn(TalkingHead::new(portrait)).id();
+    app.update();
+    assert!(app.world().get::<FaceRuntime>(other).is_some(), "runtime state is attached on add");
+    run_until(&mut app, 2000, |app| log(app).iter().any(|l| l.starts_with("started")));
+    app.world_mut().despawn(head);
+    app.update();
+    assert_eq!(log(&app).iter().filter(|l| *l == "interrupted").count(), 1, "{:?}", log(&app));
+    app.world_mut().entity_mut(other).remove::<TalkingHead>();
+    app.update();
+    assert!(app.world().get::<FaceRuntime>(other).is_none());
 }

@@ -19,8 +19,9 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use bevy::app::{App, Plugin, Update};
 use bevy::asset::io::Reader;
-use bevy::asset::{Asset, AssetEvent, AssetId, AssetLoader, AssetServer, Assets, Handle, LoadContext, LoadState};
+use bevy::asset::{Asset, AssetApp, AssetEvent, AssetId, AssetLoader, AssetServer, Assets, Handle, LoadContext, LoadState};
 use bevy::ecs::prelude::*;
 use bevy::math::Vec3;
 use bevy::reflect::TypePath;
@@ -30,7 +31,7 @@ use bevy::transform::components::Transform;
 use super::script::{Diagnostic, Item, Script, Severity, parse};
 use crate::emotion::EmotionSpec;
 use crate::face::rig::PortraitRig;
-use crate::plugin::{Emotion, Portrait, Speech, SpeechClip, SpeechFinished, TalkingHead};
+use crate::talk::{EmoTalkSystems, Emotion, Portrait, Speech, SpeechClip, SpeechFinished, TalkingHead, ensure_core};
 
 /// Horizontal distance between heads the runner spawns, in world units (portrait pixels).
 const SPEAKER_SPACING: f32 = 560.0;
@@ -82,7 +83,7 @@ impl AssetLoader for DialogueScriptLoader {
         load_context: &mut LoadContext<'_>,
     ) -> Result<DialogueScript, ScriptLoadError> {
         let path = load_context.path().path().to_path_buf();
-        let text = crate::plugin::read_text(reader)
+        let text = crate::talk::read_text(reader)
             .await
             .map_err(|message| ScriptLoadError::Read { path: path.clone(), message })?;
         let (script, diagnostics) = parse(&text, &path.display().to_string());
@@ -468,5 +469,30 @@ pub fn show_subtitles(
                 format!("{}: {}", subtitle.speaker, subtitle.text)
             };
         }
+    }
+}
+
+/// The dialogue part: [`DialogueScript`] assets (with hot reload) played by [`DialogueRunner`]s
+/// on talking heads, their messages, and subtitles. Runs in [`EmoTalkSystems::Ingest`], before
+/// inference, so that a line it starts is requested in the same frame.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DialoguePlugin;
+
+impl Plugin for DialoguePlugin {
+    fn build(&self, app: &mut App) {
+        ensure_core(app);
+        app.init_asset::<DialogueScript>()
+            .register_asset_loader(DialogueScriptLoader)
+            .add_message::<LineStarted>()
+            .add_message::<EmotionCue>()
+            .add_message::<LineFinished>()
+            .add_message::<DialogueFinished>()
+            .add_systems(
+                Update,
+                (
+                    run_dialogues.in_set(EmoTalkSystems::Ingest).before(crate::talk::request_inference),
+                    show_subtitles.after(EmoTalkSystems::Ingest),
+                ),
+            );
     }
 }

@@ -11,6 +11,7 @@ pub mod blendshapes;
 pub mod deform;
 pub mod fit;
 pub mod geometry;
+pub mod head3d;
 pub mod import;
 pub mod layout;
 pub mod mean;

@@ -1,9 +1,9 @@
-//! The Bevy surface (feature `bevy`): [`EmoTalkPlugin`], its components, messages, assets and
-//! systems.
+//! The Bevy surface (feature `bevy`): [`EmoTalkPlugin`], the one thing a game adds, and the
+//! types games use (re-exported from the parts).
 //!
 //! ```no_run
 //! use bevy::prelude::*;
-//! use emotalk::plugin::{EmoTalkPlugin, Emotion, Speech, TalkingHead};
+//! use emotalk::prelude::*;
 //!
 //! fn setup(mut commands: Commands, assets: Res<AssetServer>) {
 //!     commands.spawn(Camera2d);
@@ -17,173 +17,123 @@
 //! App::new().add_plugins((DefaultPlugins, EmoTalkPlugin::default())).add_systems(Startup, setup).run();
 //! ```
 //!
-//! Per frame, in [`Update`], the plugin's sets run in this order:
+//! [`EmoTalkPlugin`] adds the parts, which depend one way (see [`crate::talk`] for the frame's
+//! order and the lifecycle):
 //!
-//! 1. [`EmoTalkSystems::Ingest`]: new lines and emotion changes become inference tasks on the
-//!    async compute pool (decoding already happened in the asset loader, on the IO pool).
-//! 2. [`EmoTalkSystems::Infer`]: finished tasks hand their expression track to the face; a line
-//!    whose track is ready starts its audio (kira) and sends [`SpeechStarted`].
-//! 3. [`EmoTalkSystems::Animate`]: playback clocks advance (from kira's playback position when
-//!    audio plays, else from [`Time`](bevy::time::Time)), faces are sampled, blinks and head
-//!    motion added, [`FaceState`] written; finished lines send [`SpeechFinished`].
-//! 4. [`EmoTalkSystems::Render`]: [`FaceState`]s go to the GPU (one small row per face; no image
-//!    work on the CPU).
+//! | part | what it does | off with |
+//! |---|---|---|
+//! | [`TalkCorePlugin`] | assets, messages, system sets | (always) |
+//! | [`FaceAnimationPlugin`] | inference (EAC) and animation: writes [`FaceState`] | (always; configure it in [`EmoTalkPlugin::animation`]) |
+//! | [`SpeechAudioPlugin`] | lines play through kira; the face follows the audio | `audio: false` |
+//! | [`FaceRenderPlugin`] | the GPU face on a 2D mesh or a 3D card | `render: false` |
+//! | [`DialoguePlugin`] | dialogue scripts on heads, subtitles | `dialogue: false` |
+//! | [`MorphTargetPlugin`] | a 3D character's ARKit morph targets follow [`FaceState`] | `morph_targets: false` |
 //!
-//! Games that write [`FaceState`] themselves add [`ManualFace`] to the head, or order their
-//! systems `.after(EmoTalkSystems::Animate).before(EmoTalkSystems::Render)`.
+//! To replace a part, turn it off and add your own systems in the same [`EmoTalkSystems`] set.
+//! The order of `EmoTalkPlugin` and `DefaultPlugins` does not matter: added first, it waits for
+//! them (`Plugin::finish`). A part whose prerequisite is missing (rendering without Bevy's
+//! `RenderPlugin`) is left out and says so in the log.
 
-mod assets;
-mod components;
-mod messages;
-pub mod systems;
+pub mod offline;
 
-use bevy::app::{App, Plugin, Update};
-use bevy::asset::{AssetApp, AssetPath};
-use bevy::ecs::schedule::{IntoScheduleConfigs, SystemSet};
+use bevy::app::{App, Plugin};
+use bevy::asset::{AssetPath, AssetPlugin};
+use bevy::log::{error, info, warn};
 
-pub(crate) use assets::read_text;
-pub use assets::{
-    BareImagePortraitLoader, EacWeights, EacWeightsLoader, Portrait, PortraitLoadError, PortraitLoader, SpeechClip, SpeechClipLoader,
+pub use crate::dialogue::runner::{DialogueFinished, DialoguePlugin, DialogueRunner, EmotionCue, LineFinished, LineStarted};
+pub use crate::morph::{MorphHead, MorphTargetPlugin};
+pub use crate::render::FaceRenderPlugin;
+pub use crate::talk::{
+    AnimationSettings, BareImagePortraitLoader, EacWeights, EacWeightsLoader, EmoTalkSystems, Emotion, EmotionChanged,
+    ExpressionNetwork, FaceAnimationPlugin, FaceBackend, FaceRuntime, FaceState, FaceSurface, HeadMotion, ManualFace,
+    PoseTrack, Portrait, PortraitLoadError, PortraitLoader, ResolvedFaceEmotion, Speech, SpeechAudio, SpeechAudioPlugin,
+    SpeechClip, SpeechClipLoader, SpeechError, SpeechFinished, SpeechOutcome, SpeechStarted, TalkCorePlugin,
+    TalkingHead,
 };
-pub use components::{
-    Emotion, FaceState, FaceSurface, HeadMotion, ManualFace, PoseTrack, ResolvedFaceEmotion, Speech, TalkingHead,
-};
-pub use messages::{EmotionChanged, SpeechFinished, SpeechOutcome, SpeechStarted};
 
-use crate::anim::DEFAULT_RETARGET_TAU;
-use crate::dialogue::runner::{
-    DialogueFinished, DialogueScript, DialogueScriptLoader, EmotionCue, LineFinished, LineStarted, run_dialogues,
-    show_subtitles,
-};
-use crate::face::motion::{BlinkConfig, HeadMotionConfig};
-
-/// The burn backend the plugin infers with: Flex, the pure-Rust CPU backend, on the async
-/// compute pool (see STACK.md for sharing Bevy's wgpu device instead).
-pub type FaceBackend = burn::backend::Flex;
-
-/// The plugin's system sets, in [`Update`], chained in this order (see the module docs).
-#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum EmoTalkSystems {
-    /// New lines and emotion changes start inference tasks.
-    Ingest,
-    /// Finished tasks reach the faces; lines start.
-    Infer,
-    /// Clocks advance; [`FaceState`] is written.
-    Animate,
-    /// [`FaceState`] goes to the GPU.
-    Render,
-}
-
-/// Talking faces for Bevy. Fields are the configuration; [`Default`] suits a game with a window
-/// and a sound card, [`EmoTalkPlugin::headless`] a server, a test or an offline renderer.
+/// Talking faces for Bevy: adds the parts (see the module docs). [`Default`] suits a game with
+/// a window and a sound card, [`EmoTalkPlugin::headless`] a server, a test or an offline
+/// renderer.
 #[derive(Debug, Clone)]
 pub struct EmoTalkPlugin {
-    /// Play lines through kira (`bevy_kira_audio`'s `AudioPlugin` is added when missing). Without
-    /// audio, lines run on a virtual clock driven by [`Time`](bevy::time::Time).
+    /// Inference and animation: how faces move, and which EAC weights they use.
+    pub animation: FaceAnimationPlugin,
+    /// Play lines through kira ([`SpeechAudioPlugin`]). Without audio, lines run on a virtual
+    /// clock driven by [`Time`](bevy::time::Time).
     pub audio: bool,
-    /// Draw [`TalkingHead`]s (needs Bevy's render plugins; skipped without them).
+    /// Draw [`TalkingHead`]s on the GPU ([`FaceRenderPlugin`]; needs Bevy's render plugins,
+    /// left out with a log line without them).
     pub render: bool,
-    /// Time constant of emotion changes and of moving between lines and rest, seconds
-    /// ([`crate::anim`]).
-    pub retarget_tau: f32,
-    /// Blink timing.
-    pub blinks: BlinkConfig,
-    /// Head sway and nods.
-    pub head_motion: HeadMotionConfig,
-    /// EAC weights to load as an asset (`"models/eac/model.mpk"`, with its `config.json`
-    /// beside it); `None` uses the weights shipped in the crate.
-    pub eac_weights: Option<AssetPath<'static>>,
+    /// Play dialogue scripts ([`DialoguePlugin`]).
+    pub dialogue: bool,
+    /// Drive 3D characters' morph targets ([`MorphTargetPlugin`]).
+    pub morph_targets: bool,
 }
 
 impl Default for EmoTalkPlugin {
     fn default() -> Self {
-        Self {
-            audio: true,
-            render: true,
-            retarget_tau: DEFAULT_RETARGET_TAU,
-            blinks: BlinkConfig::default(),
-            head_motion: HeadMotionConfig::default(),
-            eac_weights: None,
-        }
+        Self { animation: FaceAnimationPlugin::default(), audio: true, render: true, dialogue: true, morph_targets: true }
     }
 }
 
 impl EmoTalkPlugin {
     /// No audio device: lines run on the virtual clock. Rendering stays on when Bevy's render
-    /// plugins are present (offline rendering), and is skipped otherwise.
+    /// plugins are present (offline rendering), and is left out otherwise.
     pub fn headless() -> Self {
         Self { audio: false, ..Self::default() }
     }
-}
 
-/// The plugin's configuration as a resource (what the systems read).
-#[derive(bevy::ecs::resource::Resource, Debug, Clone)]
-pub struct EmoTalkSettings {
-    /// See [`EmoTalkPlugin::retarget_tau`].
-    pub retarget_tau: f32,
-    /// See [`EmoTalkPlugin::blinks`].
-    pub blinks: BlinkConfig,
-    /// See [`EmoTalkPlugin::head_motion`].
-    pub head_motion: HeadMotionConfig,
-    /// Whether lines play through kira.
-    pub audio: bool,
+    /// The same plugin loading EAC weights from an asset (`"models/eac/model.mpk"`, with its
+    /// `config.json` beside it) instead of the shipped ones.
+    pub fn with_eac_weights(mut self, path: impl Into<AssetPath<'static>>) -> Self {
+        self.animation.eac_weights = Some(path.into());
+        self
+    }
+
+    fn add_parts(&self, app: &mut App) {
+        app.add_plugins((TalkCorePlugin, self.animation.clone()));
+        if self.audio {
+            app.add_plugins(SpeechAudioPlugin);
+        }
+        if self.dialogue {
+            app.add_plugins(DialoguePlugin);
+        }
+        if self.morph_targets {
+            app.add_plugins(MorphTargetPlugin);
+        }
+        if self.render {
+            if app.is_plugin_added::<bevy::render::RenderPlugin>() {
+                app.add_plugins(FaceRenderPlugin);
+            } else if app.is_plugin_added::<bevy::window::WindowPlugin>() {
+                warn!(
+                    "emotalk: heads are not drawn: Bevy's RenderPlugin is missing (add DefaultPlugins, or set `render: false`)"
+                );
+            } else {
+                info!("emotalk: no RenderPlugin: heads compute FaceState but are not drawn");
+            }
+        }
+    }
 }
 
 impl Plugin for EmoTalkPlugin {
     fn build(&self, app: &mut App) {
-        app.init_asset::<Portrait>()
-            .init_asset::<SpeechClip>()
-            .init_asset::<EacWeights>()
-            .register_asset_loader(PortraitLoader)
-            .register_asset_loader(BareImagePortraitLoader)
-            .register_asset_loader(SpeechClipLoader)
-            .register_asset_loader(EacWeightsLoader)
-            .init_asset::<DialogueScript>()
-            .register_asset_loader(DialogueScriptLoader)
-            .add_message::<LineStarted>()
-            .add_message::<EmotionCue>()
-            .add_message::<LineFinished>()
-            .add_message::<DialogueFinished>()
-            .add_message::<SpeechStarted>()
-            .add_message::<SpeechFinished>()
-            .add_message::<EmotionChanged>()
-            .insert_resource(EmoTalkSettings {
-                retarget_tau: self.retarget_tau,
-                blinks: self.blinks,
-                head_motion: self.head_motion,
-                audio: self.audio,
-            })
-            .insert_resource(systems::FaceModel::new(self.eac_weights.clone()))
-            .configure_sets(
-                Update,
-                (EmoTalkSystems::Ingest, EmoTalkSystems::Infer, EmoTalkSystems::Animate, EmoTalkSystems::Render)
-                    .chain(),
-            )
-            .add_systems(
-                Update,
-                (
-                    (run_dialogues, systems::load_weights, systems::attach_runtime, systems::request_inference)
-                        .chain()
-                        .in_set(EmoTalkSystems::Ingest),
-                    show_subtitles.after(EmoTalkSystems::Ingest),
-                    systems::receive_inference.in_set(EmoTalkSystems::Infer),
-                    systems::animate.in_set(EmoTalkSystems::Animate),
-                ),
-            );
-        if self.audio {
-            if !app.is_plugin_added::<bevy_kira_audio::AudioPlugin>() {
-                app.add_plugins(bevy_kira_audio::AudioPlugin);
-            }
-            app.init_resource::<systems::PlayingAudio>().add_systems(
-                Update,
-                (
-                    systems::sync_audio.in_set(EmoTalkSystems::Animate).before(systems::animate),
-                    systems::stop_audio_of_removed_heads.in_set(EmoTalkSystems::Ingest),
-                ),
-            );
+        // Added before DefaultPlugins, the parts would find no asset server or renderer yet:
+        // `finish` adds them once every plugin is built.
+        if app.is_plugin_added::<AssetPlugin>() {
+            self.add_parts(app);
         }
-        if self.render && app.is_plugin_added::<bevy::render::RenderPlugin>() {
-            app.add_plugins(crate::render::FaceRenderPlugin);
+    }
+
+    fn finish(&self, app: &mut App) {
+        if app.is_plugin_added::<FaceAnimationPlugin>() {
+            return;
+        }
+        if app.is_plugin_added::<AssetPlugin>() {
+            self.add_parts(app);
+        } else {
+            error!(
+                "emotalk: EmoTalkPlugin needs Bevy's AssetPlugin (in DefaultPlugins; or MinimalPlugins + AssetPlugin): nothing was added"
+            );
         }
     }
 }

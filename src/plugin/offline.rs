@@ -23,7 +23,8 @@ use bevy::window::ExitCondition;
 
 use crate::face::blendshapes::N_BLENDSHAPES;
 use crate::face::render::HeadPose;
-use crate::plugin::{EmoTalkPlugin, FaceState, FaceSurface, ManualFace, Portrait, TalkingHead};
+use super::EmoTalkPlugin;
+use crate::talk::{FaceState, FaceSurface, ManualFace, Portrait, TalkingHead};
 
 /// Why offline rendering failed.
 #[derive(Debug, thiserror::Error)]

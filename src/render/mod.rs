@@ -9,8 +9,6 @@
 //! the mesh and material, so Bevy draws them as instances of one batch; nothing per face touches
 //! an image on the CPU. The shader: `src/render/face.wgsl`.
 
-pub mod offline;
-
 use std::collections::HashMap;
 
 use bevy::app::{App, Plugin, Update};
@@ -31,7 +29,7 @@ use bevy::sprite_render::{AlphaMode2d, Material2d, Material2dKey, Material2dPlug
 
 use crate::face::warp::{FACE_PARAMS_WORDS, WarpRig};
 use crate::face::wrinkles::Creases;
-use crate::plugin::{EmoTalkSystems, FaceState, FaceSurface, Portrait, TalkingHead};
+use crate::talk::{EmoTalkSystems, FaceState, FaceSurface, Portrait, TalkingHead, ensure_core};
 
 /// Where the embedded shader lives.
 const SHADER: &str = "embedded://emotalk/render/face.wgsl";
@@ -171,11 +169,20 @@ pub struct PortraitGpu {
 #[derive(Component)]
 pub struct FaceDrawn(AssetId<Portrait>);
 
-/// Adds the face material (2D and 3D), its shader and the systems that feed it.
+/// The render part: adds the face material (2D and 3D), its shader and the systems that feed it
+/// (needs Bevy's `RenderPlugin`, added before it).
+#[derive(Debug, Clone, Copy, Default)]
 pub struct FaceRenderPlugin;
 
 impl Plugin for FaceRenderPlugin {
     fn build(&self, app: &mut App) {
+        if !app.is_plugin_added::<bevy::render::RenderPlugin>() {
+            bevy::log::warn!(
+                "emotalk: FaceRenderPlugin left out: Bevy's RenderPlugin is missing (add it after DefaultPlugins, or use EmoTalkPlugin, which waits for them)"
+            );
+            return;
+        }
+        ensure_core(app);
         embedded_asset!(app, "face.wgsl");
         app.add_plugins((Material2dPlugin::<FaceMaterial>::default(), MaterialPlugin::<FaceMaterial>::default()))
             .init_asset::<ShaderBuffer>()

@@ -38,6 +38,12 @@ impl TalkingHead {
         Self { portrait, surface: FaceSurface::Mesh3d, seed: 0, expressiveness: 1.0 }
     }
 
+    /// A head with no portrait and nothing drawn ([`FaceSurface::None`]): it talks, and only its
+    /// [`FaceState`] is computed (a 3D character's morph targets, see [`crate::morph`]).
+    pub fn without_portrait() -> Self {
+        Self { portrait: Handle::default(), surface: FaceSurface::None, seed: 0, expressiveness: 1.0 }
+    }
+
     /// The same head with another blink and sway seed.
     pub fn with_seed(mut self, seed: u64) -> Self {
         self.seed = seed;
@@ -94,7 +100,8 @@ impl Emotion {
     }
 }
 
-/// A line being spoken. Insert it to start a line; the plugin removes it when the line ends
+/// A line being spoken. Insert it to start a line (inserting a new one over a running line
+/// interrupts that line, even for the same clip); the plugin removes it when the line ends
 /// (after sending [`SpeechFinished`](super::messages::SpeechFinished)). The face follows the
 /// audio's playback position; [`pause`](Self::pause), [`resume`](Self::resume) and
 /// [`seek`](Self::seek) act on the audio and the face together.
@@ -102,21 +109,30 @@ impl Emotion {
 pub struct Speech {
     /// The voice line.
     pub clip: Handle<SpeechClip>,
-    /// Tells this line from an earlier one of the same clip.
-    pub(crate) id: u64,
     pub(crate) position: f64,
     pub(crate) paused: bool,
     pub(crate) pending_seek: Option<f64>,
     pub(crate) pause_changed: bool,
     pub(crate) started: bool,
+    /// The audio part set [`Self::position`] from the playing sound this frame.
+    pub(crate) audio_clock: bool,
+    /// The playing sound reached its end.
+    pub(crate) audio_ended: bool,
 }
 
 impl Speech {
     /// Speaks `clip` from its start.
     pub fn new(clip: Handle<SpeechClip>) -> Self {
-        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-        let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Self { clip, id, position: 0.0, paused: false, pending_seek: None, pause_changed: false, started: false }
+        Self {
+            clip,
+            position: 0.0,
+            paused: false,
+            pending_seek: None,
+            pause_changed: false,
+            started: false,
+            audio_clock: false,
+            audio_ended: false,
+        }
     }
 
     /// Playback position in seconds (0 until the line starts).

@@ -1,8 +1,13 @@
 //! Messages the plugin writes (read them with `MessageReader`).
 
-use bevy::asset::AssetId;
+use std::sync::Arc;
+
+use bevy::asset::{AssetId, AssetLoadError};
 use bevy::ecs::entity::Entity;
 use bevy::ecs::message::Message;
+
+use crate::audio::AudioError;
+use crate::emotion::EmotionError;
 
 use super::assets::SpeechClip;
 
@@ -36,8 +41,36 @@ pub enum SpeechOutcome {
     Completed,
     /// The game removed the [`Speech`](super::Speech) component (or despawned the head) first.
     Interrupted,
-    /// Its audio could not be used (the message says why).
-    Failed(String),
+    /// It could not be played: [`SpeechError`] says why.
+    Failed(SpeechError),
+}
+
+/// Why a line could not be played (in [`SpeechOutcome::Failed`]; also logged). Errors are shared
+/// ([`Arc`]) so that the message can be cloned to every reader.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum SpeechError {
+    /// The voice line's file did not load (missing, unreadable, not audio); Bevy's error names
+    /// the file and the reason.
+    #[error("the voice line did not load: {0}")]
+    ClipLoad(Arc<AssetLoadError>),
+    /// The head's [`Emotion`](super::Emotion) could not be resolved (an unknown reference image, a
+    /// failing encoder; text always resolves, with warnings).
+    #[error("the emotion could not be resolved: {0}")]
+    Emotion(Arc<EmotionError>),
+    /// The line's audio could not be analysed (too short, not finite).
+    #[error("the voice line's audio could not be analysed: {0}")]
+    Audio(Arc<AudioError>),
+    /// No EAC network is loaded (the shipped weights failed to load: the log says why at start).
+    #[error("no EAC weights are loaded")]
+    NoWeights,
+}
+
+/// Errors are equal when they are of the same kind and say the same.
+impl PartialEq for SpeechError {
+    fn eq(&self, other: &Self) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other) && self.to_string() == other.to_string()
+    }
 }
 
 /// A head's emotion changed (the [`Emotion`](super::Emotion) component was set) and has been

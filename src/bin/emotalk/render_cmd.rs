@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use emotalk::face::render::HeadPose;
 use emotalk::face::rig::PortraitRig;
 use emotalk::plugin::Portrait;
-use emotalk::render::offline::OfflineRenderer;
+use emotalk::plugin::offline::OfflineRenderer;
 
 use super::BoxError;
 use super::coeffs_cmd::{LineArgs, LineTrack, line_track};
