@@ -41,7 +41,7 @@ fn setup(
     // The face is about 0.2 m wide around the origin, looking down +z.
     commands.spawn((
         Camera3d::default(),
-        Transform::from_xyz(0.12, 0.02, 0.42).looking_at(Vec3::new(0.0, -0.01, 0.0), Vec3::Y),
+        Transform::from_xyz(0.1, 0.02, 0.33).looking_at(Vec3::new(0.0, -0.01, 0.0), Vec3::Y),
     ));
     commands.spawn((
         DirectionalLight { illuminance: 6000.0, ..default() },
@@ -49,11 +49,23 @@ fn setup(
     ));
     commands.spawn(AmbientLight { brightness: 400.0, ..default() });
     let mesh = meshes.add(morph_mesh(&default_head()));
-    // Dark behind the eyes and the mouth (the mesh has holes there, as the face mesh does).
+    // Eyeballs and a dark mouth cavity behind the holes the face mesh has there.
+    let mean = emotalk::face::mean::mean_face();
+    let metres = emotalk::face::mean::IOD_MM / 1000.0;
+    let at = |points: std::ops::Range<usize>, back: f32| {
+        let n = points.len() as f32;
+        let c = points.map(|i| mean[i]).fold(Vec3::ZERO, |a, p| a + p) / n;
+        Vec3::new(c.x, -c.y, c.z - back) * metres
+    };
+    let eye = meshes.add(Sphere::new(0.11 * metres));
+    let dark = materials.add(Color::srgb(0.05, 0.04, 0.04));
+    for range in [36..42, 42..48] {
+        commands.spawn((Mesh3d(eye.clone()), MeshMaterial3d(dark.clone()), Transform::from_translation(at(range, 0.12))));
+    }
     commands.spawn((
-        Mesh3d(meshes.add(Sphere::new(0.09))),
-        MeshMaterial3d(materials.add(Color::srgb(0.06, 0.03, 0.03))),
-        Transform::from_xyz(0.0, -0.01, -0.06).with_scale(Vec3::new(1.0, 1.25, 0.5)),
+        Mesh3d(meshes.add(Sphere::new(0.25 * metres))),
+        MeshMaterial3d(materials.add(Color::srgb(0.18, 0.05, 0.05))),
+        Transform::from_translation(at(60..68, 0.3)).with_scale(Vec3::new(1.0, 0.6, 0.5)),
     ));
     commands
         .spawn((
@@ -69,7 +81,12 @@ fn setup(
                 .spawn((
                     Name::new("emotalk_head"),
                     Mesh3d(mesh.clone()),
-                    MeshMaterial3d(materials.add(StandardMaterial { perceptual_roughness: 0.6, ..default() })),
+                    MeshMaterial3d(materials.add(StandardMaterial {
+                        perceptual_roughness: 0.6,
+                        double_sided: true,
+                        cull_mode: None,
+                        ..default()
+                    })),
                     rest_weights(mesh),
                 ))
                 .id();

@@ -2,9 +2,11 @@
 //! binary (`.glb`) writer: the head `assets/heads/emotalk_head.glb` ships as, and what a 3D
 //! character driven by [`crate::morph`] looks like when a game has none of its own.
 //!
-//! Geometry: the crate's face mesh ([`FaceMesh`]: the 68 landmarks and the support vertices
-//! inside the face and on the forehead; the rings around the head are left out), at the mean
-//! face's positions, its depth harmonically interpolated from the landmarks' ([`MeshDeformer`]).
+//! Geometry: the crate's face mesh ([`FaceMesh`]: the 68 landmarks, the support vertices inside
+//! the face and on the forehead, and the two rings around the head), at the mean face's
+//! positions, the support vertices' depth harmonically interpolated from the landmarks'
+//! ([`MeshDeformer`]) and the rings curving back behind the jaw: a mask-like head, open at
+//! the back.
 //! Each morph target is one blendshape of the default basis, taken to every vertex the same way
 //! the portrait renderer does. The eyes and the mouth opening are holes, as in the face mesh.
 //! Units are metres (the mean face's inter-ocular distance, [`IOD_MM`], is 90 mm), `+y` up, the
@@ -33,6 +35,12 @@ pub struct MorphMesh {
     pub targets: Vec<(String, Vec<[f32; 3]>)>,
 }
 
+/// Depth of the ring around the face (IOD units; the jaw's corners lie at −0.44).
+const INNER_RING_DEPTH: f32 = -0.6;
+/// Depth and shrink of the outer ring: the back of the head's outline.
+const OUTER_RING_DEPTH: f32 = -1.2;
+const OUTER_RING_SCALE: f32 = 0.8;
+
 const SKIN: [f32; 4] = [0.80, 0.55, 0.42, 1.0];
 const LIPS: [f32; 4] = [0.62, 0.25, 0.22, 1.0];
 const BROWS: [f32; 4] = [0.25, 0.16, 0.10, 1.0];
@@ -47,33 +55,25 @@ fn to_gltf(p: Vec3) -> [f32; 3] {
 pub fn procedural_head(basis: &BlendshapeBasis) -> MorphMesh {
     let mesh = FaceMesh::get();
     let deformer = MeshDeformer::get();
-    let keep: Vec<bool> =
-        mesh.kinds.iter().map(|k| matches!(k, VertexKind::Landmark(_) | VertexKind::Support)).collect();
-    let mut remap = vec![u32::MAX; keep.len()];
-    for (new, (old, _)) in keep.iter().enumerate().filter(|(_, k)| **k).enumerate() {
-        remap[old] = new as u32;
-    }
-    // Depth: the landmarks' own, interpolated to the support vertices.
+    // Depth: the landmarks' own, interpolated to the support vertices; the rings around the
+    // face curve back behind the jaw (the sides and top of the head).
     let depth = deformer.deform(&mean_face().map(|p| Vec3::new(0.0, 0.0, p.z)));
-    let rest: Vec<Vec3> = (0..keep.len()).map(|i| mesh.rest[i].extend(depth[i].z)).collect();
-    let kept = |values: &[Vec3]| -> Vec<[f32; 3]> {
-        values.iter().zip(&keep).filter(|(_, k)| **k).map(|(v, _)| to_gltf(*v)).collect()
-    };
-    let positions = kept(&rest);
-    let mut indices = Vec::new();
-    for t in &mesh.triangles {
-        if t.iter().all(|&v| keep[v as usize]) {
-            // The face mesh's triangles wind in image coordinates (`y` down): flipping `y`
-            // reverses them, so swap two corners to face `+z`.
-            indices.extend([remap[t[0] as usize], remap[t[2] as usize], remap[t[1] as usize]]);
-        }
-    }
+    let positions: Vec<[f32; 3]> = (0..mesh.n_vertices())
+        .map(|i| {
+            to_gltf(match mesh.kinds[i] {
+                VertexKind::InnerRing => mesh.rest[i].extend(INNER_RING_DEPTH),
+                VertexKind::OuterRing => (mesh.rest[i] * OUTER_RING_SCALE).extend(OUTER_RING_DEPTH),
+                _ => mesh.rest[i].extend(depth[i].z),
+            })
+        })
+        .collect();
+    // The face mesh's triangles wind in image coordinates (`y` down): flipping `y` reverses
+    // them, so swap two corners to face `+z`.
+    let indices: Vec<u32> = mesh.triangles.iter().flat_map(|t| [t[0], t[2], t[1]]).collect();
     let colors = mesh
         .kinds
         .iter()
-        .zip(&keep)
-        .filter(|(_, k)| **k)
-        .map(|(kind, _)| match kind {
+        .map(|kind| match kind {
             VertexKind::Landmark(i) if (48..68).contains(i) => LIPS,
             VertexKind::Landmark(i) if (17..27).contains(i) => BROWS,
             _ => SKIN,
@@ -83,8 +83,7 @@ pub fn procedural_head(basis: &BlendshapeBasis) -> MorphMesh {
         .shapes
         .iter()
         .map(|shape| {
-            let moved = deformer.deform(&shape.displacements);
-            let offsets = moved.iter().zip(&keep).filter(|(_, k)| **k).map(|(d, _)| to_gltf(*d)).collect();
+            let offsets = deformer.deform(&shape.displacements).into_iter().map(to_gltf).collect();
             (shape.name.to_string(), offsets)
         })
         .collect();
