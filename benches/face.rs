@@ -34,7 +34,7 @@ fn face(c: &mut Criterion) {
     let fps = 25.0;
     let frames: Vec<[f32; 52]> = (0..250).map(|f| w.map(|v| v * (0.5 + 0.5 * (f as f32 * 0.3).sin()))).collect();
     let n = frames.len();
-    let track = std::sync::Arc::new(emotalk::model::eac::frames::ExpressionTrack { fps, frames, sigma: vec![0.0; n] });
+    let track = std::sync::Arc::new(emotalk::anim::ExpressionTrack { fps, frames, sigma: vec![0.0; n] });
     let mut animator = emotalk::anim::FaceAnimator::new([0.0; 52], Default::default(), Default::default(), 0.12, 7);
     animator.retarget(emotalk::anim::FaceSource::Line(track), None, 0.0);
     let mut t = 0.0f32;

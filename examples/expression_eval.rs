@@ -20,7 +20,7 @@ use burn::backend::Flex;
 use emotalk::face::blendshapes::BlendshapeBasis;
 use emotalk::face::fit::FaceFit;
 use emotalk::face::import::import_rig;
-use emotalk::face::render::{HeadPose, PreparedPortrait};
+use emotalk::face::cpu_render::{HeadPose, PreparedPortrait};
 use emotalk::face::{EmotionPreset, PortraitRig, npc};
 use emotalk::vision::judge::Judge;
 use emotalk::vision::{Expression, Rect};

@@ -74,7 +74,7 @@ fn each_emotion_shows_its_own_face_and_keeps_the_lip_sync() {
     let device = Default::default();
     let mel = mel_of(Path::new(&format!("{SPEECH}/goforward.wav")));
     let run = |p: EmotionPreset, mu: f32| model.infer(&mel, &EmotionEmbedding::preset(p), mu, &device);
-    let mean = |t: &emotalk::model::eac::frames::ExpressionTrack, names: &[&str]| {
+    let mean = |t: &emotalk::anim::ExpressionTrack, names: &[&str]| {
         let idx: Vec<usize> = names.iter().map(|n| index_of(n).unwrap()).collect();
         t.frames.iter().map(|f| idx.iter().map(|&i| f[i]).sum::<f32>() / idx.len() as f32).sum::<f32>()
             / t.frames.len() as f32
@@ -106,7 +106,7 @@ fn each_emotion_shows_its_own_face_and_keeps_the_lip_sync() {
         for (q, b) in &faces[i + 1..] {
             let d: f32 = (0..52)
                 .map(|k| {
-                    let m = |t: &emotalk::model::eac::frames::ExpressionTrack| {
+                    let m = |t: &emotalk::anim::ExpressionTrack| {
                         t.frames.iter().map(|f| f[k]).sum::<f32>() / t.frames.len() as f32
                     };
                     (m(a) - m(b)).abs()

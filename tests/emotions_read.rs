@@ -4,7 +4,7 @@
 //! table (the astronaut photo and held-out seeds too); BENCHMARKS.md records it.
 
 use burn::backend::Flex;
-use emotalk::face::render::{HeadPose, PreparedPortrait};
+use emotalk::face::cpu_render::{HeadPose, PreparedPortrait};
 use emotalk::face::{BlendshapeBasis, EmotionPreset, PortraitRig};
 use emotalk::vision::judge::Judge;
 use emotalk::vision::{Expression, Rect};

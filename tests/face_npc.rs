@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use emotalk::face::npc::generate;
-use emotalk::face::render::{psnr, sample};
+use emotalk::face::cpu_render::{psnr, sample};
 use emotalk::face::{BlendshapeBasis, HeadPose, PreparedPortrait};
 use glam::Vec2;
 

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use emotalk::face::blendshapes::index_of;
 use emotalk::face::import::import_rig;
-use emotalk::face::render::psnr;
+use emotalk::face::cpu_render::psnr;
 use emotalk::face::{BlendshapeBasis, EmotionPreset, HeadPose, PreparedPortrait};
 
 fn astronaut() -> PreparedPortrait {
@@ -86,7 +86,7 @@ fn a_blink_covers_the_eye_with_lid_skin() {
     // (the very centre is where the lids meet, on the lash line).
     let centre = (42..48).map(|i| lm[i]).sum::<glam::Vec2>() / 6.0;
     let probe = centre.lerp((lm[43] + lm[44]) / 2.0, 0.5);
-    let at = |img: &image::RgbaImage| emotalk::face::render::sample(img, probe);
+    let at = |img: &image::RgbaImage| emotalk::face::cpu_render::sample(img, probe);
     let skin = npc.params.skin;
     let near = |c: [f32; 3], d: [f32; 3], tol: f32| (0..3).all(|i| (c[i] - d[i]).abs() < tol);
     assert!(!near(at(&npc.image), skin, 0.15), "open eye: iris or sclera at the probe");

@@ -39,7 +39,7 @@ fn the_astronaut_imports_from_every_format_and_round_trips() {
     std::fs::write(&path, rig.to_json()).unwrap();
     assert_eq!(PortraitRig::load(&path).unwrap(), rig);
     // The mesh placed on the rig keeps every triangle the right way round.
-    let placed = FaceMesh::get().place(&rig.points()).unwrap();
+    let placed = emotalk::face::MeshDeformer::get().place(&rig.points()).unwrap();
     assert_eq!(placed.len(), FaceMesh::get().n_vertices());
 }
 

@@ -5,7 +5,7 @@
 
 use emotalk::face::EmotionPreset;
 use emotalk::face::blendshapes::{BlendshapeBasis, N_BLENDSHAPES, index_of};
-use emotalk::face::render::{HeadPose, psnr};
+use emotalk::face::cpu_render::{HeadPose, psnr};
 use emotalk::plugin::{FaceSurface, Portrait};
 use emotalk::plugin::offline::OfflineRenderer;
 

@@ -15,12 +15,16 @@
 //! - **Head motion**: the idle sway runs on the face's own clock; nods follow the stressed
 //!   syllables of the line being spoken, on its playback clock ([`HeadMotionModel`]).
 
+pub mod motion;
+mod track;
+
 use std::sync::Arc;
 
+pub use track::ExpressionTrack;
+
 use crate::face::blendshapes::{N_BLENDSHAPES, index_of};
-use crate::face::motion::{self, BlinkConfig, HeadMotionConfig, HeadMotionModel};
-use crate::face::render::HeadPose;
-use crate::model::eac::frames::ExpressionTrack;
+use crate::face::cpu_render::HeadPose;
+use motion::{BlinkConfig, HeadMotionConfig, HeadMotionModel};
 
 /// Default time constant of emotion and line retargeting, seconds.
 pub const DEFAULT_RETARGET_TAU: f32 = 0.12;

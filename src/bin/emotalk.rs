@@ -460,7 +460,7 @@ fn pose(args: PoseArgs) -> Result<(), BoxError> {
     let basis = face::BlendshapeBasis::default_basis();
     let prepared = face::PreparedPortrait::new(image, &rig, basis)
         .map_err(|e| format!("{} with {}: {e}", rig_label.display(), portrait.display()))?;
-    let weights = face::render::with_gain(&weights, gain);
+    let weights = face::cpu_render::with_gain(&weights, gain);
     let frame = prepared.render(&weights, &head, basis);
     frame.save(&out).map_err(|e| format!("{}: cannot write: {e}", out.display()))?;
     if let Some(g) = geometry {

@@ -12,10 +12,11 @@
 
 use std::sync::OnceLock;
 
-use glam::Vec3;
+use glam::{Vec2, Vec3};
 
 use super::N_LANDMARKS;
 use super::mesh::{FaceMesh, VertexKind};
+use super::similarity::Similarity;
 
 /// The precomputed harmonic interpolation of the crate's face mesh.
 #[derive(Debug, Clone)]
@@ -25,6 +26,8 @@ pub struct MeshDeformer {
     /// Row-major `free.len() × 68` weights.
     weights: Vec<f32>,
     n_vertices: usize,
+    /// The mesh's rest positions (the mean face), for [`Self::place`].
+    rest: Vec<Vec2>,
 }
 
 impl MeshDeformer {
@@ -70,7 +73,21 @@ impl MeshDeformer {
             a[r * f + r] += diag;
         }
         let weights = solve_many(&mut a, &mut rhs, f, N_LANDMARKS).into_iter().map(|v| v as f32).collect();
-        Self { free, weights, n_vertices: n }
+        Self { free, weights, n_vertices: n, rest: mesh.rest.clone() }
+    }
+
+    /// Vertex positions on a face whose 68 landmarks are `landmarks` (any frame: pixels or
+    /// normalised). Every vertex first follows the least-squares similarity from the mean face;
+    /// then the landmarks' residuals (where this face differs from the mean in shape) spread to
+    /// the support and inner-ring vertices by the same harmonic interpolation that deforms
+    /// expressions ([`Self::deform`]), which never overshoots, so no triangle folds where the
+    /// landmarks themselves are in order. `None` when the mean face cannot be mapped.
+    pub fn place(&self, landmarks: &[Vec2; N_LANDMARKS]) -> Option<Vec<Vec2>> {
+        let sim = Similarity::fit(&self.rest[..N_LANDMARKS], landmarks)?;
+        let residual: [Vec3; N_LANDMARKS] =
+            std::array::from_fn(|i| (landmarks[i] - sim.apply(self.rest[i])).extend(0.0));
+        let spread = self.deform(&residual);
+        Some(self.rest.iter().zip(&spread).map(|(&p, d)| sim.apply(p) + d.truncate()).collect())
     }
 
     /// Displacement of every mesh vertex for these landmark displacements.
@@ -143,5 +160,18 @@ mod tests {
         }
         // Each interpolation row sums to at most 1 (the rest of the weight goes to the ring).
         assert!(d.weights.chunks(N_LANDMARKS).all(|r| r.iter().sum::<f32>() <= 1.0 + 1e-4));
+    }
+
+    #[test]
+    fn placing_on_the_mean_face_is_the_identity_and_follows_a_similarity() {
+        let (m, d) = (FaceMesh::get(), MeshDeformer::get());
+        let lm: [Vec2; N_LANDMARKS] = std::array::from_fn(|i| m.rest[i]);
+        let placed = d.place(&lm).unwrap();
+        assert!(placed.iter().zip(&m.rest).all(|(a, b)| a.distance(*b) < 1e-4));
+        // Scaled by 100, rotated 10°, shifted: every vertex follows exactly.
+        let (s, r, t) = (100.0, 10f32.to_radians(), Vec2::new(256.0, 200.0));
+        let sim = |p: Vec2| Vec2::from_angle(r).rotate(p) * s + t;
+        let placed = d.place(&lm.map(sim)).unwrap();
+        assert!(placed.iter().zip(&m.rest).all(|(a, b)| a.distance(sim(*b)) < 1e-2));
     }
 }

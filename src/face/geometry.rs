@@ -14,7 +14,7 @@ use image::{Rgba, RgbaImage};
 use super::blendshapes::BlendshapeBasis;
 use super::layout::Region;
 use super::mesh::{FaceMesh, VertexKind};
-use super::render::{HeadPose, PreparedPortrait, raster};
+use super::cpu_render::{HeadPose, PreparedPortrait, raster};
 
 /// Label values are multiplied by this in the red channel.
 pub const LABEL_STEP: u8 = 40;

@@ -15,18 +15,16 @@
 //! dragging the skin around it.
 //!
 //! On a portrait, landmarks are placed where the rig says, and the other vertices follow from
-//! the mean face ([`FaceMesh::place`]).
+//! the mean face ([`MeshDeformer::place`](super::deform::MeshDeformer::place)).
 
 use std::sync::OnceLock;
 
-use glam::{Vec2, Vec3};
+use glam::Vec2;
 use spade::{ConstrainedDelaunayTriangulation, Point2, Triangulation};
 
 use super::N_LANDMARKS;
-use super::deform::MeshDeformer;
 use super::layout::{Region, contour_edges};
 use super::mean::mean_face_2d;
-use super::similarity::Similarity;
 
 /// What a mesh vertex is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,20 +132,6 @@ impl FaceMesh {
         self.rest.len()
     }
 
-    /// Vertex positions on a face whose 68 landmarks are `landmarks` (any frame: pixels or
-    /// normalised). Every vertex first follows the least-squares similarity from the mean face;
-    /// then the landmarks' residuals (where this face differs from the mean in shape) spread to
-    /// the support and inner-ring vertices by the same harmonic interpolation that deforms
-    /// expressions ([`MeshDeformer`]), which never overshoots, so no triangle folds where the
-    /// landmarks themselves are in order. `None` when the mean face cannot be mapped.
-    pub fn place(&self, landmarks: &[Vec2; N_LANDMARKS]) -> Option<Vec<Vec2>> {
-        let sim = Similarity::fit(&self.rest[..N_LANDMARKS], landmarks)?;
-        let residual: [Vec3; N_LANDMARKS] =
-            std::array::from_fn(|i| (landmarks[i] - sim.apply(self.rest[i])).extend(0.0));
-        let spread = MeshDeformer::get().deform(&residual);
-        Some(self.rest.iter().zip(&spread).map(|(&p, d)| sim.apply(p) + d.truncate()).collect())
-    }
-
     /// The landmark nearest a vertex on the mean face (to name a place in messages).
     pub fn nearest_landmark(&self, vertex: usize) -> usize {
         match self.kinds[vertex] {
@@ -223,16 +207,8 @@ mod tests {
     }
 
     #[test]
-    fn placing_on_the_mean_face_is_the_identity_and_follows_a_similarity() {
+    fn the_first_support_vertex_sits_under_the_right_eye() {
         let m = FaceMesh::get();
-        let lm: [Vec2; N_LANDMARKS] = std::array::from_fn(|i| m.rest[i]);
-        let placed = m.place(&lm).unwrap();
-        assert!(placed.iter().zip(&m.rest).all(|(a, b)| a.distance(*b) < 1e-4));
-        // Scaled by 100, rotated 10°, shifted: every vertex follows exactly.
-        let (s, r, t) = (100.0, 10f32.to_radians(), Vec2::new(256.0, 200.0));
-        let sim = |p: Vec2| Vec2::from_angle(r).rotate(p) * s + t;
-        let placed = m.place(&lm.map(sim)).unwrap();
-        assert!(placed.iter().zip(&m.rest).all(|(a, b)| a.distance(sim(*b)) < 1e-2));
         assert_eq!(m.nearest_landmark(N_LANDMARKS), 40, "the first support vertex sits under the right eye");
     }
 }

@@ -16,11 +16,10 @@ pub mod import;
 pub mod layout;
 pub mod mean;
 pub mod mesh;
-pub mod motion;
 pub mod npc;
 pub mod overlay;
 pub mod presets;
-pub mod render;
+pub mod cpu_render;
 pub mod rig;
 pub mod sheet;
 pub mod similarity;
@@ -35,7 +34,7 @@ pub use layout::{MIRROR, N_LANDMARKS, Region};
 pub use mean::mean_face;
 pub use mesh::FaceMesh;
 pub use presets::EmotionPreset;
-pub use render::{HeadPose, PreparedPortrait};
+pub use cpu_render::{HeadPose, PreparedPortrait};
 pub use rig::{PortraitRig, RigError};
 
 /// A JSON parse error's message without serde's trailing "at line L column C" (the callers put

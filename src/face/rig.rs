@@ -416,7 +416,7 @@ impl PortraitRig {
             return Err(degenerate());
         }
         self.check_order(path, &sim)?;
-        let placed = mesh.place(&pts).ok_or_else(degenerate)?;
+        let placed = super::deform::MeshDeformer::get().place(&pts).ok_or_else(degenerate)?;
         let inner_lips = Region::InnerLips.range();
         // The worst triangle is reported: a bad landmark can bend the spline-placed support
         // vertices far away a little, but its own triangles turn over completely.

@@ -9,7 +9,7 @@ use image::RgbaImage;
 
 use super::blendshapes::BlendshapeBasis;
 use super::presets::EmotionPreset;
-use super::render::{HeadPose, PreparedPortrait};
+use super::cpu_render::{HeadPose, PreparedPortrait};
 use super::rig::{PortraitRig, RigError};
 
 /// The crop is the face box grown by this factor about its centre.

@@ -21,7 +21,7 @@ use super::blendshapes::{BlendshapeBasis, N_BLENDSHAPES, index_of};
 use super::deform::MeshDeformer;
 use super::layout::Region;
 use super::mesh::{FaceMesh, VertexKind};
-use super::render::{EYE_CORNERS, EyeFrame, HeadPose, PreparedPortrait};
+use super::cpu_render::{EYE_CORNERS, EyeFrame, HeadPose, PreparedPortrait};
 use super::wrinkles;
 
 /// Vectors per basis row: the constant term, then one per blendshape.

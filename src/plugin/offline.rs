@@ -22,7 +22,7 @@ use bevy::render::view::Msaa;
 use bevy::window::ExitCondition;
 
 use crate::face::blendshapes::N_BLENDSHAPES;
-use crate::face::render::HeadPose;
+use crate::face::cpu_render::HeadPose;
 use super::EmoTalkPlugin;
 use crate::talk::{FaceState, FaceSurface, ManualFace, Portrait, TalkingHead};
 

@@ -1,4 +1,4 @@
-//! GPU face rendering (feature `bevy`): the reference CPU renderer's warp ([`crate::face::render`])
+//! GPU face rendering (feature `bevy`): the reference CPU renderer's warp ([`crate::face::cpu_render`])
 //! as a material on a mesh, drawn as a 2D mesh or a card in a 3D scene.
 //!
 //! Per portrait, once: its warp mesh (rest positions, UVs, basis row and kind per vertex,

@@ -1,82 +1,16 @@
 //! Animation: every head's runtime state (added and removed by observers), its clock, and the
 //! [`FaceState`] written each frame.
 
-use std::sync::Arc;
-
-use bevy::asset::AssetId;
 use bevy::ecs::lifecycle::{Add, Discard, Remove};
 use bevy::ecs::prelude::*;
-use bevy::tasks::Task;
 use bevy::time::Time;
 
-use crate::anim::{FaceAnimator, FaceSource};
-use crate::face::blendshapes::N_BLENDSHAPES;
-use crate::face::render::HeadPose;
-use crate::model::eac::frames::ExpressionTrack;
+use crate::face::cpu_render::HeadPose;
 
 use super::AnimationSettings;
-use super::assets::SpeechClip;
 use super::components::{FaceState, HeadMotion, ManualFace, Speech, TalkingHead};
-use super::infer::Inferred;
-use super::messages::{SpeechError, SpeechFinished, SpeechOutcome};
-
-/// Per-head state the animation part keeps (added to every [`TalkingHead`] when it is added,
-/// removed with it).
-#[derive(Component)]
-pub struct FaceRuntime {
-    pub(super) animator: FaceAnimator,
-    /// The face's own clock, seconds.
-    pub(super) clock: f32,
-    /// Bumped on every emotion change or new line.
-    pub(super) generation: u64,
-    /// The line the current track belongs to (`None` between lines).
-    pub(super) line: Option<AssetId<SpeechClip>>,
-    /// The line's duration, once known.
-    pub(super) duration: f64,
-    pub(super) task: Option<(u64, Task<Result<Inferred, SpeechError>>)>,
-    /// An emotion change not yet announced with
-    /// [`EmotionChanged`](super::messages::EmotionChanged).
-    pub(super) emotion_pending: bool,
-    /// The latest resolved emotion's resting face.
-    pub(super) rest: [f32; N_BLENDSHAPES],
-}
-
-impl FaceRuntime {
-    fn new(settings: &AnimationSettings, seed: u64) -> Self {
-        let animator =
-            FaceAnimator::new([0.0; N_BLENDSHAPES], settings.blinks, settings.head_motion, settings.retarget_tau, seed);
-        Self {
-            animator,
-            clock: 0.0,
-            generation: 0,
-            line: None,
-            duration: 0.0,
-            task: None,
-            emotion_pending: false,
-            rest: [0.0; N_BLENDSHAPES],
-        }
-    }
-
-    /// The expression track of the line the face is speaking (or leaving), if any.
-    pub fn current_track(&self) -> Option<&Arc<ExpressionTrack>> {
-        match self.animator.current() {
-            FaceSource::Line(track) => Some(track),
-            FaceSource::Rest(_) => None,
-        }
-    }
-
-    /// Whether inference for this face is running.
-    pub fn inferring(&self) -> bool {
-        self.task.is_some()
-    }
-
-    /// Leaves the current line for the resting face.
-    pub(super) fn stop_line(&mut self) {
-        let now = self.clock;
-        self.animator.retarget(FaceSource::Rest(self.rest), None, now);
-        self.line = None;
-    }
-}
+use super::messages::{SpeechFinished, SpeechOutcome};
+use super::runtime::FaceRuntime;
 
 /// Observer: a new [`TalkingHead`] gets its runtime state.
 pub(super) fn attach_runtime(

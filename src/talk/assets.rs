@@ -11,7 +11,7 @@ use bevy::asset::{Asset, AssetLoader, LoadContext};
 use bevy::reflect::TypePath;
 
 use crate::face::blendshapes::BlendshapeBasis;
-use crate::face::render::PreparedPortrait;
+use crate::face::cpu_render::PreparedPortrait;
 use crate::face::rig::{PortraitRig, RigError};
 use crate::face::warp::WarpRig;
 use crate::model::eac::saved::EacModel;

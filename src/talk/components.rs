@@ -5,7 +5,7 @@ use bevy::ecs::component::Component;
 
 use crate::emotion::{EmotionSpec, ResolvedEmotion};
 use crate::face::blendshapes::N_BLENDSHAPES;
-use crate::face::render::HeadPose;
+use crate::face::cpu_render::HeadPose;
 
 use super::assets::{Portrait, SpeechClip};
 

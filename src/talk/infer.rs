@@ -8,17 +8,15 @@ use bevy::log::{error, warn};
 use bevy::tasks::{AsyncComputeTaskPool, futures::check_ready};
 
 use crate::anim::FaceSource;
+use crate::anim::motion::{HeadMotionConfig, HeadMotionModel};
 use crate::audio::{MelConfig, log_mel};
-use crate::emotion::{EmotionEncoders, EmotionSpec, ResolvedEmotion};
-use crate::face::blendshapes::N_BLENDSHAPES;
-use crate::face::motion::{HeadMotionConfig, HeadMotionModel};
-use crate::model::eac::frames::ExpressionTrack;
+use crate::emotion::{EmotionEncoders, EmotionSpec};
 use crate::model::eac::saved::EacModel;
 
-use super::animate::FaceRuntime;
 use super::assets::{EacWeights, SpeechClip};
 use super::components::{Emotion, ResolvedFaceEmotion, Speech, TalkingHead};
 use super::messages::{EmotionChanged, SpeechError, SpeechFinished, SpeechOutcome, SpeechStarted};
+use super::runtime::{FaceRuntime, Inferred};
 use super::{AnimationSettings, FaceBackend};
 
 /// The EAC network that turns speech into expression, and the emotion encoders that resolve
@@ -47,14 +45,6 @@ impl ExpressionNetwork {
         };
         Self { model, encoders: Arc::new(EmotionEncoders::builtin()), requested, handle: None }
     }
-}
-
-/// What one inference task produces.
-pub(super) struct Inferred {
-    resolved: ResolvedEmotion,
-    rest: [f32; N_BLENDSHAPES],
-    line: Option<(Arc<ExpressionTrack>, Arc<HeadMotionModel>)>,
-    generation: u64,
 }
 
 /// Replaces the shipped weights with the configured asset once it loads; a failure keeps the

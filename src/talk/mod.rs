@@ -33,13 +33,14 @@ mod audio;
 mod components;
 mod infer;
 mod messages;
+mod runtime;
 
 use bevy::app::{App, Plugin, Update};
 use bevy::asset::{AssetApp, AssetPath};
 use bevy::ecs::resource::Resource;
 use bevy::ecs::schedule::{IntoScheduleConfigs, SystemSet};
 
-pub use animate::{FaceRuntime, animate};
+pub use animate::animate;
 pub(crate) use assets::read_text;
 pub use assets::{
     BareImagePortraitLoader, EacWeights, EacWeightsLoader, Portrait, PortraitLoadError, PortraitLoader, SpeechClip,
@@ -51,9 +52,10 @@ pub use components::{
 };
 pub use infer::{ExpressionNetwork, load_weights, receive_inference, request_inference};
 pub use messages::{EmotionChanged, SpeechError, SpeechFinished, SpeechOutcome, SpeechStarted};
+pub use runtime::FaceRuntime;
 
 use crate::anim::DEFAULT_RETARGET_TAU;
-use crate::face::motion::{BlinkConfig, HeadMotionConfig};
+use crate::anim::motion::{BlinkConfig, HeadMotionConfig};
 
 /// The burn backend the plugin infers with: Flex, the pure-Rust CPU backend, on the async
 /// compute pool (see STACK.md for sharing Bevy's wgpu device instead).

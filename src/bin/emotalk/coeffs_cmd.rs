@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use emotalk::audio::{MelConfig, log_mel};
 use emotalk::emotion::{EmotionSource, EmotionSpec};
 use emotalk::face::blendshapes::index_of;
-use emotalk::face::motion::{self, BlinkConfig, HeadMotionConfig};
+use emotalk::anim::motion::{self, BlinkConfig, HeadMotionConfig};
 use emotalk::model::eac::saved::EacModel;
 
 use super::BoxError;
@@ -47,7 +47,7 @@ fn decode(audio: Option<&PathBuf>) -> Result<Vec<f32>, BoxError> {
 /// A line's expression track at `fps`, with its pose columns (empty when `still`), and the
 /// emotion it was inferred with: what `coeffs` writes and `render` draws.
 pub struct LineTrack {
-    pub track: emotalk::model::eac::frames::ExpressionTrack,
+    pub track: emotalk::anim::ExpressionTrack,
     pub pose: Vec<[f32; 3]>,
     pub resolved: emotalk::emotion::ResolvedEmotion,
 }
@@ -83,7 +83,7 @@ pub fn line_track(args: &LineArgs) -> Result<LineTrack, BoxError> {
     let pose = if still {
         Vec::new()
     } else {
-        // Blinks and head motion are procedural (EAC learns neither): see emotalk::face::motion.
+        // Blinks and head motion are procedural (EAC learns neither): see emotalk::anim::motion.
         let blinks = motion::blink_times(track.duration() as f32, &BlinkConfig::default(), seed);
         let (left, right) = (index_of("eyeBlinkLeft"), index_of("eyeBlinkRight"));
         for (f, frame) in track.frames.iter_mut().enumerate() {

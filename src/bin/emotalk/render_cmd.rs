@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use emotalk::face::render::HeadPose;
+use emotalk::face::cpu_render::HeadPose;
 use emotalk::face::rig::PortraitRig;
 use emotalk::plugin::Portrait;
 use emotalk::plugin::offline::OfflineRenderer;

@@ -68,7 +68,7 @@ pub fn rig_detect(image: &Path, out: &Path, preview: Option<&Path>) -> Result<()
 /// `rig detect`).
 pub fn write_mesh_preview(mut image: RgbaImage, rig: &PortraitRig, path: &Path) -> Result<(), BoxError> {
     let mesh = face::FaceMesh::get();
-    let placed = mesh.place(&rig.points()).ok_or("the landmarks are degenerate")?;
+    let placed = face::MeshDeformer::get().place(&rig.points()).ok_or("the landmarks are degenerate")?;
     face::overlay::draw_mesh(&mut image, mesh, &placed);
     image.save(path).map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
     Ok(())

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use burn::prelude::Backend;
 
-use super::frames::ExpressionTrack;
 use super::{Eac, EacConfig};
+use crate::anim::ExpressionTrack;
 use crate::audio::FeatureMatrix;
 use crate::emotion::space::EmotionEmbedding;
 use crate::model::weights::{self, ModelFileError};

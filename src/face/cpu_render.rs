@@ -185,8 +185,7 @@ impl PreparedPortrait {
         let degenerate = || RigError::Degenerate { path: label.clone() };
         let lm = rig.points();
         let fit = FaceFit::fit(&lm, basis).ok_or_else(degenerate)?;
-        let mesh = FaceMesh::get();
-        let rest = mesh.place(&lm).ok_or_else(degenerate)?;
+        let rest = super::deform::MeshDeformer::get().place(&lm).ok_or_else(degenerate)?;
         let mean = mean_face();
         let scale = fit.similarity.scale();
         let depth_lm: [Vec3; N_LANDMARKS] = std::array::from_fn(|i| Vec3::new(0.0, 0.0, mean[i].z * scale));
