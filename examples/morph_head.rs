@@ -3,14 +3,18 @@
 //! speaks a line, surprised, then angry mid-line; `MorphHead` writes `FaceState` into its
 //! `MorphWeights` and turns it with the head pose. `cargo run --release --example morph_head`
 //!
-//! A glTF character of your own works the same: spawn its scene under an entity with
-//! `TalkingHead::without_portrait()` and `MorphHead` (its morph targets named after ARKit
-//! blendshapes or VRM expressions; Bevy's `bevy_gltf` feature loads it). Here the head's mesh is
-//! built from the same generator as the `.glb`, so the example needs no glTF loader.
+//! With `--features gltf` the head is the `.glb` itself, loaded by Bevy's glTF loader (its
+//! targets named in `extras.targetNames`), as a glTF character of your own would be: spawn its
+//! scene under an entity with `TalkingHead::without_portrait()` and `MorphHead` (morph targets
+//! named after ARKit blendshapes or VRM expressions). Without the feature the same mesh is built
+//! by the generator that wrote the `.glb`, so the example needs no glTF loader.
 
+#[cfg(not(feature = "gltf"))]
 use bevy::mesh::morph::MeshMorphWeights;
 use bevy::prelude::*;
+#[cfg(not(feature = "gltf"))]
 use emotalk::face::head3d::default_head;
+#[cfg(not(feature = "gltf"))]
 use emotalk::morph::{morph_mesh, rest_weights};
 use emotalk::plugin::{EmoTalkPlugin, Emotion, MorphHead, Speech, SpeechFinished, SpeechStarted, TalkingHead};
 
@@ -48,7 +52,6 @@ fn setup(
         Transform::from_xyz(0.6, 0.8, 1.0).looking_at(Vec3::ZERO, Vec3::Y),
     ));
     commands.spawn(AmbientLight { brightness: 400.0, ..default() });
-    let mesh = meshes.add(morph_mesh(&default_head()));
     // Eyeballs and a dark mouth cavity behind the holes the face mesh has there.
     let mean = emotalk::face::mean::mean_face();
     let metres = emotalk::face::mean::IOD_MM / 1000.0;
@@ -60,7 +63,11 @@ fn setup(
     let eye = meshes.add(Sphere::new(0.11 * metres));
     let dark = materials.add(Color::srgb(0.05, 0.04, 0.04));
     for range in [36..42, 42..48] {
-        commands.spawn((Mesh3d(eye.clone()), MeshMaterial3d(dark.clone()), Transform::from_translation(at(range, 0.12))));
+        commands.spawn((
+            Mesh3d(eye.clone()),
+            MeshMaterial3d(dark.clone()),
+            Transform::from_translation(at(range, 0.12)),
+        ));
     }
     commands.spawn((
         Mesh3d(meshes.add(Sphere::new(0.25 * metres))),
@@ -77,20 +84,28 @@ fn setup(
             Visibility::default(),
         ))
         .with_children(|head| {
-            let face = head
-                .spawn((
-                    Name::new("emotalk_head"),
-                    Mesh3d(mesh.clone()),
-                    MeshMaterial3d(materials.add(StandardMaterial {
-                        perceptual_roughness: 0.6,
-                        double_sided: true,
-                        cull_mode: None,
-                        ..default()
-                    })),
-                    rest_weights(mesh),
-                ))
-                .id();
-            head.commands().entity(face).insert(MeshMorphWeights::Reference(face));
+            #[cfg(feature = "gltf")]
+            {
+                head.spawn(WorldAssetRoot(assets.load(GltfAssetLabel::Scene(0).from_asset("heads/emotalk_head.glb"))));
+            }
+            #[cfg(not(feature = "gltf"))]
+            {
+                let mesh = meshes.add(morph_mesh(&default_head()));
+                let face = head
+                    .spawn((
+                        Name::new("emotalk_head"),
+                        Mesh3d(mesh.clone()),
+                        MeshMaterial3d(materials.add(StandardMaterial {
+                            perceptual_roughness: 0.6,
+                            double_sided: true,
+                            cull_mode: None,
+                            ..default()
+                        })),
+                        rest_weights(mesh),
+                    ))
+                    .id();
+                head.commands().entity(face).insert(MeshMorphWeights::Reference(face));
+            }
         });
 }
 

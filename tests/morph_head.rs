@@ -72,10 +72,15 @@ fn vrm_and_exporter_names_bind_and_unknown_ones_are_reported() {
     for (name, w) in [("mouthSmileLeft", 0.9), ("mouthSmileRight", 0.5), ("eyeBlinkLeft", 1.0), ("jawOpen", 0.3)] {
         state.weights[index_of(name).unwrap()] = w;
     }
+    state.pose.yaw = -20.0;
     let speaker = app.world_mut().spawn((TalkingHead::without_portrait(), ManualFace, state)).id();
     let mut untouched = MorphWeights::new(vec![0.0; names.len()], Some(mesh.clone())).unwrap();
     untouched.weights_mut()[3] = 0.42; // the game's own animation of its custom target
-    let body = app.world_mut().spawn((MorphHead::default().driven_by(speaker), Mesh3d(mesh), untouched)).id();
+    let neck = app.world_mut().spawn(Transform::from_rotation(Quat::from_rotation_x(0.1))).id();
+    let body = app
+        .world_mut()
+        .spawn((MorphHead::default().driven_by(speaker).with_pose_entity(neck), Mesh3d(mesh), untouched))
+        .id();
     for _ in 0..3 {
         app.update();
     }
@@ -85,6 +90,10 @@ fn vrm_and_exporter_names_bind_and_unknown_ones_are_reported() {
         assert!((got - want).abs() < 1e-6, "{n}: {got} (want {want})");
     }
     assert_eq!(app.world().get::<MorphBinding>(body).unwrap().unmatched(), ["Fcl_MTH_Custom".to_string()]);
+    // The chosen entity turns with the pose, from its own rest rotation.
+    let turned = app.world().get::<Transform>(neck).unwrap().rotation;
+    let want = Quat::from_rotation_x(0.1) * pose_rotation(&state);
+    assert!(turned.angle_between(want) < 1e-5, "{turned:?} vs {want:?}");
 }
 
 /// `assets/heads/emotalk_head.glb` is the generator's output (regenerate with

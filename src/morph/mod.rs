@@ -12,7 +12,8 @@
 //!         TalkingHead::without_portrait(),
 //!         Speech::new(assets.load("lines/greeting.ogg")),
 //!         MorphHead::default().with_pose_joint("Head"),
-//!         // Any scene whose meshes carry morph targets (bevy_gltf's SceneRoot, or your own).
+//!         // Any scene whose meshes carry morph targets: a glTF's `WorldAssetRoot` (Bevy's
+//!         // `bevy_gltf` feature) as a child, or meshes of your own.
 //!         Transform::default(),
 //!     ));
 //! }
@@ -59,9 +60,8 @@ impl Plugin for MorphTargetPlugin {
 pub struct MorphHead {
     /// The entity whose [`FaceState`] drives this character; `None`: this entity's own.
     pub source: Option<Entity>,
-    /// The [`Name`] of the descendant joint (or node) that takes the head pose (`"Head"`,
-    /// VRM's `"J_Bip_C_Head"`); `None` leaves the pose to the game.
-    pub pose_joint: Option<String>,
+    /// What turns with the head pose.
+    pub pose: PoseTarget,
     /// Targets bound by hand, before the built-in tables: `(target name, ARKit mix)`.
     pub overrides: Vec<(String, TargetMix)>,
 }
@@ -75,7 +75,13 @@ impl MorphHead {
 
     /// The same head, turning the joint named `name` with the head pose.
     pub fn with_pose_joint(mut self, name: impl Into<String>) -> Self {
-        self.pose_joint = Some(name.into());
+        self.pose = PoseTarget::Joint(name.into());
+        self
+    }
+
+    /// The same head, turning `entity`'s transform with the head pose.
+    pub fn with_pose_entity(mut self, entity: Entity) -> Self {
+        self.pose = PoseTarget::Entity(entity);
         self
     }
 
@@ -88,6 +94,19 @@ impl MorphHead {
     fn mix_of(&self, name: &str) -> Option<TargetMix> {
         self.overrides.iter().find(|(n, _)| n == name).map(|(_, m)| m.clone()).or_else(|| target_mix(name))
     }
+}
+
+/// What a [`MorphHead`]'s head pose turns: its rotation becomes the rest rotation (as found when
+/// the head was bound) times [`pose_rotation`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum PoseTarget {
+    /// Nothing: the pose is left to the game.
+    #[default]
+    None,
+    /// The descendant joint (or node) with this [`Name`] (`"Head"`, VRM's `"J_Bip_C_Head"`).
+    Joint(String),
+    /// This entity's [`Transform`].
+    Entity(Entity),
 }
 
 /// What a [`MorphHead`]'s targets were bound to (added by the plugin once its meshes have loaded).
@@ -121,7 +140,7 @@ pub fn drive_morph_targets(
     faces: Query<&FaceState>,
     children: Query<&Children>,
     mut weights: Query<&mut MorphWeights>,
-    mut joints: Query<(&Name, &mut Transform)>,
+    mut joints: Query<(Option<&Name>, &mut Transform)>,
 ) {
     for (entity, head, binding) in &mut heads {
         let Ok(state) = faces.get(head.source.unwrap_or(entity)) else { continue };
@@ -163,14 +182,19 @@ fn bind(
     meshes: Option<&Assets<Mesh>>,
     children: &Query<&Children>,
     weights: &Query<&mut MorphWeights>,
-    joints: &Query<(&Name, &mut Transform)>,
+    joints: &Query<(Option<&Name>, &mut Transform)>,
 ) -> Option<MorphBinding> {
     let meshes = meshes?;
     let mut binding = MorphBinding::default();
+    if let PoseTarget::Entity(e) = head.pose
+        && let Ok((_, transform)) = joints.get(e)
+    {
+        binding.joint = Some((e, transform.rotation));
+    }
     for e in std::iter::once(entity).chain(children.iter_descendants(entity)) {
-        if let Some(joint) = &head.pose_joint
+        if let PoseTarget::Joint(joint) = &head.pose
             && binding.joint.is_none()
-            && let Ok((name, transform)) = joints.get(e)
+            && let Ok((Some(name), transform)) = joints.get(e)
             && name.as_str() == joint
         {
             binding.joint = Some((e, transform.rotation));
@@ -197,10 +221,14 @@ fn bind(
             binding.unmatched.join(", ")
         );
     }
-    if let Some(joint) = &head.pose_joint
-        && binding.joint.is_none()
-    {
-        warn!("emotalk: {entity}: no joint named {joint:?} under the head; the pose is not applied");
+    if binding.joint.is_none() {
+        match &head.pose {
+            PoseTarget::Joint(joint) => {
+                warn!("emotalk: {entity}: no joint named {joint:?} under the head; the pose is not applied")
+            }
+            PoseTarget::Entity(e) => warn!("emotalk: {entity}: the pose target {e} has no Transform"),
+            PoseTarget::None => {}
+        }
     }
     Some(binding)
 }
