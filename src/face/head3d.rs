@@ -15,7 +15,7 @@
 use glam::Vec3;
 use serde_json::json;
 
-use super::blendshapes::{BlendshapeBasis, N_BLENDSHAPES, NAMES};
+use super::blendshapes::BlendshapeBasis;
 use super::deform::MeshDeformer;
 use super::mean::{IOD_MM, mean_face};
 use super::mesh::{FaceMesh, VertexKind};
@@ -216,14 +216,10 @@ pub fn to_glb(mesh: &MorphMesh, name: &str) -> Vec<u8> {
     out
 }
 
-/// The names of the shipped head's morph targets: the 52 ARKit names, in [`NAMES`] order.
-pub fn target_names() -> [&'static str; N_BLENDSHAPES] {
-    NAMES
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::face::blendshapes::{N_BLENDSHAPES, NAMES};
 
     #[test]
     fn the_head_faces_forward_and_its_targets_move_what_they_name() {

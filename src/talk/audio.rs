@@ -40,9 +40,19 @@ pub struct SpeechAudio {
     pub source: Handle<AudioSource>,
 }
 
-fn stop(instance: &Handle<AudioInstance>, instances: &mut Assets<AudioInstance>) {
-    if let Some(mut instance) = instances.get_mut(instance) {
+/// Stops `entity`'s sound, if it plays one, and forgets it.
+fn stop_line_audio(
+    entity: Entity,
+    playing: &Query<&SpeechAudio>,
+    instances: &mut Assets<AudioInstance>,
+    commands: &mut Commands,
+) {
+    let Ok(audio) = playing.get(entity) else { return };
+    if let Some(mut instance) = instances.get_mut(&audio.instance) {
         instance.stop(AudioTween::default());
+    }
+    if let Ok(mut entity) = commands.get_entity(entity) {
+        entity.try_remove::<SpeechAudio>();
     }
 }
 
@@ -54,12 +64,7 @@ fn stop_discarded_line(
     mut instances: ResMut<Assets<AudioInstance>>,
     mut commands: Commands,
 ) {
-    if let Ok(audio) = playing.get(discard.entity) {
-        stop(&audio.instance, &mut instances);
-        if let Ok(mut entity) = commands.get_entity(discard.entity) {
-            entity.try_remove::<SpeechAudio>();
-        }
-    }
+    stop_line_audio(discard.entity, &playing, &mut instances, &mut commands);
 }
 
 /// Observer: an entity that stops being a head stops speaking.
@@ -69,12 +74,7 @@ fn stop_removed_head(
     mut instances: ResMut<Assets<AudioInstance>>,
     mut commands: Commands,
 ) {
-    if let Ok(audio) = playing.get(remove.entity) {
-        stop(&audio.instance, &mut instances);
-        if let Ok(mut entity) = commands.get_entity(remove.entity) {
-            entity.try_remove::<SpeechAudio>();
-        }
-    }
+    stop_line_audio(remove.entity, &playing, &mut instances, &mut commands);
 }
 
 /// Plays started lines through kira and reads their playback position back; pause, resume and
@@ -90,7 +90,11 @@ pub fn sync_audio(
 ) {
     let Some(audio) = audio else { return };
     for (entity, mut speech, playing) in &mut heads {
-        speech.audio_clock = false;
+        // Reset only when set: writing a `Speech` that has not started would mark it changed
+        // every frame.
+        if speech.audio_clock {
+            speech.audio_clock = false;
+        }
         if !speech.started {
             continue;
         }
