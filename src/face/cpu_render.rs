@@ -16,7 +16,8 @@
 //!    ([`super::wrinkles`]). Inside the mouth, near each lip the portrait's own interior at its own scale (teeth stay
 //!    attached to their lip), and where the lips part wider than in the portrait a procedural
 //!    interior (dark cavity, tongue hint, and, when the portrait shows no teeth, upper and lower
-//!    teeth of their real size; tinted from the lip colour).
+//!    teeth of their real size; tinted from the lip colour; [`super::mouth`]), shaded like a
+//!    seam where the lips barely part.
 
 use std::path::PathBuf;
 
@@ -58,11 +59,18 @@ pub struct PreparedPortrait {
     fit: FaceFit,
     /// Rest positions of the mesh vertices in pixels.
     rest: Vec<Vec2>,
+    /// Where each mesh vertex samples the portrait once the lips close ([`lip_sources`]): its
+    /// rest position, except for the inner lip contour of a mouth parted at rest.
+    source: Vec<Vec2>,
     /// Depth of every vertex at rest, in pixels (towards the viewer).
     depth: Vec<f32>,
     lip_colour: [f32; 3],
     expressiveness: f32,
     sclera: [[f32; 3]; 2],
+    /// The low-passed skin the portrait's own creases relax towards ([`wrinkles::smooth_skin`]).
+    smooth: RgbaImage,
+    /// The crease activations of the portrait's own expression ([`wrinkles::rest_activations`]).
+    rest_creases: [f32; wrinkles::N_GROUPS],
 }
 
 /// How much of the rest eye contour's size is eyeball ([`PreparedPortrait::eye_opening`]).
@@ -161,6 +169,53 @@ fn sclera_colour(image: &RgbaImage, eye: &[Vec2]) -> [f32; 3] {
     top.iter().fold([0.0; 3], |s, c| [s[0] + c[0] / n, s[1] + c[1] / n, s[2] + c[2] / n])
 }
 
+/// Rest inner-lip gap (IOD units) above which a portrait's mouth counts as parted at rest.
+const PARTED_AT_REST: f32 = 0.03;
+/// How far into its lip an inner-lip vertex of a parted mouth samples (fraction of the lip's
+/// thickness towards the outer contour).
+const LIP_INSET: f32 = 0.3;
+
+/// Inner-lip pairs (upper, lower) whose distance tells how far a frame closes the mouth.
+const LIP_GAPS: [(usize, usize); 3] = [(61, 67), (62, 66), (63, 65)];
+
+/// How far a frame closes a mouth that is parted at rest (0 at rest or wider, 1 where the inner
+/// lips meet): `1 − gap / rest gap` over the inner-lip pairs, `deformed(i)` the frame's posed
+/// vertex `i` (pixels). The renderers move the inner lips' sampling by this much towards
+/// [`PreparedPortrait::source`], so the rest pose still reproduces the portrait exactly.
+pub fn lip_closure(rest: &[Vec2], deformed: impl Fn(usize) -> Vec2) -> f32 {
+    let (mut open_rest, mut open_now) = (0.0f32, 0.0f32);
+    for (u, l) in LIP_GAPS {
+        open_rest += rest[u].distance(rest[l]);
+        open_now += deformed(u).distance(deformed(l));
+    }
+    if open_rest <= 1e-3 {
+        return 0.0;
+    }
+    (1.0 - open_now / open_rest).clamp(0.0, 1.0)
+}
+
+/// Where the mesh vertices sample the portrait once its lips close: their rest positions, except
+/// that when the mouth is parted at rest (teeth showing) the inner lip contour (iBUG 60–67)
+/// samples a little inside its lip. Its landmarks sit on the lip's edge, so a mouth that closes
+/// would otherwise carry a line of the teeth between its lips. `scale`: pixels per face-model
+/// unit.
+fn lip_sources(rest: &[Vec2], scale: f32) -> Vec<Vec2> {
+    let mut source = rest.to_vec();
+    let gap = (rest[66].y - rest[62].y).max(rest[67].y - rest[61].y).max(rest[65].y - rest[63].y);
+    if gap <= PARTED_AT_REST * scale {
+        return source;
+    }
+    for (inner, outer) in [(61, 50), (62, 51), (63, 52), (65, 56), (66, 57), (67, 58)] {
+        source[inner] = rest[inner].lerp(rest[outer], LIP_INSET);
+    }
+    // The inner corners of a parted mouth border the dark of the cheeks' inside: they sample
+    // halfway to the outer corners, on the lips' junction.
+    for (inner, outer) in [(60, 48), (64, 54)] {
+        source[inner] = rest[inner].lerp(rest[outer], 0.5);
+    }
+    source
+}
+
 /// `weights` times an expressiveness `gain` (see [`super::rig::RigHints::expressiveness`]): the
 /// weights the renderers deform and crease with. Not clamped, so a gain above 1 moves beyond a
 /// shape's full action; non-finite weights become 0.
@@ -202,7 +257,10 @@ impl PreparedPortrait {
         });
         let expressiveness = rig.hints.expressiveness.unwrap_or(1.0);
         let sclera = [sclera_colour(&image, &rest[36..42]), sclera_colour(&image, &rest[42..48])];
-        Ok(Self { image, fit, rest, depth, lip_colour, expressiveness, sclera })
+        let smooth = wrinkles::smooth_skin(&image, &lm, scale);
+        let source = lip_sources(&rest, scale);
+        let rest_creases = wrinkles::rest_activations(&fit.weights);
+        Ok(Self { image, fit, rest, source, depth, lip_colour, expressiveness, sclera, smooth, rest_creases })
     }
 
     /// The portrait's expressiveness gain (its rig's `hints.expressiveness`, default 1).
@@ -220,9 +278,27 @@ impl PreparedPortrait {
         &self.image
     }
 
+    /// The portrait's low-passed skin, which its own creases relax towards
+    /// ([`wrinkles::SkinShading`]; alpha: how much a pixel is skin).
+    pub fn smooth_skin(&self) -> &RgbaImage {
+        &self.smooth
+    }
+
+    /// The crease activations of the portrait's own expression ([`wrinkles::rest_activations`]).
+    pub fn rest_creases(&self) -> &[f32; wrinkles::N_GROUPS] {
+        &self.rest_creases
+    }
+
     /// Rest positions of the mesh vertices in pixels ([`FaceMesh::get`] order).
     pub fn rest(&self) -> &[Vec2] {
         &self.rest
+    }
+
+    /// Where each mesh vertex samples the portrait when the lips are closed, in pixels
+    /// ([`Self::rest`] but for the inner lips of a mouth parted at rest, see [`lip_sources`]); a
+    /// frame samples `rest + closure · (source − rest)` ([`lip_closure`]).
+    pub fn source(&self) -> &[Vec2] {
+        &self.source
     }
 
     /// Depth of every mesh vertex at rest, in pixels (towards the viewer).
@@ -292,17 +368,19 @@ impl PreparedPortrait {
         let gained = with_gain(weights, self.expressiveness);
         let q: Vec<Vec2> = self.deform_gained(&gained, pose, basis).into_iter().map(|v| v.truncate()).collect();
         let mut out = self.image.clone();
-        let active = wrinkles::activations(&gained);
-        let creases = active.iter().any(|&a| a > 0.0).then_some(&active);
+        let closure = lip_closure(&self.rest, |i| q[i]);
+        let src: Vec<Vec2> = self.rest.iter().zip(&self.source).map(|(r, s)| *r + (*s - *r) * closure).collect();
+        let shading = wrinkles::SkinShading::new(&gained, &self.rest_creases);
+        let skin = (!shading.is_flat()).then_some(&shading);
         for t in &mesh.triangles {
             let [a, b, c] = t.map(|i| q[i as usize]);
-            let [sa, sb, sc] = t.map(|i| self.rest[i as usize]);
+            let [sa, sb, sc] = t.map(|i| src[i as usize]);
             let [ca, cb, cc] = t.map(|i| mesh.rest[i as usize]);
             self.fill_shaded(
                 &mut out,
                 [a, b, c],
                 |l| (sa * l.x + sb * l.y + sc * l.z, ca * l.x + cb * l.y + cc * l.z),
-                creases,
+                skin,
             );
         }
         // Eyes: the eyeball seen through the deformed lids (see `EyeFrame`).
@@ -314,25 +392,25 @@ impl PreparedPortrait {
         // Mouth.
         let r = Region::InnerLips.range();
         let (dq, dr): (Vec<Vec2>, Vec<Vec2>) = r.map(|i| (q[i], self.rest[i])).unzip();
-        self.fill_mouth(&mut out, &dq, &dr);
+        self.fill_mouth(&mut out, &dq, &dr, closure);
         out
     }
 
     /// Fills a skin triangle: `at(λ)` gives the portrait point to sample and the face-mesh
-    /// point there, where the wrinkle maps ([`wrinkles`]) shade it.
+    /// point there, where the wrinkle maps ([`wrinkles::SkinShading`]) shade it.
     fn fill_shaded(
         &self,
         out: &mut RgbaImage,
         tri: [Vec2; 3],
         at: impl Fn(Vec3) -> (Vec2, Vec2),
-        creases: Option<&[f32; wrinkles::N_GROUPS]>,
+        skin: Option<&wrinkles::SkinShading>,
     ) {
         let (w, h) = out.dimensions();
         raster(tri, w, h, |x, y, l| {
             let (src, canon) = at(l);
             let c = sample(&self.image, src);
-            let c = match creases {
-                Some(a) => wrinkles::apply(c, wrinkles::shade(canon, a)),
+            let c = match skin {
+                Some(s) => s.colour(canon, c, sample_rgba(&self.smooth, src)),
                 None => c,
             };
             out.put_pixel(x, y, to_rgba(c));
@@ -400,134 +478,20 @@ impl PreparedPortrait {
         self.sclera[e]
     }
 
-    /// Fills the mouth opening (a fan of triangles from its centroid): near each inner lip, the
-    /// portrait's own interior at its own scale, attached to that lip (upper teeth follow the
-    /// upper lip, lower teeth the lower one); where the lips part wider than in the portrait, the
-    /// procedural interior.
-    fn fill_mouth(&self, out: &mut RgbaImage, deformed: &[Vec2], rest: &[Vec2]) {
-        let n = deformed.len();
-        let cd = deformed.iter().sum::<Vec2>() / n as f32;
-        let (w, h) = out.dimensions();
-        for k in 0..n {
-            let (a, b) = (deformed[k], deformed[(k + 1) % n]);
-            raster([cd, a, b], w, h, |x, y, _| {
-                let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
-                let here = MouthFrame::new(deformed, p);
-                let own = here.has_own(rest).then(|| {
-                    let then = MouthFrame::at(rest, here.along);
-                    let (du, dl) = (here.depth_below_upper(p), here.height_above_lower(p));
-                    // Half of the portrait's opening belongs to each lip.
-                    let reach = then.height() / 2.0;
-                    if du <= dl && du < reach {
-                        Some(sample(&self.image, then.upper + then.down * du))
-                    } else if dl < du && dl < reach {
-                        Some(sample(&self.image, then.lower - then.down * dl))
-                    } else {
-                        None
-                    }
-                });
-                let colour = match own.flatten() {
-                    Some(c) => c,
-                    None => mouth_interior(&here, p, self.lip_colour, !here.has_own(rest), self.fit.similarity.scale()),
-                };
-                out.put_pixel(x, y, to_rgba(colour));
-            });
-        }
+    /// Fills the mouth opening ([`super::mouth::fill_mouth`]).
+    fn fill_mouth(&self, out: &mut RgbaImage, deformed: &[Vec2], rest: &[Vec2], closure: f32) {
+        super::mouth::fill_mouth(out, &self.image, deformed, rest, self.lip_colour, self.fit.similarity.scale(), closure);
     }
-}
-
-/// Where a point sits in a mouth opening (inner lip contour, iBUG order 60–67): how far along
-/// from the right corner to the left (0–1), and the upper and lower inner lip points there.
-struct MouthFrame {
-    along: f32,
-    upper: Vec2,
-    lower: Vec2,
-    /// Unit vector across the mouth, pointing down the face.
-    down: Vec2,
-}
-
-impl MouthFrame {
-    fn new(poly: &[Vec2], p: Vec2) -> Self {
-        let axis = (poly[4] - poly[0]).normalize_or_zero();
-        let along = ((p - poly[0]).dot(axis) / poly[0].distance(poly[4]).max(1e-3)).clamp(0.0, 1.0);
-        Self::at(poly, along)
-    }
-
-    fn at(poly: &[Vec2], along: f32) -> Self {
-        let axis = (poly[4] - poly[0]).normalize_or_zero();
-        Self {
-            along,
-            upper: lerp_contour(&[poly[0], poly[1], poly[2], poly[3], poly[4]], along),
-            lower: lerp_contour(&[poly[0], poly[7], poly[6], poly[5], poly[4]], along),
-            down: Vec2::new(-axis.y, axis.x),
-        }
-    }
-
-    fn height(&self) -> f32 {
-        (self.lower - self.upper).dot(self.down).max(0.0)
-    }
-
-    fn depth_below_upper(&self, p: Vec2) -> f32 {
-        (p - self.upper).dot(self.down).max(0.0)
-    }
-
-    fn height_above_lower(&self, p: Vec2) -> f32 {
-        (self.lower - p).dot(self.down).max(0.0)
-    }
-
-    /// Whether the portrait's own mouth is open (by more than a pixel) at this point.
-    fn has_own(&self, rest: &[Vec2]) -> bool {
-        MouthFrame::at(rest, self.along).height() > 1.0
-    }
-}
-
-/// Visible height of the upper front teeth below the upper lip, face-model units (IOD): the
-/// central incisor's crown is about 10 mm, most of it showing in a broad smile.
-pub const UPPER_TEETH: f32 = 0.10;
-/// Visible height of the lower front teeth above the lower lip, face-model units.
-pub const LOWER_TEETH: f32 = 0.06;
-
-/// The procedural mouth interior at `p` (see [`MouthFrame`]): when the portrait shows no teeth
-/// of its own, the upper teeth hang from the upper lip (fixed to the skull) and the lower teeth
-/// stand on the lower lip (carried by the jaw), each of its real height (`scale` is the
-/// portrait's pixels per face-model unit), narrowing into the dark corners of the mouth; between
-/// them a dark cavity tinted by the lips and a tongue hint low in the opening. A small opening, as
-/// in a smile, is filled by teeth; a dropped jaw shows the cavity between them.
-fn mouth_interior(here: &MouthFrame, p: Vec2, lip: [f32; 3], teeth: bool, scale: f32) -> [f32; 3] {
-    let (opening, below_upper) = (here.height(), here.depth_below_upper(p));
-    let above_lower = here.height_above_lower(p);
-    let depth = (below_upper / opening.max(1e-3)).clamp(0.0, 1.0);
-    let cavity = lip.map(|c| 0.08 + 0.25 * c);
-    let tongue = [0.55 * lip[0] + 0.25, 0.3 * lip[1] + 0.08, 0.3 * lip[2] + 0.08];
-    let edge = 4.0 * here.along * (1.0 - here.along); // teeth and tongue fade towards the corners
-    let span = edge.sqrt();
-    let tooth = [0.90, 0.88, 0.82];
-    let (upper_h, lower_h) = (UPPER_TEETH * scale * span, LOWER_TEETH * scale * span);
-    if teeth && below_upper < upper_h {
-        // Shaded towards the incisal edge and into the corners.
-        let t = below_upper / upper_h.max(1e-3);
-        mix(mix(tooth, cavity, 1.0 - span * 0.9), cavity, 0.25 * t)
-    } else if teeth && above_lower < lower_h {
-        mix(mix(tooth, cavity, 1.0 - span * 0.8), cavity, 0.35)
-    } else if depth > 0.7 {
-        mix(cavity, tongue, ((depth - 0.7) / 0.3) * edge)
-    } else {
-        cavity
-    }
-}
-
-fn lerp_contour(pts: &[Vec2; 5], t: f32) -> Vec2 {
-    let s = t * 4.0;
-    let k = (s.floor() as usize).min(3);
-    pts[k].lerp(pts[k + 1], s - k as f32)
-}
-
-fn mix(a: [f32; 3], b: [f32; 3], t: f32) -> [f32; 3] {
-    [0, 1, 2].map(|i| a[i] + (b[i] - a[i]) * t)
 }
 
 /// Bilinear sample (RGB in 0..1) at a point in pixel coordinates (pixel centres at +0.5).
 pub fn sample(img: &RgbaImage, p: Vec2) -> [f32; 3] {
+    let [r, g, b, _] = sample_rgba(img, p);
+    [r, g, b]
+}
+
+/// [`sample`] with alpha: bilinear, clamped at the edges, 0–1.
+pub fn sample_rgba(img: &RgbaImage, p: Vec2) -> [f32; 4] {
     let (w, h) = (img.width() as f32, img.height() as f32);
     let x = (p.x - 0.5).clamp(0.0, w - 1.0);
     let y = (p.y - 0.5).clamp(0.0, h - 1.0);
@@ -536,14 +500,14 @@ pub fn sample(img: &RgbaImage, p: Vec2) -> [f32; 3] {
     let (fx, fy) = (x - x0 as f32, y - y0 as f32);
     let px = |x, y| img.get_pixel(x, y).0;
     let (a, b, c, d) = (px(x0, y0), px(x1, y0), px(x0, y1), px(x1, y1));
-    [0, 1, 2].map(|i| {
+    [0, 1, 2, 3].map(|i| {
         let top = a[i] as f32 * (1.0 - fx) + b[i] as f32 * fx;
         let bot = c[i] as f32 * (1.0 - fx) + d[i] as f32 * fx;
         (top * (1.0 - fy) + bot * fy) / 255.0
     })
 }
 
-fn to_rgba(c: [f32; 3]) -> Rgba<u8> {
+pub(crate) fn to_rgba(c: [f32; 3]) -> Rgba<u8> {
     let q = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
     Rgba([q(c[0]), q(c[1]), q(c[2]), 255])
 }

@@ -150,8 +150,10 @@ const MAX_SEALED_GAP: f32 = 0.15;
 /// covering the portrait's own teeth.
 fn seal_lips(expr: &mut [Vec3; N_LANDMARKS], identity: &mut [Vec2; N_LANDMARKS]) {
     for ((upper, upper_outer), (lower, lower_outer)) in LIP_PAIRS {
-        let gap = (identity[lower].y - identity[upper].y).clamp(0.0, MAX_SEALED_GAP);
-        if gap <= 0.0 {
+        // Lips the identity holds overlapping (the fitted expression opened them further than
+        // the portrait shows) meet as well: a resting mouth's lips touch, they do not cross.
+        let gap = (identity[lower].y - identity[upper].y).clamp(-MAX_SEALED_GAP, MAX_SEALED_GAP);
+        if gap == 0.0 {
             continue;
         }
         for (i, sign) in [(upper, 1.0f32), (upper_outer, 1.0), (lower, -1.0), (lower_outer, -1.0)] {

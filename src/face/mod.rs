@@ -16,6 +16,7 @@ pub mod import;
 pub mod layout;
 pub mod mean;
 pub mod mesh;
+pub mod mouth;
 pub mod npc;
 pub mod overlay;
 pub mod presets;

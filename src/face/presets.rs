@@ -29,8 +29,9 @@
 //!
 //! The amplitudes before this calibration were 60–75 % of these (the smile corner moved 6 mm at
 //! `mu = 3`); on the project's judge (face-api's expression net, `examples/expression_eval.rs`)
-//! with the wrinkle maps, teeth and eye model the bundled NPCs read as the intended class in 12
-//! of their 14 judged cells at `mu = 2.5` (BENCHMARKS.md has the table). A stylised portrait that needs more sets
+//! with the wrinkle maps, teeth and eye model the bundled NPCs read as the intended class in 11
+//! of their 14 judged cells at `mu = 2.5`, the smiling astronaut photo in 4 of 7 (BENCHMARKS.md
+//! has the table). A stylised portrait that needs more sets
 //! [`super::rig::RigHints::expressiveness`] (or `TalkingHead::expressiveness`,
 //! `--expressiveness`): a gain on the geometry and the creases of every expression.
 //!

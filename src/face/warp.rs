@@ -21,22 +21,26 @@ use super::blendshapes::{BlendshapeBasis, N_BLENDSHAPES, index_of};
 use super::deform::MeshDeformer;
 use super::layout::Region;
 use super::mesh::{FaceMesh, VertexKind};
-use super::cpu_render::{EYE_CORNERS, EyeFrame, HeadPose, PreparedPortrait};
+use super::cpu_render::{EYE_CORNERS, EyeFrame, HeadPose, PreparedPortrait, lip_closure};
 use super::wrinkles;
 
 /// Vectors per basis row: the constant term, then one per blendshape.
 pub const N_TERMS: usize = N_BLENDSHAPES + 1;
 
-/// 32-bit words in one face's [`WarpRig::face_params`] (the shader's `FaceParams`: 28 `vec4`s).
-pub const FACE_PARAMS_WORDS: usize = 112;
+/// 32-bit words in one face's [`WarpRig::face_params`] (the shader's `FaceParams`: 32 `vec4`s).
+pub const FACE_PARAMS_WORDS: usize = 128;
 
 /// Where the two eyes' [`EyeFrame`]s (`inv.x, inv.y, t.x, t.y` each) start in
 /// [`WarpRig::face_params`].
 pub const EYE_WORDS_AT: usize = 104;
 
-/// Where the wrinkle activations ([`wrinkles::activations`], four `vec4`) start in
+/// Where the wrinkle activations to draw ([`wrinkles::SkinShading::draw`], four `vec4`) start in
 /// [`WarpRig::face_params`].
 pub const WRINKLE_WORDS_AT: usize = 88;
+
+/// Where the portrait's own creases to relax ([`wrinkles::SkinShading::relax`], four `vec4`)
+/// start in [`WarpRig::face_params`].
+pub const RELAX_WORDS_AT: usize = 112;
 
 /// The face-mesh position given to vertices that are not skin (the background rectangle): far
 /// from every crease.
@@ -69,6 +73,12 @@ pub struct WarpRig {
     pub uv: Vec<Vec2>,
     /// Per GPU vertex: its basis row.
     pub row: Vec<u32>,
+    /// Per GPU vertex: how far its UV moves when the lips close
+    /// ([`PreparedPortrait::source`] − rest, in texture coordinates; zero but for the inner lips
+    /// of a mouth parted at rest); a frame moves it by [`crate::face::cpu_render::lip_closure`].
+    pub uv_closed: Vec<Vec2>,
+    /// The mesh vertices' rest positions in pixels ([`PreparedPortrait::rest`]).
+    pub mesh_rest: Vec<Vec2>,
     /// Per GPU vertex: its face-mesh (mean face) position, where the wrinkle maps are placed;
     /// [`NO_SKIN`] for the portrait's background rectangle.
     pub canon: Vec<Vec2>,
@@ -92,6 +102,9 @@ pub struct WarpRig {
     pub eyes_rest: [[Vec2; 6]; 2],
     /// The eyes' sclera colours.
     pub sclera: [[f32; 3]; 2],
+    /// The crease activations of the portrait's own expression
+    /// ([`PreparedPortrait::rest_creases`]).
+    pub rest_creases: [f32; wrinkles::N_GROUPS],
 }
 
 impl WarpRig {
@@ -130,6 +143,8 @@ impl WarpRig {
             size: [w, h],
             rest: rest_px.clone(),
             uv: portrait.rest().iter().map(|p| *p / size).collect(),
+            uv_closed: portrait.source().iter().zip(portrait.rest()).map(|(s, r)| (*s - *r) / size).collect(),
+            mesh_rest: portrait.rest().to_vec(),
             row: (0..n as u32).collect(),
             canon: mesh.rest.clone(),
             kind: mesh
@@ -146,6 +161,7 @@ impl WarpRig {
             scale: fit.similarity.scale(),
             eyes_rest: [portrait.eye_opening(0), portrait.eye_opening(1)],
             sclera: [portrait.sclera(0), portrait.sclera(1)],
+            rest_creases: *portrait.rest_creases(),
         };
         // Fans: a centre vertex (the mean of the contour, a basis row of its own) and one
         // triangle per contour edge, as the reference renderer draws them.
@@ -186,6 +202,7 @@ impl WarpRig {
         self.rest.push(rest);
         self.canon.push(canon);
         self.uv.push(rest.truncate() / size);
+        self.uv_closed.push(Vec2::ZERO);
         self.row.push(row);
         self.kind.push(kind);
         self.rest.len() as u32 - 1
@@ -231,15 +248,18 @@ impl WarpRig {
 
     /// One face's per-frame shader inputs ([`FACE_PARAMS_WORDS`] words, the layout of the WGSL
     /// `FaceParams`): the effective weights (13 `vec4`), the pose matrix's three columns and the
-    /// pivot and translation (`vec4` each; the pivot already moved by the translation), and the
+    /// pivot (its `w`: the lips' closure) and translation (`vec4` each; the pivot already moved
+    /// by the translation), and the
     /// deformed, posed inner lip contour (4 `vec4`, two points each), then the wrinkle
-    /// activations (4 `vec4`) and the two eyes' [`EyeFrame`]s (a `vec4` each).
+    /// activations to draw (4 `vec4`), the two eyes' [`EyeFrame`]s (a `vec4` each) and the
+    /// activations of the portrait's own creases to relax (4 `vec4`; see [`wrinkles::SkinShading`]).
     pub fn face_params(&self, weights: &[f32; N_BLENDSHAPES], pose: &HeadPose) -> [f32; FACE_PARAMS_WORDS] {
         let mut out = [0.0f32; FACE_PARAMS_WORDS];
         let gained = weights.map(|v| v * self.expressiveness);
         out[..N_BLENDSHAPES].copy_from_slice(&Self::effective_weights(&gained));
-        let creases = wrinkles::activations(&gained);
-        out[WRINKLE_WORDS_AT..WRINKLE_WORDS_AT + wrinkles::N_GROUPS].copy_from_slice(&creases);
+        let skin = wrinkles::SkinShading::new(&gained, &self.rest_creases);
+        out[WRINKLE_WORDS_AT..WRINKLE_WORDS_AT + wrinkles::N_GROUPS].copy_from_slice(&skin.draw);
+        out[RELAX_WORDS_AT..RELAX_WORDS_AT + wrinkles::N_GROUPS].copy_from_slice(&skin.relax);
         let at = |i: usize| self.posed(self.rest[i] + self.deformed(i, weights), pose).truncate();
         for (e, [inner, outer]) in EYE_CORNERS.into_iter().enumerate() {
             let rest = [self.rest[inner].truncate(), self.rest[outer].truncate()];
@@ -251,6 +271,8 @@ impl WarpRig {
             out[52 + 4 * c..52 + 4 * c + 3].copy_from_slice(&col.to_array());
         }
         out[64..67].copy_from_slice(&self.pivot.to_array());
+        // The pivot's `w`: how far the lips close ([`lip_closure`]), which moves the inner lips' UVs.
+        out[67] = lip_closure(&self.mesh_rest, |i| at(i));
         out[68..71].copy_from_slice(&(self.pivot + pose.translation.extend(0.0)).to_array());
         for i in 0..8 {
             let p = self.posed(self.rest[60 + i] + self.deformed(60 + i, weights), pose);

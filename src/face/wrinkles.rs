@@ -179,6 +179,135 @@ pub fn apply(c: [f32; 3], (dark, light): (f32, f32)) -> [f32; 3] {
     c.map(|v| v * (1.0 - dark) + (1.0 - v) * light)
 }
 
+/// Spread of the low-pass that smooths the portrait's own creases out ([`smooth_skin`]), in
+/// face-mesh units (3.5 mm: wider than a fold, narrower than a cheek).
+pub const SMOOTH_SIGMA: f32 = 3.5 / IOD_MM;
+/// How far beyond a crease's own groove its relaxing reaches (face-mesh units, 8 mm): the portrait's
+/// fold is only near the authored line, not on it.
+pub const RELAX_REACH: f32 = 8.0 / IOD_MM;
+
+/// One frame's skin shading: the creases to draw, and those of the portrait's own expression
+/// to take out.
+///
+/// A portrait already shows an expression (the fit's rest weights, [`super::fit::FaceFit`]): a
+/// smiling photo has its nasolabial folds and raised cheeks in its pixels. Moving the mesh to a
+/// neutral face leaves them there, and they keep it smiling. So each group's activation is
+/// compared with the portrait's own: what the portrait has beyond the frame is relaxed
+/// ([`relax`]): the skin there is drawn from the portrait's low-passed skin ([`smooth_skin`]),
+/// which keeps its colour and lighting but not its folds, and a raised cheek's highlight is taken
+/// back. The frame's own creases are then drawn in full ([`shade`]), not less the portrait's:
+/// the fitted rest weights also hold identity (a low brow fits as some `browDown`, a chin as some
+/// `mouthShrugLower`) that shows no crease in the pixels, and subtracting it would thin the
+/// creases of every expression on that portrait (measured: 16 of 21 stills read as intended
+/// drawing in full, 13 subtracting). So at its own expression a portrait still gets the creases
+/// its fitted weights draw.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SkinShading {
+    /// Activations to draw: the frame's own ([`activations`]).
+    pub draw: [f32; N_GROUPS],
+    /// Activations to relax: `max(0, rest − frame)` per group.
+    pub relax: [f32; N_GROUPS],
+}
+
+impl SkinShading {
+    /// The shading of a frame with `weights` (gain included) on a portrait whose own expression
+    /// has crease activations `rest` ([`rest_activations`], with which the frame is compared, so
+    /// the portrait's own weights relax nothing).
+    pub fn new(weights: &[f32], rest: &[f32; N_GROUPS]) -> Self {
+        let shown = rest_activations(weights);
+        Self { draw: activations(weights), relax: std::array::from_fn(|g| (rest[g] - shown[g]).max(0.0)) }
+    }
+
+    /// Whether the frame changes no skin pixel.
+    pub fn is_flat(&self) -> bool {
+        self.draw.iter().chain(&self.relax).all(|&a| a <= 0.0)
+    }
+
+    /// The colour of skin at face-mesh point `p`: the portrait's colour `c`, relaxed towards its
+    /// low-passed skin `smooth` (RGB, and the skin mask in `w`, [`smooth_skin`]), then creased.
+    pub fn colour(&self, p: Vec2, c: [f32; 3], smooth: [f32; 4]) -> [f32; 3] {
+        let (blend, unlight) = relax(p, &self.relax);
+        let k = blend * smooth[3];
+        let relaxed: [f32; 3] = std::array::from_fn(|i| {
+            let m = c[i] + (smooth[i] - c[i]) * k;
+            ((m - unlight) / (1.0 - unlight)).clamp(0.0, 1.0)
+        });
+        apply(relaxed, shade(p, &self.draw))
+    }
+}
+
+/// The crease activations of a portrait's own expression (its fitted rest weights, without the
+/// expressiveness gain, which scales requested expressions only). A photographed smile raises
+/// the cheeks whether or not the 68 landmarks show `cheekSquint` (AU6 and AU12 come together in
+/// a felt smile), so the cheek groups also follow the smile here.
+pub fn rest_activations(weights: &[f32]) -> [f32; N_GROUPS] {
+    let mut a = activations(weights);
+    let w = |name: &str| index_of(name).and_then(|i| weights.get(i)).copied().filter(|v| v.is_finite()).unwrap_or(0.0);
+    for (side, crows, cheek) in [("Left", group::CROWS_LEFT, group::CHEEK_LEFT), ("Right", group::CROWS_RIGHT, group::CHEEK_RIGHT)] {
+        let smile = (0.7 * w(&format!("mouthSmile{side}"))).clamp(0.0, 1.0);
+        a[cheek as usize] = a[cheek as usize].max(smile);
+        a[crows as usize] = a[crows as usize].max(0.6 * smile);
+    }
+    a
+}
+
+/// How much of the skin at face-mesh point `p` is relaxed for the `relax` activations
+/// ([`SkinShading`]): `(blend towards the smoothed skin, highlight taken back)`, each 0–1.
+pub fn relax(p: Vec2, relax: &[f32; N_GROUPS]) -> (f32, f32) {
+    let (mut blend, mut unlight) = (0.0f32, 0.0f32);
+    for s in &Creases::get().segments {
+        let r = relax[s.group as usize];
+        if r <= 0.0 {
+            continue;
+        }
+        let (d, _) = segment_distance(p, s.a, s.b);
+        if s.depth >= 0.0 {
+            let reach = s.width + RELAX_REACH;
+            if d < 3.0 * reach {
+                blend = blend.max(r * (-(d / reach) * (d / reach)).exp());
+            }
+        } else if d < 3.0 * s.width {
+            unlight = unlight.max(-r * s.depth * (-(d / s.width) * (d / s.width)).exp());
+        }
+    }
+    (blend.min(1.0), unlight.min(0.5))
+}
+
+/// The portrait's skin, low-passed: RGB is a Gaussian blur (σ = [`SMOOTH_SIGMA`] × `scale`
+/// pixels, `scale` the fit's pixels per face-mesh unit) of the skin alone, so the lips and eyes
+/// (the polygons of `landmarks`' outer lip contour and eye contours) do not bleed into it; alpha
+/// is how much a pixel is skin (0 on the lips and eyes, 1 a blur's width away), which keeps
+/// the relaxing off them.
+pub fn smooth_skin(image: &image::RgbaImage, landmarks: &[Vec2], scale: f32) -> image::RgbaImage {
+    let (w, h) = image.dimensions();
+    let holes: Vec<Vec<Vec2>> = [48..60, 36..42, 42..48]
+        .into_iter()
+        .filter(|r| r.end <= landmarks.len())
+        .map(|r| landmarks[r].to_vec())
+        .collect();
+    let mut pre = image::Rgba32FImage::new(w, h);
+    for (x, y, px) in pre.enumerate_pixels_mut() {
+        let q = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
+        let m = if holes.iter().any(|poly| super::cpu_render::inside(poly, q)) { 0.0 } else { 1.0 };
+        let c = image.get_pixel(x, y).0;
+        *px = image::Rgba([c[0] as f32 * m / 255.0, c[1] as f32 * m / 255.0, c[2] as f32 * m / 255.0, m]);
+    }
+    let sigma = (SMOOTH_SIGMA * scale).max(0.5);
+    let blurred = image::imageops::blur(&pre, sigma);
+    let mut out = image::RgbaImage::new(w, h);
+    for (x, y, px) in out.enumerate_pixels_mut() {
+        let b = blurred.get_pixel(x, y).0;
+        let own = image.get_pixel(x, y).0;
+        let m = pre.get_pixel(x, y).0[3];
+        let rgb: [f32; 3] = if b[3] > 1e-3 { [b[0] / b[3], b[1] / b[3], b[2] / b[3]] } else { [0.0; 3] };
+        let q = |i: usize| if b[3] > 1e-3 { (rgb[i] * 255.0).round().clamp(0.0, 255.0) as u8 } else { own[i] };
+        // Skin-ness: off inside the holes, rising to 1 over the blur's half-width outside them.
+        let skin = m * ((b[3] - 0.5) / 0.45).clamp(0.0, 1.0);
+        *px = image::Rgba([q(0), q(1), q(2), (skin * 255.0).round() as u8]);
+    }
+    out
+}
+
 /// Distance from `p` to the segment `a → b`, and which side `p` lies on: +1 where
 /// `(b − a).perp_dot(p − a) > 0` (for the authored right-half creases, which run downwards or
 /// towards the midline, the lateral or lower side), −1 on the other.
@@ -271,6 +400,65 @@ mod tests {
         assert!(happy[group::CROWS_LEFT as usize] > 0.5 && happy[group::NASOLABIAL_RIGHT as usize] > 0.5);
         assert!(angry[group::FROWN_LEFT as usize] > 0.5 && angry[group::FOREHEAD_CENTRE as usize] == 0.0);
         assert!(surprised[group::FOREHEAD_CENTRE as usize] > 0.5 && surprised[group::FROWN_LEFT as usize] == 0.0);
+    }
+
+    #[test]
+    fn a_portraits_own_creases_relax_only_where_the_frame_has_fewer() {
+        let smile = EmotionPreset::Happy.weights(3.0);
+        let rest = rest_activations(&smile);
+        let neutral = SkinShading::new(&[0.0; N_BLENDSHAPES], &rest);
+        // On the nasolabial fold of a smiling portrait made neutral: relaxed all but fully.
+        let fold = Vec2::new(-25.0, 48.0) / IOD_MM;
+        let (blend, _) = relax(fold, &neutral.relax);
+        assert!(blend > 0.8, "{blend}");
+        // The raised cheek's highlight is taken back; the forehead, far from any of its creases, is untouched.
+        assert!(relax(Vec2::new(-30.0, 22.5) / IOD_MM, &neutral.relax).1 > 0.04);
+        assert_eq!(relax(Vec2::new(0.0, -60.0) / IOD_MM, &neutral.relax), (0.0, 0.0));
+        // At the portrait's own expression, or on a portrait without one, nothing relaxes.
+        assert!(SkinShading::new(&smile, &rest).relax.iter().all(|&r| r == 0.0));
+        let plain = rest_activations(&[0.0; N_BLENDSHAPES]);
+        assert!(SkinShading::new(&[0.0; N_BLENDSHAPES], &plain).is_flat());
+        // The colour goes to the smoothed skin, as far as the pixel is skin.
+        let (c, smooth) = ([0.40, 0.30, 0.30], [0.80, 0.60, 0.50, 1.0]);
+        let skin = neutral.colour(fold, c, smooth);
+        assert!(skin[0] > 0.7 && skin[1] > 0.5, "{skin:?}");
+        let lip = neutral.colour(fold, c, [0.80, 0.60, 0.50, 0.0]);
+        assert!((lip[0] - 0.40).abs() < 0.02, "{lip:?}");
+    }
+
+    #[test]
+    fn the_smoothed_skin_keeps_lips_and_eyes_out() {
+        // Skin, with a red mouth (the outer lip polygon) and dark eyes.
+        let (skin, red) = ([200u8, 150, 130, 255], [150u8, 30, 40, 255]);
+        let mut img = image::RgbaImage::from_pixel(120, 120, image::Rgba(skin));
+        let mut lm = vec![Vec2::ZERO; 68];
+        for k in 0..12 {
+            let a = k as f32 / 12.0 * std::f32::consts::TAU;
+            lm[48 + k] = Vec2::new(60.0 + 16.0 * a.cos(), 80.0 + 6.0 * a.sin());
+        }
+        for (e, cx) in [(36usize, 35.0f32), (42, 85.0)] {
+            for k in 0..6 {
+                let a = k as f32 / 6.0 * std::f32::consts::TAU;
+                lm[e + k] = Vec2::new(cx + 8.0 * a.cos(), 40.0 + 3.0 * a.sin());
+            }
+        }
+        for (x, y, px) in img.enumerate_pixels_mut() {
+            let q = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
+            if crate::face::cpu_render::inside(&lm[48..60], q) {
+                *px = image::Rgba(red);
+            } else if crate::face::cpu_render::inside(&lm[36..42], q) || crate::face::cpu_render::inside(&lm[42..48], q) {
+                *px = image::Rgba([20, 20, 20, 255]);
+            }
+        }
+        // 3.5 mm at 40 px per face-mesh unit: a blur of about 1.6 px.
+        let out = smooth_skin(&img, &lm, 40.0);
+        for (x, y) in [(60u32, 88u32), (78, 80), (35, 45), (60, 20)] {
+            let p = out.get_pixel(x, y).0;
+            assert!((0..3).all(|i| (p[i] as i32 - skin[i] as i32).abs() <= 3), "({x}, {y}): {p:?} is not skin");
+            assert!(p[3] > 128, "({x}, {y}) is skin: {}", p[3]);
+        }
+        assert_eq!(out.get_pixel(60, 80).0[3], 0, "the mouth is not skin");
+        assert_eq!(out.get_pixel(35, 40).0[3], 0, "an eye is not skin");
     }
 
     #[test]

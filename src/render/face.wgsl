@@ -1,4 +1,4 @@
-// The face warp of emotalk's reference CPU renderer (src/face/render.rs) on the GPU.
+// The face warp of emotalk's reference CPU renderer (src/face/cpu_render.rs) on the GPU.
 //
 // Vertex stage: every vertex of a portrait's warp mesh moves by `c + Σ_k w_k B_k` (its rows of the
 // portrait's linear basis, see src/face/warp.rs), then the head pose rotates it about the neck;
@@ -18,6 +18,11 @@
 #endif
 
 const N_TERMS: u32 = 53u;
+// src/face/wrinkles.rs `RELAX_REACH` (8 mm in face-mesh units, IOD = 90 mm).
+const RELAX_REACH: f32 = 0.08888889;
+// src/face/mouth.rs `SEAM_OPENING` and `SEAM_SHADE`.
+const SEAM_OPENING: f32 = 0.05;
+const SEAM_SHADE: f32 = 0.5;
 
 struct PortraitUniform {
     // x, y: portrait size in pixels; z, w: unused.
@@ -45,8 +50,10 @@ struct FaceParams {
     mouth: array<vec4<f32>, 4>,
     // Wrinkle group activations (src/face/wrinkles.rs `activations`), 16 of them.
     creases: array<vec4<f32>, 4>,
-    // Each eye's `EyeFrame` (src/face/render.rs): (inv.xy, t.xy); rest point = inv * p + t.
+    // Each eye's `EyeFrame` (src/face/cpu_render.rs): (inv.xy, t.xy); rest point = inv * p + t.
     eyes: array<vec4<f32>, 2>,
+    // Activations of the portrait's own creases to relax (`SkinShading::relax`), 16 of them.
+    relax: array<vec4<f32>, 4>,
 };
 
 @group(#{MATERIAL_BIND_GROUP}) @binding(0) var<uniform> portrait: PortraitUniform;
@@ -56,6 +63,9 @@ struct FaceParams {
 @group(#{MATERIAL_BIND_GROUP}) @binding(4) var<storage, read> faces: array<FaceParams>;
 // Crease segments, two vec4 each: (a.xy, b.xy), (width, depth, lit, group).
 @group(#{MATERIAL_BIND_GROUP}) @binding(5) var<storage, read> creases: array<vec4<f32>>;
+// The portrait's low-passed skin (src/face/wrinkles.rs `smooth_skin`; alpha: how much is skin).
+@group(#{MATERIAL_BIND_GROUP}) @binding(6) var smooth_texture: texture_2d<f32>;
+@group(#{MATERIAL_BIND_GROUP}) @binding(7) var smooth_sampler: sampler;
 
 struct Vertex {
     @builtin(instance_index) instance_index: u32,
@@ -64,7 +74,8 @@ struct Vertex {
     @location(1) uv: vec2<f32>,
     // x: basis row; y: kind (0 face, 1 fixed outer ring, 2 mouth fan, 3 right eye fan, 4 left eye fan).
     @location(2) row_kind: vec2<f32>,
-    // xy: the face-mesh (mean face) position, where the wrinkle maps are placed.
+    // xy: the face-mesh (mean face) position, where the wrinkle maps are placed; zw: how far the
+    // UV moves when the lips close (src/face/warp.rs `uv_closed`).
     @location(3) canon: vec4<f32>,
 };
 
@@ -119,7 +130,8 @@ fn vertex(v: Vertex) -> FaceVertexOutput {
     let world_from_local = mesh2d_functions::get_world_from_local(v.instance_index);
     out.position = mesh2d_functions::mesh2d_position_local_to_clip(world_from_local, local);
 #endif
-    out.uv = v.uv;
+    // The pivot's w: how far this frame closes the lips (src/face/cpu_render.rs `lip_closure`).
+    out.uv = v.uv + faces[face].pivot.w * v.canon.zw;
     out.px = q.xy;
     out.kind = kind;
     out.face = face;
@@ -192,7 +204,7 @@ fn frame_height(f: MouthFrame) -> f32 {
     return max(dot(f.lower - f.upper, f.down), 0.0);
 }
 
-// The CPU renderer's `mouth_interior` (portrait.lip.w: pixels per face-model unit).
+// The CPU renderer's `mouth_interior` (src/face/mouth.rs) (portrait.lip.w: pixels per face-model unit).
 fn procedural_mouth(here: MouthFrame, along: f32, p: vec2<f32>, teeth: bool) -> vec3<f32> {
     let lip = portrait.lip.rgb;
     let scale = portrait.lip.w;
@@ -230,12 +242,25 @@ fn mouth_colour(face: u32, p: vec2<f32>) -> vec3<f32> {
         // Half of the portrait's opening belongs to each lip.
         let reach = frame_height(then) / 2.0;
         if du <= dl && du < reach {
-            return sample_px(then.upper + then.down * du);
+            return seam(face, here, sample_px(then.upper + then.down * du));
         } else if dl < du && dl < reach {
-            return sample_px(then.lower - then.down * dl);
+            return seam(face, here, sample_px(then.lower - then.down * dl));
         }
     }
-    return procedural_mouth(here, along, p, !has_own);
+    return seam(face, here, procedural_mouth(here, along, p, !has_own));
+}
+
+// The CPU renderer's `seam_shadow` (src/face/mouth.rs): the lips shade a mouth just parted.
+fn seam(face: u32, here: MouthFrame, c: vec3<f32>) -> vec3<f32> {
+    let k = faces[face].pivot.w * 0.7 * clamp(1.0 - frame_height(here) / max(SEAM_OPENING * portrait.lip.w, 1e-3), 0.0, 1.0);
+    return mix(c, portrait.lip.rgb * SEAM_SHADE, k);
+}
+
+// Distance from `p` to the crease segment `ab.xy → ab.zw` (src/face/wrinkles.rs `segment_distance`).
+fn segment_distance(p: vec2<f32>, ab: vec4<f32>) -> f32 {
+    let e = ab.zw - ab.xy;
+    let t = clamp(dot(p - ab.xy, e) / max(dot(e, e), 1e-12), 0.0, 1.0);
+    return distance(p, ab.xy + e * t);
 }
 
 fn crease_activation(f: u32, g: u32) -> f32 {
@@ -256,8 +281,7 @@ fn wrinkle_shade(f: u32, p: vec2<f32>) -> vec2<f32> {
         }
         let a = ab.xy;
         let e = ab.zw - a;
-        let t = clamp(dot(p - a, e) / max(dot(e, e), 1e-12), 0.0, 1.0);
-        let d = distance(p, a + e * t);
+        let d = segment_distance(p, ab);
         if d > 4.0 * w.x {
             continue;
         }
@@ -273,6 +297,35 @@ fn wrinkle_shade(f: u32, p: vec2<f32>) -> vec2<f32> {
         }
     }
     return vec2<f32>(min(dark, 0.85), min(light, 0.5));
+}
+
+fn relax_activation(f: u32, g: u32) -> f32 {
+    return faces[f].relax[g / 4u][g % 4u];
+}
+
+// The CPU renderer's `wrinkles::relax`: (blend towards the smoothed skin, highlight taken back).
+fn wrinkle_relax(f: u32, p: vec2<f32>) -> vec2<f32> {
+    var blend = 0.0;
+    var unlight = 0.0;
+    let n = arrayLength(&creases) / 2u;
+    for (var i = 0u; i < n; i++) {
+        let ab = creases[2u * i];
+        let w = creases[2u * i + 1u];
+        let r = relax_activation(f, u32(w.w + 0.5));
+        if r <= 0.0 {
+            continue;
+        }
+        let d = segment_distance(p, ab);
+        if w.y >= 0.0 {
+            let reach = w.x + RELAX_REACH;
+            if d < 3.0 * reach {
+                blend = max(blend, r * exp(-(d / reach) * (d / reach)));
+            }
+        } else if d < 3.0 * w.x {
+            unlight = max(unlight, -r * w.y * exp(-(d / w.x) * (d / w.x)));
+        }
+    }
+    return vec2<f32>(min(blend, 1.0), min(unlight, 0.5));
 }
 
 // Eye `e`'s rest contour point `i` (0-5).
@@ -329,11 +382,23 @@ fn fragment(in: FaceVertexOutput) -> @location(0) vec4<f32> {
     if in.kind > 2.5 {
         c = eye_colour(in.face, select(0u, 1u, in.kind > 3.5), in.px, in.uv * portrait.size.xy);
     } else if in.kind > 1.5 {
+        // Lips that meet or overlap here close the opening: the lips drawn before stay.
+        let here = mouth_frame(faces[in.face].mouth, along_of(faces[in.face].mouth, in.px));
+        if dot(here.lower - here.upper, here.down) <= 0.0 {
+            discard;
+        }
         c = mouth_colour(in.face, in.px);
     } else {
         c = textureSampleLevel(portrait_texture, portrait_sampler, in.uv, 0.0).rgb;
-        // Skin: the wrinkle maps (the background rectangle's face-mesh position is far away).
+        // Skin: the wrinkle maps (the background rectangle's face-mesh position is far away):
+        // the portrait's own creases relaxed, then the frame's drawn (`SkinShading::colour`).
         if in.canon.x < 100.0 {
+            let r = wrinkle_relax(in.face, in.canon);
+            if r.x > 0.0 || r.y > 0.0 {
+                let skin = textureSampleLevel(smooth_texture, smooth_sampler, in.uv, 0.0);
+                let m = c + (skin.rgb - c) * (r.x * skin.a);
+                c = clamp((m - vec3<f32>(r.y)) / (1.0 - r.y), vec3<f32>(0.0), vec3<f32>(1.0));
+            }
             let s = wrinkle_shade(in.face, in.canon);
             c = c * (1.0 - s.x) + (vec3<f32>(1.0) - c) * s.y;
         }

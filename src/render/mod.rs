@@ -2,10 +2,11 @@
 //! as a material on a mesh, drawn as a 2D mesh or a card in a 3D scene.
 //!
 //! Per portrait, once: its warp mesh (rest positions, UVs, basis row and kind per vertex,
-//! [`WarpRig`]), its linear deformation basis in a storage buffer, its image as a texture
+//! [`WarpRig`]), its linear deformation basis in a storage buffer, its image and its low-passed
+//! skin as textures
 //! (sRGB bytes kept as plain unorm so the bilinear filter mixes what the CPU renderer mixes).
-//! Per face, per frame: one 416-byte row of [`FaceTable`] (weights, pose, the deformed inner lip
-//! contour, the wrinkle activations), chosen in the shader by the entity's [`MeshTag`]. Faces that share a portrait share
+//! Per face, per frame: one 512-byte row of [`FaceTable`] (weights, pose, the deformed inner lip
+//! contour, the wrinkle activations to draw and to relax), chosen in the shader by the entity's [`MeshTag`]. Faces that share a portrait share
 //! the mesh and material, so Bevy draws them as instances of one batch; nothing per face touches
 //! an image on the CPU. The shader: `src/render/face.wgsl`.
 
@@ -57,6 +58,11 @@ pub struct FaceMaterial {
     /// The wrinkle creases ([`crate::face::wrinkles::Creases::gpu_words`]).
     #[storage(5, read_only)]
     pub creases: Handle<ShaderBuffer>,
+    /// The portrait's low-passed skin, which its own creases relax towards
+    /// ([`crate::face::wrinkles::smooth_skin`]; same format as `texture`).
+    #[texture(6)]
+    #[sampler(7)]
+    pub smooth: Handle<Image>,
 }
 
 /// Portrait constants of [`FaceMaterial`] (the shader's `PortraitUniform`).
@@ -198,13 +204,14 @@ impl Plugin for FaceRenderPlugin {
 
 /// The warp mesh of a portrait: positions in the quad's local frame (centred, `y` up, pixels;
 /// the shader returns to portrait pixels), UVs, (basis row, kind) in the second UV set, and the
-/// face-mesh position (where the wrinkle maps are placed) in the `xy` of the colour attribute.
+/// face-mesh position (where the wrinkle maps are placed) in the `xy` of the colour attribute and
+/// the UV's move when the lips close ([`WarpRig::uv_closed`]) in its `zw`.
 pub fn warp_mesh(warp: &WarpRig) -> Mesh {
     let [w, h] = warp.size.map(|v| v as f32);
     let positions: Vec<[f32; 3]> = warp.rest.iter().map(|p| [p.x - 0.5 * w, 0.5 * h - p.y, p.z]).collect();
     let uvs: Vec<[f32; 2]> = warp.uv.iter().map(|u| u.to_array()).collect();
     let row_kind: Vec<[f32; 2]> = warp.row.iter().zip(&warp.kind).map(|(r, k)| [*r as f32, *k as u32 as f32]).collect();
-    let canon: Vec<[f32; 4]> = warp.canon.iter().map(|c| [c.x, c.y, 0.0, 1.0]).collect();
+    let canon: Vec<[f32; 4]> = warp.canon.iter().zip(&warp.uv_closed).map(|(c, u)| [c.x, c.y, u.x, u.y]).collect();
     Mesh::new(PrimitiveTopology::TriangleList, RenderAssetUsages::RENDER_WORLD)
         .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
         .with_inserted_attribute(Mesh::ATTRIBUTE_UV_0, uvs)
@@ -280,6 +287,7 @@ pub fn attach_faces(
                         sclera: warp.sclera.map(|[r, g, b]| Vec4::new(r, g, b, 0.0)),
                     },
                     texture: images.add(portrait_texture(portrait.prepared.image())),
+                    smooth: images.add(portrait_texture(portrait.prepared.smooth_skin())),
                     basis: buffers.add(ShaderBuffer::new(&warp.basis_bytes(), RenderAssetUsages::RENDER_WORLD)),
                     faces: table.buffer.clone(),
                     creases: buffers.add(ShaderBuffer::new(
@@ -339,5 +347,25 @@ pub fn upload_faces(
         && let Some(mut buffer) = buffers.get_mut(&table.buffer)
     {
         buffer.data = Some(table.words.iter().flat_map(|v| v.to_le_bytes()).collect());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The shader repeats a few of the library's constants; they must stay equal.
+    #[test]
+    fn shader_constants_match_the_library() {
+        let wgsl = include_str!("face.wgsl");
+        let reach = format!("const RELAX_REACH: f32 = {};", crate::face::wrinkles::RELAX_REACH);
+        assert!(wgsl.contains(&reach), "face.wgsl lacks `{reach}`");
+        for (name, v) in [
+            ("SEAM_OPENING", crate::face::mouth::SEAM_OPENING),
+            ("SEAM_SHADE", crate::face::mouth::SEAM_SHADE),
+        ] {
+            let line = format!("const {name}: f32 = {v};");
+            assert!(wgsl.contains(&line), "face.wgsl lacks `{line}`");
+        }
+        let terms = format!("const N_TERMS: u32 = {}u;", crate::face::warp::N_TERMS);
+        assert!(wgsl.contains(&terms), "face.wgsl lacks `{terms}`");
     }
 }

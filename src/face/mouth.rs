@@ -1,0 +1,172 @@
+//! The mouth opening in the reference CPU renderer (the GPU shader's `mouth_colour` is the same):
+//! the portrait's own interior attached to each lip, a procedural interior (cavity, tongue,
+//! teeth of their real size) where the lips part wider than in the portrait, and the seam's
+//! shade where they barely part.
+
+use glam::Vec2;
+use image::RgbaImage;
+
+use super::cpu_render::{raster, sample, to_rgba};
+
+/// Fills the mouth opening (a fan of triangles from its centroid): near each inner lip, the
+/// portrait's own interior at its own scale, attached to that lip (upper teeth follow the
+/// upper lip, lower teeth the lower one); where the lips part wider than in the portrait, the
+/// procedural interior; where the lips meet, the lips drawn before stay; where a mouth parted
+/// at rest closes (`closure`, [`super::cpu_render::lip_closure`]) and barely parts, the seam's
+/// shade. `scale`: pixels per face-model unit (the procedural teeth's size).
+pub(crate) fn fill_mouth(
+    out: &mut RgbaImage,
+    image: &RgbaImage,
+    deformed: &[Vec2],
+    rest: &[Vec2],
+    lip_colour: [f32; 3],
+    scale: f32,
+    closure: f32,
+) {
+    let n = deformed.len();
+    let cd = deformed.iter().sum::<Vec2>() / n as f32;
+    let (w, h) = out.dimensions();
+    for k in 0..n {
+        let (a, b) = (deformed[k], deformed[(k + 1) % n]);
+        raster([cd, a, b], w, h, |x, y, _| {
+            let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
+            let here = MouthFrame::new(deformed, p);
+            if here.closed() {
+                // Lips that meet or overlap here close the opening: the lips drawn before stay.
+                return;
+            }
+            let own = here.has_own(rest).then(|| {
+                let then = MouthFrame::at(rest, here.along);
+                let (du, dl) = (here.depth_below_upper(p), here.height_above_lower(p));
+                // Half of the portrait's opening belongs to each lip.
+                let reach = then.height() / 2.0;
+                if du <= dl && du < reach {
+                    Some(sample(image, then.upper + then.down * du))
+                } else if dl < du && dl < reach {
+                    Some(sample(image, then.lower - then.down * dl))
+                } else {
+                    None
+                }
+            });
+            let colour = match own.flatten() {
+                Some(c) => c,
+                None => mouth_interior(&here, p, lip_colour, !here.has_own(rest), scale),
+            };
+            let colour = mix(colour, shade3(lip_colour, SEAM_SHADE), seam_shadow(here.height(), scale) * closure);
+            out.put_pixel(x, y, to_rgba(colour));
+        });
+    }
+}
+
+/// Where a point sits in a mouth opening (inner lip contour, iBUG order 60–67): how far along
+/// from the right corner to the left (0–1), and the upper and lower inner lip points there.
+struct MouthFrame {
+    along: f32,
+    upper: Vec2,
+    lower: Vec2,
+    /// Unit vector across the mouth, pointing down the face.
+    down: Vec2,
+}
+
+impl MouthFrame {
+    fn new(poly: &[Vec2], p: Vec2) -> Self {
+        let axis = (poly[4] - poly[0]).normalize_or_zero();
+        let along = ((p - poly[0]).dot(axis) / poly[0].distance(poly[4]).max(1e-3)).clamp(0.0, 1.0);
+        Self::at(poly, along)
+    }
+
+    fn at(poly: &[Vec2], along: f32) -> Self {
+        let axis = (poly[4] - poly[0]).normalize_or_zero();
+        Self {
+            along,
+            upper: lerp_contour(&[poly[0], poly[1], poly[2], poly[3], poly[4]], along),
+            lower: lerp_contour(&[poly[0], poly[7], poly[6], poly[5], poly[4]], along),
+            down: Vec2::new(-axis.y, axis.x),
+        }
+    }
+
+    fn height(&self) -> f32 {
+        (self.lower - self.upper).dot(self.down).max(0.0)
+    }
+
+    /// Whether the lips meet or overlap here (a sealed or pressed mouth folds its contour over).
+    fn closed(&self) -> bool {
+        (self.lower - self.upper).dot(self.down) <= 0.0
+    }
+
+    fn depth_below_upper(&self, p: Vec2) -> f32 {
+        (p - self.upper).dot(self.down).max(0.0)
+    }
+
+    fn height_above_lower(&self, p: Vec2) -> f32 {
+        (self.lower - p).dot(self.down).max(0.0)
+    }
+
+    /// Whether the portrait's own mouth is open (by more than a pixel) at this point.
+    fn has_own(&self, rest: &[Vec2]) -> bool {
+        MouthFrame::at(rest, self.along).height() > 1.0
+    }
+}
+
+/// Below this opening (face-model units, 4.5 mm) the lips shade what is between them: a mouth
+/// just parted shows a dark seam, not its teeth in full light.
+pub const SEAM_OPENING: f32 = 0.05;
+/// The seam's colour, as a fraction of the lip colour.
+pub const SEAM_SHADE: f32 = 0.5;
+
+/// How much of the seam's shade covers a mouth interior whose opening is `height` pixels
+/// (`scale`: pixels per face-model unit): 0.7 where the lips touch, none from
+/// [`SEAM_OPENING`] up.
+fn seam_shadow(height: f32, scale: f32) -> f32 {
+    0.7 * (1.0 - height / (SEAM_OPENING * scale).max(1e-3)).clamp(0.0, 1.0)
+}
+
+fn shade3(c: [f32; 3], k: f32) -> [f32; 3] {
+    c.map(|v| v * k)
+}
+
+/// Visible height of the upper front teeth below the upper lip, face-model units (IOD): the
+/// central incisor's crown is about 10 mm, most of it showing in a broad smile.
+pub const UPPER_TEETH: f32 = 0.10;
+/// Visible height of the lower front teeth above the lower lip, face-model units.
+pub const LOWER_TEETH: f32 = 0.06;
+
+/// The procedural mouth interior at `p` (see [`MouthFrame`]): when the portrait shows no teeth
+/// of its own, the upper teeth hang from the upper lip (fixed to the skull) and the lower teeth
+/// stand on the lower lip (carried by the jaw), each of its real height (`scale` is the
+/// portrait's pixels per face-model unit), narrowing into the dark corners of the mouth; between
+/// them a dark cavity tinted by the lips and a tongue hint low in the opening. A small opening, as
+/// in a smile, is filled by teeth; a dropped jaw shows the cavity between them.
+fn mouth_interior(here: &MouthFrame, p: Vec2, lip: [f32; 3], teeth: bool, scale: f32) -> [f32; 3] {
+    let (opening, below_upper) = (here.height(), here.depth_below_upper(p));
+    let above_lower = here.height_above_lower(p);
+    let depth = (below_upper / opening.max(1e-3)).clamp(0.0, 1.0);
+    let cavity = lip.map(|c| 0.08 + 0.25 * c);
+    let tongue = [0.55 * lip[0] + 0.25, 0.3 * lip[1] + 0.08, 0.3 * lip[2] + 0.08];
+    let edge = 4.0 * here.along * (1.0 - here.along); // teeth and tongue fade towards the corners
+    let span = edge.sqrt();
+    let tooth = [0.90, 0.88, 0.82];
+    let (upper_h, lower_h) = (UPPER_TEETH * scale * span, LOWER_TEETH * scale * span);
+    if teeth && below_upper < upper_h {
+        // Shaded towards the incisal edge and into the corners.
+        let t = below_upper / upper_h.max(1e-3);
+        mix(mix(tooth, cavity, 1.0 - span * 0.9), cavity, 0.25 * t)
+    } else if teeth && above_lower < lower_h {
+        mix(mix(tooth, cavity, 1.0 - span * 0.8), cavity, 0.35)
+    } else if depth > 0.7 {
+        mix(cavity, tongue, ((depth - 0.7) / 0.3) * edge)
+    } else {
+        cavity
+    }
+}
+
+fn lerp_contour(pts: &[Vec2; 5], t: f32) -> Vec2 {
+    let s = t * 4.0;
+    let k = (s.floor() as usize).min(3);
+    pts[k].lerp(pts[k + 1], s - k as f32)
+}
+
+pub(crate) fn mix(a: [f32; 3], b: [f32; 3], t: f32) -> [f32; 3] {
+    [0, 1, 2].map(|i| a[i] + (b[i] - a[i]) * t)
+}
+
