@@ -9,6 +9,7 @@ pub mod dialogue;
 pub mod emotion;
 pub mod face;
 pub mod io;
+pub mod live;
 pub mod model;
 pub mod vision;
 #[cfg(feature = "bevy")]
@@ -31,7 +32,7 @@ pub mod prelude {
     #[cfg(feature = "bevy")]
     pub use crate::plugin::{
         DialoguePlugin, DialogueRunner, EmoTalkPlugin, EmoTalkSystems, Emotion, EmotionChanged, FaceAnimationPlugin,
-        FaceRenderPlugin, FaceState, FaceSurface, HeadMotion, ManualFace, MorphHead, MorphTargetPlugin, Portrait,
+        FaceRenderPlugin, FaceState, FaceSurface, HeadMotion, LiveSpeech, ManualFace, MorphHead, MorphTargetPlugin, Portrait,
         Speech, SpeechAudioPlugin, SpeechClip, SpeechError, SpeechFinished, SpeechOutcome, SpeechStarted,
         TalkCorePlugin, TalkingHead,
     };

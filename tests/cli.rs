@@ -533,3 +533,31 @@ fn rig_detect_judge_and_a_pose_without_a_rig_file() {
     let err = String::from_utf8_lossy(&run.stderr);
     assert!(!run.status.success() && err.contains("wall.png") && err.contains("no face"), "{err}");
 }
+
+#[test]
+fn live_plays_a_file_at_real_time_pace_and_reports_the_latency() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("live.csv");
+    let o = out.to_str().unwrap();
+    let wav = "../shared/data/speech/alsa_Front_Center.wav";
+    let run = emotalk(&["live", "--audio", wav, "--emotion", "happy", "--out", o]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    // The live track is the offline one: `coeffs --still` at the model's own 25 fps.
+    let offline = dir.path().join("offline.csv");
+    let run = emotalk(&["coeffs", "--audio", wav, "--emotion", "happy", "--fps", "25", "--still", "--out", offline.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let ((h1, live), (h2, off)) = (read_csv(&out), read_csv(&offline));
+    assert_eq!(h1, h2);
+    assert_eq!(live.len(), off.len());
+    let d = live.iter().flatten().zip(off.iter().flatten()).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+    assert!(d < 1e-3, "live vs offline CSV: {d}");
+    // The latency report: every frame measured, none before its look-ahead could be heard.
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("live.latency.json")).unwrap()).unwrap();
+    assert_eq!(report["frames"].as_u64(), Some(live.len() as u64));
+    assert_eq!(report["paced"].as_bool(), Some(true));
+    assert!(report["latency"]["median_ms"].as_f64().unwrap() > 50.0, "{report}");
+    // Bad settings are errors that say which.
+    let run = emotalk(&["live", "--audio", wav, "--chunk-ms", "0", "--out", o]);
+    assert!(!run.status.success() && String::from_utf8_lossy(&run.stderr).contains("--chunk-ms"));
+}

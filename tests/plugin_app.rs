@@ -416,3 +416,44 @@ fn despawning_a_speaking_head_interrupts_its_line() {
     app.update();
     assert!(app.world().get::<FaceRuntime>(other).is_none());
 }
+
+/// A head with live speech follows the pipeline's frames as they come, blinks on top, and
+/// reports the end of its input.
+#[test]
+fn live_speech_drives_the_face_as_frames_arrive() {
+    use emotalk::emotion::space::EmotionEmbedding;
+    use emotalk::face::EmotionPreset;
+    use emotalk::face::blendshapes::index_of;
+    use emotalk::live::{EAC_RATE, LivePipeline, Pace, VirtualInput};
+    use emotalk::model::eac::saved::EacModel;
+    use emotalk::plugin::LiveSpeech;
+    let mut app = app(&crate_assets());
+    let portrait = app.world_mut().resource_mut::<Assets<Portrait>>().add(Portrait::bundled());
+    let samples = emotalk::audio::load("../shared/data/speech/alsa_Front_Center.wav").unwrap().samples;
+    let model = EacModel::<burn::backend::Flex>::shipped(&Default::default()).unwrap();
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let emotion = EmotionEmbedding::preset(EmotionPreset::Happy);
+    let pipeline = LivePipeline::spawn(model, emotion, 2.0, Default::default(), rx);
+    let head = app.world_mut().spawn((TalkingHead::new(portrait), LiveSpeech::new(pipeline))).id();
+    let _input = VirtualInput::play(samples, EAC_RATE, Duration::from_millis(10), Pace::RealTime, tx);
+    let mut opened = 0.0f32;
+    let jaw = index_of("jawOpen").unwrap();
+    for i in 0..5000 {
+        app.update();
+        let live = app.world().get::<LiveSpeech>(head).unwrap();
+        // After the face's first transition (the head's resting emotion, tau 0.12 s on the face clock).
+        if let Some(f) = live.latest().filter(|_| i as f64 * DT > 1.0) {
+            let shown = app.world().get::<FaceState>(head).unwrap().weights;
+            // The face shows the newest frame (the jaw is not a blink).
+            assert!((shown[jaw] - f.weights[jaw]).abs() < 1e-6, "{} vs {}", shown[jaw], f.weights[jaw]);
+            opened = opened.max(shown[jaw]);
+        }
+        if live.ended() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let live = app.world().get::<LiveSpeech>(head).unwrap();
+    assert!(live.ended() && live.lost().is_none(), "the input ends");
+    assert!(opened > 0.2, "speech opens the jaw: {opened}");
+}

@@ -13,6 +13,8 @@ use emotalk::{build, bundled, face, model};
 mod coeffs_cmd;
 #[path = "emotalk/emotion_cmd.rs"]
 mod emotion_cmd;
+#[path = "emotalk/live_cmd.rs"]
+mod live_cmd;
 #[cfg(feature = "bevy")]
 #[path = "emotalk/render_cmd.rs"]
 mod render_cmd;
@@ -145,6 +147,13 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Live voice, headless: a file played at real-time pace (or the microphone) through the
+    /// streaming EAC thread; writes the track it produced and the measured latency
+    /// (OUT.latency.json).
+    Live {
+        #[command(flatten)]
+        args: live_cmd::LiveArgs,
+    },
     /// A portrait speaking a line, rendered offline through the GPU face renderer (no window
     /// needed: a GPU, or lavapipe): DIR/frame_00001.png …, DIR/track.csv, DIR/preview.gif.
     #[cfg(feature = "bevy")]
@@ -256,6 +265,7 @@ fn main() -> ExitCode {
             emotion_cmd::emotion(emotion_cmd::EmotionArgs { text, image, audio, intensity, lexicon })
         }
         Command::Coeffs { line, out } => coeffs_cmd::coeffs(&line, &out),
+        Command::Live { args } => live_cmd::live(&args),
         #[cfg(feature = "bevy")]
         Command::Render { portrait, rig, line, size, expressiveness, out } => {
             render_cmd::render(render_cmd::RenderArgs { portrait, rig, size, expressiveness, line, out })

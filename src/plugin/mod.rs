@@ -45,7 +45,7 @@ pub use crate::morph::{MorphHead, MorphTargetPlugin};
 pub use crate::render::FaceRenderPlugin;
 pub use crate::talk::{
     AnimationSettings, BareImagePortraitLoader, EacWeights, EacWeightsLoader, EmoTalkSystems, Emotion, EmotionChanged,
-    ExpressionNetwork, FaceAnimationPlugin, FaceBackend, FaceRuntime, FaceState, FaceSurface, HeadMotion, ManualFace,
+    ExpressionNetwork, FaceAnimationPlugin, FaceBackend, FaceRuntime, FaceState, FaceSurface, HeadMotion, LiveSpeech, ManualFace,
     PoseTrack, Portrait, PortraitLoadError, PortraitLoader, ResolvedFaceEmotion, Speech, SpeechAudio, SpeechAudioPlugin,
     SpeechClip, SpeechClipLoader, SpeechError, SpeechFinished, SpeechOutcome, SpeechStarted, TalkCorePlugin,
     TalkingHead,

@@ -28,6 +28,7 @@
 //! systems `.after(EmoTalkSystems::Animate).before(EmoTalkSystems::Render)`.
 
 mod animate;
+mod live;
 mod assets;
 mod audio;
 mod components;
@@ -41,6 +42,7 @@ use bevy::ecs::resource::Resource;
 use bevy::ecs::schedule::{IntoScheduleConfigs, SystemSet};
 
 pub use animate::animate;
+pub use live::{LiveSpeech, drive_live_speech};
 pub(crate) use assets::read_text;
 pub use assets::{
     BareImagePortraitLoader, EacWeights, EacWeightsLoader, Portrait, PortraitLoadError, PortraitLoader, SpeechClip,
@@ -154,7 +156,7 @@ impl Plugin for FaceAnimationPlugin {
                 (
                     (load_weights, request_inference).chain().in_set(EmoTalkSystems::Ingest),
                     receive_inference.in_set(EmoTalkSystems::Infer),
-                    animate.in_set(EmoTalkSystems::Animate),
+                    (live::drive_live_speech, animate).chain().in_set(EmoTalkSystems::Animate),
                 ),
             );
     }
