@@ -295,8 +295,8 @@ impl PreparedPortrait {
     }
 
     /// Where each mesh vertex samples the portrait when the lips are closed, in pixels
-    /// ([`Self::rest`] but for the inner lips of a mouth parted at rest, see [`lip_sources`]); a
-    /// frame samples `rest + closure · (source − rest)` ([`lip_closure`]).
+    /// ([`Self::rest`] but for the inner lips of a mouth parted at rest, which sample a little
+    /// inside their lips); a frame samples `rest + closure · (source − rest)` ([`lip_closure`]).
     pub fn source(&self) -> &[Vec2] {
         &self.source
     }

@@ -30,7 +30,7 @@ fn put(img: &mut RgbaImage, x: i64, y: i64, color: Rgba<u8>) {
     }
 }
 
-/// Draws every mesh edge at `positions` (from [`FaceMesh::place`]) and the 68 landmarks.
+/// Draws every mesh edge at `positions` (from [`super::MeshDeformer::place`]) and the 68 landmarks.
 pub fn draw_mesh(img: &mut RgbaImage, mesh: &FaceMesh, positions: &[Vec2]) {
     let edge = Rgba([40, 220, 255, 255]);
     for t in &mesh.triangles {

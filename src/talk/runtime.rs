@@ -15,7 +15,7 @@ use super::AnimationSettings;
 use super::assets::SpeechClip;
 use super::messages::SpeechError;
 
-/// Per-head state the animation part keeps (added to every [`TalkingHead`] when it is added,
+/// Per-head state the animation part keeps (added to every [`TalkingHead`](super::TalkingHead) when it is added,
 /// removed with it).
 #[derive(Component)]
 pub struct FaceRuntime {
