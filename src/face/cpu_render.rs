@@ -27,7 +27,7 @@ use image::{Rgba, RgbaImage};
 use super::N_LANDMARKS;
 use super::blendshapes::BlendshapeBasis;
 use super::deform::MeshDeformer;
-use super::fit::FaceFit;
+use super::fit::{FaceFit, LIP_PAIRS};
 use super::layout::Region;
 use super::mean::mean_face;
 use super::mesh::{FaceMesh, VertexKind};
@@ -175,17 +175,15 @@ const PARTED_AT_REST: f32 = 0.03;
 /// thickness towards the outer contour).
 const LIP_INSET: f32 = 0.3;
 
-/// Inner-lip pairs (upper, lower) whose distance tells how far a frame closes the mouth.
-const LIP_GAPS: [(usize, usize); 3] = [(61, 67), (62, 66), (63, 65)];
-
 /// How far a frame closes a mouth that is parted at rest (0 at rest or wider, 1 where the inner
-/// lips meet): `1 − gap / rest gap` over the inner-lip pairs, `deformed(i)` the frame's posed
-/// vertex `i` (pixels). The renderers move the inner lips' sampling by this much towards
-/// [`PreparedPortrait::source`], so the rest pose still reproduces the portrait exactly.
-pub fn lip_closure(rest: &[Vec2], deformed: impl Fn(usize) -> Vec2) -> f32 {
+/// lips meet): `1 − gap / rest gap` over the inner-lip pairs ([`super::fit`]'s), `rest(i)` and
+/// `deformed(i)` mesh vertex `i` at rest and in the frame, posed (pixels). The renderers move the
+/// inner lips' sampling by this much towards [`PreparedPortrait::source`], so the rest pose still
+/// reproduces the portrait exactly.
+pub fn lip_closure(rest: impl Fn(usize) -> Vec2, deformed: impl Fn(usize) -> Vec2) -> f32 {
     let (mut open_rest, mut open_now) = (0.0f32, 0.0f32);
-    for (u, l) in LIP_GAPS {
-        open_rest += rest[u].distance(rest[l]);
+    for ((u, _), (l, _)) in LIP_PAIRS {
+        open_rest += rest(u).distance(rest(l));
         open_now += deformed(u).distance(deformed(l));
     }
     if open_rest <= 1e-3 {
@@ -201,11 +199,11 @@ pub fn lip_closure(rest: &[Vec2], deformed: impl Fn(usize) -> Vec2) -> f32 {
 /// unit.
 fn lip_sources(rest: &[Vec2], scale: f32) -> Vec<Vec2> {
     let mut source = rest.to_vec();
-    let gap = (rest[66].y - rest[62].y).max(rest[67].y - rest[61].y).max(rest[65].y - rest[63].y);
+    let gap = LIP_PAIRS.iter().map(|((u, _), (l, _))| rest[*l].y - rest[*u].y).fold(f32::MIN, f32::max);
     if gap <= PARTED_AT_REST * scale {
         return source;
     }
-    for (inner, outer) in [(61, 50), (62, 51), (63, 52), (65, 56), (66, 57), (67, 58)] {
+    for (inner, outer) in LIP_PAIRS.into_iter().flat_map(|(upper, lower)| [upper, lower]) {
         source[inner] = rest[inner].lerp(rest[outer], LIP_INSET);
     }
     // The inner corners of a parted mouth border the dark of the cheeks' inside: they sample
@@ -368,8 +366,12 @@ impl PreparedPortrait {
         let gained = with_gain(weights, self.expressiveness);
         let q: Vec<Vec2> = self.deform_gained(&gained, pose, basis).into_iter().map(|v| v.truncate()).collect();
         let mut out = self.image.clone();
-        let closure = lip_closure(&self.rest, |i| q[i]);
-        let src: Vec<Vec2> = self.rest.iter().zip(&self.source).map(|(r, s)| *r + (*s - *r) * closure).collect();
+        let closure = lip_closure(|i| self.rest[i], |i| q[i]);
+        let src: std::borrow::Cow<[Vec2]> = if closure > 0.0 {
+            self.rest.iter().zip(&self.source).map(|(r, s)| *r + (*s - *r) * closure).collect()
+        } else {
+            (&self.rest[..]).into()
+        };
         let shading = wrinkles::SkinShading::new(&gained, &self.rest_creases);
         let skin = (!shading.is_flat()).then_some(&shading);
         for t in &mesh.triangles {

@@ -138,7 +138,7 @@ impl FaceFit {
 const FIT_MAX: f32 = 1.6;
 
 /// Inner-lip pairs (upper, lower) and the outer-lip points that move with each.
-const LIP_PAIRS: [((usize, usize), (usize, usize)); 3] =
+pub(crate) const LIP_PAIRS: [((usize, usize), (usize, usize)); 3] =
     [((61, 50), (67, 58)), ((62, 51), (66, 57)), ((63, 52), (65, 56))];
 /// The largest rest opening [`seal_lips`] moves into the expression (IOD units, 13.5 mm).
 const MAX_SEALED_GAP: f32 = 0.15;

@@ -77,8 +77,6 @@ pub struct WarpRig {
     /// ([`PreparedPortrait::source`] − rest, in texture coordinates; zero but for the inner lips
     /// of a mouth parted at rest); a frame moves it by [`crate::face::cpu_render::lip_closure`].
     pub uv_closed: Vec<Vec2>,
-    /// The mesh vertices' rest positions in pixels ([`PreparedPortrait::rest`]).
-    pub mesh_rest: Vec<Vec2>,
     /// Per GPU vertex: its face-mesh (mean face) position, where the wrinkle maps are placed;
     /// [`NO_SKIN`] for the portrait's background rectangle.
     pub canon: Vec<Vec2>,
@@ -144,7 +142,6 @@ impl WarpRig {
             rest: rest_px.clone(),
             uv: portrait.rest().iter().map(|p| *p / size).collect(),
             uv_closed: portrait.source().iter().zip(portrait.rest()).map(|(s, r)| (*s - *r) / size).collect(),
-            mesh_rest: portrait.rest().to_vec(),
             row: (0..n as u32).collect(),
             canon: mesh.rest.clone(),
             kind: mesh
@@ -272,7 +269,7 @@ impl WarpRig {
         }
         out[64..67].copy_from_slice(&self.pivot.to_array());
         // The pivot's `w`: how far the lips close ([`lip_closure`]), which moves the inner lips' UVs.
-        out[67] = lip_closure(&self.mesh_rest, |i| at(i));
+        out[67] = lip_closure(|i| self.rest[i].truncate(), at);
         out[68..71].copy_from_slice(&(self.pivot + pose.translation.extend(0.0)).to_array());
         for i in 0..8 {
             let p = self.posed(self.rest[60 + i] + self.deformed(60 + i, weights), pose);

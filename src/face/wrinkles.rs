@@ -117,9 +117,7 @@ impl Creases {
 
 /// How strongly each crease group shows for these blendshape weights (each 0–1).
 pub fn activations(weights: &[f32]) -> [f32; N_GROUPS] {
-    let w = |name: &str| {
-        index_of(name).and_then(|i| weights.get(i)).copied().filter(|v| v.is_finite()).unwrap_or(0.0).clamp(0.0, 1.0)
-    };
+    let w = |name: &str| weight(weights, name).clamp(0.0, 1.0);
     debug_assert!(weights.len() >= N_BLENDSHAPES || weights.is_empty());
     let mut a = [0.0f32; N_GROUPS];
     let inner = w("browInnerUp");
@@ -198,7 +196,7 @@ pub const RELAX_REACH: f32 = 8.0 / IOD_MM;
 /// back. The frame's own creases are then drawn in full ([`shade`]), not less the portrait's:
 /// the fitted rest weights also hold identity (a low brow fits as some `browDown`, a chin as some
 /// `mouthShrugLower`) that shows no crease in the pixels, and subtracting it would thin the
-/// creases of every expression on that portrait (measured: 16 of 21 stills read as intended
+/// creases of every expression on that portrait (measured: 15 of 21 stills read as intended
 /// drawing in full, 13 subtracting). So at its own expression a portrait still gets the creases
 /// its fitted weights draw.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -214,8 +212,9 @@ impl SkinShading {
     /// has crease activations `rest` ([`rest_activations`], with which the frame is compared, so
     /// the portrait's own weights relax nothing).
     pub fn new(weights: &[f32], rest: &[f32; N_GROUPS]) -> Self {
-        let shown = rest_activations(weights);
-        Self { draw: activations(weights), relax: std::array::from_fn(|g| (rest[g] - shown[g]).max(0.0)) }
+        let draw = activations(weights);
+        let shown = with_smile_cheeks(draw, weights);
+        Self { draw, relax: std::array::from_fn(|g| (rest[g] - shown[g]).max(0.0)) }
     }
 
     /// Whether the frame changes no skin pixel.
@@ -241,8 +240,18 @@ impl SkinShading {
 /// the cheeks whether or not the 68 landmarks show `cheekSquint` (AU6 and AU12 come together in
 /// a felt smile), so the cheek groups also follow the smile here.
 pub fn rest_activations(weights: &[f32]) -> [f32; N_GROUPS] {
-    let mut a = activations(weights);
-    let w = |name: &str| index_of(name).and_then(|i| weights.get(i)).copied().filter(|v| v.is_finite()).unwrap_or(0.0);
+    with_smile_cheeks(activations(weights), weights)
+}
+
+/// A weight by name (0 when missing or not finite).
+fn weight(weights: &[f32], name: &str) -> f32 {
+    index_of(name).and_then(|i| weights.get(i)).copied().filter(|v| v.is_finite()).unwrap_or(0.0)
+}
+
+/// [`rest_activations`] from [`activations`] `a` of the same `weights`: the cheek and crow's-feet
+/// groups raised to what the smile implies.
+fn with_smile_cheeks(mut a: [f32; N_GROUPS], weights: &[f32]) -> [f32; N_GROUPS] {
+    let w = |name: &str| weight(weights, name);
     for (side, crows, cheek) in [("Left", group::CROWS_LEFT, group::CHEEK_LEFT), ("Right", group::CROWS_RIGHT, group::CHEEK_RIGHT)] {
         let smile = (0.7 * w(&format!("mouthSmile{side}"))).clamp(0.0, 1.0);
         a[cheek as usize] = a[cheek as usize].max(smile);

@@ -257,8 +257,8 @@ impl LivePipeline {
     }
 
     /// The events ready now, without waiting.
-    pub fn try_events(&self) -> Vec<PipelineEvent> {
-        self.events.try_iter().collect()
+    pub fn try_events(&self) -> impl Iterator<Item = PipelineEvent> + '_ {
+        self.events.try_iter()
     }
 
     /// The next event, waiting at most `timeout`.
