@@ -11,6 +11,12 @@ use emotalk::model::eac::EacConfig;
 
 type B = burn::backend::Flex;
 
+/// mimalloc (feature `mimalloc`, default): EAC's megabyte attention tensors are reused instead of
+/// page-faulted in afresh on every pass (BENCHMARKS.md, "EAC speed").
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn eac(c: &mut Criterion) {
     let config = EacConfig::new().with_dropout(0.0);
     let device = Default::default();

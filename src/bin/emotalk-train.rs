@@ -9,6 +9,12 @@ use emotalk::model::audio_emotion::AudioEmotionConfig;
 use emotalk::train::eac::EacTrainOptions;
 use emotalk::train::{audio_emotion, tools};
 
+/// mimalloc (feature `mimalloc`, default): EAC's megabyte attention tensors are reused instead of
+/// page-faulted in afresh on every pass (BENCHMARKS.md, "EAC speed").
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "emotalk-train/eac_cmd.rs"]
 mod eac_cmd;
 

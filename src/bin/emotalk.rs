@@ -9,6 +9,12 @@ use emotalk::audio::{self, AudioReader, FeatureMatrix, MelConfig, MelExtractor, 
 use emotalk::face::HeadPose;
 use emotalk::{build, bundled, face, model};
 
+/// mimalloc (feature `mimalloc`, default): EAC's megabyte attention tensors are reused instead of
+/// page-faulted in afresh on every pass (BENCHMARKS.md, "EAC speed").
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "emotalk/coeffs_cmd.rs"]
 mod coeffs_cmd;
 #[path = "emotalk/emotion_cmd.rs"]
@@ -264,7 +270,7 @@ fn main() -> ExitCode {
         Command::Emotion { text, image, audio, intensity, lexicon } => {
             emotion_cmd::emotion(emotion_cmd::EmotionArgs { text, image, audio, intensity, lexicon })
         }
-        Command::Coeffs { line, out } => coeffs_cmd::coeffs(&line, &out),
+        Command::Coeffs { line, out } => on_worker(|| coeffs_cmd::coeffs(&line, &out)),
         Command::Live { args } => live_cmd::live(&args),
         #[cfg(feature = "bevy")]
         Command::Render { portrait, rig, line, size, expressiveness, out } => {
@@ -302,6 +308,18 @@ fn main() -> ExitCode {
 }
 
 pub(crate) type BoxError = Box<dyn std::error::Error>;
+
+/// Runs `job` on a worker of a rayon pool (as many threads as `RAYON_NUM_THREADS` or the cores
+/// say), so that burn Flex's parallel operations start from a worker instead of being handed
+/// over from the main thread one by one: on 2 cores that hand-over cost `emotalk coeffs` 27,000
+/// context switches and 10 % of its time on a 5 min file (BENCHMARKS.md). The error comes back
+/// as its message (a `Box<dyn Error>` does not cross threads).
+fn on_worker(job: impl FnOnce() -> Result<(), BoxError> + Send) -> Result<(), BoxError> {
+    match rayon::ThreadPoolBuilder::new().build() {
+        Ok(pool) => pool.install(|| job().map_err(|e| e.to_string())).map_err(Into::into),
+        Err(_) => job(),
+    }
+}
 
 /// `emotalk script check`.
 fn script_check(file: &std::path::Path) -> Result<(), BoxError> {
