@@ -540,9 +540,10 @@ fn live_plays_a_file_at_real_time_pace_and_reports_the_latency() {
     let out = dir.path().join("live.csv");
     let o = out.to_str().unwrap();
     let wav = "../shared/data/speech/alsa_Front_Center.wav";
-    let run = emotalk(&["live", "--audio", wav, "--emotion", "happy", "--out", o]);
+    // With the model's whole look-ahead the live track is the offline one: `coeffs --still` at
+    // the model's own 25 fps.
+    let run = emotalk(&["live", "--audio", wav, "--emotion", "happy", "--lookahead-ms", "140", "--out", o]);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-    // The live track is the offline one: `coeffs --still` at the model's own 25 fps.
     let offline = dir.path().join("offline.csv");
     let run = emotalk(&["coeffs", "--audio", wav, "--emotion", "happy", "--fps", "25", "--still", "--out", offline.to_str().unwrap()]);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
@@ -557,6 +558,18 @@ fn live_plays_a_file_at_real_time_pace_and_reports_the_latency() {
     assert_eq!(report["frames"].as_u64(), Some(live.len() as u64));
     assert_eq!(report["paced"].as_bool(), Some(true));
     assert!(report["latency"]["median_ms"].as_f64().unwrap() > 50.0, "{report}");
+    assert_eq!(report["lookahead_ms"].as_f64(), Some(140.0));
+    // By default live input looks one frame less ahead: 100 ms, frames 40 ms sooner.
+    let run = emotalk(&["live", "--audio", wav, "--emotion", "happy", "--out", o]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let short: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("live.latency.json")).unwrap()).unwrap();
+    assert_eq!(short["lookahead_ms"].as_f64(), Some(100.0));
+    let (_, short_rows) = read_csv(&out);
+    assert_eq!(short_rows.len(), off.len());
+    let run = emotalk(&["live", "--audio", wav, "--lookahead-ms", "30", "--out", o]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success() && stderr.contains("--lookahead-ms") && stderr.contains("60 ms"), "{stderr}");
     // Bad settings are errors that say which.
     let run = emotalk(&["live", "--audio", wav, "--chunk-ms", "0", "--out", o]);
     assert!(!run.status.success() && String::from_utf8_lossy(&run.stderr).contains("--chunk-ms"));

@@ -54,6 +54,29 @@ fn live_frames_equal_the_offline_track() {
 }
 
 #[test]
+fn a_shortened_look_ahead_streams_its_own_offline_track() {
+    // One frame ahead instead of two: 40 ms sooner, and live still equals offline (the
+    // shortened network's), while it differs from the full one's.
+    let samples = speech();
+    let emotion = EmotionEmbedding::preset(EmotionPreset::Happy);
+    let short = model().with_band_ahead(1).unwrap();
+    assert_eq!(short.config.lookahead_ms() + 40.0, model().config.lookahead_ms());
+    let mel = log_mel(&samples, &MelConfig::default()).unwrap();
+    let offline = short.infer(&mel, &emotion, 2.0, &Default::default());
+    let full = model().infer(&mel, &emotion, 2.0, &Default::default());
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let pipeline = LivePipeline::spawn(short, emotion, 2.0, Default::default(), rx);
+    let _input = VirtualInput::play(samples, EAC_RATE, Duration::from_millis(10), Pace::Unpaced, tx);
+    let (frames, end) = drain(&pipeline);
+    assert!(matches!(end, PipelineEvent::Ended), "{end:?}");
+    let live: Vec<[f32; 52]> = frames.iter().map(|f| f.weights).collect();
+    let d = max_diff(&live, &offline.frames);
+    assert!(d < 1e-4, "live vs the shortened offline: max difference {d}");
+    assert!(max_diff(&live, &full.frames) > 1e-3, "the shortened network is another function");
+    pipeline.join().unwrap();
+}
+
+#[test]
 fn an_emotion_change_applies_from_the_next_frames() {
     let samples = speech();
     let happy = EmotionEmbedding::preset(EmotionPreset::Happy);

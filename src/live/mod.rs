@@ -48,6 +48,12 @@ use crate::model::eac::streaming::EacStream;
 /// The rate EAC hears at.
 pub const EAC_RATE: u32 = 16_000;
 
+/// The look-ahead live input runs with, ms: the shipped EAC looks one frame less ahead than it
+/// was trained to (`EacModel::with_lookahead_ms`; 140 → 100 ms), so that capture to face stays
+/// under 150 ms with a display frame on top, for a pooled lip-sync r of 0.813 instead of 0.816
+/// (BENCHMARKS.md, "Live voice latency").
+pub const LIVE_LOOKAHEAD_MS: f64 = 100.0;
+
 /// Audio as an input delivers it: one callback's worth.
 #[derive(Debug, Clone)]
 pub struct AudioChunk {

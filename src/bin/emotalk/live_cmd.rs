@@ -36,6 +36,11 @@ pub struct LiveArgs {
     /// Feed the file as fast as the pipeline takes it (latency is then not meaningful).
     #[arg(long)]
     pub unpaced: bool,
+    /// The most audio after a frame's time that the frame may wait for, in ms: 140 is the
+    /// shipped model's whole look-ahead (the offline track); 100 (the default) and 60 look fewer
+    /// frames ahead, sooner and a little less accurately (BENCHMARKS.md, "Live voice latency").
+    #[arg(long, default_value_t = emotalk::live::LIVE_LOOKAHEAD_MS)]
+    pub lookahead_ms: f64,
     /// Output CSV: EAC's 52 weights per frame at the model's frame rate (pose columns 0).
     #[arg(long)]
     pub out: PathBuf,
@@ -50,7 +55,9 @@ pub fn live(args: &LiveArgs) -> Result<(), BoxError> {
     }
     let resolved = resolve_text(&args.emotion, args.intensity)?;
     let device = Default::default();
-    let model = EacModel::<Cpu>::default_model(&device)?;
+    let model = EacModel::<Cpu>::default_model(&device)?
+        .with_lookahead_ms(args.lookahead_ms)
+        .map_err(|e| format!("--lookahead-ms: {e}"))?;
     let lookahead = model.config.lookahead_ms();
     let (tx, rx) = crossbeam_channel::unbounded::<SourceEvent>();
     let pipeline = LivePipeline::spawn(model, resolved.embedding.clone(), resolved.intensity, device, rx);

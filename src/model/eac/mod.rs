@@ -31,7 +31,7 @@ use burn::config::Config;
 use burn::module::{Module, Param};
 use burn::nn::{Gelu, LayerNorm, LayerNormConfig, Linear, LinearConfig};
 use burn::prelude::Backend;
-use burn::tensor::Tensor;
+use burn::tensor::{Int, Tensor};
 use burn::tensor::activation::sigmoid;
 
 use crate::emotion::space::Z_DIM;
@@ -171,6 +171,14 @@ pub enum EacConfigError {
         /// The accepted range, in interval notation (`(0, 100]`).
         range: &'static str,
     },
+    /// A look-ahead shorter than the network can run with (its mel window and context alone).
+    #[error("a look-ahead of {asked_ms} ms is too short: this network needs at least {min_ms} ms")]
+    LookaheadTooShort {
+        /// The look-ahead asked for, ms.
+        asked_ms: f64,
+        /// The shortest it can have, ms.
+        min_ms: f64,
+    },
 }
 
 /// The network (see the module docs).
@@ -198,6 +206,15 @@ pub struct EacOutput<B: Backend> {
 }
 
 impl<B: Backend> Eac<B> {
+    /// Looks at most `band_ahead` frames ahead in the first layer (the only one that looks
+    /// ahead), fewer than it was trained with: a shorter look-ahead for live input, at some cost
+    /// in accuracy ([`saved::EacModel::with_band_ahead`] keeps the configuration in step).
+    pub fn shorten_band_ahead(&mut self, band_ahead: usize) {
+        for layer in &mut self.layers {
+            layer.shorten_ahead(band_ahead);
+        }
+    }
+
     /// Runs a batch: `audio` `[batch, frames, context_width]` (see [`frames::mel_context`]),
     /// `z_emo` `[batch, 11]`, `intensity` `[batch]` (0–3).
     pub fn forward(&self, audio: Tensor<B, 3>, z_emo: Tensor<B, 2>, intensity: Tensor<B, 1>) -> EacOutput<B> {
@@ -208,8 +225,20 @@ impl<B: Backend> Eac<B> {
         let emotion =
             self.emotion_hidden.forward(self.gelu.forward(self.emotion_in.forward(z_emo))).reshape([batch, 1, d]);
         let mut x = Tensor::cat(vec![sigma, audio], 1) + emotion;
+        // Each distinct band's index once per pass (the first layer looks ahead, the rest do not).
+        let len = frames + 1;
+        let mut bands: Vec<((usize, usize, usize), Tensor<B, 1, Int>)> = Vec::new();
         for layer in &self.layers {
-            x = layer.forward(x);
+            let band = layer.band_key();
+            let index = match bands.iter().find(|(b, _)| *b == band) {
+                Some((_, index)) => index.clone(),
+                None => {
+                    let index = layer.band_index(len, &x.device());
+                    bands.push((band, index.clone()));
+                    index
+                }
+            };
+            x = layer.forward_banded(x, &index);
         }
         let x = self.norm.forward(x);
         let sigma = x.clone().narrow(1, 0, 1).reshape([batch, d]);

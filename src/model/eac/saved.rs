@@ -6,7 +6,7 @@ use std::path::Path;
 
 use burn::prelude::Backend;
 
-use super::{Eac, EacConfig};
+use super::{Eac, EacConfig, EacConfigError};
 use crate::anim::ExpressionTrack;
 use crate::audio::FeatureMatrix;
 use crate::emotion::space::EmotionEmbedding;
@@ -83,6 +83,31 @@ impl<B: Backend> EacModel<B> {
         match find_model(ModelKind::Eac) {
             Some(dir) => Self::load(&dir, device),
             None => Self::shipped(device),
+        }
+    }
+
+    /// The network looking only `band_ahead` output frames ahead (fewer than its
+    /// `config.band_ahead`, which it then reports): [`EacConfig::lookahead_ms`] drops by 40 ms a
+    /// frame, for live input (`emotalk live --lookahead-ms`), at a cost in lip-sync accuracy
+    /// measured in BENCHMARKS.md. `None` when `band_ahead` is more than it was trained with. For
+    /// inference: its saved configuration would not match its bias tables.
+    pub fn with_band_ahead(mut self, band_ahead: usize) -> Option<Self> {
+        if band_ahead > self.config.band_ahead {
+            return None;
+        }
+        self.net.shorten_band_ahead(band_ahead);
+        self.config.band_ahead = band_ahead;
+        Some(self)
+    }
+
+    /// The network with the longest look-ahead within `ms` ([`with_band_ahead`](Self::with_band_ahead)
+    /// with as many frames as fit; unchanged when its own fits): what live input runs with
+    /// ([`crate::live::LIVE_LOOKAHEAD_MS`]).
+    pub fn with_lookahead_ms(self, ms: f64) -> Result<Self, EacConfigError> {
+        let with = |k: usize| EacConfig { band_ahead: k, ..self.config.clone() }.lookahead_ms();
+        match (0..=self.config.band_ahead).rev().find(|&k| with(k) <= ms + 1e-9) {
+            Some(k) => Ok(self.with_band_ahead(k).expect("k is within the trained band")),
+            None => Err(EacConfigError::LookaheadTooShort { asked_ms: ms, min_ms: with(0) }),
         }
     }
 
