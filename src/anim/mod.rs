@@ -16,11 +16,12 @@
 //!   syllables of the line being spoken, on its playback clock ([`HeadMotionModel`]).
 
 pub mod motion;
+pub mod stream;
 mod track;
 
 use std::sync::Arc;
 
-pub use track::ExpressionTrack;
+pub use track::{ExpressionTrack, write_csv_header, write_csv_row};
 
 use crate::face::blendshapes::{N_BLENDSHAPES, index_of};
 use crate::face::cpu_render::HeadPose;

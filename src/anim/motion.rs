@@ -35,23 +35,43 @@ impl Default for BlinkConfig {
     }
 }
 
-/// The start times of the blinks in `0..duration` seconds, seeded.
+/// The start times of the blinks in `0..duration` seconds, seeded: the first of
+/// [`BlinkTimes`]'s times.
 pub fn blink_times(duration: f32, config: &BlinkConfig, seed: u64) -> Vec<f32> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    // Gamma(2, θ) as the sum of two exponentials, with mean (mean − min) above the minimum.
-    let theta = ((config.mean_interval - config.min_interval) / 2.0).max(0.01);
-    let gap = |rng: &mut ChaCha8Rng| {
-        let e = |rng: &mut ChaCha8Rng| -theta * (1.0 - rng.random::<f32>()).max(1e-9).ln();
-        config.min_interval + e(rng) + e(rng)
-    };
-    let mut times = Vec::new();
-    // The first blink comes somewhere in the first interval, not at t = 0.
-    let mut t = rng.random::<f32>() * config.mean_interval;
-    while t < duration {
-        times.push(t);
-        t += gap(&mut rng);
+    BlinkTimes::new(config, seed).take_while(|&t| t < duration).collect()
+}
+
+/// Blink start times without end, seeded (an iterator): a line of unknown length, streamed, blinks
+/// exactly as [`blink_times`] would make it blink had its length been known.
+#[derive(Debug, Clone)]
+pub struct BlinkTimes {
+    rng: ChaCha8Rng,
+    config: BlinkConfig,
+    next: f32,
+}
+
+impl BlinkTimes {
+    /// The schedule for a seed.
+    pub fn new(config: &BlinkConfig, seed: u64) -> Self {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        // The first blink comes somewhere in the first interval, not at t = 0.
+        let next = rng.random::<f32>() * config.mean_interval;
+        Self { rng, config: *config, next }
     }
-    times
+}
+
+impl Iterator for BlinkTimes {
+    type Item = f32;
+
+    fn next(&mut self) -> Option<f32> {
+        // Gamma(2, θ) as the sum of two exponentials, with mean (mean − min) above the minimum.
+        let theta = ((self.config.mean_interval - self.config.min_interval) / 2.0).max(0.01);
+        let mut e = || -theta * (1.0 - self.rng.random::<f32>()).max(1e-9).ln();
+        let gap = self.config.min_interval + e() + e();
+        let t = self.next;
+        self.next += gap;
+        Some(t)
+    }
 }
 
 /// How closed the eyes are at time `t` (0 open, 1 shut) given blink start times.
@@ -118,12 +138,23 @@ impl HeadMotionModel {
     pub fn new(nuclei: &[Nucleus], config: &HeadMotionConfig, seed: u64) -> Self {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let phases = std::array::from_fn(|_| std::array::from_fn(|_| rng.random::<f32>() * std::f32::consts::TAU));
-        let nods = nuclei
-            .iter()
-            .filter(|n| n.prominence_db >= config.stress_db)
-            .map(|n| (n.seconds(), config.nod_degrees * (1.0 + (n.prominence_db - config.stress_db) / 6.0).min(2.0)))
-            .collect();
-        Self { config: *config, phases, nods }
+        let mut model = Self { config: *config, phases, nods: Vec::new() };
+        model.add_nuclei(nuclei);
+        model
+    }
+
+    /// Adds the nods of more syllable nuclei (a voice analysed as it streams in, block by block).
+    pub fn add_nuclei(&mut self, nuclei: &[Nucleus]) {
+        let config = &self.config;
+        self.nods.extend(
+            nuclei.iter().filter(|n| n.prominence_db >= config.stress_db).map(|n| {
+                (n.seconds(), config.nod_degrees * (1.0 + (n.prominence_db - config.stress_db) / 6.0).min(2.0))
+            }),
+        );
+        // `nod_at` reads only the nods near its time, found by bisection.
+        if !self.nods.is_sorted_by(|a, b| a.0 <= b.0) {
+            self.nods.sort_by(|a, b| a.0.total_cmp(&b.0));
+        }
     }
 
     /// The idle sway at `t` seconds: degrees (pitch, yaw, roll).
@@ -144,7 +175,13 @@ impl HeadMotionModel {
     pub fn nod_at(&self, t: f32) -> f32 {
         let tau = self.config.nod_tau.max(1e-3);
         let mut nod = 0.0;
-        for &(at, amp) in &self.nods {
+        // Only the nods of the last 8 τ reach `t` (a margin of one τ for rounding): a long line's
+        // thousands of nods cost nothing per frame.
+        let first = self.nods.partition_point(|n| n.0 < t - 9.0 * tau);
+        for &(at, amp) in &self.nods[first..] {
+            if at >= t {
+                break;
+            }
             let d = t - at;
             if d > 0.0 && d < 8.0 * tau {
                 nod += amp * (d / tau) * (1.0 - d / tau).exp();

@@ -57,19 +57,34 @@ impl ExpressionTrack {
     /// [`write_csv`](Self::write_csv) with head angles per frame (pitch, yaw, roll in radians,
     /// for example from [`super::motion::head_motion`]); frames past `pose` get 0.
     pub fn write_csv_with_pose(&self, mut out: impl std::io::Write, pose: &[[f32; 3]]) -> std::io::Result<()> {
-        write!(out, "t")?;
-        for name in crate::face::blendshapes::NAMES {
-            write!(out, ",{name}")?;
-        }
-        writeln!(out, ",headPitch,headYaw,headRoll")?;
+        write_csv_header(&mut out)?;
         for (f, w) in self.frames.iter().enumerate() {
-            write!(out, "{:.4}", f as f64 / self.fps)?;
-            for v in w {
-                write!(out, ",{v:.5}")?;
-            }
-            let [p, y, r] = pose.get(f).copied().unwrap_or_default();
-            writeln!(out, ",{p:.5},{y:.5},{r:.5}")?;
+            write_csv_row(&mut out, f as f64 / self.fps, w, pose.get(f).copied().unwrap_or_default())?;
         }
         Ok(())
     }
+}
+
+/// The header line of `track.csv` (see [`ExpressionTrack::write_csv`]).
+pub fn write_csv_header(mut out: impl std::io::Write) -> std::io::Result<()> {
+    write!(out, "t")?;
+    for name in crate::face::blendshapes::NAMES {
+        write!(out, ",{name}")?;
+    }
+    writeln!(out, ",headPitch,headYaw,headRoll")
+}
+
+/// One row of `track.csv`: the time in seconds, the 52 weights, the head angles (radians): what a
+/// track streamed frame by frame writes ([`super::stream::LineStream`]).
+pub fn write_csv_row(
+    mut out: impl std::io::Write,
+    t: f64,
+    weights: &[f32; N_BLENDSHAPES],
+    [p, y, r]: [f32; 3],
+) -> std::io::Result<()> {
+    write!(out, "{t:.4}")?;
+    for v in weights {
+        write!(out, ",{v:.5}")?;
+    }
+    writeln!(out, ",{p:.5},{y:.5},{r:.5}")
 }

@@ -79,37 +79,15 @@ pub fn prosody(samples: &[f32]) -> Prosody {
 /// [`prosody`] for a caller that already has the samples' log-mel frames (default
 /// [`MelConfig`]), which it would otherwise compute again.
 pub fn prosody_with_mel(samples: &[f32], mel: &FeatureMatrix) -> Prosody {
-    let n_frames = 1 + samples.len() / HOP_LENGTH;
-    let frame = |t: usize| {
-        let start = (t * HOP_LENGTH).saturating_sub(WINDOW / 2);
-        &samples[start.min(samples.len())..(start + 2 * WINDOW).min(samples.len())]
-    };
-    let loudness_db: Vec<f32> = (0..n_frames)
-        .map(|t| {
-            let f = frame(t);
-            let f = &f[..f.len().min(WINDOW)];
-            let ms = f.iter().map(|x| x * x).sum::<f32>() / f.len().max(1) as f32;
-            10.0 * ms.max(1e-12).log10()
-        })
-        .collect();
-    // Speech is what stands clear of the clip's own noise floor (its 10th-percentile frame)
-    // and is not far below its loudest frame.
-    let mut sorted = loudness_db.clone();
-    sorted.sort_by(f32::total_cmp);
-    let floor = sorted[sorted.len() / 10];
-    let loudest = sorted[sorted.len() - 1];
-    // A clip without quiet stretches (a held tone, speech edited tight) has no floor to clear.
-    let has_floor = loudest - floor >= ABOVE_FLOOR_DB;
-    let active: Vec<bool> = loudness_db
-        .iter()
-        .map(|&l| l > loudest - SILENCE_DB && (!has_floor || l > floor + ABOVE_FLOOR_DB) && l > -70.0)
-        .collect();
-    let f0: Vec<Option<f32>> = (0..n_frames).map(|t| if active[t] { yin(frame(t)) } else { None }).collect();
+    let Speech { loudness_db, active } = speech_frames(samples);
+    let n_frames = loudness_db.len();
+    let f0: Vec<Option<f32>> =
+        (0..n_frames).map(|t| if active[t] { yin(pitch_frame(samples, t)) } else { None }).collect();
     let mut voiced: Vec<f32> = f0.iter().flatten().copied().collect();
     voiced.sort_by(f32::total_cmp);
     let pct = |p: f32| voiced.get(((voiced.len() as f32 - 1.0) * p).round() as usize).copied().unwrap_or(0.0);
     let n_active = active.iter().filter(|&&a| a).count();
-    let nuclei = syllable_nuclei(mel, &f0);
+    let nuclei = syllable_nuclei(mel, |t| f0.get(t).is_some_and(Option::is_some));
     Prosody {
         f0_median_hz: pct(0.5),
         f0_range_semitones: if voiced.len() > 1 { 12.0 * (pct(0.9) / pct(0.1).max(1.0)).log2() } else { 0.0 },
@@ -125,6 +103,51 @@ pub fn prosody_with_mel(samples: &[f32], mel: &FeatureMatrix) -> Prosody {
     }
 }
 
+/// [`prosody_with_mel`]'s syllable nuclei alone, the same ones, for less: the pitch tracker runs
+/// only at the loudness peaks that need to be voiced to count, not at every frame.
+pub fn nuclei_with_mel(samples: &[f32], mel: &FeatureMatrix) -> Vec<Nucleus> {
+    let Speech { active, .. } = speech_frames(samples);
+    syllable_nuclei(mel, |t| active.get(t).is_some_and(|&a| a) && yin(pitch_frame(samples, t)).is_some())
+}
+
+/// Loudness of each 10 ms frame (dBFS) and whether it is speech.
+struct Speech {
+    loudness_db: Vec<f32>,
+    active: Vec<bool>,
+}
+
+/// The samples YIN reads for frame `t`: `2 × WINDOW` from half a window before its time, where
+/// the clip has them.
+fn pitch_frame(samples: &[f32], t: usize) -> &[f32] {
+    let start = (t * HOP_LENGTH).saturating_sub(WINDOW / 2);
+    &samples[start.min(samples.len())..(start + 2 * WINDOW).min(samples.len())]
+}
+
+fn speech_frames(samples: &[f32]) -> Speech {
+    let n_frames = 1 + samples.len() / HOP_LENGTH;
+    let loudness_db: Vec<f32> = (0..n_frames)
+        .map(|t| {
+            let f = pitch_frame(samples, t);
+            let f = &f[..f.len().min(WINDOW)];
+            let ms = f.iter().map(|x| x * x).sum::<f32>() / f.len().max(1) as f32;
+            10.0 * ms.max(1e-12).log10()
+        })
+        .collect();
+    // Speech is what stands clear of the clip's own noise floor (its 10th-percentile frame)
+    // and is not far below its loudest frame.
+    let mut sorted = loudness_db.clone();
+    sorted.sort_by(f32::total_cmp);
+    let floor = sorted[sorted.len() / 10];
+    let loudest = sorted[sorted.len() - 1];
+    // A clip without quiet stretches (a held tone, speech edited tight) has no floor to clear.
+    let has_floor = loudest - floor >= ABOVE_FLOOR_DB;
+    let active = loudness_db
+        .iter()
+        .map(|&l| l > loudest - SILENCE_DB && (!has_floor || l > floor + ABOVE_FLOOR_DB) && l > -70.0)
+        .collect();
+    Speech { loudness_db, active }
+}
+
 /// YIN on one frame (`2 × WINDOW` samples where available); `None` when no period is clear.
 fn yin(x: &[f32]) -> Option<f32> {
     let tau_min = (SAMPLE_RATE as f32 / F0_RANGE.1) as usize;
@@ -132,25 +155,50 @@ fn yin(x: &[f32]) -> Option<f32> {
     if tau_max <= tau_min + 2 {
         return None;
     }
-    // Difference function and its cumulative-mean normalisation (YIN steps 2–3).
-    let d: Vec<f32> =
-        (0..=tau_max).map(|tau| (0..WINDOW).map(|j| (x[j] - x[j + tau]) * (x[j] - x[j + tau])).sum()).collect();
-    let mut dn = vec![1.0f32; d.len()];
+    // Difference function and its cumulative-mean normalisation (YIN steps 2–3), computed only
+    // as far as steps 4–5 read it: up to the period found, its local minimum and one more lag.
+    let mut dn = vec![1.0f32];
     let mut running = 0.0;
-    for tau in 1..d.len() {
-        running += d[tau];
-        dn[tau] = if running > 0.0 { d[tau] * tau as f32 / running } else { 1.0 };
-    }
+    let mut upto = |dn: &mut Vec<f32>, k: usize| {
+        while dn.len() <= k {
+            let tau = dn.len();
+            let d = squared_difference(&x[..WINDOW], &x[tau..tau + WINDOW]);
+            running += d;
+            dn.push(if running > 0.0 { d * tau as f32 / running } else { 1.0 });
+        }
+    };
     // Absolute threshold, then the local minimum that follows (step 4).
-    let mut tau = (tau_min..tau_max).find(|&t| dn[t] < YIN_THRESHOLD)?;
+    let mut tau = (tau_min..tau_max).find(|&t| {
+        upto(&mut dn, t);
+        dn[t] < YIN_THRESHOLD
+    })?;
+    upto(&mut dn, tau + 1);
     while tau + 1 < tau_max && dn[tau + 1] < dn[tau] {
         tau += 1;
+        upto(&mut dn, tau + 1);
     }
     // Parabolic interpolation of the period (step 5).
     let (a, b, c) = (dn[tau - 1], dn[tau], dn[tau + 1]);
     let denom = a - 2.0 * b + c;
     let shift = if denom.abs() > 1e-9 { (0.5 * (a - c) / denom).clamp(-0.5, 0.5) } else { 0.0 };
     Some(SAMPLE_RATE as f32 / (tau as f32 + shift))
+}
+
+/// `Σ (a_j − b_j)²` over equal-length slices, in eight independent lanes so that the compiler can
+/// keep them in one SIMD register (a single running sum is a serial dependency chain it may not
+/// reorder): YIN's difference function is most of the prosody's cost.
+fn squared_difference(a: &[f32], b: &[f32]) -> f32 {
+    const LANES: usize = 8;
+    let mut acc = [0.0f32; LANES];
+    let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
+    let tail: f32 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| (x - y) * (x - y)).sum();
+    for (ra, rb) in ca.zip(cb) {
+        for k in 0..LANES {
+            let e = ra[k] - rb[k];
+            acc[k] += e * e;
+        }
+    }
+    acc.iter().sum::<f32>() + tail
 }
 
 /// Centre frequency (Hz) of mel band `m` for the default front-end.
@@ -183,7 +231,7 @@ fn spectral_tilt(mel: &FeatureMatrix, f0: &[Option<f32>]) -> f32 {
 }
 
 /// Finds syllable nuclei: prominent peaks of the speech-band loudness envelope in voiced frames.
-fn syllable_nuclei(mel: &FeatureMatrix, f0: &[Option<f32>]) -> Vec<Nucleus> {
+fn syllable_nuclei(mel: &FeatureMatrix, mut voiced: impl FnMut(usize) -> bool) -> Vec<Nucleus> {
     let bands: Vec<usize> = (0..mel.n_cols()).filter(|&m| (300.0..=3000.0).contains(&band_hz(m))).collect();
     let raw: Vec<f32> =
         mel.rows().map(|r| 10.0 * bands.iter().map(|&m| r[m].exp()).sum::<f32>().max(1e-10).log10()).collect();
@@ -197,7 +245,7 @@ fn syllable_nuclei(mel: &FeatureMatrix, f0: &[Option<f32>]) -> Vec<Nucleus> {
     let mut nuclei = Vec::new();
     let mut last_peak: Option<usize> = None;
     for t in 1..env.len().saturating_sub(1) {
-        if !(env[t] >= env[t - 1] && env[t] > env[t + 1]) || f0.get(t).is_none_or(|f| f.is_none()) {
+        if !(env[t] >= env[t - 1] && env[t] > env[t + 1]) || !voiced(t) {
             continue;
         }
         // The deepest dip on each side before the envelope rises above this peak again.
