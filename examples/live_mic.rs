@@ -106,12 +106,37 @@ fn change_emotion(keys: Res<ButtonInput<KeyCode>>, heads: Query<&LiveSpeech>) {
     }
 }
 
-fn show_latency(heads: Query<&LiveSpeech>, mut windows: Query<&mut Window>) {
-    let Some(frame) = heads.iter().find_map(|l| l.latest()) else { return };
+fn show_latency(
+    heads: Query<&LiveSpeech>,
+    mut windows: Query<&mut Window>,
+    time: Res<Time>,
+    mut frame_times: Local<Vec<f32>>,
+    mut reported: Local<bool>,
+) {
+    frame_times.push(time.delta_secs() * 1000.0);
+    // Once the input has ended: capture to face over the frames shown, and the app's frame time
+    // (what the render adds on top), in the log.
+    if let Some(live) = heads.iter().find(|l| l.ended()).filter(|_| !*reported) {
+        let mut ms: Vec<f64> = live.face_latencies().map(|d| d.as_secs_f64() * 1000.0).collect();
+        ms.sort_by(f64::total_cmp);
+        let mut ft: Vec<f32> = frame_times.iter().skip(10).copied().collect();
+        ft.sort_by(f32::total_cmp);
+        if let (Some(&max), Some(&ft_median)) = (ms.last(), ft.get(ft.len() / 2)) {
+            info!(
+                "capture to face over {} frames: median {:.1} ms, max {:.1} ms; app frame time median {:.1} ms",
+                ms.len(),
+                ms[ms.len() / 2],
+                max,
+                ft_median
+            );
+        }
+        *reported = true;
+    }
+    let Some(latency) = heads.iter().find_map(|l| l.face_latencies().last()) else { return };
     for mut window in &mut windows {
         window.title = format!(
             "emotalk live: {:.0} ms from capture to face (1-8: emotion)",
-            frame.latency_from_capture().as_secs_f64() * 1000.0
+            latency.as_secs_f64() * 1000.0
         );
     }
 }

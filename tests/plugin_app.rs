@@ -457,6 +457,10 @@ fn live_speech_drives_the_face_as_frames_arrive() {
     }
     let live = app.world().get::<LiveSpeech>(head).unwrap();
     assert!(live.ended() && live.lost().is_none(), "the input ends");
+    // Every frame shown carries its capture-to-face time, never less than capture to ready.
+    let newest = live.latest().unwrap().latency_from_capture();
+    assert!(live.face_latencies().len() > 20, "{} frames timed", live.face_latencies().len());
+    assert!(live.face_latencies().last().unwrap() >= newest);
     assert!(opened > 0.2, "speech opens the jaw: {opened}");
     assert!(checked > 20 && shown_newest * 10 >= checked * 8, "{shown_newest} of {checked} updates showed the newest frame");
 }

@@ -2,6 +2,9 @@
 //! file at real-time pace, see [`crate::live`]) to the head's animator as they arrive, so blinks
 //! and idle head motion keep running on top of them.
 
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
 use bevy::ecs::prelude::*;
 
 use crate::anim::FaceSource;
@@ -15,14 +18,20 @@ use super::runtime::FaceRuntime;
 pub struct LiveSpeech {
     pipeline: LivePipeline,
     latest: Option<LiveFrame>,
+    /// From each shown frame's capture to the app update that gave it to the face, the last
+    /// [`FACE_LATENCIES_KEPT`].
+    face_latencies: VecDeque<Duration>,
     lost: Option<String>,
     ended: bool,
 }
 
+/// How many capture-to-face latencies a [`LiveSpeech`] keeps.
+pub const FACE_LATENCIES_KEPT: usize = 1000;
+
 impl LiveSpeech {
     /// Follows `pipeline`'s frames.
     pub fn new(pipeline: LivePipeline) -> Self {
-        Self { pipeline, latest: None, lost: None, ended: false }
+        Self { pipeline, latest: None, face_latencies: VecDeque::new(), lost: None, ended: false }
     }
 
     /// The pipeline (to change the emotion: [`LivePipeline::set_emotion`]).
@@ -33,6 +42,14 @@ impl LiveSpeech {
     /// The newest frame the face shows.
     pub fn latest(&self) -> Option<&LiveFrame> {
         self.latest.as_ref()
+    }
+
+    /// For the latest frames shown (at most [`FACE_LATENCIES_KEPT`], oldest first): the time from
+    /// the capture of the frame's audio to the app update that set it as the face's target. That
+    /// update's render draws it: add the render's own time (one display frame with pipelined
+    /// rendering) for photons.
+    pub fn face_latencies(&self) -> impl ExactSizeIterator<Item = Duration> + '_ {
+        self.face_latencies.iter().copied()
     }
 
     /// Why the input was lost, if it was.
@@ -64,6 +81,10 @@ pub fn drive_live_speech(mut heads: Query<(&mut LiveSpeech, &mut FaceRuntime)>) 
         }
         if let Some(f) = newest {
             rt.animator.set(FaceSource::Rest(f.weights), None);
+            if live.face_latencies.len() == FACE_LATENCIES_KEPT {
+                live.face_latencies.pop_front();
+            }
+            live.face_latencies.push_back(Instant::now().saturating_duration_since(f.captured));
             live.latest = Some(f);
         }
     }
