@@ -574,3 +574,47 @@ fn live_plays_a_file_at_real_time_pace_and_reports_the_latency() {
     let run = emotalk(&["live", "--audio", wav, "--chunk-ms", "0", "--out", o]);
     assert!(!run.status.success() && String::from_utf8_lossy(&run.stderr).contains("--chunk-ms"));
 }
+
+#[test]
+fn coeffs_takes_its_head_motion_from_a_reference_clip() {
+    use emotalk::face::{BlendshapeBasis, EmotionPreset, HeadPose, PreparedPortrait};
+    // A clip of the astronaut turning her head: yaw 0 → 16° → 0 over 24 frames (25 fps).
+    let portraits = Path::new("../shared/data/portraits");
+    let rig = emotalk::face::import::import_rig(
+        &portraits.join("astronaut.png"),
+        &portraits.join("astronaut.landmarks68.json"),
+    )
+    .unwrap();
+    let img = image::open(portraits.join("astronaut.png")).unwrap().to_rgba8();
+    let basis = BlendshapeBasis::default_basis();
+    let p = PreparedPortrait::new(img, &rig, basis).unwrap();
+    let clip = tempfile::tempdir().unwrap();
+    let yaw = |i: usize| 16.0 * (std::f32::consts::PI * i as f32 / 23.0).sin();
+    for i in 0..24 {
+        let pose = HeadPose { yaw: yaw(i), ..HeadPose::default() };
+        p.render(&EmotionPreset::Neutral.weights(1.0), &pose, basis).save(clip.path().join(format!("{i:03}.png"))).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("track.csv");
+    let (c, o) = (clip.path().to_str().unwrap(), out.to_str().unwrap());
+    let run = emotalk(&["coeffs", "--emotion", "happy", "--pose-ref", c, "--pose-retime", "stretch", "--fps", "25", "--out", o]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let (header, rows) = read_csv(&out);
+    let col = header.iter().position(|h| h == "headYaw").unwrap();
+    // Stretched over the 4.94 s line: up and back down once, about the clip's mean.
+    let got: Vec<f32> = rows.iter().map(|r| r[col].to_degrees()).collect();
+    let (lo, hi) = got.iter().fold((f32::MAX, f32::MIN), |(a, b), &v| (a.min(v), b.max(v)));
+    let peak = got.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap().0;
+    assert!(hi - lo > 8.0 && hi - lo < 20.0, "yaw spans {lo:.1}..{hi:.1}°");
+    assert!((peak as f32 / rows.len() as f32 - 0.5).abs() < 0.2, "the turn peaks mid-line: frame {peak} of {}", rows.len());
+    assert!(got[0] < lo + 3.0 && got[rows.len() - 1] < lo + 3.0, "it starts and ends turned back");
+    // A clip without a face, and one that is not there: errors naming it.
+    let blank = tempfile::tempdir().unwrap();
+    image::RgbaImage::from_pixel(64, 64, image::Rgba([90, 90, 90, 255])).save(blank.path().join("0.png")).unwrap();
+    for (clip, needle) in [(blank.path().to_str().unwrap(), "no face"), ("no/such/clip", "no/such/clip")] {
+        let run = emotalk(&["coeffs", "--pose-ref", clip, "--out", o]);
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains(needle), "{stderr}");
+    }
+}

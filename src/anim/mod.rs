@@ -16,6 +16,7 @@
 //!   syllables of the line being spoken, on its playback clock ([`HeadMotionModel`]).
 
 pub mod motion;
+pub mod pose;
 pub mod stream;
 mod track;
 

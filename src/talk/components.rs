@@ -6,6 +6,7 @@ use bevy::ecs::component::Component;
 use crate::emotion::{EmotionSpec, ResolvedEmotion};
 use crate::face::blendshapes::N_BLENDSHAPES;
 use crate::face::cpu_render::HeadPose;
+pub use crate::anim::pose::PoseTrack;
 
 use super::assets::{Portrait, SpeechClip};
 
@@ -201,35 +202,6 @@ pub enum HeadMotion {
     Fixed(HeadPose),
     /// A recorded pose track, sampled at the line's playback position (and held at its ends).
     Track(PoseTrack),
-}
-
-/// A recorded head pose track.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PoseTrack {
-    /// Frames per second.
-    pub fps: f64,
-    /// One pose per frame.
-    pub frames: Vec<HeadPose>,
-}
-
-impl PoseTrack {
-    /// The pose at `t` seconds (linear between frames; held at the ends).
-    pub fn sample(&self, t: f64) -> HeadPose {
-        let Some(last) = self.frames.len().checked_sub(1) else {
-            return HeadPose::default();
-        };
-        let x = (t * self.fps).clamp(0.0, last as f64);
-        let (i, f) = (x.floor() as usize, (x - x.floor()) as f32);
-        let (a, b) = (self.frames[i], self.frames[(i + 1).min(last)]);
-        let l = |p: f32, q: f32| p + (q - p) * f;
-        HeadPose {
-            yaw: l(a.yaw, b.yaw),
-            pitch: l(a.pitch, b.pitch),
-            roll: l(a.roll, b.roll),
-            translation: a.translation.lerp(b.translation, f),
-            scale: l(a.scale, b.scale),
-        }
-    }
 }
 
 /// The emotion a head currently shows, once resolved (read-only for games: change [`Emotion`]).

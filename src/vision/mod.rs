@@ -12,14 +12,18 @@
 //!   optional second, re-centred pass), expressions;
 //! - [`autorig`]: a [`PortraitRig`](crate::face::PortraitRig) from a bare image, with typed
 //!   errors for images with no usable face;
+//! - [`headpose`]: head yaw, pitch and roll from the landmarks (the mean face fitted to them);
+//! - [`clip`]: a face tracked through the frames of a reference clip, its pose smoothed;
 //! - [`judge`]: an expression judge for rendered frames (tests and `emotalk judge expression`);
 //! - [`tfjs`]: reading TensorFlow.js weight manifests (the converter's input);
 //! - [`weights`]: the converted weights shipped in `models/vision/` (face-api's own, the only
 //!   third-party weights in the crate, since they cannot be trained here).
 
 pub mod autorig;
+pub mod clip;
 pub mod detector;
 pub mod features;
+pub mod headpose;
 pub mod image;
 pub mod judge;
 pub mod layers;

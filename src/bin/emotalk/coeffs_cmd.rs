@@ -2,7 +2,11 @@
 
 use std::path::PathBuf;
 
+use emotalk::anim::pose::{PoseTrack, Retime};
 use emotalk::anim::stream::{LineOptions, LineStream, TrackRow};
+use emotalk::vision::FacePerception;
+use emotalk::vision::clip::Clip;
+use emotalk::vision::clip::track::{TrackOptions, track_clip};
 use emotalk::anim::{write_csv_header, write_csv_row};
 use emotalk::audio::{AudioReader, SAMPLE_RATE};
 use emotalk::emotion::{EmotionSource, EmotionSpec};
@@ -32,8 +36,51 @@ pub struct LineArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// No blinks and no head motion: only what EAC predicts (the pose columns stay 0).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "pose_ref")]
     pub still: bool,
+    /// Head motion from a reference clip instead of the procedural sway and nods: a directory
+    /// of PNG frames (name order) whose face is tracked and its head pose fitted per frame.
+    #[arg(long, value_name = "CLIP")]
+    pub pose_ref: Option<PathBuf>,
+    /// Frames per second of the reference clip.
+    #[arg(long, default_value_t = emotalk::vision::clip::DEFAULT_CLIP_FPS)]
+    pub clip_fps: f64,
+    /// How the clip's motion is fitted to the line: loop (repeats with a 0.5 s cross-fade),
+    /// stretch (slowed or sped to the line's length) or trim (as recorded, last pose held).
+    #[arg(long, value_enum, default_value_t = PoseRetime::Loop)]
+    pub pose_retime: PoseRetime,
+    /// Keep the clip's angles as they are, instead of about their mean (by default the head
+    /// moves about the portrait's own pose as the clip's head moves about its average).
+    #[arg(long, requires = "pose_ref")]
+    pub pose_absolute: bool,
+}
+
+/// `--pose-retime` (see [`Retime`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PoseRetime {
+    /// Repeats, cross-fading 0.5 s.
+    Loop,
+    /// Slowed or sped to the line.
+    Stretch,
+    /// As recorded, the last pose held.
+    Trim,
+}
+
+/// The head motion of a reference clip, tracked (a typed error naming the clip when it cannot
+/// be read or shows no face).
+fn pose_from_clip(path: &std::path::Path, fps: f64) -> Result<PoseTrack, BoxError> {
+    let clip = Clip::open(path, fps)?;
+    let perception = FacePerception::<Cpu>::shipped(&Default::default())?;
+    let track = track_clip(&clip, &perception, &TrackOptions::default())?;
+    for gap in track.gaps() {
+        eprintln!(
+            "warning: {}: no face in frames {}..{} (the last pose is held)",
+            path.display(),
+            gap.start,
+            gap.end
+        );
+    }
+    PoseTrack::from_clip(&track).ok_or_else(|| format!("{}: no face found", path.display()).into())
 }
 
 /// Seconds of the voice a voice-read emotion (no `--emotion`) is read from: the start of the line,
@@ -79,12 +126,28 @@ pub fn stream_line(
     progress: bool,
     mut row: impl FnMut(&TrackRow) -> std::io::Result<()>,
 ) -> Result<emotalk::emotion::ResolvedEmotion, BoxError> {
-    let LineArgs { audio, emotion, intensity, fps, seed, still } = args;
+    let LineArgs { audio, emotion, intensity, fps, seed, still, pose_ref, clip_fps, pose_retime, pose_absolute } = args;
     let (fps, intensity) = (*fps, *intensity);
     if !(fps.is_finite() && (1.0..=240.0).contains(&fps)) {
         return Err(format!("--fps must be between 1 and 240, got {fps}").into());
     }
     let mut reader = open(audio.as_ref())?;
+    let reference = match pose_ref {
+        Some(path) => {
+            let track = pose_from_clip(path, *clip_fps)?;
+            Some(if *pose_absolute { track } else { track.centred() })
+        }
+        None => None,
+    };
+    let retime = match pose_retime {
+        PoseRetime::Loop => Retime::default(),
+        PoseRetime::Stretch => Retime::Stretch,
+        PoseRetime::Trim => Retime::Trim,
+    };
+    let duration = reader.output_len_hint().map(|n| n as f64 / SAMPLE_RATE as f64);
+    if reference.is_some() && retime == Retime::Stretch && duration.is_none() {
+        return Err("--pose-retime stretch needs a line whose length its header gives".into());
+    }
     let mut chunk = Vec::new();
     // Audio read ahead of the network: the voice an emotion is read from, when none is given.
     let mut head = Vec::new();
@@ -126,7 +189,11 @@ pub fn stream_line(
         if !more {
             stream.finish(&mut rows);
         }
-        for r in rows.drain(..) {
+        for mut r in rows.drain(..) {
+            if let Some(track) = &reference {
+                let p = track.sample_retimed(r.seconds(fps), duration.unwrap_or(0.0), retime);
+                r.pose = [p.pitch, p.yaw, p.roll].map(f32::to_radians);
+            }
             row(&r)?;
         }
         if let Some(bar) = &bar {
