@@ -113,6 +113,10 @@ fn show_latency(
     mut frame_times: Local<Vec<f32>>,
     mut reported: Local<bool>,
 ) {
+    // The last 10,000 frame times (a microphone never ends).
+    if frame_times.len() == 10_000 {
+        frame_times.remove(0);
+    }
     frame_times.push(time.delta_secs() * 1000.0);
     // Once the input has ended: capture to face over the frames shown, and the app's frame time
     // (what the render adds on top), in the log.

@@ -67,7 +67,8 @@ impl PoseTrack {
         let Some(last) = self.frames.len().checked_sub(1) else {
             return HeadPose::default();
         };
-        let x = (t * self.fps).clamp(0.0, last as f64);
+        let x = (t * self.fps).max(0.0).min(last as f64); // NaN (a bad rate) gives frame 0
+        let x = if x.is_nan() { 0.0 } else { x };
         let (i, f) = (x.floor() as usize, (x - x.floor()) as f32);
         blend(self.frames[i], self.frames[(i + 1).min(last)], f)
     }
@@ -75,6 +76,9 @@ impl PoseTrack {
     /// The pose at `t` seconds of a line `duration` long, the track fitted to it by `how`.
     pub fn sample_retimed(&self, t: f64, duration: f64, how: Retime) -> HeadPose {
         let length = self.frames.len().saturating_sub(1) as f64 / self.fps;
+        if !(length > 0.0 && length.is_finite()) {
+            return self.sample(t); // one frame, or no usable rate: nothing to fit
+        }
         match how {
             Retime::Trim => self.sample(t),
             Retime::Stretch if duration > 0.0 => self.sample(t / duration * length),

@@ -137,10 +137,15 @@ impl<'a, B: Backend> LineStream<'a, B> {
             self.motion.add_nuclei(&nuclei);
         }
         self.pending_audio.extend_from_slice(samples);
-        if self.pending_audio.len() >= EAC_BLOCK_SAMPLES {
-            let frames = self.eac.push(&std::mem::take(&mut self.pending_audio));
+        // One EAC pass per block, however much came in at once (a pass's attention grows with
+        // the square of its length).
+        let mut start = 0;
+        while self.pending_audio.len() - start >= EAC_BLOCK_SAMPLES {
+            let frames = self.eac.push(&self.pending_audio[start..start + EAC_BLOCK_SAMPLES]);
             self.take_eac(frames, false);
+            start += EAC_BLOCK_SAMPLES;
         }
+        self.pending_audio.drain(..start);
         self.release(false, out);
     }
 
@@ -150,6 +155,7 @@ impl<'a, B: Backend> LineStream<'a, B> {
             let nuclei = self.prosody.finish();
             self.motion.add_nuclei(&nuclei);
         }
+        // What is left is less than a block (push passed on every whole one).
         let mut frames = self.eac.push(&std::mem::take(&mut self.pending_audio));
         frames.extend(self.eac.finish());
         self.take_eac(frames, true);

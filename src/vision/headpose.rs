@@ -116,16 +116,23 @@ pub fn fit_head_pose(points: &[[f32; 2]; 68], camera: Camera) -> Option<PoseFit>
         Camera::Orthographic => [0.05, 0.05, 0.05, 1e-4 * p[3], 1e-2, 1e-2],
         Camera::Perspective { .. } => [0.05, 0.05, 0.05, 1e-4 * p[5], 1e-4 * p[5], 1e-4 * p[5]],
     };
-    for _ in 0..50 {
+    'fit: for _ in 0..50 {
         let n = r.len();
         let mut jac = vec![0.0f64; n * 6];
         for k in 0..6 {
             let (mut hi, mut lo) = (p, p);
             hi[k] += steps[k];
             lo[k] -= steps[k];
-            let (rh, rl) = (residuals(&hi)?, residuals(&lo)?);
+            // Central differences; one-sided where a probe would put a point behind the camera.
+            let (rh, rl) = (residuals(&hi), residuals(&lo));
+            let (a, b, h) = match (&rh, &rl) {
+                (Some(a), Some(b)) => (a, b, 2.0 * steps[k]),
+                (Some(a), None) => (a, &r, steps[k]),
+                (None, Some(b)) => (&r, b, steps[k]),
+                (None, None) => break 'fit,
+            };
             for i in 0..n {
-                jac[i * 6 + k] = (rh[i] - rl[i]) / (2.0 * steps[k]);
+                jac[i * 6 + k] = (a[i] - b[i]) / h;
             }
         }
         let mut jtj = [0.0f64; 36];
