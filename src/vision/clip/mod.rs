@@ -1,14 +1,16 @@
 //! Reference clips (SPEAK's pose and emotion references): a face's motion read from a sequence
 //! of frames, as control signals for a talking head.
 //!
-//! - [`Clip`]: the frames of a clip, read one at a time (a directory of PNG images in name
-//!   order, at `fps`); video files are the next reader to come (issue #18's H.264 decoder), and
-//!   are refused with [`ClipError::Unsupported`] until then;
+//! - [`Clip`]: the frames of a clip, decoded one at a time in order: a directory of PNG or JPEG
+//!   images in name order, at a frame rate given by the caller, or an MP4 video with an H.264
+//!   track at its own rate ([`video`]: OpenH264's decoder, built from its bundled source, and a
+//!   pure-Rust MP4 demuxer; no system library);
 //! - [`track`]: the face followed through the frames (detected once, then its landmarks placed
 //!   by the previous frame's, re-detected when the fit says it was lost), its head pose fitted
 //!   per frame ([`super::headpose`]) and smoothed with a One-Euro filter.
 
 pub mod track;
+pub mod video;
 
 use std::path::{Path, PathBuf};
 
@@ -29,8 +31,8 @@ pub enum ClipError {
         /// What the system said.
         source: std::io::Error,
     },
-    /// A directory without a single PNG frame.
-    #[error("{path}: no frames in it (a clip directory holds PNG images, played in name order)")]
+    /// A directory without a single PNG or JPEG frame, or a video without a frame.
+    #[error("{path}: no frames in it (a clip directory holds PNG or JPEG images, played in name order)")]
     Empty {
         /// The directory.
         path: PathBuf,
@@ -57,12 +59,15 @@ pub enum ClipError {
         /// The first frame's size.
         expected: (u32, u32),
     },
-    /// A file this version does not read as a clip (video files, for now).
-    #[error("{path}: not a clip this version reads (a directory of PNG frames; video decoding is yet to come)")]
+    /// A file that is neither a directory of frames nor a video this version reads.
+    #[error("{path}: not a clip (a directory of PNG/JPEG frames, or an MP4 video with an H.264 track)")]
     Unsupported {
         /// The file.
         path: PathBuf,
     },
+    /// A video file that cannot be demuxed or decoded.
+    #[error(transparent)]
+    Video(#[from] video::VideoError),
     /// No frame of the clip shows a face.
     #[error("{path}: no face found in any of its {frames} frames")]
     NoFace {
@@ -79,37 +84,60 @@ pub enum ClipError {
     },
 }
 
-/// A clip's frames, read on demand (see the module docs).
+/// The extensions of the frames a clip directory may hold.
+pub const FRAME_EXTENSIONS: [&str; 3] = ["png", "jpg", "jpeg"];
+
+/// The extensions read as video files.
+pub const VIDEO_EXTENSIONS: [&str; 3] = ["mp4", "m4v", "mov"];
+
+/// A clip's frames, decoded on demand (see the module docs).
 #[derive(Debug, Clone)]
 pub struct Clip {
     path: PathBuf,
-    frames: Vec<PathBuf>,
+    source: Source,
     fps: f64,
+    len: usize,
+}
+
+#[derive(Debug, Clone)]
+enum Source {
+    Frames(Vec<PathBuf>),
+    Video,
 }
 
 impl Clip {
-    /// Opens a directory of PNG frames (sorted by file name, so `0001.png`, `0002.png`, …) that
-    /// plays at `fps`.
+    /// Opens a clip: a directory of PNG or JPEG frames (sorted by file name, so `0001.png`,
+    /// `0002.png`, …) that plays at `fps`, or a video file (`.mp4`, `.m4v`, `.mov` with an H.264
+    /// track), which plays at its own rate (`fps` is then only checked).
     pub fn open(path: impl AsRef<Path>, fps: f64) -> Result<Self, ClipError> {
         let path = path.as_ref().to_path_buf();
         if !(fps.is_finite() && fps > 0.0 && fps <= 240.0) {
             return Err(ClipError::BadFps { fps });
         }
         let meta = std::fs::metadata(&path).map_err(|source| ClipError::Io { path: path.clone(), source })?;
+        let has_ext = |p: &Path, exts: &[&str]| {
+            p.extension().and_then(|x| x.to_str()).is_some_and(|x| exts.iter().any(|e| x.eq_ignore_ascii_case(e)))
+        };
         if !meta.is_dir() {
-            return Err(ClipError::Unsupported { path });
+            if !has_ext(&path, &VIDEO_EXTENSIONS) {
+                return Err(ClipError::Unsupported { path });
+            }
+            let video = video::VideoClip::open(&path)?;
+            if video.len() == 0 {
+                return Err(ClipError::Empty { path });
+            }
+            let (fps, len) = (video.fps(), video.len());
+            return Ok(Self { path, source: Source::Video, fps, len });
         }
         let entries = std::fs::read_dir(&path).map_err(|source| ClipError::Io { path: path.clone(), source })?;
-        let mut frames: Vec<PathBuf> = entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("png")))
-            .collect();
+        let mut frames: Vec<PathBuf> =
+            entries.flatten().map(|e| e.path()).filter(|p| p.is_file() && has_ext(p, &FRAME_EXTENSIONS)).collect();
         if frames.is_empty() {
             return Err(ClipError::Empty { path });
         }
         frames.sort();
-        Ok(Self { path, frames, fps })
+        let len = frames.len();
+        Ok(Self { path, source: Source::Frames(frames), fps, len })
     }
 
     /// Where it was read from.
@@ -117,14 +145,14 @@ impl Clip {
         &self.path
     }
 
-    /// Number of frames.
+    /// Number of frames (a video's: as its container says).
     pub fn len(&self) -> usize {
-        self.frames.len()
+        self.len
     }
 
     /// Whether it has no frames (never, once opened).
     pub fn is_empty(&self) -> bool {
-        self.frames.is_empty()
+        self.len == 0
     }
 
     /// Frames per second.
@@ -134,24 +162,65 @@ impl Clip {
 
     /// Its length in seconds.
     pub fn duration(&self) -> f64 {
-        self.frames.len() as f64 / self.fps
+        self.len as f64 / self.fps
     }
 
-    /// Frame `index`, decoded.
+    /// Whether it is a video file (decoded in order) rather than a directory of frames.
+    pub fn is_video(&self) -> bool {
+        matches!(self.source, Source::Video)
+    }
+
+    /// The frames in order, each decoded when reached: a frame that cannot be read is an error
+    /// naming it (its file, or the video and the frame's number).
+    pub fn frames(&self) -> Result<ClipFrames<'_>, ClipError> {
+        let video = match self.source {
+            Source::Video => Some(video::VideoClip::open(&self.path)?),
+            Source::Frames(_) => None,
+        };
+        Ok(ClipFrames { clip: self, video, next: 0 })
+    }
+
+    /// Frame `index`, decoded (a video is decoded from its start up to it).
     pub fn frame(&self, index: usize) -> Result<RgbaImage, ClipError> {
-        let path = self.frames.get(index).ok_or_else(|| ClipError::Frame {
+        let out_of_range = || ClipError::Frame {
             path: self.path.clone(),
             index,
-            reason: format!("the clip has {} frames", self.frames.len()),
-        })?;
-        let img = image::open(path)
-            .map_err(|e| ClipError::Frame { path: path.clone(), index, reason: e.to_string() })?
-            .to_rgba8();
-        Ok(img)
+            reason: format!("the clip has {} frames", self.len),
+        };
+        self.frames()?.nth(index).ok_or_else(out_of_range)?
     }
 
-    /// The file of frame `index`.
+    /// The file of frame `index` (a directory's frame), or the video file.
     pub fn frame_path(&self, index: usize) -> Option<&Path> {
-        self.frames.get(index).map(PathBuf::as_path)
+        match &self.source {
+            Source::Frames(f) => f.get(index).map(PathBuf::as_path),
+            Source::Video => (index < self.len).then_some(self.path.as_path()),
+        }
+    }
+}
+
+/// A clip's frames in order ([`Clip::frames`]).
+pub struct ClipFrames<'a> {
+    clip: &'a Clip,
+    video: Option<video::VideoClip>,
+    next: usize,
+}
+
+impl Iterator for ClipFrames<'_> {
+    type Item = Result<RgbaImage, ClipError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let index = self.next;
+        self.next += 1;
+        if let Some(video) = &mut self.video {
+            return video.next_frame().map(|r| r.map_err(ClipError::from));
+        }
+        let Source::Frames(files) = &self.clip.source else { return None };
+        let path = files.get(index)?;
+        Some(
+            image::open(path)
+                .map(|i| i.to_rgba8())
+                .map_err(|e| ClipError::Frame { path: path.clone(), index, reason: e.to_string() }),
+        )
     }
 }

@@ -5,8 +5,9 @@
 //! ([`FacePerception::detect`]); every other frame places the landmark net's crop from the
 //! previous frame's landmarks ([`refinement_box`], the box the detector would have drawn), which
 //! is a tenth of the cost and does not jump between faces. A frame whose landmarks the mean face
-//! does not fit (head-pose residual above [`TrackOptions::lost_rms_iod`]) counts as lost and the
-//! next frame detects again; a frame where no face is found is a gap.
+//! does not fit (head-pose residual above [`TrackOptions::lost_rms_iod`]) is looked for again
+//! with the detector in the same frame; a frame where no face is found is a gap, and the frame
+//! after it detects afresh.
 //!
 //! **Smoothing.** Landmark nets jitter by a pixel or two from frame to frame, which is a degree
 //! or two of head angle. Each angle goes through a One-Euro filter (Casiez, Roussel & Vogel,
@@ -137,8 +138,8 @@ pub fn track_clip<B: Backend>(
     let mut previous: Option<[[f32; 2]; 68]> = None;
     let mut frames = Vec::with_capacity(clip.len());
     let mut size = None;
-    for index in 0..clip.len() {
-        let rgba = clip.frame(index)?;
+    for (index, rgba) in clip.frames()?.enumerate() {
+        let rgba = rgba?;
         let dims = rgba.dimensions();
         let expected = *size.get_or_insert(dims);
         if dims != expected {
