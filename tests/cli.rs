@@ -618,3 +618,66 @@ fn coeffs_takes_its_head_motion_from_a_reference_clip() {
         assert!(stderr.contains(needle), "{stderr}");
     }
 }
+
+#[test]
+fn pose_from_one_clip_and_emotion_from_another() {
+    use emotalk::face::{BlendshapeBasis, EmotionPreset, HeadPose, PreparedPortrait};
+    let basis = BlendshapeBasis::default_basis();
+    // Clip A, an MP4: NPC 7 turning its head (yaw 0 → 16° → 0 over 24 frames at 25 fps).
+    let npc = emotalk::face::npc::generate(7, 256);
+    let p = PreparedPortrait::new(npc.image, &npc.rig, basis).unwrap();
+    let turning: Vec<image::RgbaImage> = (0..24)
+        .map(|i| {
+            let pose = HeadPose { yaw: 16.0 * (std::f32::consts::PI * i as f32 / 23.0).sin(), ..HeadPose::default() };
+            p.render(&EmotionPreset::Neutral.weights(1.0), &pose, basis)
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let video = dir.path().join("turning.mp4");
+    emotalk::vision::clip::video::write_mp4(&video, &turning, 25).unwrap();
+    // Clip B, PNG frames: NPC 3 going from rest to surprised.
+    let npc = emotalk::face::npc::generate(3, 256);
+    let q = PreparedPortrait::new(npc.image, &npc.rig, basis).unwrap();
+    let frames = dir.path().join("surprised");
+    std::fs::create_dir(&frames).unwrap();
+    for i in 0..16 {
+        let w = EmotionPreset::Surprised.weights(2.5 * (i as f32 / 6.0).min(1.0));
+        q.render(&w, &HeadPose::default(), basis).save(frames.join(format!("{i:03}.png"))).unwrap();
+    }
+    let (v, f) = (video.to_str().unwrap(), frames.to_str().unwrap());
+    // The emotion of clip B.
+    let run = emotalk(&["emotion", "--clip", f]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(json["dominant"], "surprised", "{json}");
+    // Both at once: the head turns as in A, the face is surprised as in B.
+    let track = |extra: &[&str], name: &str| {
+        let out = dir.path().join(name);
+        let mut args = vec!["coeffs", "--pose-ref", v, "--pose-retime", "stretch", "--fps", "25", "--seed", "3"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--out", out.to_str().unwrap()]);
+        let run = emotalk(&args);
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        read_csv(&out)
+    };
+    let (header, surprised) = track(&["--emotion-ref", f], "surprised.csv");
+    let (_, neutral) = track(&["--emotion", "neutral"], "neutral.csv");
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let mean = |rows: &[Vec<f32>], c: usize| rows.iter().map(|r| r[c]).sum::<f32>() / rows.len() as f32;
+    let (brow, yaw) = (col("browInnerUp"), col("headYaw"));
+    println!("browInnerUp: {:.3} from the surprised clip, {:.3} neutral", mean(&surprised, brow), mean(&neutral, brow));
+    assert!(mean(&surprised, brow) > mean(&neutral, brow) + 0.2, "the clip's surprise raises the brows");
+    let spans = |rows: &[Vec<f32>]| {
+        let got: Vec<f32> = rows.iter().map(|r| r[yaw].to_degrees()).collect();
+        got.iter().cloned().fold(f32::MIN, f32::max) - got.iter().cloned().fold(f32::MAX, f32::min)
+    };
+    assert!(spans(&surprised) > 8.0 && spans(&surprised) < 20.0, "yaw spans {}", spans(&surprised));
+    // A damaged video is an error naming it.
+    let bytes = std::fs::read(&video).unwrap();
+    let cut = dir.path().join("cut.mp4");
+    std::fs::write(&cut, &bytes[..bytes.len() / 3]).unwrap();
+    let run = emotalk(&["coeffs", "--pose-ref", cut.to_str().unwrap(), "--out", dir.path().join("x.csv").to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cut.mp4"), "{stderr}");
+}

@@ -137,6 +137,13 @@ enum Command {
         /// A reference voice (read by the audio emotion network when trained weights exist).
         #[arg(long)]
         audio: Option<PathBuf>,
+        /// A reference clip: a directory of PNG/JPEG frames or an MP4 (H.264) video; its face is
+        /// tracked, every frame read, and the stronger half of them pooled.
+        #[arg(long, value_name = "CLIP")]
+        clip: Option<PathBuf>,
+        /// Frames per second of a directory of frames (a video carries its own).
+        #[arg(long, default_value_t = emotalk::vision::clip::DEFAULT_CLIP_FPS)]
+        clip_fps: f64,
         /// Intensity 0 to 3, replacing the one the words imply.
         #[arg(long)]
         intensity: Option<f32>,
@@ -267,8 +274,8 @@ fn main() -> ExitCode {
         }
         Command::Npc { seed, size, out } => npc(seed, size, out),
         Command::Sheet { portrait, rig, npc, cell, out } => sheet(portrait, rig, npc, cell, out),
-        Command::Emotion { text, image, audio, intensity, lexicon } => {
-            emotion_cmd::emotion(emotion_cmd::EmotionArgs { text, image, audio, intensity, lexicon })
+        Command::Emotion { text, image, audio, clip, clip_fps, intensity, lexicon } => {
+            emotion_cmd::emotion(emotion_cmd::EmotionArgs { text, image, audio, clip, clip_fps, intensity, lexicon })
         }
         Command::Coeffs { line, out } => on_worker(|| coeffs_cmd::coeffs(&line, &out)),
         Command::Live { args } => live_cmd::live(&args),
@@ -309,14 +316,29 @@ fn main() -> ExitCode {
 
 pub(crate) type BoxError = Box<dyn std::error::Error>;
 
+/// An error's message followed by the causes it does not already quote, one per line (what
+/// `main` prints), for an error that must cross a thread as text.
+fn message_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let cause = s.to_string();
+        if !text.contains(&cause) {
+            text.push_str(&format!("\n  caused by: {cause}"));
+        }
+        source = s.source();
+    }
+    text
+}
+
 /// Runs `job` on a worker of a rayon pool (as many threads as `RAYON_NUM_THREADS` or the cores
 /// say), so that burn Flex's parallel operations start from a worker instead of being handed
 /// over from the main thread one by one: on 2 cores that hand-over cost `emotalk coeffs` 27,000
 /// context switches and 10 % of its time on a 5 min file (BENCHMARKS.md). The error comes back
-/// as its message (a `Box<dyn Error>` does not cross threads).
+/// as its message and causes (a `Box<dyn Error>` does not cross threads).
 fn on_worker(job: impl FnOnce() -> Result<(), BoxError> + Send) -> Result<(), BoxError> {
     match rayon::ThreadPoolBuilder::new().build() {
-        Ok(pool) => pool.install(|| job().map_err(|e| e.to_string())).map_err(Into::into),
+        Ok(pool) => pool.install(|| job().map_err(|e| message_chain(&*e))).map_err(Into::into),
         Err(_) => job(),
     }
 }

@@ -37,6 +37,12 @@ pub struct FaceEmotion {
 /// Reads the emotion of a face from its 68 landmarks (pixels). `None` for degenerate landmarks.
 pub fn encode_face(landmarks: &[Vec2; N_LANDMARKS], basis: &BlendshapeBasis) -> Option<FaceEmotion> {
     let fit = FaceFit::fit(landmarks, basis)?;
+    Some(explain_weights(&fit.weights))
+}
+
+/// Explains blendshape weights with the presets (see the module docs): the emotion they show
+/// and how strongly.
+pub fn explain_weights(weights: &[f32; N_BLENDSHAPES]) -> FaceEmotion {
     // One column per expressive class; contempt, being one-sided, is seen only in asymmetry:
     // two columns (left minus right, right minus left), so a symmetric smile is not contempt.
     let mut columns: Vec<Vec<f32>> = Vec::new();
@@ -53,7 +59,7 @@ pub fn encode_face(landmarks: &[Vec2; N_LANDMARKS], basis: &BlendshapeBasis) -> 
             class_of.push(k);
         }
     }
-    let solved = bounded_ridge(&columns, &fit.weights, &vec![RIDGE; columns.len()], 400);
+    let solved = bounded_ridge(&columns, weights, &vec![RIDGE; columns.len()], 400);
     let mut shares = [0.0f32; N_CLASSES - 1];
     for (c, &k) in solved.iter().zip(&class_of) {
         shares[k - 1] += c;
@@ -68,11 +74,11 @@ pub fn encode_face(landmarks: &[Vec2; N_LANDMARKS], basis: &BlendshapeBasis) -> 
     if total > 0.0 {
         mixture[1..].iter_mut().zip(&shares).for_each(|(m, c)| *m = c / total * (1.0 - neutral));
     }
-    Some(FaceEmotion {
+    FaceEmotion {
         embedding: EmotionEmbedding::from_mixture(mixture),
         intensity: MAX_INTENSITY * strongest.powf(1.0 / INTENSITY_GAMMA),
-        weights: fit.weights,
-    })
+        weights: *weights,
+    }
 }
 
 /// The same weights with left and right exchanged (`mouthSmileLeft` ↔ `mouthSmileRight`, …).

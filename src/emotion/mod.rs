@@ -9,7 +9,8 @@
 //!   (`models/emotion/lexicon.txt`) and finds inflections and near spellings; [`text`] reads a
 //!   spec's words compositionally (compounds, intensifiers and diminishers, negation, optional
 //!   semantic neighbours).
-//! - [`image`] reads the emotion off a reference face (face-model fit, then the presets).
+//! - [`image`] reads the emotion off a reference face (face-model fit, then the presets);
+//!   [`clip`] off a reference clip (the face tracked, each frame read, the stronger half pooled).
 //! - [`audio`] reads the voice's prosody and, with trained weights (none ship yet), estimates its
 //!   emotion with the network in [`crate::model::audio_emotion`].
 //! - `onnx` (feature `onnx`): CLIP-style text and image encoders through ONNX Runtime with a
@@ -17,6 +18,7 @@
 //!   path is tested on a stand-in model of the same signature.
 
 pub mod audio;
+pub mod clip;
 pub mod image;
 pub mod lexicon;
 #[cfg(feature = "onnx")]
@@ -26,7 +28,7 @@ pub mod space;
 pub mod spec;
 pub mod text;
 
-pub use image::{FaceEmotion, encode_face};
+pub use image::{FaceEmotion, encode_face, explain_weights};
 pub use lexicon::{Lexicon, LexiconEntry, LexiconError};
 pub use resolve::{EmotionEncoders, EmotionError, EmotionSource, EmotionSpec, ResolvedEmotion};
 pub use space::{EmotionEmbedding, N_CLASSES, Z_DIM};

@@ -1,7 +1,7 @@
 //! [`EmotionSpec`]: every way a game can say which emotion a line has, and its resolution into
 //! `z_emo` plus an intensity.
 //!
-//! A spec is a preset, free text, a reference face, a reference voice, a raw embedding, or a
+//! A spec is a preset, free text, a reference face or clip, a reference voice, a raw embedding, or a
 //! weighted blend of specs, each with an optional intensity (0–3; 1–3 is the trained range; it
 //! replaces the intensity the source implies). Resolution ([`EmotionSpec::resolve`]) goes through
 //! [`EmotionEncoders`]: the lexicon and optional semantic encoder for text, the face model for
@@ -46,6 +46,15 @@ pub enum EmotionSource {
     /// the face when there is one; otherwise the face is found ([`crate::vision`]). The reading
     /// blends the face model's fit of the landmarks with face-api's expression net.
     Image(PathBuf),
+    /// A reference clip (a directory of frames or a video file, [`crate::vision::clip::Clip`]):
+    /// its face is tracked and every frame read as a reference image is; the stronger half of
+    /// the frames is pooled ([`super::clip`]).
+    Clip {
+        /// The clip.
+        path: PathBuf,
+        /// Frames per second of a directory of frames (a video file carries its own).
+        fps: f64,
+    },
     /// A reference voice: 16 kHz mono samples.
     Voice(Arc<[f32]>),
     /// A reference voice: an audio file.
@@ -90,6 +99,18 @@ impl EmotionSpec {
         Self { source, intensity: None }
     }
 
+    /// A reference clip: a directory of frames (at
+    /// [`DEFAULT_CLIP_FPS`](crate::vision::clip::DEFAULT_CLIP_FPS)) or a video file (see
+    /// [`EmotionSource::Clip`]).
+    pub fn clip(path: impl Into<PathBuf>) -> Self {
+        Self::clip_at(path, crate::vision::clip::DEFAULT_CLIP_FPS)
+    }
+
+    /// A reference clip whose frames (a directory) play at `fps`.
+    pub fn clip_at(path: impl Into<PathBuf>, fps: f64) -> Self {
+        Self { source: EmotionSource::Clip { path: path.into(), fps }, intensity: None }
+    }
+
     /// A reference voice, 16 kHz mono.
     pub fn voice(samples: impl Into<Arc<[f32]>>) -> Self {
         Self { source: EmotionSource::Voice(samples.into()), intensity: None }
@@ -124,6 +145,7 @@ impl EmotionSpec {
                 resolve_face(&rig.points(), &encoders.basis, &path.display().to_string())?
             }
             EmotionSource::Image(path) => resolve_image(path, encoders)?,
+            EmotionSource::Clip { path, fps } => resolve_clip(path, *fps, encoders)?,
             EmotionSource::Voice(samples) => resolve_voice(samples, encoders),
             EmotionSource::VoiceFile(path) => resolve_voice(&crate::audio::load(path)?.samples, encoders),
             EmotionSource::Blend(parts) => {
@@ -176,33 +198,71 @@ fn resolve_face(
 pub const EXPRESSION_NET_SHARE: f32 = 0.5;
 
 fn resolve_image<B: Backend>(path: &std::path::Path, encoders: &EmotionEncoders<B>) -> Result<ResolvedEmotion, EmotionError> {
-    use crate::vision::{DetectOptions, FacePerception, RgbF32, autorig::read_image};
-    let img = read_image(path)?;
-    let loaded;
-    let perception = match &encoders.vision {
-        Some(p) => p,
-        None => {
-            loaded = FacePerception::<B>::shipped(&Default::default()).map_err(crate::vision::VisionError::from)?;
-            &loaded
-        }
-    };
+    let img = crate::vision::autorig::read_image(path)?;
+    with_perception(encoders, |perception| read_image_face(path, &img, perception, encoders))
+}
+
+fn read_image_face<B: Backend>(
+    path: &std::path::Path,
+    img: &image::RgbaImage,
+    perception: &crate::vision::FacePerception<B>,
+    encoders: &EmotionEncoders<B>,
+) -> Result<ResolvedEmotion, EmotionError> {
+    use crate::vision::{DetectOptions, RgbF32};
     let beside = PortraitRig::path_beside(path);
     let (points, mut warnings) = if beside.is_file() {
         (PortraitRig::load(&beside)?.points(), Vec::new())
     } else {
-        let found = perception.rig(&img, path, &DetectOptions::default())?;
+        let found = perception.rig(img, path, &DetectOptions::default())?;
         (found.rig.points(), found.warnings)
     };
     let what = path.display().to_string();
     let fit = encode_face(&points, &encoders.basis).ok_or_else(|| EmotionError::Face { what: what.clone() })?;
     let lm: [[f32; 2]; N_LANDMARKS] = points.map(|p| [p.x, p.y]);
-    let net = perception.expressions(&RgbF32::from_rgba(&img), &lm).map(|(_, p)| p);
+    let net = perception.expressions(&RgbF32::from_rgba(img), &lm).map(|(_, p)| p);
     if net.is_none() {
         warnings.push(format!("{what}: the expression net could not see the face; the fit alone is used"));
     }
     let (embedding, intensity) = super::image::blend_readings(&fit, net.as_ref(), EXPRESSION_NET_SHARE);
     let mut r = ResolvedEmotion::plain(embedding, intensity);
     r.warnings = warnings;
+    Ok(r)
+}
+
+/// Face perception: the encoders' own, or the shipped networks loaded now.
+fn with_perception<B: Backend, T>(
+    encoders: &EmotionEncoders<B>,
+    f: impl FnOnce(&crate::vision::FacePerception<B>) -> Result<T, EmotionError>,
+) -> Result<T, EmotionError> {
+    match &encoders.vision {
+        Some(p) => f(p),
+        None => {
+            let loaded = crate::vision::FacePerception::<B>::shipped(&Default::default())
+                .map_err(crate::vision::VisionError::from)?;
+            f(&loaded)
+        }
+    }
+}
+
+fn resolve_clip<B: Backend>(
+    path: &std::path::Path,
+    fps: f64,
+    encoders: &EmotionEncoders<B>,
+) -> Result<ResolvedEmotion, EmotionError> {
+    use crate::vision::clip::Clip;
+    use crate::vision::clip::track::{TrackOptions, track_clip};
+    let clip = Clip::open(path, fps)?;
+    let options = TrackOptions { expressions: true, ..TrackOptions::default() };
+    let track = with_perception(encoders, |p| Ok(track_clip(&clip, p, &options)?))?;
+    let what = path.display().to_string();
+    let read = super::clip::read_clip(&track, &encoders.basis, super::clip::CLIP_FIT_SHARE)
+        .ok_or_else(|| EmotionError::Face { what: what.clone() })?;
+    let mut r = ResolvedEmotion::plain(read.embedding, read.intensity);
+    r.warnings = track
+        .gaps()
+        .iter()
+        .map(|g| format!("{what}: no face in frames {}..{}; the other frames are read", g.start, g.end))
+        .collect();
     Ok(r)
 }
 
@@ -294,6 +354,9 @@ pub enum EmotionError {
     /// A reference image could not be read or shows no usable face.
     #[error(transparent)]
     Vision(#[from] crate::vision::VisionError),
+    /// A reference clip cannot be read, or shows no face.
+    #[error(transparent)]
+    Clip(#[from] crate::vision::clip::ClipError),
     /// The face model could not be fitted to a reference face.
     #[error("{what}: the face model cannot be fitted to these landmarks (degenerate face)")]
     Face {

@@ -13,7 +13,7 @@ use emotalk::emotion::{EmotionSource, EmotionSpec};
 use emotalk::model::eac::saved::EacModel;
 
 use super::BoxError;
-use super::emotion_cmd::{Cpu, check_intensity, encoders, resolve_text};
+use super::emotion_cmd::{Cpu, check_intensity, encoders, resolve_spec, resolve_text};
 
 /// The line and how to animate it: the arguments `coeffs` and `render` share.
 #[derive(clap::Args)]
@@ -24,8 +24,14 @@ pub struct LineArgs {
     pub audio: Option<PathBuf>,
     /// The emotion, as any text ("furious", "sadly surprised", "happy:2"); without it, the
     /// voice's own (neutral until an audio emotion network is installed).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "emotion_ref")]
     pub emotion: Option<String>,
+    /// The emotion from a reference clip instead (a directory of PNG/JPEG frames at
+    /// `--clip-fps`, or an MP4 video): its face tracked, each frame read as a reference face,
+    /// the stronger half pooled. Combine with `--pose-ref` for pose from one clip and emotion
+    /// from another.
+    #[arg(long, value_name = "CLIP")]
+    pub emotion_ref: Option<PathBuf>,
     /// Intensity 0 to 3, replacing the one the words imply.
     #[arg(long)]
     pub intensity: Option<f32>,
@@ -39,10 +45,12 @@ pub struct LineArgs {
     #[arg(long, conflicts_with = "pose_ref")]
     pub still: bool,
     /// Head motion from a reference clip instead of the procedural sway and nods: a directory
-    /// of PNG frames (name order) whose face is tracked and its head pose fitted per frame.
+    /// of PNG/JPEG frames (name order) or an MP4 (H.264) video, whose face is tracked and its
+    /// head pose fitted per frame.
     #[arg(long, value_name = "CLIP")]
     pub pose_ref: Option<PathBuf>,
-    /// Frames per second of the reference clip.
+    /// Frames per second of a reference clip that is a directory of frames (a video carries
+    /// its own).
     #[arg(long, default_value_t = emotalk::vision::clip::DEFAULT_CLIP_FPS)]
     pub clip_fps: f64,
     /// How the clip's motion is fitted to the line: loop (repeats with a 0.5 s cross-fade),
@@ -126,7 +134,8 @@ pub fn stream_line(
     progress: bool,
     mut row: impl FnMut(&TrackRow) -> std::io::Result<()>,
 ) -> Result<emotalk::emotion::ResolvedEmotion, BoxError> {
-    let LineArgs { audio, emotion, intensity, fps, seed, still, pose_ref, clip_fps, pose_retime, pose_absolute } = args;
+    let LineArgs { audio, emotion, emotion_ref, intensity, fps, seed, still, pose_ref, clip_fps, pose_retime, pose_absolute } =
+        args;
     let (fps, intensity) = (*fps, *intensity);
     if !(fps.is_finite() && (1.0..=240.0).contains(&fps)) {
         return Err(format!("--fps must be between 1 and 240, got {fps}").into());
@@ -151,9 +160,10 @@ pub fn stream_line(
     let mut chunk = Vec::new();
     // Audio read ahead of the network: the voice an emotion is read from, when none is given.
     let mut head = Vec::new();
-    let resolved = match emotion {
-        Some(text) => resolve_text(text, intensity)?,
-        None => {
+    let resolved = match (emotion, emotion_ref) {
+        (Some(text), _) => resolve_text(text, intensity)?,
+        (None, Some(clip)) => resolve_spec(EmotionSpec::clip_at(clip.clone(), *clip_fps), intensity)?,
+        (None, None) => {
             // The voice's own (neutral, with a warning, until an audio emotion network is
             // installed), from the start of the line.
             while head.len() < VOICE_EMOTION_SECONDS * SAMPLE_RATE as usize && reader.read_chunk(&mut head)? {}

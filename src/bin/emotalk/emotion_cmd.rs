@@ -16,6 +16,8 @@ pub struct EmotionArgs {
     pub text: Option<String>,
     pub image: Option<PathBuf>,
     pub audio: Option<PathBuf>,
+    pub clip: Option<PathBuf>,
+    pub clip_fps: f64,
     pub intensity: Option<f32>,
     pub lexicon: Option<PathBuf>,
 }
@@ -31,9 +33,13 @@ pub fn encoders(extra_lexicon: Option<&PathBuf>) -> Result<EmotionEncoders<Cpu>,
     Ok(enc)
 }
 
-/// Resolves `--emotion TEXT` for the other commands (pose, and later coeffs and render).
+/// Resolves `--emotion TEXT` for the other commands (pose, coeffs and render).
 pub fn resolve_text(text: &str, intensity: Option<f32>) -> Result<ResolvedEmotion, BoxError> {
-    let mut spec = EmotionSpec::text(text);
+    resolve_spec(EmotionSpec::text(text), intensity)
+}
+
+/// Resolves a spec at `--intensity` for the other commands, its warnings on stderr.
+pub fn resolve_spec(mut spec: EmotionSpec, intensity: Option<f32>) -> Result<ResolvedEmotion, BoxError> {
     if let Some(mu) = intensity {
         check_intensity(mu)?;
         spec = spec.with_intensity(mu);
@@ -53,7 +59,7 @@ pub fn check_intensity(mu: f32) -> Result<(), BoxError> {
 }
 
 pub fn emotion(args: EmotionArgs) -> Result<(), BoxError> {
-    let EmotionArgs { text, image, audio, intensity, lexicon } = args;
+    let EmotionArgs { text, image, audio, clip, clip_fps, intensity, lexicon } = args;
     let mut parts: Vec<(EmotionSpec, f32)> = Vec::new();
     if let Some(t) = &text {
         parts.push((EmotionSpec::text(t.clone()), 1.0));
@@ -64,8 +70,11 @@ pub fn emotion(args: EmotionArgs) -> Result<(), BoxError> {
     if let Some(p) = &audio {
         parts.push((EmotionSpec { source: EmotionSource::VoiceFile(p.clone()), intensity: None }, 1.0));
     }
+    if let Some(p) = &clip {
+        parts.push((EmotionSpec::clip_at(p.clone(), clip_fps), 1.0));
+    }
     let mut spec = match parts.len() {
-        0 => return Err("give an emotion: TEXT (\"sadly surprised\"), --image RIG.json or --audio FILE".into()),
+        0 => return Err("give an emotion: TEXT (\"sadly surprised\"), --image RIG.json, --audio FILE or --clip CLIP".into()),
         1 => parts.pop().map(|(s, _)| s).unwrap_or_else(|| EmotionSpec::preset(EmotionPreset::Neutral)),
         _ => EmotionSpec::blend(parts),
     };
