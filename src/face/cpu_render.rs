@@ -6,7 +6,9 @@
 //!    portrait's own, giving landmark displacements in pixels.
 //! 2. Those spread over the face mesh harmonically ([`MeshDeformer`]); a head pose then rotates
 //!    the mesh in 3D about the neck (depths from the mean face) and projects it orthographically.
-//!    The outer ring never moves, so the warp fades into the background.
+//!    Each vertex follows the pose by its share ([`FaceMesh::head`]): the face and the ring
+//!    around the skull fully, the neck less, the outer ring not at all, so the head turns while
+//!    the background and the body stay where they are and the warp fades into them.
 //! 3. Backward mapping: every output pixel inside a deformed triangle takes the colour of the
 //!    same barycentric point of the rest triangle (bilinear sampling).
 //! 4. Holes: inside a deformed eye, the eyeball: the rest eye moved rigidly with its corners and
@@ -30,7 +32,7 @@ use super::deform::MeshDeformer;
 use super::fit::{FaceFit, LIP_PAIRS};
 use super::layout::Region;
 use super::mean::mean_face;
-use super::mesh::{FaceMesh, VertexKind};
+use super::mesh::FaceMesh;
 use super::rig::{PortraitRig, RigError};
 use super::wrinkles;
 
@@ -348,14 +350,17 @@ impl PreparedPortrait {
             .iter()
             .zip(&d)
             .zip(&self.depth)
-            .zip(&mesh.kinds)
-            .map(|(((p, d), z), kind)| {
+            .zip(&mesh.head)
+            .map(|(((p, d), z), follow)| {
                 let q = (*p + d.truncate()).extend(z + d.z);
-                if !posed || *kind == VertexKind::OuterRing {
+                if !posed || *follow == 0.0 {
                     return q;
                 }
-                // Image y is down, so the 3D frame here is (x, y down, z to the viewer).
-                m * (q - pivot) + pivot + pose.translation.extend(0.0)
+                // Image y is down, so the 3D frame here is (x, y down, z to the viewer). The
+                // vertex follows the pose by its share ([`FaceMesh::head`]): the head turns,
+                // the neck a little, the picture around it not.
+                let moved = m * (q - pivot) + pivot + pose.translation.extend(0.0);
+                q + (moved - q) * *follow
             })
             .collect()
     }

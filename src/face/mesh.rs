@@ -46,6 +46,10 @@ pub struct FaceMesh {
     pub rest: Vec<Vec2>,
     /// What each vertex is.
     pub kinds: Vec<VertexKind>,
+    /// How much each vertex follows a head pose, 0–1 ([`head_follow`]): 1 on the face, the
+    /// forehead and the inner ring around the skull, less on the neck, 0 on the outer ring, so
+    /// a turning head moves the head, not the picture.
+    pub head: Vec<f32>,
     /// Triangles as vertex indices, each with a positive signed area `(b − a) × (c − a) > 0` in
     /// the `y`-down frame.
     pub triangles: Vec<[u32; 3]>,
@@ -124,7 +128,8 @@ impl FaceMesh {
             let area2 = (b - a).perp_dot(c - a);
             triangles.push(if area2 > 0.0 { v } else { [v[0], v[2], v[1]] });
         }
-        Ok(Self { rest, kinds, triangles })
+        let head = rest.iter().zip(&kinds).map(|(p, k)| head_follow(*k, *p)).collect();
+        Ok(Self { rest, kinds, head, triangles })
     }
 
     /// Number of vertices.
@@ -143,6 +148,31 @@ impl FaceMesh {
                         .total_cmp(&self.rest[b].distance_squared(self.rest[vertex]))
                 })
                 .unwrap_or(0),
+        }
+    }
+}
+
+/// How much of the neck's ring follows the head: the neck twists and bends a little with it,
+/// the shoulders below not at all.
+pub const NECK_FOLLOW: f32 = 0.3;
+
+/// Where the ring's follow starts to fall from 1 (the jaw angle, y in IOD) and where it reaches
+/// [`NECK_FOLLOW`] (below the chin, which sits at 1.14).
+const NECK_BLEND: [f32; 2] = [0.6, 1.25];
+
+/// How much a vertex of `kind` at `p` (mean face, IOD) follows the head pose: 1 for the face,
+/// its support and the inner ring around the skull and hair; on the inner ring below the jaw
+/// (the neck) it falls smoothly to [`NECK_FOLLOW`]; 0 on the outer ring. Between rings the warp
+/// blends, so the background and body beyond the outer ring never move and the band between the
+/// rings stretches where a turned head uncovers or covers it.
+pub fn head_follow(kind: VertexKind, p: Vec2) -> f32 {
+    match kind {
+        VertexKind::Landmark(_) | VertexKind::Support => 1.0,
+        VertexKind::OuterRing => 0.0,
+        VertexKind::InnerRing => {
+            let t = ((p.y - NECK_BLEND[0]) / (NECK_BLEND[1] - NECK_BLEND[0])).clamp(0.0, 1.0);
+            let s = t * t * (3.0 - 2.0 * t);
+            1.0 - (1.0 - NECK_FOLLOW) * s
         }
     }
 }
@@ -203,6 +233,21 @@ mod tests {
         for t in &m.triangles {
             let has = |set: &[usize]| t.iter().any(|&i| set.contains(&(i as usize)));
             assert!(!(has(&upper) && has(&lower)), "{t:?} bridges the mouth");
+        }
+    }
+
+    #[test]
+    fn the_head_follows_the_pose_and_the_neck_less() {
+        let m = FaceMesh::get();
+        for (i, k) in m.kinds.iter().enumerate() {
+            let h = m.head[i];
+            match k {
+                VertexKind::Landmark(_) | VertexKind::Support => assert_eq!(h, 1.0),
+                VertexKind::OuterRing => assert_eq!(h, 0.0),
+                VertexKind::InnerRing if m.rest[i].y < 0.6 => assert_eq!(h, 1.0, "skull ring {i}"),
+                VertexKind::InnerRing if m.rest[i].y > 1.25 => assert_eq!(h, NECK_FOLLOW, "neck ring {i}"),
+                VertexKind::InnerRing => assert!((NECK_FOLLOW..=1.0).contains(&h), "ring {i}: {h}"),
+            }
         }
     }
 

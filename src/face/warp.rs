@@ -52,7 +52,8 @@ pub const NO_SKIN: Vec2 = Vec2::new(1.0e3, 1.0e3);
 pub enum WarpVertexKind {
     /// Deformed and posed; colour from the portrait at its UV.
     Face = 0,
-    /// The outer ring: deformed (by nothing) but never posed, so the warp fades into the portrait.
+    /// The outer ring and the portrait's rectangle: deformed (by nothing) and never posed (their
+    /// rows' follow is 0), so the warp fades into the portrait.
     Fixed = 1,
     /// A vertex of the mouth fan: the fragment shader draws the mouth interior.
     Mouth = 2,
@@ -82,7 +83,9 @@ pub struct WarpRig {
     pub canon: Vec<Vec2>,
     /// Per GPU vertex: how the shader treats it.
     pub kind: Vec<WarpVertexKind>,
-    /// Row-major `rows × N_TERMS` displacement vectors in pixels (`w` unused).
+    /// Row-major `rows × N_TERMS` displacement vectors in pixels; the `w` of each row's first
+    /// (constant) term is how much it follows the head pose ([`Self::head_follow`]), the other
+    /// `w`s are unused.
     pub basis: Vec<[f32; 4]>,
     /// Triangles in drawing order: the portrait's rectangle, the mesh, the eye fans, the mouth fan.
     pub indices: Vec<u32>,
@@ -191,7 +194,18 @@ impl WarpRig {
                 .map(|c| rig.push_vertex(c, NO_SKIN, size, zero_row, WarpVertexKind::Fixed));
         let background = [corners[0], corners[1], corners[2], corners[0], corners[2], corners[3]];
         rig.indices.splice(0..0, background);
-        rig.basis = rows.iter().flat_map(|r| r.iter().map(|v| [v.x, v.y, v.z, 0.0])).collect();
+        // The constant term's `w`: how much the row follows the head pose (the mesh's rows
+        // first, then the three fan centres, on the face, then the rectangle, which never moves).
+        let follow = |r: usize| match r {
+            r if r < n => mesh.head[r],
+            r if r + 1 < rows.len() => 1.0,
+            _ => 0.0,
+        };
+        rig.basis = rows
+            .iter()
+            .enumerate()
+            .flat_map(|(r, row)| row.iter().enumerate().map(move |(t, v)| [v.x, v.y, v.z, if t == 0 { follow(r) } else { 0.0 }]))
+            .collect();
         rig
     }
 
@@ -232,11 +246,16 @@ impl WarpRig {
 
     /// What the vertex shader computes for GPU vertex `vertex`: its posed position in pixels.
     pub fn vertex(&self, vertex: usize, weights: &[f32; N_BLENDSHAPES], pose: &HeadPose) -> Vec3 {
-        let q = self.rest[vertex] + self.deformed(self.row[vertex] as usize, weights);
-        if self.kind[vertex] == WarpVertexKind::Fixed {
-            return q;
-        }
-        self.posed(q, pose)
+        let row = self.row[vertex] as usize;
+        let q = self.rest[vertex] + self.deformed(row, weights);
+        q + (self.posed(q, pose) - q) * self.head_follow(row)
+    }
+
+    /// How much basis row `row` follows the head pose ([`FaceMesh::head`]; 1 for the fans'
+    /// centres, 0 for the portrait's rectangle): the `w` of the row's constant term, where the
+    /// shader reads it.
+    pub fn head_follow(&self, row: usize) -> f32 {
+        self.basis[row * N_TERMS][3]
     }
 
     fn posed(&self, q: Vec3, pose: &HeadPose) -> Vec3 {

@@ -1,8 +1,8 @@
 // The face warp of emotalk's reference CPU renderer (src/face/cpu_render.rs) on the GPU.
 //
 // Vertex stage: every vertex of a portrait's warp mesh moves by `c + Σ_k w_k B_k` (its rows of the
-// portrait's linear basis, see src/face/warp.rs), then the head pose rotates it about the neck;
-// the outer ring stays put. One draw can hold many faces of the same portrait: each instance
+// portrait's linear basis, see src/face/warp.rs), then the head pose rotates it about the neck,
+// each vertex by its share (the face fully, the neck less, the outer ring not at all). One draw can hold many faces of the same portrait: each instance
 // reads its own `FaceParams` row, chosen by the entity's `MeshTag`.
 // Fragment stage: the portrait at the vertex's rest UV (bilinear, as the CPU renderer samples),
 // shaded by the wrinkle maps (src/face/wrinkles.rs) on the skin, except inside the mouth fan, where the portrait's own mouth interior stays attached to each lip
@@ -113,10 +113,13 @@ fn vertex(v: Vertex) -> FaceVertexOutput {
     // Back to portrait pixels (y down), where the basis lives.
     let rest = vec3<f32>(v.position.x + 0.5 * portrait.size.x, 0.5 * portrait.size.y - v.position.y, v.position.z);
     var q = rest + d;
-    if kind < 0.5 || kind > 1.5 {
+    // The constant term's w: how much this vertex follows the head pose (src/face/mesh.rs
+    // `head_follow`: the face fully, the neck less, the outer ring and the rectangle not at all).
+    let follow = basis[base].w;
+    if follow > 0.0 {
         let p = faces[face];
         let m = mat3x3<f32>(p.rot_x.xyz, p.rot_y.xyz, p.rot_z.xyz);
-        q = m * (q - p.pivot.xyz) + p.moved_pivot.xyz;
+        q = mix(q, m * (q - p.pivot.xyz) + p.moved_pivot.xyz, follow);
     }
     // Portrait pixels (y down) to the quad's local frame: centred, y up, one unit per pixel; the
     // card is flat (depth only moved points across it).
