@@ -681,3 +681,28 @@ fn pose_from_one_clip_and_emotion_from_another() {
     assert_eq!(run.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("cut.mp4"), "{stderr}");
 }
+
+#[test]
+fn npc_paints_its_character_at_an_expression() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let run = emotalk(&["npc", "--seed", "3", "--size", "256", "--emotion", "surprised", "--intensity", "3", "--out", out]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let neutral = image::open(dir.path().join("npc_3.png")).unwrap().to_rgba8();
+    let target = image::open(dir.path().join("target.png")).unwrap().to_rgba8();
+    assert_eq!(neutral.dimensions(), target.dimensions());
+    assert_ne!(neutral, target);
+    // Its rig holds the landmarks at the expression: the jaw dropped.
+    let (a, b) = (
+        emotalk::face::PortraitRig::load(dir.path().join("npc_3.rig.json")).unwrap().points(),
+        emotalk::face::PortraitRig::load(dir.path().join("target.rig.json")).unwrap().points(),
+    );
+    assert!(b[8].y - a[8].y > 3.0, "chin {} -> {}", a[8].y, b[8].y);
+    // Weights by name, and mistakes named.
+    let run = emotalk(&["npc", "--seed", "3", "--size", "128", "--set", "jawOpen=0.5,eyeBlinkLeft=1", "--out", out]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let run = emotalk(&["npc", "--seed", "3", "--set", "jawOpen=2", "--out", out]);
+    assert!(!run.status.success() && String::from_utf8_lossy(&run.stderr).contains("jawOpen"));
+    let run = emotalk(&["npc", "--seed", "3", "--intensity", "2", "--out", out]);
+    assert!(!run.status.success() && String::from_utf8_lossy(&run.stderr).contains("--emotion"));
+}

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use emotalk::face::npc::generate;
+use emotalk::face::npc::{generate, generate_at};
 use emotalk::face::cpu_render::{psnr, sample};
 use emotalk::face::{BlendshapeBasis, HeadPose, PreparedPortrait};
 use glam::Vec2;
@@ -67,4 +67,85 @@ fn the_bundled_portraits_are_what_the_generator_draws() {
         let rig = emotalk::face::PortraitRig::load(dir.join(format!("npc_{seed}.rig.json"))).unwrap();
         assert_eq!(rig, npc.rig);
     }
+}
+
+/// Weights with `pairs` set (ARKit names).
+fn weights(pairs: &[(&str, f32)]) -> [f32; 52] {
+    let mut w = [0.0; 52];
+    for (name, v) in pairs {
+        w[emotalk::face::blendshapes::index_of(name).unwrap()] = *v;
+    }
+    w
+}
+
+#[test]
+fn painting_at_the_zero_expression_is_the_neutral_painting() {
+    let basis = BlendshapeBasis::default_basis();
+    for seed in 0..6 {
+        let (neutral, at_rest) = (generate(seed, 256), generate_at(seed, 256, &[0.0; 52], basis));
+        assert!(neutral.image == at_rest.image, "seed {seed}: the zero expression repaints the neutral bytes");
+        assert_eq!(neutral.rig.points(), at_rest.rig.points());
+    }
+}
+
+#[test]
+fn a_target_is_painted_at_its_expression_with_teeth_and_an_unsquashed_iris() {
+    let basis = BlendshapeBasis::default_basis();
+    let seed = 3;
+    let neutral = generate(seed, 512);
+    let p = &neutral.params;
+    // The rig is the face model's landmarks at the expression, placed as the neutral face is.
+    let w = weights(&[("jawOpen", 0.6), ("mouthUpperUpLeft", 0.5), ("mouthUpperUpRight", 0.5)]);
+    let target = generate_at(seed, 512, &w, basis);
+    assert_eq!(target.image.dimensions(), neutral.image.dimensions());
+    let d = basis.displacements(&w);
+    let sim = p.placement();
+    for (i, (a, b)) in neutral.rig.points().iter().zip(target.rig.points()).enumerate() {
+        let want = *a + sim.a.rotate(d[i].truncate());
+        assert!(want.distance(b) < 1e-3, "landmark {i}: {b} for {want}");
+    }
+    // Teeth inside the open mouth: light, not lip- or skin-coloured pixels, and none at rest.
+    let lm = target.rig.points();
+    let teeth = |img: &image::RgbaImage| {
+        let (lo, hi) = ((60..68).map(|i| lm[i]).fold(Vec2::MAX, Vec2::min), (60..68).map(|i| lm[i]).fold(Vec2::MIN, Vec2::max));
+        let mut n = 0;
+        for y in lo.y as u32..=hi.y as u32 {
+            for x in lo.x as u32..=hi.x as u32 {
+                let c = img.get_pixel(x, y).0;
+                let (hi, lo) = (c[0].max(c[1]).max(c[2]), c[0].min(c[1]).min(c[2]));
+                if lo > 180 && hi - lo < 32 {
+                    n += 1;
+                }
+            }
+        }
+        n
+    };
+    let (shown, at_rest) = (teeth(&target.image), teeth(&neutral.image));
+    println!("teeth pixels: {shown} open, {at_rest} at rest");
+    assert!(shown > 40 && at_rest == 0, "teeth: {shown} open, {at_rest} at rest");
+    // A squint covers the iris, it does not shrink it: on every row the lids leave open, the
+    // iris is as wide as on the same row at rest; a wide eye shows sclera above the iris.
+    let rest_lm = neutral.rig.points();
+    let iris_row = |img: &image::RgbaImage, y: u32| {
+        let (x0, x1) = (rest_lm[36].x as u32, rest_lm[39].x as u32 + 1);
+        (x0..=x1).filter(|&x| close(sample(img, Vec2::new(x as f32 + 0.5, y as f32 + 0.5)), p.iris, 0.06)).count()
+    };
+    let squint = generate_at(seed, 512, &weights(&[("eyeSquintRight", 1.0), ("eyeSquintLeft", 1.0)]), basis);
+    let (y0, y1) = ((36..42).map(|i| rest_lm[i].y).fold(f32::MAX, f32::min), (36..42).map(|i| rest_lm[i].y).fold(f32::MIN, f32::max));
+    let mut rows = 0;
+    for y in y0 as u32..=y1 as u32 {
+        let (a, b) = (iris_row(&neutral.image, y), iris_row(&squint.image, y));
+        if b >= 4 {
+            rows += 1;
+            assert!(b + 2 >= a, "row {y}: the squinting iris is {b} px wide, {a} at rest");
+        }
+    }
+    println!("{rows} rows of iris left open by the squint");
+    assert!(rows >= 3, "the squint left {rows} rows of iris");
+    let wide = generate_at(seed, 512, &weights(&[("eyeWideRight", 1.0), ("eyeWideLeft", 1.0)]), basis);
+    let wl = wide.rig.points();
+    let top = (wl[37].y + wl[38].y) / 2.0;
+    let c = (36..42).map(|i| neutral.rig.points()[i]).sum::<Vec2>() / 6.0;
+    let above = sample(&wide.image, Vec2::new(c.x, top + 2.0));
+    assert!(close(above, [0.96, 0.95, 0.92], 0.08), "white above the iris of a wide eye: {above:?}");
 }

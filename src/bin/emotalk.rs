@@ -104,6 +104,16 @@ enum Command {
         /// Output folder (created if missing).
         #[arg(long)]
         out: PathBuf,
+        /// Also paint the character natively at this emotion (`DIR/target.png` and
+        /// `DIR/target.rig.json`, same size and framing): the face generator's training target.
+        #[arg(long)]
+        emotion: Option<String>,
+        /// Intensity of `--emotion`, 0 to 3.
+        #[arg(long)]
+        intensity: Option<f32>,
+        /// Blendshape weights of the target (`jawOpen=0.8,eyeBlinkLeft=1`), on top of the emotion.
+        #[arg(long, value_name = "NAME=W,...")]
+        set: Option<String>,
     },
     /// A contact sheet for review: each portrait, then the 8 emotions at intensity 1 and 3.
     Sheet {
@@ -272,7 +282,7 @@ fn main() -> ExitCode {
             let head = HeadPose { yaw, pitch, roll, ..Default::default() };
             pose(PoseArgs { portrait, rig_path: rig, set, emotion, intensity, head, expressiveness, out, geometry })
         }
-        Command::Npc { seed, size, out } => npc(seed, size, out),
+        Command::Npc { seed, size, out, emotion, intensity, set } => npc(seed, size, out, emotion, intensity, set),
         Command::Sheet { portrait, rig, npc, cell, out } => sheet(portrait, rig, npc, cell, out),
         Command::Emotion { text, image, audio, clip, clip_fps, intensity, lexicon } => {
             emotion_cmd::emotion(emotion_cmd::EmotionArgs { text, image, audio, clip, clip_fps, intensity, lexicon })
@@ -539,10 +549,34 @@ fn parse_weights(text: &str) -> Result<Vec<(usize, f32)>, BoxError> {
         .collect()
 }
 
-fn npc(seed: u64, size: u32, out: PathBuf) -> Result<(), BoxError> {
+fn npc(
+    seed: u64,
+    size: u32,
+    out: PathBuf,
+    emotion: Option<String>,
+    intensity: Option<f32>,
+    set: Option<String>,
+) -> Result<(), BoxError> {
     if size < 64 {
         return Err(format!("--size must be at least 64, got {size}").into());
     }
+    // The target's weights, checked before anything is written.
+    let target = if emotion.is_some() || intensity.is_some() || set.is_some() {
+        let mut weights = match (&emotion, intensity) {
+            (Some(text), mu) => {
+                let r = emotion_cmd::resolve_text(text, mu)?;
+                r.embedding.blendshape_weights(r.intensity)
+            }
+            (None, Some(_)) => return Err("--intensity needs --emotion".into()),
+            (None, None) => [0.0; face::N_BLENDSHAPES],
+        };
+        for (k, v) in parse_weights(set.as_deref().unwrap_or(""))? {
+            weights[k] = v;
+        }
+        Some(weights)
+    } else {
+        None
+    };
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: cannot create: {e}", out.display()))?;
     let npc = face::npc::generate(seed, size);
     let png = out.join(format!("npc_{seed}.png"));
@@ -550,6 +584,14 @@ fn npc(seed: u64, size: u32, out: PathBuf) -> Result<(), BoxError> {
     let rig = out.join(format!("npc_{seed}.rig.json"));
     write_atomically(&rig, |w| w.write_all(npc.rig.to_json().as_bytes()))?;
     eprintln!("npc {seed}: {:?} hair -> {} and {}", npc.params.hair_style, png.display(), rig.display());
+    if let Some(weights) = target {
+        let painted = face::npc::generate_at(seed, size, &weights, face::BlendshapeBasis::default_basis());
+        let png = out.join("target.png");
+        painted.image.save(&png).map_err(|e| format!("{}: cannot write: {e}", png.display()))?;
+        let rig = out.join("target.rig.json");
+        write_atomically(&rig, |w| w.write_all(painted.rig.to_json().as_bytes()))?;
+        eprintln!("npc {seed} at the expression -> {} and {}", png.display(), rig.display());
+    }
     Ok(())
 }
 

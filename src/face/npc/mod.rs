@@ -7,6 +7,16 @@
 //! mean face ([`super::mean`]) reshaped by that identity and placed in the image; every feature is
 //! then drawn from those landmarks with `tiny-skia`, so the rig is exact by construction. The
 //! generator is reproducible: the same seed gives the same bytes (ChaCha8).
+//!
+//! [`generate_at`] paints the same character natively at any expression ([`expression`]): the
+//! face model's landmarks at those weights, drawn as the artist would draw them, with what a
+//! warp of the neutral painting cannot make (the mouth's interior with teeth, tongue and gums,
+//! an iris that lids cover instead of squashing, creases as constant-width strokes). These are
+//! the targets the face generator (HEF) learns from.
+
+mod expression;
+
+pub use expression::{NpcExpression, generate_at};
 
 use glam::Vec2;
 use image::RgbaImage;
@@ -229,7 +239,7 @@ pub fn generate(seed: u64, size: u32) -> NpcPortrait {
     let sim = params.placement();
     let lm: [Vec2; N_LANDMARKS] = shape.map(|p| sim.apply(p));
     let mut pm = Pixmap::new(params.size, params.size).expect("size >= 64");
-    Painter { pm: &mut pm, sim, p: &params }.paint(&shape, &lm);
+    Painter { pm: &mut pm, sim, p: &params, expr: None }.paint(&shape, &lm);
     let image = RgbaImage::from_fn(params.size, params.size, |x, y| {
         let c = pm.pixel(x, y).expect("inside").demultiply();
         image::Rgba([c.red(), c.green(), c.blue(), 255])
@@ -246,6 +256,8 @@ struct Painter<'a> {
     pm: &'a mut Pixmap,
     sim: Similarity,
     p: &'a NpcParams,
+    /// The expression to paint natively, if any ([`generate_at`]).
+    expr: Option<&'a NpcExpression>,
 }
 
 fn colour(c: [f32; 3], a: f32) -> Color {
@@ -497,9 +509,15 @@ impl Painter<'_> {
             if let Some(o) = &outline {
                 mask.fill_path(o, FillRule::Winding, true, Transform::identity());
             }
-            let c = pts.iter().sum::<Vec2>() / 6.0;
-            let open = (pts[5].y + pts[4].y - pts[1].y - pts[2].y) / 2.0;
-            let r = (0.55 * open).max(0.035 * unit);
+            let (c, r) = match self.expr {
+                // The eyeball does not change with the lids: the rest eye's iris, moved by the gaze.
+                Some(e) => e.iris(eye.start, unit),
+                None => {
+                    let c = pts.iter().sum::<Vec2>() / 6.0;
+                    let open = (pts[5].y + pts[4].y - pts[1].y - pts[2].y) / 2.0;
+                    (c, (0.55 * open).max(0.035 * unit))
+                }
+            };
             let iris = self.circle(c, r);
             self.fill(iris, &paint_of(Shader::SolidColor(colour(p.iris, 1.0))), Some(&mask));
             self.fill(
@@ -532,8 +550,14 @@ impl Painter<'_> {
         self.solid(smooth(&upper, true), shade(p.lips, 0.82), 1.0);
         let inner: Vec<Vec2> = (60..68).map(|i| lm[i]).collect();
         self.solid(smooth(&inner, true), [0.18, 0.07, 0.07], 1.0);
+        if let Some(e) = self.expr {
+            self.paint_mouth_interior(e, lm, unit);
+        }
         let line: Vec<Vec2> = (60..65).map(|i| lm[i]).collect();
         self.stroke(smooth(&line, false), shade(p.lips, 0.4), 0.9, 0.012 * unit);
+        if let Some(e) = self.expr {
+            self.paint_creases(e, unit);
+        }
     }
 
     fn circle(&self, c: Vec2, r: f32) -> Option<Path> {
