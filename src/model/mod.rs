@@ -8,11 +8,13 @@
 //! - [`weights`]: a network's folder (`config.json` + `model.mpk`), saved atomically and loaded
 //!   with typed errors.
 //!
-//! HEF arrives with its issue.
+//! - [`hef`]: the face generator as a learned residual on the mesh warp (HEF's network; its
+//!   trainer and shipped weights are to come).
 
 pub mod audio_emotion;
 pub mod eac;
 pub mod files;
+pub mod hef;
 pub mod weights;
 
 pub use files::{ModelKind, ModelStatus, find_model, find_models, model_search_dirs};
