@@ -98,13 +98,7 @@ pub fn generate_at(seed: u64, size: u32, weights: &[f32], basis: &BlendshapeBasi
     let ivory = r.random_range(0.0..=1.0f32);
     let tooth = [0.93 - 0.03 * ivory, 0.91 - 0.05 * ivory, 0.86 - 0.1 * ivory];
     let tongue = [0.78 + 0.1 * r.random_range(0.0..=1.0f32), 0.36, 0.38];
-    let expr = NpcExpression {
-        weights: w,
-        rest: rest_shape.map(|p| sim.apply(p)),
-        shape,
-        tooth,
-        tongue,
-    };
+    let expr = NpcExpression { weights: w, rest: rest_shape.map(|p| sim.apply(p)), shape, tooth, tongue };
     let neutral = generate(seed, size);
     let mut pm = Pixmap::new(params.size, params.size).expect("size >= 64");
     Painter { pm: &mut pm, sim, p: &params, expr: Some(&expr) }.paint(&rest_shape, &lm);
@@ -133,7 +127,8 @@ impl Painter<'_> {
         // The cavity: dark red, darkest at the back (the centre of the opening).
         let centre = inner.iter().sum::<Vec2>() / inner.len() as f32;
         let width = (lm[64] - lm[60]).length().max(1.0);
-        if let Some(back) = radial(centre, 0.6 * width, &[(0.0, [0.08, 0.02, 0.03], 1.0), (1.0, [0.3, 0.1, 0.1], 1.0)]) {
+        if let Some(back) = radial(centre, 0.6 * width, &[(0.0, [0.08, 0.02, 0.03], 1.0), (1.0, [0.3, 0.1, 0.1], 1.0)])
+        {
             self.fill(Some(outline.clone()), &paint_of(back), mask);
         }
         let rest = &e.rest;
@@ -173,7 +168,11 @@ impl Painter<'_> {
             vec![l, lower_edge[0], lower_edge[1], lower_edge[2], r]
         };
         let lower = band(&lower_line, 0.85 * tooth_h);
-        self.fill(smooth(&lower, true), &paint_of(tiny_skia::Shader::SolidColor(colour(shade(e.tooth, 0.9), 1.0))), mask);
+        self.fill(
+            smooth(&lower, true),
+            &paint_of(tiny_skia::Shader::SolidColor(colour(shade(e.tooth, 0.9), 1.0))),
+            mask,
+        );
         // Tooth outlines: constant-width strokes between teeth, narrower towards the corners.
         let ink = shade(e.tooth, 0.55);
         let stroke_w = 0.008 * unit;
@@ -229,6 +228,12 @@ impl Painter<'_> {
         }
         let Some(path) = pb.finish() else { return };
         let stroke = tiny_skia::Stroke { width, line_cap: tiny_skia::LineCap::Round, ..Default::default() };
-        self.pm.stroke_path(&path, &paint_of(tiny_skia::Shader::SolidColor(colour(c, a))), &stroke, Transform::identity(), mask);
+        self.pm.stroke_path(
+            &path,
+            &paint_of(tiny_skia::Shader::SolidColor(colour(c, a))),
+            &stroke,
+            Transform::identity(),
+            mask,
+        );
     }
 }
