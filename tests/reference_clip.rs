@@ -231,3 +231,19 @@ fn a_posed_head_moves_not_the_picture() {
         assert!(t >= 35.0, "the top edge stays: {t:.1} dB");
     }
 }
+
+#[test]
+fn a_directory_of_jpeg_frames_is_a_clip() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..3u8 {
+        let img = image::RgbImage::from_pixel(40, 30, image::Rgb([40 * i, 90, 200]));
+        img.save(dir.path().join(format!("f{i}.jpg"))).unwrap();
+    }
+    std::fs::write(dir.path().join("notes.txt"), "not a frame").unwrap();
+    let clip = Clip::open(dir.path(), 30.0).unwrap();
+    assert_eq!((clip.len(), clip.fps(), clip.is_video()), (3, 30.0, false));
+    let frames: Vec<image::RgbaImage> = clip.frames().unwrap().map(Result::unwrap).collect();
+    assert_eq!(frames.len(), 3);
+    let px = frames[2].get_pixel(20, 15).0;
+    assert!((px[0] as i32 - 80).abs() < 6 && (px[2] as i32 - 200).abs() < 6, "{px:?}");
+}
