@@ -623,9 +623,15 @@ fn coeffs_takes_its_head_motion_from_a_reference_clip() {
 fn pose_from_one_clip_and_emotion_from_another() {
     use emotalk::face::{BlendshapeBasis, EmotionPreset, HeadPose, PreparedPortrait};
     let basis = BlendshapeBasis::default_basis();
-    // Clip A, an MP4: NPC 7 turning its head (yaw 0 → 16° → 0 over 24 frames at 25 fps).
-    let npc = emotalk::face::npc::generate(7, 256);
-    let p = PreparedPortrait::new(npc.image, &npc.rig, basis).unwrap();
+    // Clip A, an MP4: the astronaut turning her head (yaw 0 → 16° → 0 over 24 frames at 25 fps).
+    let portraits = Path::new("../shared/data/portraits");
+    let rig = emotalk::face::import::import_rig(
+        &portraits.join("astronaut.png"),
+        &portraits.join("astronaut.landmarks68.json"),
+    )
+    .unwrap();
+    let img = image::open(portraits.join("astronaut.png")).unwrap().to_rgba8();
+    let p = PreparedPortrait::new(img, &rig, basis).unwrap();
     let turning: Vec<image::RgbaImage> = (0..24)
         .map(|i| {
             let pose = HeadPose { yaw: 16.0 * (std::f32::consts::PI * i as f32 / 23.0).sin(), ..HeadPose::default() };

@@ -24,6 +24,7 @@ pub mod cpu_render;
 pub mod rig;
 pub mod sheet;
 pub mod similarity;
+pub mod source_map;
 pub mod visemes;
 pub mod warp;
 pub mod wrinkles;

@@ -29,6 +29,7 @@
 //! [`Hef::parameter_count`] and [`HefConfig::flops_per_frame`] report the cost, which
 //! models/hef/README.md lists.
 
+pub mod frame;
 pub mod layers;
 
 use burn::config::Config;

@@ -133,3 +133,35 @@ fn the_default_network_fits_the_weight_budget() {
     let out = hef.forward(input(&config, 1));
     assert_eq!(out.image.dims(), [1, 3, 256, 256]);
 }
+
+#[test]
+fn a_rendered_frame_gives_the_network_its_warp() {
+    use crate::face::{BlendshapeBasis, HeadPose, PreparedPortrait, npc};
+    let basis = BlendshapeBasis::default_basis();
+    let n = npc::generate(3, 128);
+    let p = PreparedPortrait::new(n.image, &n.rig, basis).unwrap();
+    let mut w = [0.0f32; 52];
+    w[crate::face::blendshapes::index_of("jawOpen").unwrap()] = 0.5;
+    let pose = HeadPose { yaw: 10.0, roll: 4.0, ..HeadPose::default() };
+    let f = frame::hef_frame(&p, &w, &pose, 2.0, basis).unwrap();
+    let x = frame::batch::<B>(&[f.clone()], &Default::default());
+    assert_eq!(x.geometry.dims(), [1, 5, 128, 128]);
+    // The flow is the warp: the source sampled by it is the warped frame on the skin.
+    let resampled: Vec<f32> = warp(x.source, x.flow).into_data().to_vec().unwrap();
+    let warped: Vec<f32> = x.warped.into_data().to_vec().unwrap();
+    let skin = crate::face::geometry::GeometryLabel::Skin as u8 * crate::face::geometry::LABEL_STEP;
+    let (mut se, mut count) = (0.0f64, 0usize);
+    for (i, px) in f.geometry.pixels().enumerate() {
+        if px.0[0] == skin {
+            for c in 0..3 {
+                let k = c * 128 * 128 + i;
+                se += ((resampled[k] - warped[k]) as f64 * 255.0).powi(2);
+                count += 1;
+            }
+        }
+    }
+    let psnr = 10.0 * (255.0f64.powi(2) / (se / count as f64)).log10();
+    println!("warp flow reproduces the warped skin at {psnr:.1} dB over {} pixels", count / 3);
+    assert!(count > 3000 && psnr > 35.0, "{psnr} dB over {count}");
+    assert_eq!(f.style[52..], [10f32.to_radians(), 0.0, 4f32.to_radians(), 2.0 / 3.0]);
+}

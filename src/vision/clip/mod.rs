@@ -123,10 +123,10 @@ impl Clip {
                 return Err(ClipError::Unsupported { path });
             }
             let video = video::VideoClip::open(&path)?;
-            if video.len() == 0 {
+            if video.frame_count() == 0 {
                 return Err(ClipError::Empty { path });
             }
-            let (fps, len) = (video.fps(), video.len());
+            let (fps, len) = (video.fps(), video.frame_count());
             return Ok(Self { path, source: Source::Video, fps, len });
         }
         let entries = std::fs::read_dir(&path).map_err(|source| ClipError::Io { path: path.clone(), source })?;
