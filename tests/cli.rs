@@ -712,3 +712,31 @@ fn npc_paints_its_character_at_an_expression() {
     let run = emotalk(&["npc", "--seed", "3", "--intensity", "2", "--out", out]);
     assert!(!run.status.success() && String::from_utf8_lossy(&run.stderr).contains("--emotion"));
 }
+
+#[cfg(feature = "train")]
+#[test]
+fn trainer_trains_hef_and_scores_it_on_held_out_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("hef");
+    let train = |extra: &[&str]| {
+        let mut args = vec!["hef", "--out", out.to_str().unwrap(), "--size", "64", "--batch", "1", "--eval-seeds", "1"];
+        args.extend_from_slice(extra);
+        Command::new(env!("CARGO_BIN_EXE_emotalk-train")).args(&args).output().unwrap()
+    };
+    let run = train(&["--steps", "2", "--checkpoint-every", "1"]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    for f in ["config.json", "model.mpk", "metrics.json", "loss.png", "checkpoint/state.json"] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let metrics: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("metrics.json")).unwrap()).unwrap();
+    assert_eq!(metrics["steps"], 2);
+    assert_eq!(metrics["held_out"]["pairs"], 8);
+    assert!(metrics["held_out"]["warp_mouth_psnr"].as_f64().unwrap() > 10.0, "{metrics}");
+    // Resumed, it goes on from step 2.
+    let run = train(&["--steps", "3", "--resume"]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let metrics: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("metrics.json")).unwrap()).unwrap();
+    assert_eq!(metrics["steps"], 3);
+    let run = train(&["--steps", "1", "--size", "40"]);
+    assert!(!run.status.success() && String::from_utf8_lossy(&run.stderr).contains("--size"));
+}

@@ -17,6 +17,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[path = "emotalk-train/eac_cmd.rs"]
 mod eac_cmd;
+#[path = "emotalk-train/hef_cmd.rs"]
+mod hef_cmd;
 
 /// The training backend: burn's CUDA backend with the `cuda` feature, else wgpu with `wgpu`, else
 /// the pure-Rust CPU backend Flex (the default).
@@ -40,6 +42,39 @@ struct Cli {
 enum Command {
     /// Checks that the external text-to-speech programs of the synthetic corpus are installed.
     Tools,
+    /// Trains HEF, the face generator, on procedural characters: the warp of a character's
+    /// painting against the same character painted natively at the expression (pairs made on the
+    /// fly; held-out characters scored at the end). Writes OUT/{config.json, model.mpk,
+    /// checkpoint/, metrics.json, loss.png}.
+    Hef {
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// Optimiser steps.
+        #[arg(long, default_value_t = 500)]
+        steps: usize,
+        /// Pairs per step.
+        #[arg(long, default_value_t = 4)]
+        batch: usize,
+        /// Frame size in pixels (256 is the network's default; smaller trains faster on a CPU).
+        #[arg(long, default_value_t = 256)]
+        size: usize,
+        /// Learning rate (Adam).
+        #[arg(long, default_value_t = 2e-3)]
+        lr: f64,
+        /// Seed of initialisation and pairs.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Continue from OUT/checkpoint.
+        #[arg(long)]
+        resume: bool,
+        /// Steps between checkpoints.
+        #[arg(long, default_value_t = 50)]
+        checkpoint_every: usize,
+        /// Held-out characters to score at the end (8 expressions each).
+        #[arg(long, default_value_t = 10)]
+        eval_seeds: usize,
+    },
     /// Writes a synthetic lip-sync corpus: seeded sentences spoken by TTS voices with exact phone
     /// timings, augmented, each with an emotion and intensity (manifest.jsonl + clips/).
     Synth {
@@ -218,6 +253,16 @@ fn main() -> ExitCode {
         }
         Command::AudioEmotion { manifest, out, steps, seed, hidden } => {
             report(train_audio_emotion(manifest, out, steps, seed, hidden))
+        }
+        Command::Hef { out, steps, batch, size, lr, seed, resume, checkpoint_every, eval_seeds } => {
+            let options = emotalk::train::hef::HefTrainOptions {
+                steps,
+                batch,
+                learning_rate: lr,
+                seed,
+                ..Default::default()
+            };
+            report(hef_cmd::train_hef::<Backend>(hef_cmd::HefArgs { out, size, options, resume, checkpoint_every, eval_seeds }))
         }
         Command::Tools => {
             let report = tools::check(&tools::TTS_TOOLS);

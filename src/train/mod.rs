@@ -6,6 +6,7 @@ pub mod audio_emotion;
 pub mod augment;
 pub mod eac;
 pub mod eac_data;
+pub mod hef;
 pub mod plot;
 pub mod sentences;
 pub mod synth;

@@ -31,6 +31,7 @@
 
 pub mod frame;
 pub mod layers;
+pub mod saved;
 
 use burn::config::Config;
 use burn::module::Module;
@@ -46,6 +47,13 @@ use layers::{LEAK, StyleConv, StyleConvConfig, downsample2, upsample2, warp};
 /// Numbers in the per-frame style input: the 52 weights, the pose (yaw, pitch, roll in
 /// radians) and the intensity over 3.
 pub const STYLE_INPUTS: usize = N_BLENDSHAPES + 4;
+
+/// The flow heads' output scale: a unit of head output moves a pixel by 1 % of the frame, so
+/// that Adam's first steps (about the learning rate on every weight of a zero head) nudge the
+/// warp by a fraction of a pixel instead of tearing it.
+pub const FLOW_GAIN: f32 = 0.01;
+/// The RGB heads' output scale, for the same reason.
+pub const RGB_GAIN: f32 = 0.1;
 
 /// HEF's sizes.
 #[derive(Config, Debug, PartialEq)]
@@ -252,8 +260,8 @@ impl<B: Backend> Hef<B> {
                 block.fuse.forward(Tensor::cat(vec![sampled, styled, geometry_features[level].clone()], 1)),
                 LEAK,
             );
-            phi = block.to_flow.forward(features.clone()) + phi_up; // Eq. 9
-            rgb = block.to_rgb.forward(features.clone()) + rgb_up; // Eq. 10
+            phi = block.to_flow.forward(features.clone()) * FLOW_GAIN + phi_up; // Eq. 9
+            rgb = block.to_rgb.forward(features.clone()) * RGB_GAIN + rgb_up; // Eq. 10
         }
         let image = warp(warped, phi.clone()) + rgb.clone();
         HefOutput { image, flow: phi, residual: rgb }
