@@ -24,7 +24,6 @@ use std::path::Path;
 use burn::module::AutodiffModule;
 use burn::optim::{AdamWConfig, GradientsParams, Optimizer};
 use burn::prelude::Backend;
-use burn::record::{FullPrecisionSettings, NamedMpkBytesRecorder, Recorder};
 use burn::tensor::activation::log_softmax;
 use burn::tensor::backend::AutodiffBackend;
 use burn::tensor::{Tensor, TensorData};
@@ -38,7 +37,8 @@ use crate::face::presets::EmotionPreset;
 use crate::face::visemes::{Viseme, aperture};
 use crate::model::eac::saved::EacModel;
 use crate::model::eac::{Eac, EacConfig};
-use crate::model::weights::{self, ModelFileError};
+use crate::model::weights::ModelFileError;
+use crate::train::checkpoint;
 
 /// Training settings (recorded in the run's metrics).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -312,20 +312,10 @@ pub fn train<B: AutodiffBackend>(
         .with_grad_clipping(Some(burn::grad_clipping::GradientClippingConfig::Norm(1.0)))
         .init::<B, Eac<B>>();
     let ckpt = checkpoint_dir(out);
-    let (mut net, mut state) = if control.resume && ckpt.join("state.json").is_file() {
+    let (mut net, mut state) = if control.resume && checkpoint::exists(&ckpt) {
         let model = EacModel::<B>::load(&ckpt, device)?;
-        let state_path = ckpt.join("state.json");
-        let text = std::fs::read_to_string(&state_path)
-            .map_err(|source| ModelFileError::Io { path: state_path.clone(), source })?;
-        let state: RunState = serde_json::from_str(&text)
-            .map_err(|e| ModelFileError::Config { path: state_path.clone(), message: e.to_string() })?;
-        let optim_path = ckpt.join("optimizer.mpk");
-        let bytes =
-            std::fs::read(&optim_path).map_err(|source| ModelFileError::Io { path: optim_path.clone(), source })?;
-        let record = NamedMpkBytesRecorder::<FullPrecisionSettings>::new()
-            .load(bytes, device)
-            .map_err(|e| ModelFileError::Weights { path: optim_path.clone(), message: e.to_string() })?;
-        optim = optim.load_record(record);
+        let state: RunState = checkpoint::read_state(&ckpt)?;
+        optim = optim.load_record(checkpoint::read_optimizer(&ckpt, device)?);
         (model.net, RunState { options: options.clone(), ..state })
     } else {
         let net = match options.init.as_deref() {
@@ -389,12 +379,7 @@ fn write_checkpoint<B: AutodiffBackend, O: Optimizer<Eac<B>, B>>(
     state: &RunState,
 ) -> Result<(), ModelFileError> {
     EacModel { config: config.clone(), net: net.clone() }.save(dir)?;
-    let optim_path = dir.join("optimizer.mpk");
-    let bytes = NamedMpkBytesRecorder::<FullPrecisionSettings>::new()
-        .record(optim.to_record(), ())
-        .map_err(|e| ModelFileError::Weights { path: optim_path.clone(), message: e.to_string() })?;
-    weights::write_bytes(&optim_path, &bytes)?;
-    weights::write_bytes(&dir.join("state.json"), serde_json::to_string(state).unwrap_or_default().as_bytes())
+    checkpoint::write(dir, optim.to_record(), state)
 }
 
 /// Held-out numbers of a network over clips.

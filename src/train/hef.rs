@@ -19,7 +19,6 @@ use std::path::Path;
 use burn::module::AutodiffModule;
 use burn::optim::{AdamConfig, GradientsParams, Optimizer};
 use burn::prelude::Backend;
-use burn::record::{FullPrecisionSettings, NamedMpkBytesRecorder, Recorder};
 use burn::tensor::backend::AutodiffBackend;
 use burn::tensor::module::avg_pool2d;
 use burn::tensor::{Tensor, TensorData};
@@ -33,7 +32,8 @@ use crate::model::hef::frame::{HefFrame, batch, hef_frame};
 use crate::model::hef::layers::downsample2;
 use crate::model::hef::saved::HefModel;
 use crate::model::hef::{Hef, HefConfig, HefInput};
-use crate::model::weights::{self, ModelFileError};
+use crate::model::weights::ModelFileError;
+use crate::train::checkpoint;
 
 /// Characters trained on: seeds from here on.
 pub const TRAIN_SEEDS: std::ops::RangeFrom<u64> = 1000..;
@@ -256,20 +256,10 @@ pub fn train<B: AutodiffBackend>(
     let basis = BlendshapeBasis::default_basis();
     let mut optim = AdamConfig::new().init::<B, Hef<B>>();
     let ckpt = out.join("checkpoint");
-    let (mut net, mut state) = if resume && ckpt.join("state.json").is_file() {
+    let (mut net, mut state) = if resume && checkpoint::exists(&ckpt) {
         let model = HefModel::<B>::load(&ckpt, device)?;
-        let state_path = ckpt.join("state.json");
-        let text = std::fs::read_to_string(&state_path)
-            .map_err(|source| ModelFileError::Io { path: state_path.clone(), source })?;
-        let state: HefRunState = serde_json::from_str(&text)
-            .map_err(|e| ModelFileError::Config { path: state_path.clone(), message: e.to_string() })?;
-        let optim_path = ckpt.join("optimizer.mpk");
-        let bytes =
-            std::fs::read(&optim_path).map_err(|source| ModelFileError::Io { path: optim_path.clone(), source })?;
-        let record = NamedMpkBytesRecorder::<FullPrecisionSettings>::new()
-            .load(bytes, device)
-            .map_err(|e| ModelFileError::Weights { path: optim_path.clone(), message: e.to_string() })?;
-        optim = optim.load_record(record);
+        let state: HefRunState = checkpoint::read_state(&ckpt)?;
+        optim = optim.load_record(checkpoint::read_optimizer(&ckpt, device)?);
         (model.net, HefRunState { options: options.clone(), ..state })
     } else {
         (config.init::<B>(device), HefRunState { step: 0, options: options.clone(), losses: Vec::new() })
@@ -297,15 +287,7 @@ pub fn train<B: AutodiffBackend>(
         progress(&state);
         if state.step % checkpoint_every.max(1) == 0 || state.step == options.steps {
             HefModel { config: config.clone(), net: net.clone() }.save(&ckpt)?;
-            let optim_path = ckpt.join("optimizer.mpk");
-            let bytes = NamedMpkBytesRecorder::<FullPrecisionSettings>::new()
-                .record(optim.to_record(), ())
-                .map_err(|e| ModelFileError::Weights { path: optim_path.clone(), message: e.to_string() })?;
-            weights::write_bytes(&optim_path, &bytes)?;
-            weights::write_bytes(
-                &ckpt.join("state.json"),
-                serde_json::to_string(&state).unwrap_or_default().as_bytes(),
-            )?;
+            checkpoint::write(&ckpt, optim.to_record(), &state)?;
         }
     }
     Ok((net.valid(), state))

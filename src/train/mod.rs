@@ -4,6 +4,7 @@
 
 pub mod audio_emotion;
 pub mod augment;
+pub mod checkpoint;
 pub mod eac;
 pub mod eac_data;
 pub mod hef;
