@@ -34,7 +34,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let out: Vec<f32> = hef.net.forward(input).image.into_data().to_vec().map_err(|e| format!("{e:?}"))?;
             let s = size as usize;
             let hef_img = RgbaImage::from_fn(size, size, |x, y| {
-                let at = |c: usize| (out[c * s * s + y as usize * s + x as usize] * 255.0).round().clamp(0.0, 255.0) as u8;
+                let at =
+                    |c: usize| (out[c * s * s + y as usize * s + x as usize] * 255.0).round().clamp(0.0, 255.0) as u8;
                 image::Rgba([at(0), at(1), at(2), 255])
             });
             for (k, img) in [&pair.frame.warped, &hef_img, &pair.target].into_iter().enumerate() {
@@ -46,6 +47,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     sheet.save(&out)?;
-    println!("wrote {out}: rows are held-out seeds from {}, columns warp | HEF | target per emotion", HELD_OUT_SEEDS.start);
+    println!(
+        "wrote {out}: rows are held-out seeds from {}, columns warp | HEF | target per emotion",
+        HELD_OUT_SEEDS.start
+    );
     Ok(())
 }
