@@ -19,16 +19,14 @@
 //! gives exactly those bytes (a test).
 
 use glam::Vec2;
-use image::RgbaImage;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use tiny_skia::{FillRule, Mask, Pixmap, Transform};
+use tiny_skia::{FillRule, Mask, Transform};
 
-use super::{N_LANDMARKS, NpcParams, NpcPortrait, Painter, colour, generate, paint_of, radial, shade, smooth};
+use super::{N_LANDMARKS, NpcParams, NpcPortrait, Painter, colour, paint_of, paint_portrait, radial, shade, smooth};
 use crate::face::blendshapes::{BlendshapeBasis, N_BLENDSHAPES, index_of};
 use crate::face::cpu_render::{GAZE_ACROSS, GAZE_UP_DOWN};
 use crate::face::mean::mean_face;
-use crate::face::rig::PortraitRig;
 use crate::face::wrinkles;
 
 /// The ChaCha8 stream of the expression painter's choices (stream 0 is the identity's).
@@ -99,17 +97,7 @@ pub fn generate_at(seed: u64, size: u32, weights: &[f32], basis: &BlendshapeBasi
     let tooth = [0.93 - 0.03 * ivory, 0.91 - 0.05 * ivory, 0.86 - 0.1 * ivory];
     let tongue = [0.78 + 0.1 * r.random_range(0.0..=1.0f32), 0.36, 0.38];
     let expr = NpcExpression { weights: w, rest: rest_shape.map(|p| sim.apply(p)), shape, tooth, tongue };
-    let neutral = generate(seed, size);
-    let mut pm = Pixmap::new(params.size, params.size).expect("size >= 64");
-    Painter { pm: &mut pm, sim, p: &params, expr: Some(&expr) }.paint(&rest_shape, &lm);
-    let image = RgbaImage::from_fn(params.size, params.size, |x, y| {
-        let c = pm.pixel(x, y).expect("inside").demultiply();
-        image::Rgba([c.red(), c.green(), c.blue(), 255])
-    });
-    let mut rig = PortraitRig::new(params.size, params.size, &lm);
-    rig.hints = neutral.rig.hints.clone();
-    rig.image = Some(format!("npc_{seed}_target.png"));
-    NpcPortrait { image, rig, params }
+    paint_portrait(params, &rest_shape, &lm, Some(&expr), format!("npc_{seed}_target.png"))
 }
 
 impl Painter<'_> {

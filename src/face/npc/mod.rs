@@ -238,17 +238,30 @@ pub fn generate(seed: u64, size: u32) -> NpcPortrait {
     let shape = params.shape();
     let sim = params.placement();
     let lm: [Vec2; N_LANDMARKS] = shape.map(|p| sim.apply(p));
+    paint_portrait(params, &shape, &lm, None, format!("npc_{seed}.png"))
+}
+
+/// Paints a character (the skull from `shape`, the normalised rest landmarks; the face from
+/// `lm`, pixels; natively at `expr` when given) and rigs it with `lm` and its colour hints.
+fn paint_portrait(
+    params: NpcParams,
+    shape: &[Vec2; N_LANDMARKS],
+    lm: &[Vec2; N_LANDMARKS],
+    expr: Option<&NpcExpression>,
+    image_name: String,
+) -> NpcPortrait {
+    let sim = params.placement();
     let mut pm = Pixmap::new(params.size, params.size).expect("size >= 64");
-    Painter { pm: &mut pm, sim, p: &params, expr: None }.paint(&shape, &lm);
+    Painter { pm: &mut pm, sim, p: &params, expr }.paint(shape, lm);
     let image = RgbaImage::from_fn(params.size, params.size, |x, y| {
         let c = pm.pixel(x, y).expect("inside").demultiply();
         image::Rgba([c.red(), c.green(), c.blue(), 255])
     });
-    let mut rig = PortraitRig::new(params.size, params.size, &lm);
+    let mut rig = PortraitRig::new(params.size, params.size, lm);
     let to_u8 = |c: [f32; 3]| c.map(|v| (v.clamp(0.0, 1.0) * 255.0).round() as u8);
     rig.hints =
         RigHints { lip_colour: Some(to_u8(params.lips)), skin_colour: Some(to_u8(params.skin)), ..Default::default() };
-    rig.image = Some(format!("npc_{seed}.png"));
+    rig.image = Some(image_name);
     NpcPortrait { image, rig, params }
 }
 

@@ -83,12 +83,12 @@ impl<B: Backend> StyleConv<B> {
 /// bilinear-like result whose backward every backend has; burn's bilinear `interpolate` has none
 /// on wgpu/cuda, STACK.md).
 pub fn upsample2<B: Backend>(x: Tensor<B, 4>) -> Tensor<B, 4> {
-    let [b, c, h, w] = x.dims();
+    let [_, c, h, w] = x.dims();
     let up = interpolate(x, [2 * h, 2 * w], InterpolateOptions::new(InterpolateMode::Nearest));
-    blur(up, b, c)
+    blur(up, c)
 }
 
-fn blur<B: Backend>(x: Tensor<B, 4>, _b: usize, c: usize) -> Tensor<B, 4> {
+fn blur<B: Backend>(x: Tensor<B, 4>, c: usize) -> Tensor<B, 4> {
     let device = x.device();
     let k = [1.0f32, 2.0, 1.0, 2.0, 4.0, 2.0, 1.0, 2.0, 1.0].map(|v| v / 16.0);
     let kernel: Tensor<B, 4> = Tensor::<B, 1>::from_floats(k, &device).reshape([1, 1, 3, 3]).repeat_dim(0, c);
