@@ -50,7 +50,7 @@ fn scaled(image: image::RgbaImage, rig: PortraitRig, size: u32) -> (image::RgbaI
 
 pub fn render(args: RenderArgs) -> Result<(), BoxError> {
     let RenderArgs { portrait, rig, size, expressiveness, line, out } = args;
-    let gain = super::check_expressiveness(expressiveness)?;
+    let gain = super::portrait_cmd::check_expressiveness(expressiveness)?;
     if let Some(s) = size
         && !(16..=4096).contains(&s)
     {
