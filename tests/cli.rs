@@ -575,10 +575,8 @@ fn live_plays_a_file_at_real_time_pace_and_reports_the_latency() {
     assert!(!run.status.success() && String::from_utf8_lossy(&run.stderr).contains("--chunk-ms"));
 }
 
-#[test]
-fn coeffs_takes_its_head_motion_from_a_reference_clip() {
-    use emotalk::face::{BlendshapeBasis, EmotionPreset, HeadPose, PreparedPortrait};
-    // A clip of the astronaut turning her head: yaw 0 → 16° → 0 over 24 frames (25 fps).
+/// The astronaut photo with its rig, ready to render.
+fn astronaut() -> emotalk::face::PreparedPortrait {
     let portraits = Path::new("../shared/data/portraits");
     let rig = emotalk::face::import::import_rig(
         &portraits.join("astronaut.png"),
@@ -586,8 +584,15 @@ fn coeffs_takes_its_head_motion_from_a_reference_clip() {
     )
     .unwrap();
     let img = image::open(portraits.join("astronaut.png")).unwrap().to_rgba8();
+    emotalk::face::PreparedPortrait::new(img, &rig, emotalk::face::BlendshapeBasis::default_basis()).unwrap()
+}
+
+#[test]
+fn coeffs_takes_its_head_motion_from_a_reference_clip() {
+    use emotalk::face::{BlendshapeBasis, EmotionPreset, HeadPose};
+    // A clip of the astronaut turning her head: yaw 0 → 16° → 0 over 24 frames (25 fps).
     let basis = BlendshapeBasis::default_basis();
-    let p = PreparedPortrait::new(img, &rig, basis).unwrap();
+    let p = astronaut();
     let clip = tempfile::tempdir().unwrap();
     let yaw = |i: usize| 16.0 * (std::f32::consts::PI * i as f32 / 23.0).sin();
     for i in 0..24 {
@@ -624,14 +629,7 @@ fn pose_from_one_clip_and_emotion_from_another() {
     use emotalk::face::{BlendshapeBasis, EmotionPreset, HeadPose, PreparedPortrait};
     let basis = BlendshapeBasis::default_basis();
     // Clip A, an MP4: the astronaut turning her head (yaw 0 → 16° → 0 over 24 frames at 25 fps).
-    let portraits = Path::new("../shared/data/portraits");
-    let rig = emotalk::face::import::import_rig(
-        &portraits.join("astronaut.png"),
-        &portraits.join("astronaut.landmarks68.json"),
-    )
-    .unwrap();
-    let img = image::open(portraits.join("astronaut.png")).unwrap().to_rgba8();
-    let p = PreparedPortrait::new(img, &rig, basis).unwrap();
+    let p = astronaut();
     let turning: Vec<image::RgbaImage> = (0..24)
         .map(|i| {
             let pose = HeadPose { yaw: 16.0 * (std::f32::consts::PI * i as f32 / 23.0).sin(), ..HeadPose::default() };
