@@ -29,7 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut sheet = RgbaImage::from_pixel(cols * (cell + 2), rows * (cell + 2), image::Rgba([255, 255, 255, 255]));
     for (r, seed) in HELD_OUT_SEEDS.take(seeds as usize).enumerate() {
         for (e, emotion) in emotions.iter().enumerate() {
-            let pair = make_pair(seed, size, None, &emotion.weights(2.5), basis).ok_or("a held-out pair")?;
+            let pair = make_pair(seed, size, size * 4, None, &emotion.weights(2.5), basis).ok_or("a held-out pair")?;
             let (input, _) = pair_batch::<B>(std::slice::from_ref(&pair), &[[1.0; 3]], &device);
             let out: Vec<f32> = hef.net.forward(input).image.into_data().to_vec().map_err(|e| format!("{e:?}"))?;
             let s = size as usize;

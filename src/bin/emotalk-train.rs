@@ -74,6 +74,14 @@ enum Command {
         /// Held-out characters to score at the end (8 expressions each).
         #[arg(long, default_value_t = 10)]
         eval_seeds: usize,
+        /// Fine-tune: start from these trained weights (a folder with config.json + model.mpk,
+        /// or `shipped`; their size must be `--size`) instead of a fresh initialisation.
+        #[arg(long, value_name = "DIR|shipped")]
+        init: Option<String>,
+        /// Sizes characters are painted at, as multiples of `--size` (each pair draws one and
+        /// comes to the network through its face crop, as at inference).
+        #[arg(long, value_delimiter = ',', default_value = "1,2,4")]
+        paint_scales: Vec<u32>,
     },
     /// Writes a synthetic lip-sync corpus: seeded sentences spoken by TTS voices with exact phone
     /// timings, augmented, each with an emotion and intensity (manifest.jsonl + clips/).
@@ -254,15 +262,36 @@ fn main() -> ExitCode {
         Command::AudioEmotion { manifest, out, steps, seed, hidden } => {
             report(train_audio_emotion(manifest, out, steps, seed, hidden))
         }
-        Command::Hef { out, steps, batch, size, lr, seed, resume, checkpoint_every, eval_seeds } => {
+        Command::Hef {
+            out,
+            steps,
+            batch,
+            size,
+            lr,
+            seed,
+            resume,
+            checkpoint_every,
+            eval_seeds,
+            init,
+            paint_scales,
+        } => {
             let options = emotalk::train::hef::HefTrainOptions {
                 steps,
                 batch,
                 learning_rate: lr,
                 seed,
+                paint_scales,
                 ..Default::default()
             };
-            report(hef_cmd::train_hef::<Backend>(hef_cmd::HefArgs { out, size, options, resume, checkpoint_every, eval_seeds }))
+            report(hef_cmd::train_hef::<Backend>(hef_cmd::HefArgs {
+                out,
+                size,
+                options,
+                resume,
+                checkpoint_every,
+                eval_seeds,
+                init,
+            }))
         }
         Command::Tools => {
             let report = tools::check(&tools::TTS_TOOLS);

@@ -26,6 +26,9 @@ mod live_cmd;
 mod portrait_cmd;
 #[path = "emotalk/render_cmd.rs"]
 mod render_cmd;
+#[cfg(feature = "bevy")]
+#[path = "emotalk/renderer_cmd.rs"]
+mod renderer_cmd;
 #[path = "emotalk/vision_cmd.rs"]
 mod vision_cmd;
 
@@ -57,7 +60,8 @@ enum Command {
         #[arg(long, value_name = "N")]
         mfcc: Option<usize>,
     },
-    /// Renders a portrait with an expression and a head pose (the reference CPU renderer).
+    /// Renders a portrait with an expression and a head pose (the reference CPU renderer, refined
+    /// by HEF with `--renderer hef`).
     Pose {
         /// The portrait image.
         #[arg(long)]
@@ -94,6 +98,8 @@ enum Command {
         /// Also write the geometry image (region labels, shading, depth: the neural stage's input).
         #[arg(long, value_name = "PNG")]
         geometry: Option<PathBuf>,
+        #[command(flatten)]
+        renderer: renderer_cmd::RendererArgs,
     },
     /// Generates a procedural NPC portrait and its exact rig (`DIR/npc_SEED.png`, `.rig.json`).
     Npc {
@@ -201,6 +207,8 @@ enum Command {
         /// The output folder.
         #[arg(long)]
         out: PathBuf,
+        #[command(flatten)]
+        renderer: renderer_cmd::RendererArgs,
     },
     /// Dialogue scripts (docs/dialogue.md).
     Script {
@@ -280,9 +288,20 @@ fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Info { json } => info(json),
         Command::Features { audio, out, mfcc } => features(audio, out, mfcc),
-        Command::Pose { portrait, rig, set, emotion, intensity, yaw, pitch, roll, expressiveness, out, geometry } => {
+        Command::Pose { portrait, rig, set, emotion, intensity, yaw, pitch, roll, expressiveness, out, geometry, renderer } => {
             let head = HeadPose { yaw, pitch, roll, ..Default::default() };
-            portrait_cmd::pose(portrait_cmd::PoseArgs { portrait, rig_path: rig, set, emotion, intensity, head, expressiveness, out, geometry })
+            portrait_cmd::pose(portrait_cmd::PoseArgs {
+                portrait,
+                rig_path: rig,
+                set,
+                emotion,
+                intensity,
+                head,
+                expressiveness,
+                out,
+                geometry,
+                renderer,
+            })
         }
         Command::Npc { seed, size, out, emotion, intensity, set } => {
             portrait_cmd::npc(seed, size, out, emotion, intensity, set)
@@ -294,8 +313,8 @@ fn main() -> ExitCode {
         Command::Coeffs { line, out } => on_worker(|| coeffs_cmd::coeffs(&line, &out)),
         Command::Live { args } => live_cmd::live(&args),
         #[cfg(feature = "bevy")]
-        Command::Render { portrait, rig, line, size, expressiveness, out } => {
-            render_cmd::render(render_cmd::RenderArgs { portrait, rig, size, expressiveness, line, out })
+        Command::Render { portrait, rig, line, size, expressiveness, out, renderer } => {
+            render_cmd::render(render_cmd::RenderArgs { portrait, rig, size, expressiveness, line, out, renderer })
         }
         Command::Script { command: ScriptCommand::Check { file } } => script_check(&file),
         Command::Rig { command: RigCommand::Import { image, landmarks, out, preview } } => {

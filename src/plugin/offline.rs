@@ -21,9 +21,10 @@ use bevy::render::render_resource::{TextureFormat, TextureUsages};
 use bevy::render::view::Msaa;
 use bevy::window::ExitCondition;
 
+use super::EmoTalkPlugin;
 use crate::face::blendshapes::N_BLENDSHAPES;
 use crate::face::cpu_render::HeadPose;
-use super::EmoTalkPlugin;
+use crate::render::hef::{FaceRenderer, HefHead, HefNetwork, finish_hef};
 use crate::talk::{FaceState, FaceSurface, ManualFace, Portrait, TalkingHead};
 
 /// Why offline rendering failed.
@@ -141,6 +142,16 @@ impl OfflineRenderer {
         self.head
     }
 
+    /// Whether the adapter wgpu found is a hardware GPU (not a software rasteriser such as
+    /// lavapipe or WARP): what `--renderer auto` decides HEF by. `false` when none was found.
+    pub fn hardware_gpu(&self) -> bool {
+        self.app
+            .world()
+            .get_resource::<bevy::render::renderer::RenderAdapterInfo>()
+            // wgpu's `DeviceType`, which Bevy does not re-export, by its name.
+            .is_some_and(|info| !matches!(format!("{:?}", info.0.device_type).as_str(), "Cpu" | "Other"))
+    }
+
     /// The app (to add entities or inspect the world).
     pub fn app_mut(&mut self) -> &mut App {
         &mut self.app
@@ -154,6 +165,9 @@ impl OfflineRenderer {
     ) -> Result<image::RgbaImage, OfflineRenderError> {
         let state = FaceState { weights: *weights, pose: *pose };
         self.app.world_mut().entity_mut(self.head).insert(state);
+        if self.app.world().get::<FaceRenderer>(self.head) == Some(&FaceRenderer::Hef) {
+            self.refine_now();
+        }
         // Readbacks count rendered updates from 1; the next update renders this state.
         self.state_from = self.updates + 1;
         for _ in 0..MAX_UPDATES_PER_FRAME {
@@ -174,6 +188,33 @@ impl OfflineRenderer {
             }
         }
         Err(OfflineRenderError::NoFrame(MAX_UPDATES_PER_FRAME))
+    }
+
+    /// Draws the head with `renderer` from the next frame on (HEF's weights: [`HefNetwork`],
+    /// inserted into [`app_mut`](Self::app_mut)'s world to choose others).
+    pub fn set_renderer(&mut self, renderer: FaceRenderer) {
+        self.app.world_mut().entity_mut(self.head).insert(renderer);
+    }
+
+    /// For a HEF head: waits until it is set up, then makes its refinement texture hold the
+    /// refinement of the state just set, so that the next frame rendered shows exactly it (a
+    /// game's frames show the latest one finished instead).
+    fn refine_now(&mut self) {
+        for _ in 0..MAX_UPDATES_PER_FRAME {
+            if self.app.world().get::<HefHead>(self.head).is_some() {
+                break;
+            }
+            if self.app.world().get_resource::<HefNetwork>().is_some_and(|n| n.0.is_none()) {
+                return;
+            }
+            self.app.update();
+            self.updates += 1;
+        }
+        // The refinement in flight is of an older state; the update after it starts this one's.
+        finish_hef(self.app.world_mut());
+        self.app.update();
+        self.updates += 1;
+        finish_hef(self.app.world_mut());
     }
 
     fn to_image(&self, bytes: &[u8]) -> image::RgbaImage {

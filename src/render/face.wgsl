@@ -35,6 +35,9 @@ struct PortraitUniform {
     eyes_rest: array<vec4<f32>, 6>,
     // The eyes' sclera colours (rgb).
     sclera: array<vec4<f32>, 2>,
+    // A HEF head's face crop: origin (xy, portrait pixels), side (z), the network's size (w; 0
+    // for a head drawn by the warp alone).
+    hef: vec4<f32>,
 };
 
 struct FaceParams {
@@ -66,6 +69,35 @@ struct FaceParams {
 // The portrait's low-passed skin (src/face/wrinkles.rs `smooth_skin`; alpha: how much is skin).
 @group(#{MATERIAL_BIND_GROUP}) @binding(6) var smooth_texture: texture_2d<f32>;
 @group(#{MATERIAL_BIND_GROUP}) @binding(7) var smooth_sampler: sampler;
+// HEF's frame of the face crop (rgb) and where it replaces the warp (a)
+// (src/model/hef/refine.rs `Refinement`).
+@group(#{MATERIAL_BIND_GROUP}) @binding(8) var hef_texture: texture_2d<f32>;
+
+// src/model/hef/refine.rs `FEATHER`.
+const HEF_FEATHER: f32 = 4.0;
+
+// HEF's refinement at a frame point, as `Refinement::apply` reads it: bilinear in the crop's
+// pixels, its mask faded out over the crop's last HEF_FEATHER pixels; a zero mask for a warp
+// head.
+fn hef_refinement(px: vec2<f32>) -> vec4<f32> {
+    let n = portrait.hef.w;
+    if n < 0.5 {
+        return vec4<f32>(0.0);
+    }
+    let u = (px - portrait.hef.xy) * (n / portrait.hef.z);
+    let a = clamp(min(min(u.x, u.y), min(n - u.x, n - u.y)) / HEF_FEATHER, 0.0, 1.0);
+    if a <= 0.0 {
+        return vec4<f32>(0.0);
+    }
+    let q = clamp(u - vec2<f32>(0.5), vec2<f32>(0.0), vec2<f32>(n - 1.0));
+    let i0 = vec2<i32>(floor(q));
+    let i1 = min(i0 + vec2<i32>(1), vec2<i32>(i32(n) - 1));
+    let f = q - floor(q);
+    let top = mix(textureLoad(hef_texture, i0, 0), textureLoad(hef_texture, vec2<i32>(i1.x, i0.y), 0), f.x);
+    let bottom = mix(textureLoad(hef_texture, vec2<i32>(i0.x, i1.y), 0), textureLoad(hef_texture, i1, 0), f.x);
+    let r = mix(top, bottom, f.y);
+    return vec4<f32>(clamp(r.rgb, vec3<f32>(0.0), vec3<f32>(1.0)), clamp(r.a, 0.0, 1.0) * a);
+}
 
 struct Vertex {
     @builtin(instance_index) instance_index: u32,
@@ -405,6 +437,11 @@ fn fragment(in: FaceVertexOutput) -> @location(0) vec4<f32> {
             let s = wrinkle_shade(in.face, in.canon);
             c = c * (1.0 - s.x) + (vec3<f32>(1.0) - c) * s.y;
         }
+    }
+    // A HEF head: HEF's frame where its mask says (the CPU renderer mixes into its bytes).
+    let hef = hef_refinement(in.px);
+    if hef.a > 0.0 {
+        c = mix(round(clamp(c, vec3<f32>(0.0), vec3<f32>(1.0)) * 255.0) / 255.0, hef.rgb, hef.a);
     }
     return vec4<f32>(srgb_to_linear(clamp(c, vec3<f32>(0.0), vec3<f32>(1.0))), 1.0);
 }

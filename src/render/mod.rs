@@ -28,6 +28,12 @@ use bevy::render::storage::ShaderBuffer;
 use bevy::shader::ShaderRef;
 use bevy::sprite_render::{AlphaMode2d, Material2d, Material2dKey, Material2dPlugin, MeshMaterial2d};
 
+pub mod hef;
+#[cfg(feature = "wgpu")]
+pub mod hef_gpu;
+
+pub use hef::{FaceRenderer, HefDevice, HefNetwork};
+
 use crate::face::warp::{FACE_PARAMS_WORDS, WarpRig};
 use crate::face::wrinkles::Creases;
 use crate::talk::{EmoTalkSystems, FaceState, FaceSurface, Portrait, TalkingHead, ensure_core};
@@ -63,6 +69,11 @@ pub struct FaceMaterial {
     #[texture(6)]
     #[sampler(7)]
     pub smooth: Handle<Image>,
+    /// HEF's change to the warp over the face crop (`Rgba32Float` at the network's size, read
+    /// texel by texel); `None` (and `portrait.hef.w` 0) for a head drawn by the warp alone
+    /// ([`hef`]).
+    #[texture(8, sample_type = "float", filterable = false)]
+    pub refinement: Option<Handle<Image>>,
 }
 
 /// Portrait constants of [`FaceMaterial`] (the shader's `PortraitUniform`).
@@ -78,6 +89,9 @@ pub struct PortraitUniform {
     pub eyes_rest: [Vec4; 6],
     /// The eyes' sclera colours (`w` unused).
     pub sclera: [Vec4; 2],
+    /// A HEF head's face crop: its origin (`xy`, portrait pixels), side (`z`) and the network's
+    /// size (`w`; 0 for a head drawn by the warp alone).
+    pub hef: Vec4,
 }
 
 fn vertex_layout(
@@ -193,7 +207,21 @@ impl Plugin for FaceRenderPlugin {
         app.add_plugins((Material2dPlugin::<FaceMaterial>::default(), MaterialPlugin::<FaceMaterial>::default()))
             .init_asset::<ShaderBuffer>()
             .init_resource::<PortraitGpu>()
-            .add_systems(Update, (attach_faces, upload_faces).chain().in_set(EmoTalkSystems::Render));
+            .add_systems(
+                Update,
+                (attach_faces, hef::attach_hef, upload_faces, hef::refine_hef).chain().in_set(EmoTalkSystems::Render),
+            );
+        #[cfg(feature = "wgpu")]
+        if let Some(render_app) = app.get_sub_app_mut(bevy::render::RenderApp) {
+            use bevy::render::{ExtractSchedule, Render, RenderSystems};
+            render_app
+                .init_resource::<hef_gpu::HefGpuCopies>()
+                .add_systems(ExtractSchedule, (hef_gpu::init_device_once, hef_gpu::extract_changes))
+                .add_systems(
+                    Render,
+                    hef_gpu::copy_changes.in_set(RenderSystems::PrepareResources).after(RenderSystems::PrepareAssets),
+                );
+        }
         let buffer = app
             .world_mut()
             .resource_mut::<Assets<ShaderBuffer>>()
@@ -285,6 +313,7 @@ pub fn attach_faces(
                             Vec4::new(a.x, a.y, b.x, b.y)
                         }),
                         sclera: warp.sclera.map(|[r, g, b]| Vec4::new(r, g, b, 0.0)),
+                        hef: Vec4::ZERO,
                     },
                     texture: images.add(portrait_texture(portrait.prepared.image())),
                     smooth: images.add(portrait_texture(portrait.prepared.smooth_skin())),
@@ -294,6 +323,7 @@ pub fn attach_faces(
                         &Creases::get().gpu_words().iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>(),
                         RenderAssetUsages::RENDER_WORLD,
                     )),
+                    refinement: None,
                 };
                 (meshes.add(warp_mesh(warp)), materials.add(material))
             })
@@ -358,13 +388,14 @@ mod tests {
         let wgsl = include_str!("face.wgsl");
         let reach = format!("const RELAX_REACH: f32 = {};", crate::face::wrinkles::RELAX_REACH);
         assert!(wgsl.contains(&reach), "face.wgsl lacks `{reach}`");
-        for (name, v) in [
-            ("SEAM_OPENING", crate::face::mouth::SEAM_OPENING),
-            ("SEAM_SHADE", crate::face::mouth::SEAM_SHADE),
-        ] {
+        for (name, v) in
+            [("SEAM_OPENING", crate::face::mouth::SEAM_OPENING), ("SEAM_SHADE", crate::face::mouth::SEAM_SHADE)]
+        {
             let line = format!("const {name}: f32 = {v};");
             assert!(wgsl.contains(&line), "face.wgsl lacks `{line}`");
         }
+        let feather = format!("const HEF_FEATHER: f32 = {:?};", crate::model::hef::refine::FEATHER);
+        assert!(wgsl.contains(&feather), "face.wgsl lacks `{feather}`");
         let terms = format!("const N_TERMS: u32 = {}u;", crate::face::warp::N_TERMS);
         assert!(wgsl.contains(&terms), "face.wgsl lacks `{terms}`");
     }

@@ -26,6 +26,8 @@ pub struct Portrait {
     pub prepared: Arc<PreparedPortrait>,
     /// The warp mesh and basis the GPU renderer draws.
     pub warp: Arc<WarpRig>,
+    /// The rig it was prepared from (HEF crops the face by it).
+    pub rig: Arc<PortraitRig>,
 }
 
 impl Portrait {
@@ -34,7 +36,7 @@ impl Portrait {
         let basis = BlendshapeBasis::default_basis();
         let prepared = PreparedPortrait::new(image, rig, basis)?;
         let warp = WarpRig::new(&prepared, basis);
-        Ok(Self { prepared: Arc::new(prepared), warp: Arc::new(warp) })
+        Ok(Self { prepared: Arc::new(prepared), warp: Arc::new(warp), rig: Arc::new(rig.clone()) })
     }
 
     /// The portrait bundled with the crate (NPC 3, 512 × 512).

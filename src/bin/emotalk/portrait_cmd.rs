@@ -16,6 +16,7 @@ pub struct PoseArgs {
     pub expressiveness: f32,
     pub out: PathBuf,
     pub geometry: Option<PathBuf>,
+    pub renderer: super::renderer_cmd::RendererArgs,
 }
 
 /// Checks `--expressiveness`.
@@ -28,7 +29,7 @@ pub fn check_expressiveness(g: f32) -> Result<f32, BoxError> {
 }
 
 pub fn pose(args: PoseArgs) -> Result<(), BoxError> {
-    let PoseArgs { portrait, rig_path, set, emotion, intensity, head, expressiveness, out, geometry } = args;
+    let PoseArgs { portrait, rig_path, set, emotion, intensity, head, expressiveness, out, geometry, renderer } = args;
     let gain = check_expressiveness(expressiveness)?;
     let image = image::open(&portrait)
         .map_err(|e| format!("{}: cannot read the portrait: {e}", portrait.display()))?
@@ -37,10 +38,15 @@ pub fn pose(args: PoseArgs) -> Result<(), BoxError> {
     let rig_label = rig_path.unwrap_or_else(|| face::PortraitRig::path_beside(&portrait));
     let weights = expression_weights(emotion.as_deref(), intensity, set.as_deref())?;
     let basis = face::BlendshapeBasis::default_basis();
+    // The CPU renderer is not a hardware GPU: `auto` draws the warp.
+    let refiner = renderer.refiner(false, &image, &rig)?;
     let prepared = face::PreparedPortrait::new(image, &rig, basis)
         .map_err(|e| format!("{} with {}: {e}", rig_label.display(), portrait.display()))?;
     let weights = face::cpu_render::with_gain(&weights, gain);
-    let frame = prepared.render(&weights, &head, basis);
+    let mut frame = prepared.render(&weights, &head, basis);
+    if let Some(hef) = &refiner {
+        hef.refine(&mut frame, &weights, &head, basis)?;
+    }
     frame.save(&out).map_err(|e| format!("{}: cannot write: {e}", out.display()))?;
     if let Some(g) = geometry {
         let img = prepared.geometry_image(&weights, &head, basis);
@@ -129,7 +135,13 @@ pub fn npc(
     Ok(())
 }
 
-pub fn sheet(portraits: Vec<PathBuf>, rigs: Vec<PathBuf>, npcs: Vec<u64>, cell: u32, out: PathBuf) -> Result<(), BoxError> {
+pub fn sheet(
+    portraits: Vec<PathBuf>,
+    rigs: Vec<PathBuf>,
+    npcs: Vec<u64>,
+    cell: u32,
+    out: PathBuf,
+) -> Result<(), BoxError> {
     if portraits.len() != rigs.len() {
         return Err(
             format!("give one --rig per --portrait ({} portraits, {} rigs)", portraits.len(), rigs.len()).into()

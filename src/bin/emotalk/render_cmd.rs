@@ -7,6 +7,7 @@ use emotalk::face::cpu_render::HeadPose;
 use emotalk::face::rig::PortraitRig;
 use emotalk::plugin::Portrait;
 use emotalk::plugin::offline::OfflineRenderer;
+use emotalk::render::{FaceRenderer, HefNetwork};
 
 use super::BoxError;
 use super::coeffs_cmd::{LineArgs, LineTrack, line_track};
@@ -27,6 +28,8 @@ pub struct RenderArgs {
     /// The line.
     pub line: LineArgs,
     pub out: PathBuf,
+    /// `--renderer`, `--hef-weights`.
+    pub renderer: super::renderer_cmd::RendererArgs,
 }
 
 /// The portrait scaled so that its longer side is `size` (landmarks with it).
@@ -49,7 +52,7 @@ fn scaled(image: image::RgbaImage, rig: PortraitRig, size: u32) -> (image::RgbaI
 }
 
 pub fn render(args: RenderArgs) -> Result<(), BoxError> {
-    let RenderArgs { portrait, rig, size, expressiveness, line, out } = args;
+    let RenderArgs { portrait, rig, size, expressiveness, line, out, renderer: choice } = args;
     let gain = super::portrait_cmd::check_expressiveness(expressiveness)?;
     if let Some(s) = size
         && !(16..=4096).contains(&s)
@@ -59,41 +62,42 @@ pub fn render(args: RenderArgs) -> Result<(), BoxError> {
     if portrait.is_none() && rig.is_some() {
         return Err("--rig needs --portrait (without it the bundled portrait and its own rig are used)".into());
     }
-    let portrait = match portrait {
+    let (image, rig, label) = match portrait {
         None => {
-            let p = Portrait::bundled();
-            match size {
-                Some(s) => {
-                    let rig =
-                        PortraitRig::from_json(emotalk::bundled::NPC_3_RIG, std::path::Path::new("npc_3.rig.json"))?;
-                    let (image, rig) = scaled(p.prepared.image().clone(), rig, s);
-                    Portrait::new(image, &rig)?
-                }
-                None => p,
-            }
+            let rig = PortraitRig::from_json(emotalk::bundled::NPC_3_RIG, std::path::Path::new("npc_3.rig.json"))?;
+            let image = image::load_from_memory(emotalk::bundled::NPC_3_PNG)?.to_rgba8();
+            (image, rig, "the bundled portrait".to_string())
         }
         Some(portrait) => {
             let rig_path = rig.clone().unwrap_or_else(|| PortraitRig::path_beside(&portrait));
             let image = image::open(&portrait).map_err(|e| format!("{}: {e}", portrait.display()))?.to_rgba8();
             let rig = crate::vision_cmd::portrait_rig(&portrait, &image, rig.as_deref())?;
-            let (image, rig) = match size {
-                Some(s) => scaled(image, rig, s),
-                None => (image, rig),
-            };
-            Portrait::new(image, &rig)
-                .map_err(|e| format!("{} with {}: {e}", rig_path.display(), portrait.display()))?
+            (image, rig, format!("{} with {}", rig_path.display(), portrait.display()))
         }
     };
+    let (image, rig) = match size {
+        Some(s) => scaled(image, rig, s),
+        None => (image, rig),
+    };
+    let portrait = Portrait::new(image, &rig).map_err(|e| format!("{label}: {e}"))?;
     let LineTrack { track, pose, resolved } = line_track(&line)?;
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
     let mut renderer = OfflineRenderer::new(portrait);
+    if choice.wants_hef(renderer.hardware_gpu()) {
+        // HEF heads of the render part: the face shader adds HEF's change to the warp.
+        let model = std::sync::Arc::new(choice.model()?);
+        renderer.app_mut().world_mut().insert_resource(HefNetwork(Some(model)));
+        renderer.set_renderer(FaceRenderer::Hef);
+        eprintln!("renderer: HEF (its network on the CPU, its change added by the face shader)");
+    }
     let fps = line.fps;
     let step = (fps / PREVIEW_FPS).ceil().max(1.0) as usize;
     let mut preview = Vec::new();
     for (f, weights) in track.frames.iter().enumerate() {
         let [pitch, yaw, roll] = pose.get(f).copied().unwrap_or_default().map(f32::to_degrees);
         let weights: [f32; emotalk::face::N_BLENDSHAPES] = std::array::from_fn(|k| weights[k] * gain);
-        let frame = renderer.render(&weights, &HeadPose { pitch, yaw, roll, ..Default::default() })?;
+        let head = HeadPose { pitch, yaw, roll, ..Default::default() };
+        let frame = renderer.render(&weights, &head)?;
         let path = out.join(format!("frame_{:05}.png", f + 1));
         frame.save(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         if f % step == 0 {

@@ -2,7 +2,8 @@
 //! geometry image and masks, and its backward map as a flow ([`PreparedPortrait::source_map`]).
 //!
 //! The portrait is taken whole, so it must be square; a procedural NPC painted at the network's
-//! size is one. (Photos need a face crop first: not yet.)
+//! size is one. Any other portrait goes through [`super::refine`], which crops its face to the
+//! network's framing and size first.
 
 use burn::prelude::Backend;
 use burn::tensor::{Tensor, TensorData};

@@ -31,6 +31,7 @@
 
 pub mod frame;
 pub mod layers;
+pub mod refine;
 pub mod saved;
 
 use burn::config::Config;
@@ -47,6 +48,10 @@ use layers::{LEAK, StyleConv, StyleConvConfig, downsample2, upsample2, warp};
 /// Numbers in the per-frame style input: the 52 weights, the pose (yaw, pitch, roll in
 /// radians) and the intensity over 3.
 pub const STYLE_INPUTS: usize = N_BLENDSHAPES + 4;
+
+/// The intensity in the style code of every frame: the trainer gives every pair this one
+/// (`train::hef::make_pair`), so the weights carry the expression and inference must match.
+pub const STYLE_INTENSITY: f32 = 2.0;
 
 /// The flow heads' output scale: a unit of head output moves a pixel by 1 % of the frame, so
 /// that Adam's first steps (about the learning rate on every weight of a zero head) nudge the

@@ -30,10 +30,14 @@ use crate::face::npc::{generate, generate_at};
 use crate::face::{BlendshapeBasis, EmotionPreset, HeadPose, N_BLENDSHAPES, PreparedPortrait};
 use crate::model::hef::frame::{HefFrame, batch, hef_frame};
 use crate::model::hef::layers::downsample2;
+use crate::model::hef::refine::FaceCrop;
 use crate::model::hef::saved::HefModel;
-use crate::model::hef::{Hef, HefConfig, HefInput};
+use crate::model::hef::{Hef, HefConfig, HefInput, STYLE_INTENSITY};
 use crate::model::weights::ModelFileError;
 use crate::train::checkpoint;
+
+pub mod eval;
+pub use eval::{HefEval, evaluate};
 
 /// Characters trained on: seeds from here on.
 pub const TRAIN_SEEDS: std::ops::RangeFrom<u64> = 1000..;
@@ -57,6 +61,22 @@ pub struct HefTrainOptions {
     pub region_weight: f32,
     /// Weight of the flow's total variation.
     pub smooth_weight: f32,
+    /// The sizes characters are painted at, as multiples of the network's size, one drawn per
+    /// pair: each painting is brought to the network through its face crop
+    /// ([`crate::model::hef::refine::FaceCrop`]), as inference brings any portrait.
+    #[serde(default = "default_paint_scales")]
+    pub paint_scales: Vec<u32>,
+    /// How often a pair asks for the source's own expression (none): HEF must return the source.
+    #[serde(default = "default_own_expression")]
+    pub own_expression: f64,
+}
+
+fn default_paint_scales() -> Vec<u32> {
+    vec![1, 2, 4]
+}
+
+fn default_own_expression() -> f64 {
+    0.1
 }
 
 impl Default for HefTrainOptions {
@@ -69,6 +89,8 @@ impl Default for HefTrainOptions {
             ssim_weight: 0.5,
             region_weight: 2.0,
             smooth_weight: 0.05,
+            paint_scales: default_paint_scales(),
+            own_expression: default_own_expression(),
         }
     }
 }
@@ -114,32 +136,48 @@ pub struct Pair {
     pub target: RgbaImage,
 }
 
-/// The pair of character `seed` at `weights` (`source`: the expression the source painting shows).
+/// The pair of character `seed` at `weights` (`source`: the expression the source painting
+/// shows), painted at `paint` pixels and brought to the network's `size` through the source's
+/// face crop, as [`crate::model::hef::refine::HefRefiner`] brings a portrait.
 pub fn make_pair(
     seed: u64,
     size: u32,
+    paint: u32,
     source: Option<&[f32]>,
     weights: &[f32],
     basis: &BlendshapeBasis,
 ) -> Option<Pair> {
+    let paint = paint.max(size);
     let src = match source {
-        None => generate(seed, size),
-        Some(w) => generate_at(seed, size, w, basis),
+        None => generate(seed, paint),
+        Some(w) => generate_at(seed, paint, w, basis),
     };
-    let portrait = PreparedPortrait::new(src.image, &src.rig, basis).ok()?;
-    let frame = hef_frame(&portrait, weights, &HeadPose::default(), 2.0, basis).ok()?;
-    Some(Pair { frame, target: generate_at(seed, size, weights, basis).image })
+    let crop = FaceCrop::of_rig(&src.rig);
+    let portrait = PreparedPortrait::new(crop.resample(&src.image, size), &crop.rig(&src.rig, size), basis).ok()?;
+    let frame = hef_frame(&portrait, weights, &HeadPose::default(), STYLE_INTENSITY, basis).ok()?;
+    Some(Pair { frame, target: crop.resample(&generate_at(seed, paint, weights, basis).image, size) })
 }
 
-/// The pairs of one step (deterministic in `seed` and `step`).
-pub fn random_pairs(seed: u64, step: usize, count: usize, size: u32, basis: &BlendshapeBasis) -> Vec<Pair> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_mul(0x9E37_79B9) ^ step as u64);
+/// The pairs of one step (deterministic in `options.seed` and `step`).
+pub fn random_pairs(
+    options: &HefTrainOptions,
+    step: usize,
+    count: usize,
+    size: u32,
+    basis: &BlendshapeBasis,
+) -> Vec<Pair> {
+    let mut rng = ChaCha8Rng::seed_from_u64(options.seed.wrapping_mul(0x9E37_79B9) ^ step as u64);
+    let scales = if options.paint_scales.is_empty() { &[1][..] } else { &options.paint_scales[..] };
     let mut out = Vec::with_capacity(count);
     while out.len() < count {
         let character = TRAIN_SEEDS.start + rng.random_range(0..1_000_000u64);
-        let weights = random_weights(&mut rng);
-        let source = rng.random_bool(0.2).then(|| random_weights(&mut rng));
-        if let Some(pair) = make_pair(character, size, source.as_ref().map(|w| &w[..]), &weights, basis) {
+        let paint = size * scales[rng.random_range(0..scales.len())].clamp(1, 8);
+        let (weights, source) = if rng.random_bool(options.own_expression.clamp(0.0, 1.0)) {
+            ([0.0; N_BLENDSHAPES], None)
+        } else {
+            (random_weights(&mut rng), rng.random_bool(0.2).then(|| random_weights(&mut rng)))
+        };
+        if let Some(pair) = make_pair(character, size, paint, source.as_ref().map(|w| &w[..]), &weights, basis) {
             out.push(pair);
         }
     }
@@ -241,13 +279,16 @@ fn scalar<B: Backend>(t: Tensor<B, 1>) -> f32 {
     t.into_scalar().to_string().parse().unwrap_or(f32::NAN)
 }
 
-/// Trains (or resumes from `out/checkpoint` when `resume` and one is there), writing a
-/// checkpoint every `checkpoint_every` steps and at the end; `progress(state)` after each step.
+/// Trains (or resumes from `out/checkpoint` when `resume` and one is there; else starts from
+/// `init`, a network of `config`'s sizes, when given: fine-tuning), writing a checkpoint every
+/// `checkpoint_every` steps and at the end; `progress(state)` after each step.
+#[allow(clippy::too_many_arguments)]
 pub fn train<B: AutodiffBackend>(
     config: &HefConfig,
     options: &HefTrainOptions,
     out: &Path,
     resume: bool,
+    init: Option<Hef<B>>,
     checkpoint_every: usize,
     device: &B::Device,
     mut progress: impl FnMut(&HefRunState),
@@ -262,12 +303,13 @@ pub fn train<B: AutodiffBackend>(
         optim = optim.load_record(checkpoint::read_optimizer(&ckpt, device)?);
         (model.net, HefRunState { options: options.clone(), ..state })
     } else {
-        (config.init::<B>(device), HefRunState { step: 0, options: options.clone(), losses: Vec::new() })
+        let net = init.unwrap_or_else(|| config.init::<B>(device));
+        (net, HefRunState { step: 0, options: options.clone(), losses: Vec::new() })
     };
     let size = config.size as u32;
     while state.step < options.steps {
         let step = state.step;
-        let pairs = random_pairs(options.seed, step, options.batch, size, basis);
+        let pairs = random_pairs(options, step, options.batch, size, basis);
         let mut rng = ChaCha8Rng::seed_from_u64(options.seed ^ 0xC010 ^ step as u64);
         let gains: Vec<[f32; 3]> =
             (0..pairs.len()).map(|_| std::array::from_fn(|_| rng.random_range(0.9..=1.1))).collect();
@@ -293,78 +335,6 @@ pub fn train<B: AutodiffBackend>(
     Ok((net.valid(), state))
 }
 
-/// PSNR (dB) of HEF's frame and of the warp's against the native painting, over the whole frame
-/// and over the mouth, on held-out pairs.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
-pub struct HefEval {
-    /// Pairs scored.
-    pub pairs: usize,
-    /// HEF, whole frame.
-    pub hef_psnr: f64,
-    /// The warp, whole frame.
-    pub warp_psnr: f64,
-    /// HEF, mouth region (the mouth mask dilated to its lips' box).
-    pub hef_mouth_psnr: f64,
-    /// The warp, mouth region.
-    pub warp_mouth_psnr: f64,
-}
-
-/// Scores `net` on the first `seeds` held-out characters × the eight presets at intensity 2.5,
-/// painted at `size` pixels (at least 64, the painter's smallest).
-pub fn evaluate<B: Backend>(net: &Hef<B>, size: u32, seeds: usize, device: &B::Device) -> HefEval {
-    let basis = BlendshapeBasis::default_basis();
-    let (mut se, mut n, mut pairs) = ([0.0f64; 4], [0usize; 4], 0);
-    for seed in HELD_OUT_SEEDS.take(seeds) {
-        for preset in EmotionPreset::ALL {
-            let w = preset.weights(2.5);
-            let Some(pair) = make_pair(seed, size, None, &w, basis) else { continue };
-            pairs += 1;
-            let (input, _) = pair_batch::<B>(std::slice::from_ref(&pair), &[[1.0; 3]], device);
-            let out: Vec<f32> = net.forward(input).image.into_data().to_vec().unwrap_or_default();
-            let s = size as usize;
-            let mouth = mouth_box(&pair.frame.geometry);
-            for (i, t) in pair.target.pixels().enumerate() {
-                let (x, y) = (i % s, i / s);
-                let in_mouth = mouth.is_some_and(|[x0, y0, x1, y1]| x >= x0 && x <= x1 && y >= y0 && y <= y1);
-                for c in 0..3 {
-                    let target = t.0[c] as f64;
-                    let hef = (out.get(c * s * s + i).copied().unwrap_or(0.0) as f64 * 255.0).round().clamp(0.0, 255.0);
-                    let warp = pair.frame.warped.as_raw()[i * 4 + c] as f64;
-                    for (k, v, on) in [(0, hef, true), (1, warp, true), (2, hef, in_mouth), (3, warp, in_mouth)] {
-                        if on {
-                            se[k] += (v - target).powi(2);
-                            n[k] += 1;
-                        }
-                    }
-                }
-            }
-        }
-    }
-    let psnr = |k: usize| {
-        let mse = se[k] / n[k].max(1) as f64;
-        if mse == 0.0 { f64::INFINITY } else { 10.0 * (255.0f64.powi(2) / mse).log10() }
-    };
-    HefEval { pairs, hef_psnr: psnr(0), warp_psnr: psnr(1), hef_mouth_psnr: psnr(2), warp_mouth_psnr: psnr(3) }
-}
-
-/// The box around the lips and mouth labels of a geometry image, widened by a quarter.
-fn mouth_box(geometry: &RgbaImage) -> Option<[usize; 4]> {
-    use crate::face::geometry::{GeometryLabel, LABEL_STEP};
-    let wanted = [GeometryLabel::Lips as u8 * LABEL_STEP, GeometryLabel::Mouth as u8 * LABEL_STEP];
-    let (mut lo, mut hi) = ([usize::MAX; 2], [0usize; 2]);
-    for (x, y, p) in geometry.enumerate_pixels() {
-        if wanted.contains(&p.0[0]) {
-            lo = [lo[0].min(x as usize), lo[1].min(y as usize)];
-            hi = [hi[0].max(x as usize), hi[1].max(y as usize)];
-        }
-    }
-    if lo[0] > hi[0] {
-        return None;
-    }
-    let (mx, my) = ((hi[0] - lo[0]) / 4, (hi[1] - lo[1]) / 4);
-    Some([lo[0].saturating_sub(mx), lo[1].saturating_sub(my), hi[0] + mx, hi[1] + my])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -372,7 +342,8 @@ mod tests {
     #[test]
     fn pairs_are_reproducible_and_held_out_seeds_are_apart() {
         let basis = BlendshapeBasis::default_basis();
-        let (a, b) = (random_pairs(3, 7, 2, 64, basis), random_pairs(3, 7, 2, 64, basis));
+        let options = HefTrainOptions { seed: 3, ..Default::default() };
+        let (a, b) = (random_pairs(&options, 7, 2, 64, basis), random_pairs(&options, 7, 2, 64, basis));
         assert_eq!(a.len(), 2);
         assert!(a.iter().zip(&b).all(|(x, y)| x.target == y.target && x.frame.warped == y.frame.warped));
         assert!(!HELD_OUT_SEEDS.contains(&TRAIN_SEEDS.start) && HELD_OUT_SEEDS.end <= TRAIN_SEEDS.start);
@@ -384,18 +355,18 @@ mod tests {
         let config = HefConfig::new().with_size(64).with_channels(vec![8, 12, 16]);
         let dir = tempfile::tempdir().unwrap();
         let device = Default::default();
-        let options = HefTrainOptions { steps: 2, batch: 1, ..Default::default() };
-        let (_, first) = train::<A>(&config, &options, dir.path(), false, 1, &device, |_| {}).unwrap();
+        let options = HefTrainOptions { steps: 2, batch: 1, paint_scales: vec![1, 2], ..Default::default() };
+        let (_, first) = train::<A>(&config, &options, dir.path(), false, None, 1, &device, |_| {}).unwrap();
         assert_eq!(first.step, 2);
         assert!(first.losses.iter().all(|l| l.total.is_finite() && l.total > 0.0), "{:?}", first.losses);
         let more = HefTrainOptions { steps: 3, ..options };
-        let (net, resumed) = train::<A>(&config, &more, dir.path(), true, 1, &device, |_| {}).unwrap();
+        let (net, resumed) = train::<A>(&config, &more, dir.path(), true, None, 1, &device, |_| {}).unwrap();
         assert_eq!(resumed.step, 3);
         assert_eq!(resumed.losses[..2], first.losses[..]);
         // The checkpoint loads as a model folder.
         let saved = HefModel::<burn::backend::Flex>::load(&dir.path().join("checkpoint"), &device).unwrap();
         assert_eq!(saved.net.parameter_count(), net.parameter_count());
-        let eval = evaluate(&net, 64, 1, &device);
+        let eval = evaluate(&net, 64, 128, 1, &device);
         assert_eq!(eval.pairs, 8);
         assert!(eval.warp_psnr.is_finite() && eval.hef_psnr.is_finite());
     }
