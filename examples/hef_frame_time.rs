@@ -41,10 +41,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let t = Instant::now();
     let inputs: Vec<_> = frames.iter().map(|w| cpu.frame(w, &pose, basis)).collect::<Result<_, _>>()?;
     println!("CPU inputs (crop warp + geometry + flow): {:.1} ms/frame", ms(t, n));
-    let _ = cpu.change(&inputs[0]).into_data();
+    let _ = cpu.refine_tensor(&inputs[0]).into_data();
     let t = Instant::now();
     for f in &inputs {
-        let _ = cpu.change(f).into_data();
+        let _ = cpu.refine_tensor(f).into_data();
     }
     println!("network on the CPU (Flex): {:.1} ms/frame", ms(t, n));
     #[cfg(feature = "wgpu")]
@@ -53,10 +53,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         type Gpu = emotalk::render::hef_gpu::GpuBackend;
         let device = burn::backend::wgpu::WgpuDevice::default();
         let gpu = HefRefiner::<Gpu>::new(HefModel::shipped(&device)?, &image, &rig, basis, &device)?;
-        let _ = gpu.change(&inputs[0]).into_data();
+        let _ = gpu.refine_tensor(&inputs[0]).into_data();
         let t = Instant::now();
         for f in &inputs {
-            let _ = gpu.change(f);
+            let _ = gpu.refine_tensor(f);
             let _ = Gpu::sync(&device);
         }
         println!("network on burn's wgpu device (its default adapter): {:.1} ms/frame", ms(t, n));

@@ -151,6 +151,8 @@ pub fn attach_hef(
             if hef.is_some() {
                 // Back to the shared material: attach_faces draws it again.
                 commands.entity(entity).remove::<(HefHead, FaceDrawn)>();
+                #[cfg(feature = "wgpu")]
+                commands.entity(entity).remove::<HefGpuChange>();
             }
             continue;
         }

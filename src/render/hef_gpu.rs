@@ -98,6 +98,9 @@ pub struct HefGpuCopies {
 pub fn extract_changes(mut copies: ResMut<HefGpuCopies>, changes: Extract<Query<&HefGpuChange>>) {
     let copies = &mut *copies;
     copies.pending.clear();
+    // Forget the textures of heads gone or back to the warp.
+    let live: std::collections::HashSet<AssetId<Image>> = changes.iter().map(|c| c.texture.id()).collect();
+    copies.copied.retain(|id, _| live.contains(id));
     for c in &changes {
         let id = c.texture.id();
         if copies.copied.get(&id) != Some(&c.generation) {

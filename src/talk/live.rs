@@ -44,7 +44,7 @@ impl LiveSpeech {
         self.latest.as_ref()
     }
 
-    /// For the latest frames shown (at most [`FACE_LATENCIES_KEPT`], oldest first): the time from
+    /// For the latest frames shown (at most `FACE_LATENCIES_KEPT` (1000), oldest first): the time from
     /// the capture of the frame's audio to the app update that set it as the face's target. That
     /// update's render draws it: add the render's own time (one display frame with pipelined
     /// rendering) for photons.

@@ -80,8 +80,8 @@ impl NpcExpression {
 }
 
 /// The NPC of `seed` painted natively at `weights` (52, ARKit order; non-finite read as 0,
-/// others clamped to 0–1): the same size and framing as [`generate`]'s neutral painting, its rig
-/// the landmarks at the expression. At the zero expression it is exactly [`generate`]'s.
+/// others clamped to 0–1): the same size and framing as [`generate`](super::generate)'s neutral painting, its rig
+/// the landmarks at the expression. At the zero expression it is exactly [`generate`](super::generate)'s.
 pub fn generate_at(seed: u64, size: u32, weights: &[f32], basis: &BlendshapeBasis) -> NpcPortrait {
     let params = NpcParams::from_seed(seed, size);
     let rest_shape = params.shape();

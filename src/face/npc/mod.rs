@@ -8,7 +8,7 @@
 //! then drawn from those landmarks with `tiny-skia`, so the rig is exact by construction. The
 //! generator is reproducible: the same seed gives the same bytes (ChaCha8).
 //!
-//! [`generate_at`] paints the same character natively at any expression ([`expression`]): the
+//! [`generate_at`] paints the same character natively at any expression (`npc/expression.rs`): the
 //! face model's landmarks at those weights, drawn as the artist would draw them, with what a
 //! warp of the neutral painting cannot make (the mouth's interior with teeth, tongue and gums,
 //! an iris that lids cover instead of squashing, creases as constant-width strokes). These are
