@@ -36,4 +36,6 @@ pub mod prelude {
         Speech, SpeechAudioPlugin, SpeechClip, SpeechError, SpeechFinished, SpeechOutcome, SpeechStarted,
         TalkCorePlugin, TalkingHead,
     };
+    #[cfg(feature = "bevy")]
+    pub use crate::render::{FaceRenderer, HefDevice, HefNetwork};
 }
