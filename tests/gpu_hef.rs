@@ -55,3 +55,25 @@ fn hef_head(device_choice: HefDevice, on_gpu: bool) {
     assert_eq!(head.on_gpu(), on_gpu, "where the network runs ({device_choice:?})");
     assert!(head.refined >= 2);
 }
+
+#[test]
+fn a_head_switched_back_to_the_warp_draws_the_warp_again() {
+    let c = npc::generate(204, 256);
+    let portrait = Portrait::new(c.image.clone(), &c.rig).unwrap();
+    let prepared = portrait.prepared.clone();
+    let basis = BlendshapeBasis::default_basis();
+    let mut gpu = OfflineRenderer::new(portrait);
+    gpu.set_renderer(FaceRenderer::Hef);
+    let w = EmotionPreset::Surprised.weights(2.5);
+    let pose = HeadPose::default();
+    let warp = prepared.render(&w, &pose, basis);
+    let with_hef = gpu.render(&w, &pose).expect("the GPU renders");
+    gpu.set_renderer(FaceRenderer::Warp);
+    let _ = gpu.render(&w, &pose).expect("the GPU renders");
+    let back = gpu.render(&w, &pose).expect("the GPU renders");
+    let (hef_db, back_db) = (psnr(&with_hef, &warp), psnr(&back, &warp));
+    eprintln!("against the CPU warp: HEF head {hef_db:.2} dB, back to the warp {back_db:.2} dB");
+    assert!(back_db >= 50.0 && back_db > hef_db + 5.0, "HEF {hef_db:.2} dB, back {back_db:.2} dB");
+    let entity = gpu.head();
+    assert!(gpu.app_mut().world().get::<HefHead>(entity).is_none());
+}
