@@ -29,7 +29,7 @@ use bevy::tasks::{AsyncComputeTaskPool, Task, futures::check_ready};
 #[cfg(feature = "wgpu")]
 use super::hef_gpu::{GpuBackend, HefGpuChange, HefGpuDevice};
 use super::{FaceDrawn, FaceMaterial};
-use crate::face::BlendshapeBasis;
+use crate::face::{BlendshapeBasis, HeadPose, N_BLENDSHAPES};
 #[cfg(feature = "wgpu")]
 use crate::model::hef::frame::HefFrame;
 use crate::model::hef::refine::{HefError, HefRefiner, Refinement};
@@ -102,6 +102,9 @@ pub struct HefHead {
     pub texture: Handle<Image>,
     engine: Engine,
     task: Option<Pending>,
+    /// The state (weights with the head's gain, pose) of the refinement last started: a head
+    /// that holds still is not refined again.
+    started: Option<([f32; N_BLENDSHAPES], HeadPose)>,
     /// Refinements made for the head so far.
     pub refined: u64,
 }
@@ -220,7 +223,7 @@ pub fn attach_hef(
         } else {
             e.insert(MeshMaterial3d(material.clone()));
         }
-        e.insert(HefHead { portrait: id, material, texture, engine, task: None, refined: 0 });
+        e.insert(HefHead { portrait: id, material, texture, engine, task: None, started: None, refined: 0 });
     }
 }
 
@@ -239,7 +242,9 @@ pub fn refine_hef(
             Some(Pending::Cpu(task)) => match check_ready(task) {
                 None => false,
                 Some(result) => {
-                    write_cpu(&mut images, &hef.texture, result, entity);
+                    if !write_cpu(&mut images, &hef.texture, result, entity) {
+                        hef.started = None;
+                    }
                     true
                 }
             },
@@ -247,8 +252,17 @@ pub fn refine_hef(
             Some(Pending::Gpu(task)) => match check_ready(task) {
                 None => false,
                 Some(result) => {
-                    if let (Engine::Gpu(r), Ok(frame)) = (&hef.engine, result) {
-                        commands.entity(entity).insert(HefGpuChange::new(r, &frame, hef.texture.clone(), hef.refined));
+                    match (&hef.engine, result) {
+                        (Engine::Gpu(r), Ok(frame)) => {
+                            let change = HefGpuChange::new(r, &frame, hef.texture.clone(), hef.refined);
+                            commands.entity(entity).insert(change);
+                        }
+                        (_, result) => {
+                            if let Err(e) = result {
+                                bevy::log::warn!("emotalk: HEF frame of {entity}: {e}");
+                            }
+                            hef.started = None;
+                        }
                     }
                     true
                 }
@@ -262,6 +276,10 @@ pub fn refine_hef(
         }
         let weights = state.weights.map(|w| w * head.gain());
         let pose = state.pose;
+        if hef.started == Some((weights, pose)) {
+            continue;
+        }
+        hef.started = Some((weights, pose));
         hef.task = Some(match hef.engine.clone() {
             Engine::Cpu(r) => {
                 Pending::Cpu(pool.spawn(async move { r.refinement(&weights, &pose, BlendshapeBasis::default_basis()) }))
@@ -274,19 +292,24 @@ pub fn refine_hef(
     }
 }
 
+/// Writes a CPU refinement into its texture; whether there was one to write.
 fn write_cpu(
     images: &mut Assets<Image>,
     texture: &Handle<Image>,
     result: Result<Refinement, HefError>,
     entity: Entity,
-) {
+) -> bool {
     match result {
         Ok(r) => {
             if let Some(mut image) = images.get_mut(texture) {
                 image.data = Some(texture_bytes(&r));
             }
+            true
         }
-        Err(e) => bevy::log::warn!("emotalk: HEF frame of {entity}: {e}"),
+        Err(e) => {
+            bevy::log::warn!("emotalk: HEF frame of {entity}: {e}");
+            false
+        }
     }
 }
 
@@ -300,6 +323,8 @@ pub fn finish_hef(world: &mut World) {
     for (entity, mut hef) in q.iter_mut(world) {
         let Some(task) = hef.task.take() else { continue };
         hef.refined += 1;
+        // Refined again from the next update on, whatever this one gives.
+        hef.started = None;
         match task {
             Pending::Cpu(task) => cpu.push((entity, hef.texture.clone(), bevy::tasks::block_on(task))),
             #[cfg(feature = "wgpu")]
