@@ -4,13 +4,12 @@
 #![cfg(feature = "bevy")]
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use emotalk::face::cpu_render::psnr;
 
-fn emotalk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_emotalk")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap()
-}
+mod common;
+use common::emotalk;
 
 fn pose(out: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
