@@ -155,11 +155,17 @@ fn presets_move_what_their_action_units_say() {
     let angry = at(EmotionPreset::Angry);
     assert!(brows_up(&angry, 17..=26) > 0.03, "angry: brows down (AU4)");
     assert!(angry[22].x - angry[21].x < m[22].x - m[21].x - 0.02, "angry: brows draw together (AU4)");
-    assert!((angry[57].y - angry[51].y) < (m[57].y - m[51].y) - 0.02, "angry: lips pressed thin (AU23/24)");
+    assert!(dy(&angry, 51) < -0.02 && dy(&angry, 57) > 0.04, "angry: upper lip up, lower lip down (AU10+AU16)");
+    assert!(angry[66].y - angry[62].y > m[66].y - m[62].y + 0.06, "angry: lips apart, the teeth bared (AU25/26)");
+    assert!(dy(&angry, 44) > -0.005, "angry: no raised upper lid (AU5 left out)");
 
     let disgusted = at(EmotionPreset::Disgusted);
     assert!(dy(&disgusted, 31) < -0.02 && dy(&disgusted, 35) < -0.02, "disgusted: nostrils up (AU9)");
-    assert!(dy(&disgusted, 56) > 0.02, "disgusted: lower lip down (AU16)");
+    assert!(dy(&disgusted, 51) < -0.02, "disgusted: upper lip up (AU10)");
+    assert!(
+        disgusted[66].y - disgusted[62].y < m[66].y - m[62].y + 0.05,
+        "disgusted: the lower lip stays up (no AU16)"
+    );
 
     let fear = at(EmotionPreset::Fear);
     assert!(brows_up(&fear, 17..=26) < -0.02 && dy(&fear, 44) < -0.02, "fear: brows and lids up (AU1+2+5)");

@@ -50,7 +50,10 @@ pub(crate) fn fill_mouth(
             });
             let colour = match own.flatten() {
                 Some(c) => c,
-                None => mouth_interior(&here, p, lip_colour, !here.has_own(rest), scale),
+                None => {
+                    let raise = (MouthFrame::at(rest, here.along).upper - here.upper).dot(here.down);
+                    mouth_interior(&here, p, lip_colour, !here.shows_own_teeth(rest, scale), scale, raise)
+                }
             };
             let colour = mix(colour, shade3(lip_colour, SEAM_SHADE), seam_shadow(here.height(), scale) * closure);
             out.put_pixel(x, y, to_rgba(colour));
@@ -106,6 +109,13 @@ impl MouthFrame {
     fn has_own(&self, rest: &[Vec2]) -> bool {
         MouthFrame::at(rest, self.along).height() > 1.0
     }
+
+    /// Whether the portrait's own opening here is wide enough to hold teeth of its own (at least
+    /// [`SEAM_OPENING`]; `scale`: pixels per face-model unit). A narrower one, a painted seam
+    /// between closed lips, shows none: where the lips part wider, the procedural teeth are drawn.
+    fn shows_own_teeth(&self, rest: &[Vec2], scale: f32) -> bool {
+        MouthFrame::at(rest, self.along).height() >= SEAM_OPENING * scale
+    }
 }
 
 /// Below this opening (face-model units, 4.5 mm) the lips shade what is between them: a mouth
@@ -125,20 +135,30 @@ fn shade3(c: [f32; 3], k: f32) -> [f32; 3] {
     c.map(|v| v * k)
 }
 
-/// Visible height of the upper front teeth below the upper lip, face-model units (IOD): the
+/// The most of the upper front teeth that shows below the upper lip, face-model units (IOD): the
 /// central incisor's crown is about 10 mm, most of it showing in a broad smile.
 pub const UPPER_TEETH: f32 = 0.10;
+/// How far the upper incisors' edge hangs below the resting upper lip, face-model units: 1.9 mm
+/// in men and 3.4 mm in women at rest (Vig & Brundo, "The kinetics of anterior tooth display",
+/// *J Prosthet Dent* 39:502–504, 1978). The teeth are fixed to the skull: a lip raised by
+/// `mouthUpperUp` or a smile uncovers more of them, a dropped jaw none.
+pub const UPPER_TEETH_AT_REST: f32 = 0.03;
+/// Lips parted less than this (face-model units, 1.8 mm) show a dark line between them, no teeth.
+pub const TEETH_MIN_OPENING: f32 = 0.02;
 /// Visible height of the lower front teeth above the lower lip, face-model units.
 pub const LOWER_TEETH: f32 = 0.06;
 
 /// The procedural mouth interior at `p` (see [`MouthFrame`]): when the portrait shows no teeth
-/// of its own, the upper teeth hang from the upper lip (fixed to the skull) and the lower teeth
-/// stand on the lower lip (carried by the jaw), each of its real height (`scale` is the
-/// portrait's pixels per face-model unit), narrowing into the dark corners of the mouth; between
+/// of its own (its opening here is narrower than [`SEAM_OPENING`]), the upper teeth are fixed to
+/// the skull, their edge [`UPPER_TEETH_AT_REST`] below the resting upper lip, so that they show
+/// as far as the lip has risen above its rest (`raise`, pixels) plus that, up to
+/// [`UPPER_TEETH`]; the lower teeth stand on the lower lip (carried by the jaw); `scale` is the
+/// portrait's pixels per face-model unit, narrowing into the dark corners of the mouth; between
 /// them a dark cavity tinted by the lips and a tongue hint low in the opening. A small opening, as
 /// in a smile, is filled by teeth; a dropped jaw shows the cavity between them.
-fn mouth_interior(here: &MouthFrame, p: Vec2, lip: [f32; 3], teeth: bool, scale: f32) -> [f32; 3] {
+fn mouth_interior(here: &MouthFrame, p: Vec2, lip: [f32; 3], teeth: bool, scale: f32, raise: f32) -> [f32; 3] {
     let (opening, below_upper) = (here.height(), here.depth_below_upper(p));
+    let teeth = teeth && opening >= TEETH_MIN_OPENING * scale;
     let above_lower = here.height_above_lower(p);
     let depth = (below_upper / opening.max(1e-3)).clamp(0.0, 1.0);
     let cavity = lip.map(|c| 0.08 + 0.25 * c);
@@ -146,7 +166,8 @@ fn mouth_interior(here: &MouthFrame, p: Vec2, lip: [f32; 3], teeth: bool, scale:
     let edge = 4.0 * here.along * (1.0 - here.along); // teeth and tongue fade towards the corners
     let span = edge.sqrt();
     let tooth = [0.90, 0.88, 0.82];
-    let (upper_h, lower_h) = (UPPER_TEETH * scale * span, LOWER_TEETH * scale * span);
+    let upper_show = (UPPER_TEETH_AT_REST * scale + raise).clamp(0.0, UPPER_TEETH * scale);
+    let (upper_h, lower_h) = (upper_show * span, LOWER_TEETH * scale * span);
     if teeth && below_upper < upper_h {
         // Shaded towards the incisal edge and into the corners.
         let t = below_upper / upper_h.max(1e-3);
@@ -169,4 +190,3 @@ fn lerp_contour(pts: &[Vec2; 5], t: f32) -> Vec2 {
 pub(crate) fn mix(a: [f32; 3], b: [f32; 3], t: f32) -> [f32; 3] {
     [0, 1, 2].map(|i| a[i] + (b[i] - a[i]) * t)
 }
-

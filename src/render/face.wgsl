@@ -240,10 +240,12 @@ fn frame_height(f: MouthFrame) -> f32 {
 }
 
 // The CPU renderer's `mouth_interior` (src/face/mouth.rs) (portrait.lip.w: pixels per face-model unit).
-fn procedural_mouth(here: MouthFrame, along: f32, p: vec2<f32>, teeth: bool) -> vec3<f32> {
+fn procedural_mouth(here: MouthFrame, along: f32, p: vec2<f32>, teeth: bool, raise: f32) -> vec3<f32> {
     let lip = portrait.lip.rgb;
     let scale = portrait.lip.w;
     let opening = frame_height(here);
+    // TEETH_MIN_OPENING: lips barely parted show a dark line, no teeth.
+    let show_teeth = teeth && opening >= 0.02 * scale;
     let below_upper = max(dot(p - here.upper, here.down), 0.0);
     let above_lower = max(dot(here.lower - p, here.down), 0.0);
     let depth = clamp(below_upper / max(opening, 1e-3), 0.0, 1.0);
@@ -252,12 +254,13 @@ fn procedural_mouth(here: MouthFrame, along: f32, p: vec2<f32>, teeth: bool) -> 
     let edge = 4.0 * along * (1.0 - along);
     let span = sqrt(edge);
     let tooth = vec3<f32>(0.90, 0.88, 0.82);
-    let upper_h = 0.10 * scale * span;
+    // UPPER_TEETH_AT_REST and UPPER_TEETH: the upper teeth are fixed to the skull.
+    let upper_h = clamp(0.03 * scale + raise, 0.0, 0.10 * scale) * span;
     let lower_h = 0.06 * scale * span;
-    if teeth && below_upper < upper_h {
+    if show_teeth && below_upper < upper_h {
         let t = below_upper / max(upper_h, 1e-3);
         return mix(mix(tooth, cavity, 1.0 - span * 0.9), cavity, 0.25 * t);
-    } else if teeth && above_lower < lower_h {
+    } else if show_teeth && above_lower < lower_h {
         return mix(mix(tooth, cavity, 1.0 - span * 0.8), cavity, 0.35);
     } else if depth > 0.7 {
         return mix(cavity, tongue, ((depth - 0.7) / 0.3) * edge);
@@ -282,7 +285,11 @@ fn mouth_colour(face: u32, p: vec2<f32>) -> vec3<f32> {
             return seam(face, here, sample_px(then.lower - then.down * dl));
         }
     }
-    return seam(face, here, procedural_mouth(here, along, p, !has_own));
+    // The CPU renderer's `shows_own_teeth`: a painted seam narrower than SEAM_OPENING holds no
+    // teeth of its own, so the procedural ones are drawn where the lips part wider.
+    let own_teeth = frame_height(then) >= SEAM_OPENING * portrait.lip.w;
+    let raise = dot(then.upper - here.upper, here.down);
+    return seam(face, here, procedural_mouth(here, along, p, !own_teeth, raise));
 }
 
 // The CPU renderer's `seam_shadow` (src/face/mouth.rs): the lips shade a mouth just parted.
