@@ -35,8 +35,9 @@ pub(crate) fn fill_mouth(
                 // Lips that meet or overlap here close the opening: the lips drawn before stay.
                 return;
             }
-            let own = here.has_own(rest).then(|| {
-                let then = MouthFrame::at(rest, here.along);
+            // The portrait's own opening at the same place along the mouth.
+            let then = MouthFrame::at(rest, here.along);
+            let own = (then.height() > 1.0).then(|| {
                 let (du, dl) = (here.depth_below_upper(p), here.height_above_lower(p));
                 // Half of the portrait's opening belongs to each lip.
                 let reach = then.height() / 2.0;
@@ -51,8 +52,11 @@ pub(crate) fn fill_mouth(
             let colour = match own.flatten() {
                 Some(c) => c,
                 None => {
-                    let raise = (MouthFrame::at(rest, here.along).upper - here.upper).dot(here.down);
-                    mouth_interior(&here, p, lip_colour, !here.shows_own_teeth(rest, scale), scale, raise)
+                    // A portrait's own opening narrower than SEAM_OPENING (a painted seam between
+                    // closed lips) holds no teeth of its own: the procedural ones are drawn.
+                    let own_teeth = then.height() >= SEAM_OPENING * scale;
+                    let raise = (then.upper - here.upper).dot(here.down);
+                    mouth_interior(&here, p, lip_colour, !own_teeth, scale, raise)
                 }
             };
             let colour = mix(colour, shade3(lip_colour, SEAM_SHADE), seam_shadow(here.height(), scale) * closure);
@@ -103,18 +107,6 @@ impl MouthFrame {
 
     fn height_above_lower(&self, p: Vec2) -> f32 {
         (self.lower - p).dot(self.down).max(0.0)
-    }
-
-    /// Whether the portrait's own mouth is open (by more than a pixel) at this point.
-    fn has_own(&self, rest: &[Vec2]) -> bool {
-        MouthFrame::at(rest, self.along).height() > 1.0
-    }
-
-    /// Whether the portrait's own opening here is wide enough to hold teeth of its own (at least
-    /// [`SEAM_OPENING`]; `scale`: pixels per face-model unit). A narrower one, a painted seam
-    /// between closed lips, shows none: where the lips part wider, the procedural teeth are drawn.
-    fn shows_own_teeth(&self, rest: &[Vec2], scale: f32) -> bool {
-        MouthFrame::at(rest, self.along).height() >= SEAM_OPENING * scale
     }
 }
 

@@ -285,7 +285,7 @@ fn mouth_colour(face: u32, p: vec2<f32>) -> vec3<f32> {
             return seam(face, here, sample_px(then.lower - then.down * dl));
         }
     }
-    // The CPU renderer's `shows_own_teeth`: a painted seam narrower than SEAM_OPENING holds no
+    // As the CPU renderer (src/face/mouth.rs): a painted seam narrower than SEAM_OPENING holds no
     // teeth of its own, so the procedural ones are drawn where the lips part wider.
     let own_teeth = frame_height(then) >= SEAM_OPENING * portrait.lip.w;
     let raise = dot(then.upper - here.upper, here.down);
