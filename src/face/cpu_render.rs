@@ -257,9 +257,9 @@ impl PreparedPortrait {
         });
         let expressiveness = rig.hints.expressiveness.unwrap_or(1.0);
         let sclera = [sclera_colour(&image, &rest[36..42]), sclera_colour(&image, &rest[42..48])];
-        let smooth = wrinkles::smooth_skin(&image, &lm, scale);
-        let source = lip_sources(&rest, scale);
         let rest_creases = wrinkles::rest_activations(&fit.weights);
+        let smooth = wrinkles::smooth_skin(&image, &lm, wrinkles::smooth_sigma(&rest_creases), scale);
+        let source = lip_sources(&rest, scale);
         Ok(Self { image, fit, rest, source, depth, lip_colour, expressiveness, sclera, smooth, rest_creases })
     }
 

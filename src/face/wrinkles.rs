@@ -18,6 +18,7 @@
 //! | nose wrinkles | AU9 | `noseSneer*` |
 //! | chin: mentolabial crease and dimpling | AU17 | `mouthShrugLower` |
 //! | marionette line below the mouth corner | AU15 | `mouthFrown*` |
+//! | a photograph's broad smile folds (never drawn, only relaxed) | AU12 (AU6) | the nasolabial groups |
 //!
 //! Shading is multiplicative: a crease darkens the portrait's own colour (`c · (1 − d)`), and a
 //! fold's lit side lifts it towards white a little, so a crease on dark skin is darker skin and
@@ -67,6 +68,9 @@ pub mod group {
     pub const MARIONETTE_LEFT: u32 = 13;
     /// Marionette line, right.
     pub const MARIONETTE_RIGHT: u32 = 14;
+    /// The broad fold and cheek bulge of a portrait's own broad smile, both sides: never drawn,
+    /// only relaxed ([`super::rest_activations`]).
+    pub const SMILE_FOLDS: u32 = 15;
 }
 
 /// One straight piece of a crease, in face-mesh coordinates.
@@ -143,6 +147,9 @@ pub fn activations(weights: &[f32]) -> [f32; N_GROUPS] {
     }
     a[group::NOSE as usize] = 0.5 * (sneer_l + sneer_r) + 0.25 * (w("browDownLeft") + w("browDownRight"));
     a[group::CHIN as usize] = w("mouthShrugLower") + 0.3 * (w("mouthPressLeft") + w("mouthPressRight"));
+    // The frame's own fold, against which a portrait's broad smile folds relax (its band draws
+    // nothing).
+    a[group::SMILE_FOLDS as usize] = a[group::NASOLABIAL_LEFT as usize].max(a[group::NASOLABIAL_RIGHT as usize]);
     a.map(|v| v.clamp(0.0, 1.0))
 }
 
@@ -180,6 +187,21 @@ pub fn apply(c: [f32; 3], (dark, light): (f32, f32)) -> [f32; 3] {
 /// Spread of the low-pass that smooths the portrait's own creases out ([`smooth_skin`]), in
 /// face-mesh units (3.5 mm: wider than a fold, narrower than a cheek).
 pub const SMOOTH_SIGMA: f32 = 3.5 / IOD_MM;
+/// The low-pass's spread for a portrait with a broad smile of its own (9 mm, see
+/// [`smooth_sigma`]).
+pub const SMILE_SMOOTH_SIGMA: f32 = 9.0 / IOD_MM;
+
+/// The low-pass's spread for a portrait whose own crease activations are `rest`
+/// ([`rest_activations`]): [`SMOOTH_SIGMA`], widening to [`SMILE_SMOOTH_SIGMA`] as the
+/// portrait's own nasolabial fold goes from 0.5 to 1. A broad photographed smile's fold is
+/// not a line but a broad shading feature (the groove, the cheek bulge pushed up beside it and
+/// its shadow, 6–10 mm across), which a 3.5 mm low-pass keeps: on the astronaut both expression
+/// judges still read it as a smile on a neutral face. Painted portraits, whose fitted rest
+/// folds are identity (at most 0.51 on NPC seeds 300–303, 0.12 on the bundled two), keep the
+/// narrow low-pass.
+pub fn smooth_sigma(rest: &[f32; N_GROUPS]) -> f32 {
+    SMOOTH_SIGMA + (SMILE_SMOOTH_SIGMA - SMOOTH_SIGMA) * broad_smile(rest)
+}
 /// How far beyond a crease's own groove its relaxing reaches (face-mesh units, 8 mm): the portrait's
 /// fold is only near the authored line, not on it.
 pub const RELAX_REACH: f32 = 8.0 / IOD_MM;
@@ -238,9 +260,20 @@ impl SkinShading {
 /// The crease activations of a portrait's own expression (its fitted rest weights, without the
 /// expressiveness gain, which scales requested expressions only). A photographed smile raises
 /// the cheeks whether or not the 68 landmarks show `cheekSquint` (AU6 and AU12 come together in
-/// a felt smile), so the cheek groups also follow the smile here.
+/// a felt smile), so the cheek groups also follow the smile here. [`group::SMILE_FOLDS`] is the
+/// portrait's fold weighted by [`broad_smile`]: a painted face's fitted folds (identity, below
+/// 0.5) relax only along their authored lines, a photograph's broad smile over the whole band.
 pub fn rest_activations(weights: &[f32]) -> [f32; N_GROUPS] {
-    with_smile_cheeks(activations(weights), weights)
+    let mut a = with_smile_cheeks(activations(weights), weights);
+    a[group::SMILE_FOLDS as usize] *= broad_smile(&a);
+    a
+}
+
+/// How broad a smile a portrait holds (0–1), from its own crease activations: 0 up to a
+/// nasolabial fold of 0.5, 1 at a full fold.
+pub fn broad_smile(rest: &[f32; N_GROUPS]) -> f32 {
+    let fold = rest[group::NASOLABIAL_LEFT as usize].max(rest[group::NASOLABIAL_RIGHT as usize]);
+    ((fold - 0.5) / 0.5).clamp(0.0, 1.0)
 }
 
 /// A weight by name (0 when missing or not finite).
@@ -282,12 +315,13 @@ pub fn relax(p: Vec2, relax: &[f32; N_GROUPS]) -> (f32, f32) {
     (blend.min(1.0), unlight.min(0.5))
 }
 
-/// The portrait's skin, low-passed: RGB is a Gaussian blur (σ = [`SMOOTH_SIGMA`] × `scale`
-/// pixels, `scale` the fit's pixels per face-mesh unit) of the skin alone, so the lips and eyes
+/// The portrait's skin, low-passed: RGB is a Gaussian blur (σ = `sigma` × `scale` pixels,
+/// `sigma` in face-mesh units ([`smooth_sigma`]), `scale` the fit's pixels per face-mesh unit) of
+/// the skin alone, so the lips and eyes
 /// (the polygons of `landmarks`' outer lip contour and eye contours) do not bleed into it; alpha
 /// is how much a pixel is skin (0 on the lips and eyes, 1 a blur's width away), which keeps
 /// the relaxing off them.
-pub fn smooth_skin(image: &image::RgbaImage, landmarks: &[Vec2], scale: f32) -> image::RgbaImage {
+pub fn smooth_skin(image: &image::RgbaImage, landmarks: &[Vec2], sigma: f32, scale: f32) -> image::RgbaImage {
     let (w, h) = image.dimensions();
     let holes: Vec<Vec<Vec2>> = [48..60, 36..42, 42..48]
         .into_iter()
@@ -301,7 +335,7 @@ pub fn smooth_skin(image: &image::RgbaImage, landmarks: &[Vec2], scale: f32) -> 
         let c = image.get_pixel(x, y).0;
         *px = image::Rgba([c[0] as f32 * m / 255.0, c[1] as f32 * m / 255.0, c[2] as f32 * m / 255.0, m]);
     }
-    let sigma = (SMOOTH_SIGMA * scale).max(0.5);
+    let sigma = (sigma * scale).max(0.5);
     let blurred = image::imageops::blur(&pre, sigma);
     let mut out = image::RgbaImage::new(w, h);
     for (x, y, px) in out.enumerate_pixels_mut() {
@@ -384,6 +418,10 @@ fn author() -> Creases {
         NASOLABIAL_RIGHT,
         NASOLABIAL_LEFT,
     );
+    // A broad smile's fold is broad on a photograph: the groove, the bulge of the cheek pushed
+    // up beside it and its shadow, often lateral to the authored line. This band draws nothing
+    // (depth 0) but relaxes such a fold over 9 + 8 mm each side of its line.
+    crease(&[[-20.0, 36.0], [-27.0, 48.0], [-32.0, 60.0], [-34.0, 74.0]], 9.0, 0.0, 0.0, SMILE_FOLDS, SMILE_FOLDS);
     // Marionette line: from the mouth corner down towards the jaw.
     crease(&[[-27.0, 72.0], [-28.5, 80.0], [-29.0, 89.0]], 2.6, 0.10, 0.5, MARIONETTE_RIGHT, MARIONETTE_LEFT);
     // Chin: the mentolabial crease deepens and the chin dimples.
@@ -436,6 +474,28 @@ mod tests {
     }
 
     #[test]
+    fn a_broad_smile_of_its_own_widens_the_low_pass_and_a_painted_face_keeps_it_narrow() {
+        // A broad photographed smile: the corners at the basis's full action, the upper lip
+        // raised off the teeth (the astronaut fits 1.0 and 0.7-0.8).
+        let mut smile = [0.0f32; N_BLENDSHAPES];
+        for (name, w) in [("mouthSmileLeft", 1.0), ("mouthSmileRight", 1.0), ("mouthUpperUpLeft", 0.5), ("mouthUpperUpRight", 0.5)] {
+            smile[index_of(name).unwrap()] = w;
+        }
+        let broad = rest_activations(&smile);
+        assert!((smooth_sigma(&broad) - SMILE_SMOOTH_SIGMA).abs() < 1e-6, "{broad:?}");
+        // Its fold band relaxes in full against a neutral frame and not at all against itself.
+        assert_eq!(SkinShading::new(&[0.0; N_BLENDSHAPES], &broad).relax[group::SMILE_FOLDS as usize], 1.0);
+        assert_eq!(SkinShading::new(&smile, &broad).relax[group::SMILE_FOLDS as usize], 0.0);
+        assert_eq!(smooth_sigma(&[0.0; N_GROUPS]), SMOOTH_SIGMA);
+        let mut half = [0.0; N_GROUPS];
+        half[group::NASOLABIAL_RIGHT as usize] = 0.5;
+        assert_eq!(smooth_sigma(&half), SMOOTH_SIGMA);
+        half[group::NASOLABIAL_LEFT as usize] = 0.75;
+        let mid = smooth_sigma(&half);
+        assert!(mid > SMOOTH_SIGMA && mid < SMILE_SMOOTH_SIGMA, "{mid}");
+    }
+
+    #[test]
     fn the_smoothed_skin_keeps_lips_and_eyes_out() {
         // Skin, with a red mouth (the outer lip polygon) and dark eyes.
         let (skin, red) = ([200u8, 150, 130, 255], [150u8, 30, 40, 255]);
@@ -460,7 +520,7 @@ mod tests {
             }
         }
         // 3.5 mm at 40 px per face-mesh unit: a blur of about 1.6 px.
-        let out = smooth_skin(&img, &lm, 40.0);
+        let out = smooth_skin(&img, &lm, SMOOTH_SIGMA, 40.0);
         for (x, y) in [(60u32, 88u32), (78, 80), (35, 45), (60, 20)] {
             let p = out.get_pixel(x, y).0;
             assert!((0..3).all(|i| (p[i] as i32 - skin[i] as i32).abs() <= 3), "({x}, {y}): {p:?} is not skin");
