@@ -144,9 +144,10 @@ fn the_second_judge_sees_the_emotions_grow_with_intensity() {
 }
 
 /// A smiling photograph made neutral loses its smile: its broad folds beside the mouth relax over
-/// their whole width (`face::wrinkles::smooth_sigma`, `group::SMILE_FOLDS`), and the second judge
-/// reads the astronaut's neutral face as neutral (happy 0.83, neutral 0.17 before). face-api
-/// reads her sad face as sad.
+/// their whole width unless the frame smiles (`face::wrinkles::smooth_sigma`,
+/// `group::SMILE_FOLDS`), and the second judge reads the astronaut's neutral face as neutral
+/// (happy 0.83, neutral 0.17 before). face-api reads her sad face as sad and her disgusted one
+/// as disgusted.
 #[test]
 fn the_smiling_astronaut_can_be_made_neutral_and_sad() {
     let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/portraits");
@@ -166,4 +167,8 @@ fn the_smiling_astronaut_can_be_made_neutral_and_sad() {
     assert!(neutral.probability(Expression::Neutral) > 0.5, "fer: {:?}", neutral.probabilities);
     let [sad, _] = read(EmotionPreset::Sad);
     assert_eq!(sad.top, Expression::Sad, "face-api: {:?}", sad.probabilities);
+    // Disgust's raised upper lip deepens the fold but does not smile: her cheeks relax under it
+    // (before, face-api read it as happy; disgusted 0.14).
+    let [disgusted, _] = read(EmotionPreset::Disgusted);
+    assert_eq!(disgusted.top, Expression::Disgusted, "face-api: {:?}", disgusted.probabilities);
 }

@@ -69,7 +69,7 @@ pub mod group {
     /// Marionette line, right.
     pub const MARIONETTE_RIGHT: u32 = 14;
     /// The broad fold and cheek bulge of a portrait's own broad smile, both sides: never drawn,
-    /// only relaxed ([`super::rest_activations`]).
+    /// only relaxed ([`super::rest_activations`]), against the frame's smile.
     pub const SMILE_FOLDS: u32 = 15;
 }
 
@@ -147,9 +147,11 @@ pub fn activations(weights: &[f32]) -> [f32; N_GROUPS] {
     }
     a[group::NOSE as usize] = 0.5 * (sneer_l + sneer_r) + 0.25 * (w("browDownLeft") + w("browDownRight"));
     a[group::CHIN as usize] = w("mouthShrugLower") + 0.3 * (w("mouthPressLeft") + w("mouthPressRight"));
-    // The frame's own fold, against which a portrait's broad smile folds relax (its band draws
-    // nothing).
-    a[group::SMILE_FOLDS as usize] = a[group::NASOLABIAL_LEFT as usize].max(a[group::NASOLABIAL_RIGHT as usize]);
+    // The frame's own smile (AU12, with AU6), against which a portrait's broad smile folds relax
+    // (its band draws nothing). A raised upper lip (AU10) or a wrinkled nose (AU9) deepens the
+    // fold's upper groove but does not push the cheek up beside the mouth corners.
+    let smile = w("mouthSmileLeft").max(w("mouthSmileRight"));
+    a[group::SMILE_FOLDS as usize] = smile + 0.3 * w("cheekSquintLeft").max(w("cheekSquintRight"));
     a.map(|v| v.clamp(0.0, 1.0))
 }
 
@@ -335,8 +337,19 @@ pub fn smooth_skin(image: &image::RgbaImage, landmarks: &[Vec2], sigma: f32, sca
         let c = image.get_pixel(x, y).0;
         *px = image::Rgba([c[0] as f32 * m / 255.0, c[1] as f32 * m / 255.0, c[2] as f32 * m / 255.0, m]);
     }
+    let narrow = (SMOOTH_SIGMA * scale).max(0.5);
     let sigma = (sigma * scale).max(0.5);
     let blurred = image::imageops::blur(&pre, sigma);
+    // Skin-ness ramps over the narrow blur whatever the colour's: a wide low-pass would keep the
+    // relaxing off the skin beside the lips (the corners of a smile) as far as it reaches.
+    let ramp = if sigma > narrow {
+        let mask = image::ImageBuffer::<image::Luma<f32>, Vec<f32>>::from_fn(w, h, |x, y| {
+            image::Luma([pre.get_pixel(x, y).0[3]])
+        });
+        Some(image::imageops::blur(&mask, narrow))
+    } else {
+        None
+    };
     let mut out = image::RgbaImage::new(w, h);
     for (x, y, px) in out.enumerate_pixels_mut() {
         let b = blurred.get_pixel(x, y).0;
@@ -344,8 +357,9 @@ pub fn smooth_skin(image: &image::RgbaImage, landmarks: &[Vec2], sigma: f32, sca
         let m = pre.get_pixel(x, y).0[3];
         let rgb: [f32; 3] = if b[3] > 1e-3 { [b[0] / b[3], b[1] / b[3], b[2] / b[3]] } else { [0.0; 3] };
         let q = |i: usize| if b[3] > 1e-3 { (rgb[i] * 255.0).round().clamp(0.0, 255.0) as u8 } else { own[i] };
-        // Skin-ness: off inside the holes, rising to 1 over the blur's half-width outside them.
-        let skin = m * ((b[3] - 0.5) / 0.45).clamp(0.0, 1.0);
+        // Skin-ness: off inside the holes, rising to 1 over the narrow blur's half-width outside them.
+        let near = ramp.as_ref().map_or(b[3], |r| r.get_pixel(x, y).0[0]);
+        let skin = m * ((near - 0.5) / 0.45).clamp(0.0, 1.0);
         *px = image::Rgba([q(0), q(1), q(2), (skin * 255.0).round() as u8]);
     }
     out
