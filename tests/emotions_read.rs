@@ -146,8 +146,8 @@ fn the_second_judge_sees_the_emotions_grow_with_intensity() {
 /// A smiling photograph made neutral loses its smile: its broad folds beside the mouth relax over
 /// their whole width unless the frame smiles (`face::wrinkles::smooth_sigma`,
 /// `group::SMILE_FOLDS`), and the second judge reads the astronaut's neutral face as neutral
-/// (happy 0.83, neutral 0.17 before). face-api reads her sad face as sad and her disgusted one
-/// as disgusted.
+/// (happy 0.83, neutral 0.17 before). face-api reads her sad, disgusted and angry faces as
+/// such.
 #[test]
 fn the_smiling_astronaut_can_be_made_neutral_and_sad() {
     let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/portraits");
@@ -171,4 +171,7 @@ fn the_smiling_astronaut_can_be_made_neutral_and_sad() {
     // (before, face-api read it as happy; disgusted 0.14).
     let [disgusted, _] = read(EmotionPreset::Disgusted);
     assert_eq!(disgusted.top, Expression::Disgusted, "face-api: {:?}", disgusted.probabilities);
+    // So does anger's (face-api read happy before, angry 0.00).
+    let [angry, _] = read(EmotionPreset::Angry);
+    assert_eq!(angry.top, Expression::Angry, "face-api: {:?}", angry.probabilities);
 }

@@ -189,16 +189,17 @@ pub fn apply(c: [f32; 3], (dark, light): (f32, f32)) -> [f32; 3] {
 /// Spread of the low-pass that smooths the portrait's own creases out ([`smooth_skin`]), in
 /// face-mesh units (3.5 mm: wider than a fold, narrower than a cheek).
 pub const SMOOTH_SIGMA: f32 = 3.5 / IOD_MM;
-/// The low-pass's spread for a portrait with a broad smile of its own (9 mm, see
+/// The low-pass's spread for a portrait with a broad smile of its own (13 mm, see
 /// [`smooth_sigma`]).
-pub const SMILE_SMOOTH_SIGMA: f32 = 9.0 / IOD_MM;
+pub const SMILE_SMOOTH_SIGMA: f32 = 13.0 / IOD_MM;
 
 /// The low-pass's spread for a portrait whose own crease activations are `rest`
 /// ([`rest_activations`]): [`SMOOTH_SIGMA`], widening to [`SMILE_SMOOTH_SIGMA`] as the
 /// portrait's own nasolabial fold goes from 0.5 to 1. A broad photographed smile's fold is
 /// not a line but a broad shading feature (the groove, the cheek bulge pushed up beside it and
-/// its shadow, 6–10 mm across), which a 3.5 mm low-pass keeps: on the astronaut both expression
-/// judges still read it as a smile on a neutral face. Painted portraits, whose fitted rest
+/// its shadow, 6–10 mm across, and the shading of the bulge beyond), which a 3.5 mm low-pass
+/// keeps: on the astronaut both expression judges still read it as a smile on a neutral face
+/// (and at 9 mm face-api still read her angry face as disgust, `fer` as a smile). Painted portraits, whose fitted rest
 /// folds are identity (at most 0.51 on NPC seeds 300–303, 0.12 on the bundled two), keep the
 /// narrow low-pass.
 pub fn smooth_sigma(rest: &[f32; N_GROUPS]) -> f32 {
