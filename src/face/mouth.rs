@@ -59,7 +59,7 @@ pub(crate) fn fill_mouth(
                     mouth_interior(&here, p, lip_colour, !own_teeth, scale, raise)
                 }
             };
-            let colour = mix(colour, shade3(lip_colour, SEAM_SHADE), seam_shadow(here.height(), scale) * closure);
+            let colour = mix(colour, shade3(lip_colour, SEAM_SHADE), seam_shadow(here.height(), scale, closure));
             out.put_pixel(x, y, to_rgba(colour));
         });
     }
@@ -117,10 +117,15 @@ pub const SEAM_OPENING: f32 = 0.05;
 pub const SEAM_SHADE: f32 = 0.5;
 
 /// How much of the seam's shade covers a mouth interior whose opening is `height` pixels
-/// (`scale`: pixels per face-model unit): 0.7 where the lips touch, none from
-/// [`SEAM_OPENING`] up.
-fn seam_shadow(height: f32, scale: f32) -> f32 {
-    0.7 * (1.0 - height / (SEAM_OPENING * scale).max(1e-3)).clamp(0.0, 1.0)
+/// (`scale`: pixels per face-model unit) in a frame that closes a mouth parted at rest by
+/// `closure` ([`super::cpu_render::lip_closure`]): all of it where the lips touch once the mouth
+/// is half closed, none from [`SEAM_OPENING`] up, and none at rest (so the rest pose reproduces
+/// the portrait). As the lips close, what shows between them is their shadow, not the teeth:
+/// with at most 0.7, in proportion to the closure, a neutral face made from a smiling photo kept
+/// a pale line of its teeth between the lips, which face-api read as a smile (neutral 0.03;
+/// 0.34 with the full shade, and sad 0.59 → 0.79).
+fn seam_shadow(height: f32, scale: f32, closure: f32) -> f32 {
+    (2.0 * closure).min(1.0) * (1.0 - height / (SEAM_OPENING * scale).max(1e-3)).clamp(0.0, 1.0)
 }
 
 fn shade3(c: [f32; 3], k: f32) -> [f32; 3] {
@@ -181,4 +186,23 @@ fn lerp_contour(pts: &[Vec2; 5], t: f32) -> Vec2 {
 
 pub(crate) fn mix(a: [f32; 3], b: [f32; 3], t: f32) -> [f32; 3] {
     [0, 1, 2].map(|i| a[i] + (b[i] - a[i]) * t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SEAM_OPENING, seam_shadow};
+
+    #[test]
+    fn closing_lips_shade_their_seam_in_full_and_the_rest_pose_not_at_all() {
+        let scale = 100.0;
+        // At rest (no closure) nothing is shaded, so the portrait is reproduced.
+        assert_eq!(seam_shadow(0.0, scale, 0.0), 0.0);
+        // Half closed or more, lips that touch show only their shadow between them.
+        assert_eq!(seam_shadow(0.0, scale, 0.5), 1.0);
+        assert_eq!(seam_shadow(0.0, scale, 0.9), 1.0);
+        // Less closed, less shade; from SEAM_OPENING apart, none.
+        assert!((seam_shadow(0.0, scale, 0.25) - 0.5).abs() < 1e-6);
+        assert!((seam_shadow(SEAM_OPENING * scale / 2.0, scale, 1.0) - 0.5).abs() < 1e-6);
+        assert_eq!(seam_shadow(SEAM_OPENING * scale, scale, 1.0), 0.0);
+    }
 }

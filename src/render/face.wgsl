@@ -294,7 +294,7 @@ fn mouth_colour(face: u32, p: vec2<f32>) -> vec3<f32> {
 
 // The CPU renderer's `seam_shadow` (src/face/mouth.rs): the lips shade a mouth just parted.
 fn seam(face: u32, here: MouthFrame, c: vec3<f32>) -> vec3<f32> {
-    let k = faces[face].pivot.w * 0.7 * clamp(1.0 - frame_height(here) / max(SEAM_OPENING * portrait.lip.w, 1e-3), 0.0, 1.0);
+    let k = min(2.0 * faces[face].pivot.w, 1.0) * clamp(1.0 - frame_height(here) / max(SEAM_OPENING * portrait.lip.w, 1e-3), 0.0, 1.0);
     return mix(c, portrait.lip.rgb * SEAM_SHADE, k);
 }
 
