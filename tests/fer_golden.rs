@@ -64,7 +64,7 @@ fn the_crop_matches_the_reference_resampling() {
     for im in g["images"].as_array().unwrap() {
         let img = image(im["image"].as_str().unwrap());
         let b = floats(&im["landmark_box"]);
-        let ours = fer::face_input(&img, &Rect { x: b[0], y: b[1], width: b[2], height: b[3] });
+        let ours = fer::face_input(&img, &Rect { x: b[0], y: b[1], width: b[2], height: b[3] }).expect("a face box");
         let want = floats(&im["input"]);
         let worst = ours.iter().zip(&want).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
         assert!(worst < 0.01, "{}: largest difference {worst} grey levels", im["image"]);
@@ -88,7 +88,7 @@ fn the_box_from_face_apis_landmarks_is_the_reference_box_and_reads_the_same() {
         for (a, b) in [face.x, face.y, face.width].iter().zip(&want) {
             assert!((a - b).abs() < 2.0, "{name}: box {face:?} vs {want:?}");
         }
-        let p = net.probabilities(&fer::face_input(&img, &face), &device);
+        let p = net.probabilities(&fer::face_input(&img, &face).expect("a face box"), &device);
         let keras = keras_probabilities(&im["probabilities"]);
         let top = |p: &[f32; 7]| (0..7).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap();
         assert_eq!(top(&p), top(&keras), "{name}: {p:?} vs Keras {keras:?}");

@@ -18,7 +18,7 @@
 //! | nose wrinkles | AU9 | `noseSneer*` |
 //! | chin: mentolabial crease and dimpling | AU17 | `mouthShrugLower` |
 //! | marionette line below the mouth corner | AU15 | `mouthFrown*` |
-//! | a photograph's broad smile folds (never drawn, only relaxed) | AU12 (AU6) | the nasolabial groups |
+//! | a photograph's broad smile folds (never drawn, only relaxed) | AU12 (AU6) | `mouthSmile*`, `cheekSquint*`, gated by the portrait's own fold |
 //!
 //! Shading is multiplicative: a crease darkens the portrait's own colour (`c · (1 − d)`), and a
 //! fold's lit side lifts it towards white a little, so a crease on dark skin is darker skin and
@@ -199,9 +199,10 @@ pub const SMILE_SMOOTH_SIGMA: f32 = 13.0 / IOD_MM;
 /// not a line but a broad shading feature (the groove, the cheek bulge pushed up beside it and
 /// its shadow, 6–10 mm across, and the shading of the bulge beyond), which a 3.5 mm low-pass
 /// keeps: on the astronaut both expression judges still read it as a smile on a neutral face
-/// (and at 9 mm face-api still read her angry face as disgust, `fer` as a smile). Painted portraits, whose fitted rest
-/// folds are identity (at most 0.51 on NPC seeds 300–303, 0.12 on the bundled two), keep the
-/// narrow low-pass.
+/// (and at 9 mm face-api still read her angry face as disgust). Painted portraits' fitted rest
+/// folds are identity (0.12 on the bundled two, 0.06–0.51 on NPC seeds 300–303), so most keep
+/// the narrow low-pass; the 0.5 threshold is a heuristic, and the few whose fitted fold passes
+/// it get a little of the wider one.
 pub fn smooth_sigma(rest: &[f32; N_GROUPS]) -> f32 {
     SMOOTH_SIGMA + (SMILE_SMOOTH_SIGMA - SMOOTH_SIGMA) * broad_smile(rest)
 }
@@ -322,7 +323,8 @@ pub fn relax(p: Vec2, relax: &[f32; N_GROUPS]) -> (f32, f32) {
 /// `sigma` in face-mesh units ([`smooth_sigma`]), `scale` the fit's pixels per face-mesh unit) of
 /// the skin alone, so the lips and eyes
 /// (the polygons of `landmarks`' outer lip contour and eye contours) do not bleed into it; alpha
-/// is how much a pixel is skin (0 on the lips and eyes, 1 a blur's width away), which keeps
+/// is how much a pixel is skin (0 on the lips and eyes, 1 a [`SMOOTH_SIGMA`] blur's width away,
+/// whatever `sigma`), which keeps
 /// the relaxing off them.
 pub fn smooth_skin(image: &image::RgbaImage, landmarks: &[Vec2], sigma: f32, scale: f32) -> image::RgbaImage {
     let (w, h) = image.dimensions();

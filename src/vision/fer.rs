@@ -151,12 +151,16 @@ impl<B: Backend> FerNet<B> {
         }
         let x = self.head.forward(x, 1, Padding::Same);
         let [n, c, _, _] = x.dims();
-        softmax(x.reshape([n, c, usize::MAX]).mean_dim(2).reshape([n, c]), 1)
+        // Global average pooling (every row has the same width, so the mean of row means is the mean).
+        softmax(x.mean_dim(3).mean_dim(2).reshape([n, c]), 1)
     }
 
     /// The class probabilities of a 64 × 64 grey face ([`face_input`]: row-major, 0–255), in
-    /// [`Expression::ALL`] order.
+    /// [`Expression::ALL`] order; NaN when `face` does not hold 64 × 64 values.
     pub fn probabilities(&self, face: &[f32], device: &B::Device) -> [f32; 7] {
+        if face.len() != INPUT * INPUT {
+            return [f32::NAN; 7];
+        }
         let x: Vec<f32> = face.iter().map(|v| (v / 255.0 - 0.5) * 2.0).collect();
         let input = Tensor::<B, 4>::from_data(TensorData::new(x, [1, 1, INPUT, INPUT]), device);
         let out = self.forward(input).into_data().convert::<f32>().into_vec::<f32>().unwrap_or_default();
@@ -189,13 +193,19 @@ fn grey(rgb: &[f32]) -> f32 {
 
 /// The net's input for the face in `face`: the box resampled to 64 × 64 grey values (0–255,
 /// row-major). Each output pixel is the mean of `n × n` bilinear samples spread over its
-/// footprint (`n` = ⌈side / 64⌉), pixel centres at +0.5, edge pixels repeated outside the image;
-/// `tools/fer-judge/fer_judge.py` (`resample`) does the same in NumPy.
-pub fn face_input(img: &RgbF32, face: &Rect) -> Vec<f32> {
+/// footprint (`n` = ⌈side / 64⌉, at most 64), pixel centres at +0.5, edge pixels repeated outside the image;
+/// `tools/fer-judge/fer_judge.py` (`resample`) does the same in NumPy. `None` for an empty
+/// image, or a box that is not finite or has no area.
+pub fn face_input(img: &RgbF32, face: &Rect) -> Option<Vec<f32>> {
     let (w, h) = (img.width, img.height);
+    let finite = [face.x, face.y, face.width, face.height].iter().all(|v| v.is_finite());
+    if w == 0 || h == 0 || img.data.len() < w * h * 3 || !finite || face.width <= 0.0 || face.height <= 0.0 {
+        return None;
+    }
     let g: Vec<f32> = img.data.chunks_exact(3).map(grey).collect();
     let at = |x: i64, y: i64| g[y.clamp(0, h as i64 - 1) as usize * w + x.clamp(0, w as i64 - 1) as usize];
-    let n = (face.width.max(face.height) / INPUT as f32).ceil().max(1.0) as usize;
+    // Samples per output pixel and axis (capped: a box thousands of times the input is not a face).
+    let n = (face.width.max(face.height) / INPUT as f32).ceil().clamp(1.0, 64.0) as usize;
     let (sx, sy) = (face.width / INPUT as f32, face.height / INPUT as f32);
     let sample = |x: f32, y: f32| {
         let (xf, yf) = (x.floor(), y.floor());
@@ -219,7 +229,7 @@ pub fn face_input(img: &RgbF32, face: &Rect) -> Vec<f32> {
             out.push(sum / (n * n) as f32);
         }
     }
-    out
+    Some(out)
 }
 
 /// Writes the net as `models/vision/fer_expression_model/` is laid out.
@@ -261,8 +271,19 @@ mod tests {
     #[test]
     fn a_flat_image_resamples_to_itself_and_the_box_scales_the_filter() {
         let img = RgbF32 { width: 300, height: 300, data: vec![90.0; 300 * 300 * 3] };
-        let input = face_input(&img, &Rect { x: 10.0, y: 20.0, width: 250.0, height: 250.0 });
+        let input = face_input(&img, &Rect { x: 10.0, y: 20.0, width: 250.0, height: 250.0 }).unwrap();
         assert_eq!(input.len(), INPUT * INPUT);
         assert!(input.iter().all(|v| (v - 90.0).abs() < 1e-3));
+    }
+
+    #[test]
+    fn empty_images_and_degenerate_boxes_give_no_input() {
+        let img = RgbF32 { width: 10, height: 10, data: vec![0.0; 300] };
+        let bad = [f32::INFINITY, f32::NAN, 0.0, -5.0];
+        for v in bad {
+            assert!(face_input(&img, &Rect { x: 0.0, y: 0.0, width: v, height: 5.0 }).is_none(), "{v}");
+        }
+        let empty = RgbF32 { width: 0, height: 0, data: Vec::new() };
+        assert!(face_input(&empty, &Rect { x: 0.0, y: 0.0, width: 5.0, height: 5.0 }).is_none());
     }
 }

@@ -19,6 +19,7 @@ use super::perceive::{DetectOptions, FacePerception, top};
 
 /// Which expression net judges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum JudgeNet {
     /// face-api's expression net (112 px colour crop; the project's first judge).
     #[default]
@@ -58,7 +59,8 @@ pub struct Judgement {
     pub top: Expression,
     /// Its probability.
     pub top_probability: f32,
-    /// The face box the judge's crop was placed from (the detection or the box given).
+    /// The face box the judge looked in (the detection, or the box given); each net's crop is
+    /// placed from the landmarks found in it.
     pub face: [f32; 4],
 }
 
@@ -127,7 +129,8 @@ impl<B: Backend> Judge<B> {
         Ok(match net {
             JudgeNet::FaceApi => judgement(net, label, &best.expressions, &best.detection.rect),
             JudgeNet::Fer => {
-                judgement(net, label, &self.fer_probabilities(&rgb, &best.landmarks), &best.detection.rect)
+                let q = self.fer_probabilities(&rgb, &best.landmarks).ok_or_else(|| no_face(label))?;
+                judgement(net, label, &q, &best.detection.rect)
             }
         })
     }
@@ -138,31 +141,31 @@ impl<B: Backend> Judge<B> {
         self.judge_in_by(JudgeNet::FaceApi, img, face, label)
     }
 
-    /// `net`'s judgement of the face inside `face`.
-    pub fn judge_in_by(
-        &self,
-        net: JudgeNet,
-        img: &RgbaImage,
-        face: Rect,
-        label: &str,
-    ) -> Result<Judgement, VisionError> {
-        let [a, b] = self.judge_in_both(img, face, label)?;
-        Ok(if net == JudgeNet::FaceApi { a } else { b })
+    /// `net`'s judgement of the face inside `face` (only that net runs).
+    pub fn judge_in_by(&self, net: JudgeNet, img: &RgbaImage, face: Rect, label: &str) -> Result<Judgement, VisionError> {
+        let rgb = RgbF32::from_rgba(img);
+        let points = self.perception.landmarks(&rgb, &face, false).ok_or_else(|| no_face(label))?;
+        let p = match net {
+            JudgeNet::FaceApi => self.perception.expressions(&rgb, &points).ok_or_else(|| no_face(label))?.1,
+            JudgeNet::Fer => self.fer_probabilities(&rgb, &points).ok_or_else(|| no_face(label))?,
+        };
+        Ok(judgement(net, label, &p, &face))
     }
 
     /// Both judgements of the face inside `face` (face-api's, then `fer`'s), the landmarks
     /// found once.
     pub fn judge_in_both(&self, img: &RgbaImage, face: Rect, label: &str) -> Result<[Judgement; 2], VisionError> {
         let rgb = RgbF32::from_rgba(img);
-        let no_face = || VisionError::NoFace { path: PathBuf::from(label), sizes: Vec::new(), threshold: 0.0 };
-        let points = self.perception.landmarks(&rgb, &face, false).ok_or_else(no_face)?;
-        let (_, p) = self.perception.expressions(&rgb, &points).ok_or_else(no_face)?;
-        let q = self.fer_probabilities(&rgb, &points);
+        let points = self.perception.landmarks(&rgb, &face, false).ok_or_else(|| no_face(label))?;
+        let (_, p) = self.perception.expressions(&rgb, &points).ok_or_else(|| no_face(label))?;
+        let q = self.fer_probabilities(&rgb, &points).ok_or_else(|| no_face(label))?;
         Ok([judgement(JudgeNet::FaceApi, label, &p, &face), judgement(JudgeNet::Fer, label, &q, &face)])
     }
 
-    fn fer_probabilities(&self, rgb: &RgbF32, landmarks: &[[f32; 2]; 68]) -> [f32; 7] {
-        self.fer.probabilities(&fer::face_input(rgb, &fer::face_box(landmarks)), &self.perception.device)
+    /// `fer`'s probabilities for the face with these landmarks (its crop is placed from them).
+    fn fer_probabilities(&self, rgb: &RgbF32, landmarks: &[[f32; 2]; 68]) -> Option<[f32; 7]> {
+        let input = fer::face_input(rgb, &fer::face_box(landmarks))?;
+        Some(self.fer.probabilities(&input, &self.perception.device))
     }
 
     /// face-api's judgements of every image (PNG files; a folder stands for the PNGs in it,
@@ -186,6 +189,11 @@ impl<B: Backend> Judge<B> {
         let summary = summarise(files.len(), &judged, failed);
         (judged, summary)
     }
+}
+
+/// The error for a face whose landmarks or crop could not be found in a given box.
+fn no_face(label: &str) -> VisionError {
+    VisionError::NoFace { path: PathBuf::from(label), sizes: Vec::new(), threshold: 0.0 }
 }
 
 fn judgement(net: JudgeNet, label: &str, p: &[f32; 7], face: &Rect) -> Judgement {

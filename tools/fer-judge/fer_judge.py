@@ -103,7 +103,8 @@ def convert(hdf5, out_dir):
 
 
 def gray(rgb):
-    """OpenCV's BGR2GRAY on 8-bit input: round(0.299 R + 0.587 G + 0.114 B)."""
+    """OpenCV's BGR2GRAY on 8-bit input: its 15-bit fixed point of 0.299 R + 0.587 G + 0.114 B
+    (the Rust side, `vision::fer::grey`, writes the formula out)."""
     import cv2
 
     return cv2.cvtColor(rgb[:, :, ::-1].copy(), cv2.COLOR_BGR2GRAY)
@@ -141,7 +142,7 @@ def landmark_box(lm, down, side):
 
 
 def resample(g, box, size=64):
-    """The crate's crop (`vision::fer::crop`): each output pixel is the mean of n x n bilinear
+    """The crate's crop (`vision::fer::face_input`): each output pixel is the mean of n x n bilinear
     samples spread over its footprint in the box (n = ceil(box side / size)), pixel centres at
     +0.5, the image's edge pixels repeated outside it. Returns [size, size] in [0, 255]."""
     x0, y0, w, h = box
