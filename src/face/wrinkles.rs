@@ -227,7 +227,8 @@ pub const RELAX_REACH: f32 = 8.0 / IOD_MM;
 /// its fitted weights draw.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SkinShading {
-    /// Activations to draw: the frame's own ([`activations`]).
+    /// Activations to draw: the frame's own ([`activations`]), with [`group::SMILE_FOLDS`] at 0
+    /// (a band that only relaxes).
     pub draw: [f32; N_GROUPS],
     /// Activations to relax: `max(0, rest − frame)` per group.
     pub relax: [f32; N_GROUPS],
@@ -238,8 +239,11 @@ impl SkinShading {
     /// has crease activations `rest` ([`rest_activations`], with which the frame is compared, so
     /// the portrait's own weights relax nothing).
     pub fn new(weights: &[f32], rest: &[f32; N_GROUPS]) -> Self {
-        let draw = activations(weights);
+        let mut draw = activations(weights);
         let shown = with_smile_cheeks(draw, weights);
+        // The smile-fold band only relaxes (depth 0): drawing it would visit its segments at
+        // every pixel for nothing.
+        draw[group::SMILE_FOLDS as usize] = 0.0;
         Self { draw, relax: std::array::from_fn(|g| (rest[g] - shown[g]).max(0.0)) }
     }
 
@@ -503,6 +507,8 @@ mod tests {
         // Its fold band relaxes in full against a neutral frame and not at all against itself.
         assert_eq!(SkinShading::new(&[0.0; N_BLENDSHAPES], &broad).relax[group::SMILE_FOLDS as usize], 1.0);
         assert_eq!(SkinShading::new(&smile, &broad).relax[group::SMILE_FOLDS as usize], 0.0);
+        // It is never drawn.
+        assert_eq!(SkinShading::new(&smile, &broad).draw[group::SMILE_FOLDS as usize], 0.0);
         assert_eq!(smooth_sigma(&[0.0; N_GROUPS]), SMOOTH_SIGMA);
         let mut half = [0.0; N_GROUPS];
         half[group::NASOLABIAL_RIGHT as usize] = 0.5;
