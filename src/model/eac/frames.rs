@@ -101,7 +101,65 @@ impl<B: Backend> Eac<B> {
             .to_vec::<f32>()
             .unwrap_or_default();
         let sigma = out.sigma.into_data().to_vec::<f32>().unwrap_or_default();
-        let frames = values.chunks_exact(N_BLENDSHAPES).map(|c| std::array::from_fn(|k| c[k])).collect();
+        let mut frames: Vec<[f32; N_BLENDSHAPES]> =
+            values.chunks_exact(N_BLENDSHAPES).map(|c| std::array::from_fn(|k| c[k])).collect();
+        with_emotion_eyes(&mut frames, emotion, intensity);
         (frames, sigma)
+    }
+}
+
+/// The eye channels that speech never moves, taken from the emotion's face: the gaze
+/// (`eyeLook*`) is the emotion's, and the lids close at least as far as the emotion droops them
+/// (`eyeBlink*`: the network's own value, or the emotion's where that is more; blinks are added
+/// downstream). The network learns these only from the emotion, and slowly: its sigmoid output
+/// sat near 0 on channels its first targets never used, so after #14's fourth pass sad's lowered
+/// gaze stayed at 0 and its drooping lids at 0.04 of 0.35 through a fine-tune, and a sad face
+/// would lift its eyes at every line's start and lower them again at its end (the face at rest
+/// shows the emotion's own weights).
+pub fn with_emotion_eyes(frames: &mut [[f32; N_BLENDSHAPES]], emotion: &EmotionEmbedding, intensity: f32) {
+    let face = emotion.blendshape_weights(intensity.clamp(0.0, 3.0));
+    let (gaze, lids) = eye_channels();
+    for f in frames {
+        for &k in &gaze {
+            f[k] = face[k];
+        }
+        for &k in &lids {
+            f[k] = f[k].max(face[k]);
+        }
+    }
+}
+
+/// Indices of the gaze (`eyeLook*`) and lid-closure (`eyeBlink*`) channels.
+fn eye_channels() -> (Vec<usize>, Vec<usize>) {
+    let names = crate::face::blendshapes::NAMES;
+    let find = |prefix: &str| names.iter().enumerate().filter(|(_, n)| n.starts_with(prefix)).map(|(k, _)| k).collect();
+    (find("eyeLook"), find("eyeBlink"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::face::EmotionPreset;
+    use crate::face::blendshapes::index_of;
+
+    #[test]
+    fn the_gaze_is_the_emotions_and_the_lids_droop_at_least_as_far() {
+        let (down, lid) = (index_of("eyeLookDownLeft").unwrap(), index_of("eyeBlinkRight").unwrap());
+        let jaw = index_of("jawOpen").unwrap();
+        let mut frames = [[0.0f32; N_BLENDSHAPES]; 3];
+        frames[1][lid] = 0.9; // the network closed this lid further
+        frames[2][down] = 0.5; // and looked down where the emotion does not
+        frames.iter_mut().for_each(|f| f[jaw] = 0.4);
+        let sad = EmotionPreset::Sad.weights(2.5);
+        with_emotion_eyes(&mut frames, &EmotionEmbedding::preset(EmotionPreset::Sad), 2.5);
+        assert!(sad[down] > 0.2 && sad[lid] > 0.2);
+        assert!(frames.iter().all(|f| f[down] == sad[down] && f[jaw] == 0.4));
+        assert_eq!([frames[0][lid], frames[1][lid]], [sad[lid], 0.9]);
+        // A neutral line looks ahead with its lids as the network has them.
+        let mut neutral = [[0.0f32; N_BLENDSHAPES]; 1];
+        neutral[0][down] = 0.5;
+        neutral[0][lid] = 0.1;
+        with_emotion_eyes(&mut neutral, &EmotionEmbedding::preset(EmotionPreset::Neutral), 2.5);
+        assert_eq!([neutral[0][down], neutral[0][lid]], [0.0, 0.1]);
     }
 }

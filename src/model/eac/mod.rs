@@ -16,7 +16,9 @@
 //!   biases ([`attention`]) instead of the paper's absolute positional encoding, so that a frame's
 //!   output depends only on a bounded neighbourhood: whole lines run in one pass and streaming
 //!   with bounded look-ahead ([`streaming`]) gives the same numbers as offline;
-//! - `beta`: the 52 ARKit blendshape weights of [`crate::face::blendshapes`], in [0, 1].
+//! - `beta`: the 52 ARKit blendshape weights of [`crate::face::blendshapes`], in [0, 1]; at
+//!   inference the gaze and the lids' droop, which speech never moves, follow the emotion's face
+//!   ([`frames::with_emotion_eyes`]).
 //!
 //! Look-ahead, the audio a frame needs after its own time: half the STFT window (40 ms),
 //! `mel_ahead` mel frames, and `band_ahead` output frames of the first layer (later layers are
