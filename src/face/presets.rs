@@ -61,7 +61,7 @@
 //!   With AU4 at 0.4, AU20 at 0.85 and the jaw at 0.3 it read as fear on 16 of 30 (surprise 14);
 //!   with AU4 0.68, AU20 1.0 and the jaw 0.17, on 27 (0.54 → 0.87).
 //!
-//! ## Sadness and happiness, checked by two judges (issue #14, third pass)
+//! ## Sadness and happiness, checked by two judges (issue #14, fourth pass)
 //!
 //! The second judge (`vision::fer`, trained on other faces than face-api's net) read most
 //! painted sad faces as neutral (27 of 100 held-out characters sad), and the astronaut's sadness

@@ -118,22 +118,13 @@ impl<B: Backend> Eac<B> {
 /// shows the emotion's own weights).
 pub fn with_emotion_eyes(frames: &mut [[f32; N_BLENDSHAPES]], emotion: &EmotionEmbedding, intensity: f32) {
     let face = emotion.blendshape_weights(intensity.clamp(0.0, 3.0));
-    let (gaze, lids) = eye_channels();
-    for f in frames {
-        for &k in &gaze {
-            f[k] = face[k];
-        }
-        for &k in &lids {
-            f[k] = f[k].max(face[k]);
+    for (k, name) in crate::face::blendshapes::NAMES.iter().enumerate() {
+        if name.starts_with("eyeLook") {
+            frames.iter_mut().for_each(|f| f[k] = face[k]);
+        } else if name.starts_with("eyeBlink") {
+            frames.iter_mut().for_each(|f| f[k] = f[k].max(face[k]));
         }
     }
-}
-
-/// Indices of the gaze (`eyeLook*`) and lid-closure (`eyeBlink*`) channels.
-fn eye_channels() -> (Vec<usize>, Vec<usize>) {
-    let names = crate::face::blendshapes::NAMES;
-    let find = |prefix: &str| names.iter().enumerate().filter(|(_, n)| n.starts_with(prefix)).map(|(k, _)| k).collect();
-    (find("eyeLook"), find("eyeBlink"))
 }
 
 #[cfg(test)]
@@ -148,7 +139,7 @@ mod tests {
         let jaw = index_of("jawOpen").unwrap();
         let mut frames = [[0.0f32; N_BLENDSHAPES]; 3];
         frames[1][lid] = 0.9; // the network closed this lid further
-        frames[2][down] = 0.5; // and looked down where the emotion does not
+        frames[2][down] = 0.5; // and looked further down than the emotion does
         frames.iter_mut().for_each(|f| f[jaw] = 0.4);
         let sad = EmotionPreset::Sad.weights(2.5);
         with_emotion_eyes(&mut frames, &EmotionEmbedding::preset(EmotionPreset::Sad), 2.5);
