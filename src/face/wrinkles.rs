@@ -20,9 +20,10 @@
 //! | marionette line below the mouth corner | AU15 | `mouthFrown*` |
 //! | a photograph's broad smile folds (never drawn, only relaxed) | AU12 (AU6) | `mouthSmile*`, `cheekSquint*`, gated by the portrait's own fold |
 //!
-//! Shading is multiplicative: a crease darkens the portrait's own colour (`c · (1 − d)`), and a
-//! fold's lit side lifts it towards white a little, so a crease on dark skin is darker skin and
-//! on a painted face the painter's own tone. [`shade`] is the reference; the GPU shader
+//! Shading is multiplicative: a crease darkens the portrait's own colour (`c · (1 − d)`, each
+//! channel raised to [`SHADOW_TINT`] so that the shadow is redder, as skin's is), and a fold's lit
+//! side lifts it towards white a little, so a crease on dark skin is darker skin and on a painted
+//! face the painter's own tone. [`shade`] is the reference; the GPU shader
 //! (`src/render/face.wgsl`, `wrinkle_shade`) evaluates the same creases from [`Creases::gpu_words`]
 //! and [`activations`], and the GPU-vs-CPU golden test keeps the two equal.
 
@@ -181,9 +182,25 @@ pub fn shade(p: Vec2, active: &[f32; N_GROUPS]) -> (f32, f32) {
     (dark.min(0.85), light.min(0.5))
 }
 
-/// Applies [`shade`] to an RGB colour (0–1).
+/// A crease's darkening `1 − d` scales channel `i` by `(1 − d)^SHADOW_TINT[i]`.
+///
+/// Skin shadows are redder and more saturated than the lit skin beside them: red light scatters
+/// furthest under the skin before it leaves it (d'Eon & Luebke, "Advanced Techniques for
+/// Realistic Real-Time Skin Rendering", GPU Gems 3 ch. 14, 2007: the red diffusion profile is
+/// several times wider than the green and blue ones). The exponents are measured on the
+/// astronaut photograph's own nasolabial folds (`tools/skin-shadow/measure_folds.py`: per-channel
+/// median over 12 profiles of the fold against the cheek beside it); green, which carries most
+/// of the luminance, darkens by `1 − d` as before. A grey scaling of all three (the first
+/// passes) kept the hue and lowered the chroma, and on a photograph the creases read as pencil
+/// lines.
+pub const SHADOW_TINT: [f32; 3] = [0.89, 1.0, 1.39];
+
+/// Applies [`shade`] to an RGB colour (0–1): darkened by [`SHADOW_TINT`], lifted towards white
+/// on a fold's lit side.
 pub fn apply(c: [f32; 3], (dark, light): (f32, f32)) -> [f32; 3] {
-    c.map(|v| v * (1.0 - dark) + (1.0 - v) * light)
+    let t = 1.0 - dark;
+    let scale = if dark > 0.0 { SHADOW_TINT.map(|e| t.powf(e)) } else { [1.0; 3] };
+    std::array::from_fn(|i| c[i] * scale[i] + (1.0 - c[i]) * light)
 }
 
 /// Spread of the low-pass that smooths the portrait's own creases out ([`smooth_skin`]), in
@@ -567,8 +584,24 @@ mod tests {
         both[group::NASOLABIAL_LEFT as usize] = 1.0;
         let lit = |x: f32| shade(Vec2::new(x, 48.0) / IOD_MM, &both).1;
         assert!(lit(-29.7) > lit(-20.3) && lit(29.7) > lit(20.3), "{} {}", lit(-29.7), lit(-20.3));
-        // Colour: darker, same hue.
-        let c = apply([0.8, 0.6, 0.5], shade(on, &a));
-        assert!(c[0] < 0.7 && (c[0] / c[1] - 0.8 / 0.6).abs() < 0.05);
+        // Colour: darker, green (most of the luminance) by the darkening, and redder than the
+        // skin around it (red over green and over blue both rise).
+        let (skin, (dark, light)) = ([0.8, 0.6, 0.5], shade(on, &a));
+        let c = apply(skin, (dark, 0.0));
+        assert!(c[0] < 0.75 && (c[1] - 0.6 * (1.0 - dark)).abs() < 1e-6, "{c:?}");
+        assert!(c[0] / c[1] > 0.8 / 0.6 + 0.02 && c[0] / c[2] > 0.8 / 0.5 + 0.1, "{c:?}");
+        assert_eq!(apply(skin, (0.0, 0.0)), skin, "no crease, no change");
+        assert!(apply(skin, (dark, light))[0] >= c[0], "the lit side only lifts");
+    }
+
+    #[test]
+    fn the_shadow_tint_is_the_one_measured_on_the_photographs_folds() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tools/skin-shadow/fold_shadow.json");
+        let measured: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let e: Vec<f32> = measured["exponent"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap() as f32).collect();
+        assert_eq!(e.len(), 3);
+        assert!(e.iter().zip(SHADOW_TINT).all(|(m, t)| (m - t).abs() < 1e-6), "measured {e:?}, used {SHADOW_TINT:?}");
+        // The measurement itself says what skin shadows are: blue darkens most, red least.
+        assert!(e[0] < e[1] && e[1] < e[2], "{e:?}");
     }
 }

@@ -23,6 +23,8 @@ const RELAX_REACH: f32 = 0.08888889;
 // src/face/mouth.rs `SEAM_OPENING` and `SEAM_SHADE`.
 const SEAM_OPENING: f32 = 0.05;
 const SEAM_SHADE: f32 = 0.5;
+// src/face/wrinkles.rs `SHADOW_TINT`: a crease's darkening per channel (skin shadows are redder).
+const SHADOW_TINT: vec3<f32> = vec3<f32>(0.89, 1.0, 1.39);
 
 struct PortraitUniform {
     // x, y: portrait size in pixels; z, w: unused.
@@ -442,7 +444,7 @@ fn fragment(in: FaceVertexOutput) -> @location(0) vec4<f32> {
                 c = clamp((m - vec3<f32>(r.y)) / (1.0 - r.y), vec3<f32>(0.0), vec3<f32>(1.0));
             }
             let s = wrinkle_shade(in.face, in.canon);
-            c = c * (1.0 - s.x) + (vec3<f32>(1.0) - c) * s.y;
+            c = c * pow(vec3<f32>(1.0 - s.x), SHADOW_TINT) + (vec3<f32>(1.0) - c) * s.y;
         }
     }
     // A HEF head: HEF's frame where its mask says (the CPU renderer mixes into its bytes).

@@ -394,6 +394,9 @@ mod tests {
             let line = format!("const {name}: f32 = {v};");
             assert!(wgsl.contains(&line), "face.wgsl lacks `{line}`");
         }
+        let [r, g, b] = crate::face::wrinkles::SHADOW_TINT;
+        let tint = format!("const SHADOW_TINT: vec3<f32> = vec3<f32>({r:?}, {g:?}, {b:?});");
+        assert!(wgsl.contains(&tint), "face.wgsl lacks `{tint}`");
         let feather = format!("const HEF_FEATHER: f32 = {:?};", crate::model::hef::refine::FEATHER);
         assert!(wgsl.contains(&feather), "face.wgsl lacks `{feather}`");
         let terms = format!("const N_TERMS: u32 = {}u;", crate::face::warp::N_TERMS);
