@@ -8,7 +8,7 @@
 #
 #   bash tools/talking-eval/talking_eval.sh [EMOTALK_BINARY] > talking.tsv
 #
-# About 1.5 minutes per emotion and portrait on 2 cores (27 minutes in all).
+# About 2.5 minutes per emotion and portrait on 2 cores (45 minutes in all).
 set -euo pipefail
 bin=${1:-cargo run --release --quiet --}
 here=$(cd "$(dirname "$0")/../.." && pwd)
