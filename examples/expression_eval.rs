@@ -22,11 +22,13 @@
 
 use std::path::{Path, PathBuf};
 
+#[path = "common/portraits.rs"]
+mod portraits;
+
 use burn::backend::Flex;
 use emotalk::face::blendshapes::BlendshapeBasis;
 use emotalk::face::cpu_render::{HeadPose, PreparedPortrait};
 use emotalk::face::fit::FaceFit;
-use emotalk::face::import::import_rig;
 use emotalk::face::{EmotionPreset, PortraitRig, npc};
 use emotalk::vision::judge::{Judge, JudgeNet};
 use emotalk::vision::{Expression, Rect};
@@ -59,23 +61,7 @@ fn portraits(held_out: bool) -> Vec<(String, RgbaImage, PortraitRig)> {
             })
             .collect();
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let shared = root.join("../shared/data/portraits");
-    let astro = shared.join("astronaut.png");
-    let mut out = vec![(
-        "astronaut".to_string(),
-        image::open(&astro).expect("astronaut.png").to_rgba8(),
-        import_rig(&astro, &shared.join("astronaut.landmarks68.json")).expect("astronaut rig"),
-    )];
-    for n in ["npc_3", "npc_7"] {
-        let dir = root.join("assets/portraits");
-        out.push((
-            n.to_string(),
-            image::open(dir.join(format!("{n}.png"))).expect("npc png").to_rgba8(),
-            PortraitRig::load(dir.join(format!("{n}.rig.json"))).expect("npc rig"),
-        ));
-    }
-    out
+    portraits::tuned(Path::new(env!("CARGO_MANIFEST_DIR")))
 }
 
 fn rect_of(rig: &PortraitRig) -> Rect {

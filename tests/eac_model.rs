@@ -44,7 +44,8 @@ fn sizes_and_lookahead_are_as_documented() {
 
 #[test]
 fn offline_chunks_and_streaming_give_the_same_frames() {
-    let config = EacConfig::new().with_dropout(0.0);
+    // With the emotion prior, as the shipped weights run.
+    let config = EacConfig::new().with_dropout(0.0).with_emotion_prior(true);
     let eac = model(&config);
     let device = Default::default();
     // 12 s of real speech (the clip repeated), longer than one offline chunk.
@@ -117,4 +118,43 @@ fn emotion_and_intensity_reach_the_output() {
     assert!(max_diff(&a.frames, &c.frames) > 1e-4);
     assert_eq!(a.sigma.len(), config.d_model);
     assert_ne!(a.sigma, c.sigma, "sigma' follows the intensity");
+}
+
+#[test]
+fn the_emotion_prior_puts_the_emotions_face_under_any_speech() {
+    let device = Default::default();
+    let mel = log_mel(&speech(), &MelConfig::default()).unwrap();
+    let disgust = EmotionEmbedding::preset(EmotionPreset::Disgusted);
+    let face = EmotionPreset::Disgusted.weights(2.5);
+    let config = EacConfig::new().with_dropout(0.0);
+    // The same untrained weights, without and with the prior.
+    let plain = model(&config);
+    assert!(!plain.emotion_prior());
+    // (Run first: burn initialises parameters lazily, and a clone made before would draw its own.)
+    let a = plain.infer(&mel, &config, &disgust, 2.5, &device);
+    let with = plain.clone().with_emotion_prior(true);
+    let b = with.infer(&mel, &config.clone().with_emotion_prior(true), &disgust, 2.5, &device);
+    // Composed by the targets' rule: every channel at least the emotion's (the lips' parting
+    // and mouthClose follow the speech's seal), and at least what the network said.
+    let sealed = ["mouthClose", "mouthUpperUpLeft", "mouthUpperUpRight", "mouthLowerDownLeft", "mouthLowerDownRight"]
+        .map(|n| emotalk::face::blendshapes::index_of(n).unwrap());
+    // The jaw stays the network's (`prior::prior_face`).
+    let jaw = emotalk::face::blendshapes::index_of("jawOpen").unwrap();
+    assert!(a.frames.iter().zip(&b.frames).all(|(x, y)| (x[jaw] - y[jaw]).abs() < 1e-6));
+    let sneer = emotalk::face::blendshapes::index_of("noseSneerLeft").unwrap();
+    for (x, y) in a.frames.iter().zip(&b.frames) {
+        for k in (0..52).filter(|k| !sealed.contains(k) && *k != jaw) {
+            assert!(
+                y[k] >= face[k] - 1e-5 && y[k] >= x[k] - 1e-5,
+                "channel {k}: {} from {} and {}",
+                y[k],
+                x[k],
+                face[k]
+            );
+        }
+    }
+    // Without it an untrained network knows nothing of disgust.
+    let mean =
+        |t: &emotalk::anim::ExpressionTrack| t.frames.iter().map(|f| f[sneer]).sum::<f32>() / t.frames.len() as f32;
+    assert!(face[sneer] > 0.4 && mean(&b) >= face[sneer] && mean(&a) < face[sneer] - 0.1, "{} {}", mean(&a), mean(&b));
 }

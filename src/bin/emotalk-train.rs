@@ -150,6 +150,16 @@ enum Command {
         /// Voices kept out of training for evaluation, comma-separated.
         #[arg(long, default_value = "flite:rms")]
         held_out_voices: String,
+        /// The network predicts everything, the emotion's face included, instead of the speech
+        /// part under the emotion's face composed by the targets' rule (the emotion prior, the
+        /// default: see `model::eac::prior`). For targets recorded with their emotion in them.
+        #[arg(long)]
+        no_emotion_prior: bool,
+        /// Weight of the emotion-consistency loss (default: 0.05 without the emotion prior, 0
+        /// with it: the prior makes the emotion's face exact, and the term then only fights
+        /// reconstruction; with it at 0.05 the network learned to smile under pure surprise).
+        #[arg(long)]
+        emotion_weight: Option<f32>,
         #[command(flatten)]
         speech: eac_cmd::SpeechEval,
         /// Threads for loading the corpus.
@@ -220,6 +230,8 @@ fn main() -> ExitCode {
             resume,
             checkpoint_every,
             held_out_voices,
+            no_emotion_prior,
+            emotion_weight,
             speech,
             threads,
             init,
@@ -236,6 +248,7 @@ fn main() -> ExitCode {
                 aperture_weight,
                 closure_weight,
                 init,
+                emotion_weight: emotion_weight.unwrap_or(if no_emotion_prior { 0.05 } else { 0.0 }),
                 ..Default::default()
             };
             report(eac_cmd::train_eac::<Backend>(eac_cmd::EacArgs {
@@ -245,6 +258,7 @@ fn main() -> ExitCode {
                 resume,
                 checkpoint_every,
                 held_out_voices: held_out_voices.split(',').filter(|v| !v.is_empty()).map(String::from).collect(),
+                emotion_prior: !no_emotion_prior,
                 speech,
                 threads,
             }))

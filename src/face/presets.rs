@@ -106,8 +106,9 @@ pub enum EmotionPreset {
     Surprised,
 }
 
-/// Exponent of the intensity curve (see the module docs).
-const INTENSITY_GAMMA: f32 = 0.7;
+/// Exponent of the intensity curve (see the module docs): a preset at intensity `mu` is its
+/// table times `(mu / MAX_INTENSITY)^INTENSITY_GAMMA`.
+pub const INTENSITY_GAMMA: f32 = 0.7;
 /// The intensity at which the table's weights apply.
 pub const MAX_INTENSITY: f32 = 3.0;
 

@@ -316,7 +316,7 @@ pub fn train<B: AutodiffBackend>(
         let model = EacModel::<B>::load(&ckpt, device)?;
         let state: RunState = checkpoint::read_state(&ckpt)?;
         optim = optim.load_record(checkpoint::read_optimizer(&ckpt, device)?);
-        (model.net, RunState { options: options.clone(), ..state })
+        (model.net.with_emotion_prior(config.emotion_prior), RunState { options: options.clone(), ..state })
     } else {
         let net = match options.init.as_deref() {
             None => config.init::<B>(device),
@@ -326,7 +326,10 @@ pub fn train<B: AutodiffBackend>(
                 } else {
                     EacModel::<B>::load(Path::new(from), device)?
                 };
-                if model.config != *config {
+                // Weights trained without the emotion prior can be fine-tuned with it (and back):
+                // it adds no weights.
+                let same = EacConfig { emotion_prior: config.emotion_prior, ..model.config.clone() } == *config;
+                if !same {
                     return Err(ModelFileError::Config {
                         path: from.into(),
                         message: format!(
@@ -335,7 +338,7 @@ pub fn train<B: AutodiffBackend>(
                         ),
                     });
                 }
-                model.net
+                model.net.with_emotion_prior(config.emotion_prior)
             }
         };
         (net, RunState { step: 0, options: options.clone(), losses: Vec::new() })

@@ -76,6 +76,8 @@ pub struct EacArgs {
     pub checkpoint_every: usize,
     /// Voices held out of training.
     pub held_out_voices: Vec<String>,
+    /// [`EacConfig::emotion_prior`].
+    pub emotion_prior: bool,
     /// Real recordings to predict and score.
     pub speech: SpeechEval,
     /// Threads for loading.
@@ -95,7 +97,7 @@ pub struct SpeechEval {
 
 /// `emotalk-train eac`.
 pub fn train_eac<B: burn::tensor::backend::AutodiffBackend>(args: EacArgs) -> Result<(), Error> {
-    let config = EacConfig::new();
+    let config = EacConfig::new().with_emotion_prior(args.emotion_prior);
     let device = B::Device::default();
     let loading = std::time::Instant::now();
     let clips = load_clips(&args.manifest, &config, args.threads)?;

@@ -16,9 +16,11 @@
 //!   biases ([`attention`]) instead of the paper's absolute positional encoding, so that a frame's
 //!   output depends only on a bounded neighbourhood: whole lines run in one pass and streaming
 //!   with bounded look-ahead ([`streaming`]) gives the same numbers as offline;
-//! - `beta`: the 52 ARKit blendshape weights of [`crate::face::blendshapes`], in [0, 1]; at
-//!   inference the gaze and the lids' droop, which speech never moves, follow the emotion's face
-//!   ([`frames::with_emotion_eyes`]).
+//! - `beta`: the 52 ARKit blendshape weights of [`crate::face::blendshapes`], in [0, 1]; with
+//!   [`EacConfig::emotion_prior`] (the shipped weights) the network's sigmoid output is the speech
+//!   part and the emotion's face (less the jaw, which the network keeps) is composed onto it
+//!   by the rule the targets are made with ([`prior`]); at inference the gaze and the lids' droop, which speech never moves, follow the
+//!   emotion's face ([`frames::with_emotion_eyes`]).
 //!
 //! Look-ahead, the audio a frame needs after its own time: half the STFT window (40 ms),
 //! `mel_ahead` mel frames, and `band_ahead` output frames of the first layer (later layers are
@@ -26,6 +28,7 @@
 
 pub mod attention;
 pub mod frames;
+pub mod prior;
 pub mod saved;
 pub mod streaming;
 
@@ -80,6 +83,12 @@ pub struct EacConfig {
     /// Dropout (training only).
     #[config(default = 0.1)]
     pub dropout: f64,
+    /// Compose the emotion's face onto the network's output in the forward pass
+    /// ([`prior`]): the network then predicts the speech part, and the emotion shows exactly as
+    /// its preset at the given intensity. Off (the network predicts everything) in configurations
+    /// saved before it existed, and for targets recorded with their emotion already in them.
+    #[config(default = false)]
+    pub emotion_prior: bool,
 }
 
 impl EacConfig {
@@ -141,6 +150,7 @@ impl EacConfig {
             out_hidden: LinearConfig::new(d, d).init(device),
             out: LinearConfig::new(d, N_BLENDSHAPES).init(device),
             gelu: Gelu::new(),
+            emotion_prior: self.emotion_prior,
         }
     }
 }
@@ -196,6 +206,8 @@ pub struct Eac<B: Backend> {
     out_hidden: Linear<B>,
     out: Linear<B>,
     gelu: Gelu,
+    /// [`EacConfig::emotion_prior`] (not a weight: it comes from the configuration).
+    emotion_prior: bool,
 }
 
 /// EAC's outputs for a batch.
@@ -217,12 +229,23 @@ impl<B: Backend> Eac<B> {
         }
     }
 
+    /// Whether the emotion's face is composed onto the output ([`EacConfig::emotion_prior`]).
+    pub fn emotion_prior(&self) -> bool {
+        self.emotion_prior
+    }
+
+    /// The same weights with the emotion prior on or off (fine-tuning weights trained without it).
+    pub fn with_emotion_prior(self, on: bool) -> Self {
+        Self { emotion_prior: on, ..self }
+    }
+
     /// Runs a batch: `audio` `[batch, frames, context_width]` (see [`frames::mel_context`]),
     /// `z_emo` `[batch, 11]`, `intensity` `[batch]` (0–3).
     pub fn forward(&self, audio: Tensor<B, 3>, z_emo: Tensor<B, 2>, intensity: Tensor<B, 1>) -> EacOutput<B> {
         let [batch, frames, _] = audio.dims();
         let d = self.sigma_base.dims()[0];
         let audio = self.audio_hidden.forward(self.gelu.forward(self.audio_in.forward(audio)));
+        let prior = self.emotion_prior.then(|| prior::prior_face(z_emo.clone(), intensity.clone()));
         let sigma = self.sigma_base.val().reshape([1, 1, d]) * intensity.reshape([batch, 1, 1]);
         let emotion =
             self.emotion_hidden.forward(self.gelu.forward(self.emotion_in.forward(z_emo))).reshape([batch, 1, d]);
@@ -245,7 +268,10 @@ impl<B: Backend> Eac<B> {
         let x = self.norm.forward(x);
         let sigma = x.clone().narrow(1, 0, 1).reshape([batch, d]);
         let frames = x.narrow(1, 1, frames);
-        let coefficients = sigmoid(self.out.forward(self.gelu.forward(self.out_hidden.forward(frames))));
+        let mut coefficients = sigmoid(self.out.forward(self.gelu.forward(self.out_hidden.forward(frames))));
+        if let Some(face) = prior {
+            coefficients = prior::compose(coefficients, face);
+        }
         EacOutput { coefficients, sigma }
     }
 

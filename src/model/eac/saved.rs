@@ -28,8 +28,13 @@ pub struct EacModel<B: Backend> {
 }
 
 fn parse_config(text: &str, path: &Path) -> Result<EacConfig, ModelFileError> {
-    let config: EacConfig = serde_json::from_str(text)
-        .map_err(|e| ModelFileError::Config { path: path.to_path_buf(), message: e.to_string() })?;
+    let invalid = |e: serde_json::Error| ModelFileError::Config { path: path.to_path_buf(), message: e.to_string() };
+    let mut value: serde_json::Value = serde_json::from_str(text).map_err(invalid)?;
+    // Configurations saved before the emotion prior existed were trained without it.
+    if let Some(fields) = value.as_object_mut() {
+        fields.entry("emotion_prior").or_insert(serde_json::Value::Bool(false));
+    }
+    let config: EacConfig = serde_json::from_value(value).map_err(invalid)?;
     config.check().map_err(|e| ModelFileError::Config { path: path.to_path_buf(), message: e.to_string() })?;
     if config.d_model > 4096 || config.layers > 64 || config.d_ff > 16384 || config.n_mels != crate::audio::N_MELS {
         let message = format!("sizes out of range (n_mels must be {}): {config:?}", crate::audio::N_MELS);
@@ -120,5 +125,23 @@ impl<B: Backend> EacModel<B> {
         device: &B::Device,
     ) -> ExpressionTrack {
         self.net.infer(mel, &self.config, emotion, intensity, device)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn configurations_from_before_the_prior_load_without_it() {
+        let path = Path::new("eac/config.json");
+        let old = r#"{"n_mels": 80, "fps": 25.0, "mel_past": 6, "mel_ahead": 2, "d_model": 128, "heads": 4,
+            "layers": 4, "d_ff": 256, "band_past": 8, "band_ahead": 2, "dropout": 0.1}"#;
+        assert_eq!(parse_config(old, path).unwrap(), EacConfig::new());
+        let new = serde_json::to_string(&EacConfig::new().with_emotion_prior(true)).unwrap();
+        assert!(parse_config(&new, path).unwrap().emotion_prior);
+        let wrong = old.replace("0.1}", r#"0.1, "emotion_prior": "yes"}"#);
+        let e = parse_config(&wrong, path).unwrap_err().to_string();
+        assert!(e.contains("eac/config.json") && e.contains("bool"), "{e}");
     }
 }
