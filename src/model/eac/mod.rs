@@ -19,8 +19,8 @@
 //! - `beta`: the 52 ARKit blendshape weights of [`crate::face::blendshapes`], in [0, 1]; with
 //!   [`EacConfig::emotion_prior`] (the shipped weights) the network's sigmoid output is the speech
 //!   part and the emotion's face (less the jaw, which the network keeps) is composed onto it
-//!   by the rule the targets are made with ([`prior`]); at inference the gaze and the lids' droop, which speech never moves, follow the
-//!   emotion's face ([`frames::with_emotion_eyes`]).
+//!   by the rule the targets are made with ([`prior`]); at inference the gaze and the lids'
+//!   droop, which speech never moves, follow the emotion's face ([`frames::with_emotion_eyes`]).
 //!
 //! Look-ahead, the audio a frame needs after its own time: half the STFT window (40 ms),
 //! `mel_ahead` mel frames, and `band_ahead` output frames of the first layer (later layers are

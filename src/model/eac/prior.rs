@@ -51,10 +51,10 @@ pub fn prior_face<B: Backend>(z_emo: Tensor<B, 2>, intensity: Tensor<B, 1>) -> T
     let face = emotion_face(z_emo, intensity);
     match index_of("jawOpen") {
         Some(jaw) => {
-            let [batch, n] = face.dims();
+            let [_, n] = face.dims();
             let keep: Vec<f32> = (0..n).map(|k| (k != jaw) as u8 as f32).collect();
             let keep = Tensor::<B, 1>::from_data(TensorData::new(keep, [n]), &face.device());
-            face * keep.reshape([1, n]).repeat_dim(0, batch)
+            face * keep.reshape([1, n])
         }
         None => face,
     }
