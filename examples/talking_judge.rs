@@ -5,11 +5,13 @@
 //! judged by face-api's expression net and by the second judge, `fer`.
 //!
 //! ```sh
-//! cargo run --release --example talking_judge -- [--eac DIR] [--step 2]
+//! cargo run --release --example talking_judge -- [--eac DIR] [--step 2] [--jaw-from-neutral]
 //! ```
 //!
 //! `--eac DIR` runs other EAC weights (a folder with `config.json` + `model.mpk`) instead of the
-//! shipped ones. About two minutes on 2 cores at `--step 2`.
+//! shipped ones. `--jaw-from-neutral` replaces each frame's `jawOpen` and `mouthClose` with the
+//! neutral line's (the jaw of speech alone, as a speech-aware jaw would have it while speaking).
+//! About two minutes on 2 cores at `--step 2`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -54,10 +56,19 @@ fn main() {
     let basis = BlendshapeBasis::default_basis();
     let judge = Judge::<Flex>::shipped(&device).expect("shipped vision weights");
     let jaw = index_of("jawOpen").expect("jawOpen");
-    let tracks: Vec<_> = REQUIRED
+    let mut tracks: Vec<_> = REQUIRED
         .iter()
         .map(|(e, _)| model.infer(&mel, &EmotionEmbedding::preset(*e), 2.5, &device).resampled(30.0))
         .collect();
+    if args.iter().any(|a| a == "--jaw-from-neutral") {
+        let close = index_of("mouthClose").expect("mouthClose");
+        let neutral = tracks[0].frames.clone();
+        for track in &mut tracks[1..] {
+            for (f, n) in track.frames.iter_mut().zip(&neutral) {
+                (f[jaw], f[close]) = (n[jaw], n[close]);
+            }
+        }
+    }
     println!("| portrait | emotion | mean jawOpen | face-api | fer |\n|---|---|---|---|---|");
     let (mut total, mut judged) = ([0usize; 2], 0usize);
     for (name, image, rig) in portraits::tuned(root) {
