@@ -22,6 +22,8 @@
 
 use std::path::{Path, PathBuf};
 
+#[path = "common/cells.rs"]
+mod cells;
 #[path = "common/portraits.rs"]
 mod portraits;
 
@@ -79,16 +81,6 @@ fn identity_of(judge: &Judge<Flex>, img: &RgbaImage, face: &Rect, basis: &Blends
 
 fn rms(a: &[Vec2; 68], b: &[Vec2; 68]) -> f32 {
     (a.iter().zip(b).map(|(p, q)| p.distance_squared(*q)).sum::<f32>() / 68.0).sqrt()
-}
-
-fn crop_cell(frame: &RgbaImage, rig: &PortraitRig) -> RgbaImage {
-    let [x0, y0, x1, y1] = rig.face_box();
-    let side = ((x1 - x0).max(y1 - y0) * 1.6).min(frame.width().min(frame.height()) as f32);
-    let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
-    let left = (cx - side / 2.0).clamp(0.0, frame.width() as f32 - side) as u32;
-    let top = (cy - side / 2.0).clamp(0.0, frame.height() as f32 - side) as u32;
-    let crop = image::imageops::crop_imm(frame, left, top, side as u32, side as u32).to_image();
-    image::imageops::resize(&crop, CELL, CELL, image::imageops::FilterType::CatmullRom)
 }
 
 #[derive(serde::Serialize)]
@@ -199,7 +191,7 @@ fn main() {
         );
         println!("|---|{}---|---|---|", "---|".repeat(2 * INTENSITIES.len()));
         for sheet in sheets.iter_mut() {
-            image::imageops::overlay(sheet, &crop_cell(image, rig), 0, (r as u32 * CELL) as i64);
+            image::imageops::overlay(sheet, &cells::face_cell(image, rig, CELL), 0, (r as u32 * CELL) as i64);
         }
         for (c, emotion) in EmotionPreset::ALL.into_iter().enumerate() {
             let class = judged_as(emotion);
@@ -209,7 +201,7 @@ fn main() {
                 let frame = prepared.render(&emotion.weights(mu), &HeadPose::default(), basis);
                 image::imageops::overlay(
                     &mut sheets[k],
-                    &crop_cell(&frame, rig),
+                    &cells::face_cell(&frame, rig, CELL),
                     ((c as u32 + 1) * CELL) as i64,
                     (r as u32 * CELL) as i64,
                 );

@@ -13,7 +13,8 @@
 //! | 10 | dominance, −1 … 1 |
 //!
 //! Blending is the weighted mean, so a compound lies between its parts (the paper's compound
-//! styles are means of CLIP embeddings). Intensity is *not* part of `z_emo`: an emotion spec
+//! styles are means of CLIP embeddings); its face is not the mean of its parts' faces but each
+//! region's from the part that leads it ([`crate::face::compound`]). Intensity is *not* part of `z_emo`: an emotion spec
 //! carries it separately, as the paper's intensity token does.
 //!
 //! Class positions in valence/arousal/dominance follow Russell & Mehrabian's PAD ratings (1977),
@@ -134,16 +135,12 @@ impl EmotionEmbedding {
         self.0.iter().zip(other.0).map(|(a, b)| (a - b) * (a - b)).sum::<f32>().sqrt()
     }
 
-    /// The face of this emotion at intensity `mu` (0–3): the mixture of the classes' blendshape
-    /// presets, each weight clamped to [0, 1].
+    /// The face of this emotion at intensity `mu` (0–3): its class mixture's presets, each region
+    /// of the face (brows and eyes, mouth) taken mostly from the class that leads it in a compound
+    /// ([`crate::face::compound`]); a pure class is its preset, a neutral share scales the rest
+    /// down. Each weight is clamped to [0, 1].
     pub fn blendshape_weights(&self, mu: f32) -> [f32; N_BLENDSHAPES] {
-        let mut w = [0.0; N_BLENDSHAPES];
-        for (p, share) in EmotionPreset::ALL.iter().zip(self.mixture()) {
-            if share > 0.0 {
-                w.iter_mut().zip(p.weights(mu)).for_each(|(w, v)| *w += share * v);
-            }
-        }
-        w.map(|v| v.clamp(0.0, 1.0))
+        crate::face::compound::compound_face(&self.mixture(), mu)
     }
 }
 
@@ -155,6 +152,7 @@ pub fn class_index(p: EmotionPreset) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::face::blendshapes::index_of;
 
     #[test]
     fn presets_decode_to_themselves_and_compounds_lie_between() {
@@ -185,11 +183,18 @@ mod tests {
     }
 
     #[test]
-    fn the_face_of_an_embedding_is_its_presets_mixed() {
+    fn the_face_of_an_embedding_is_its_presets_compounded() {
         let happy = EmotionEmbedding::preset(EmotionPreset::Happy);
         assert_eq!(happy.blendshape_weights(2.0), EmotionPreset::Happy.weights(2.0));
         let half = EmotionEmbedding::blend(&[(happy, 1.0), (EmotionEmbedding::preset(EmotionPreset::Neutral), 1.0)]);
         let (h, f) = (EmotionPreset::Happy.weights(3.0), half.blendshape_weights(3.0));
         assert!(h.iter().zip(f).all(|(a, b)| (a / 2.0 - b).abs() < 1e-6));
+        // "Sadly surprised": sadness's lowered brows, surprise's dropped jaw, each whole.
+        let sad = EmotionEmbedding::preset(EmotionPreset::Sad);
+        let both = EmotionEmbedding::blend(&[(sad, 1.0), (EmotionEmbedding::preset(EmotionPreset::Surprised), 1.0)]);
+        let (f, brow, jaw) = (both.blendshape_weights(3.0), index_of("browDownLeft"), index_of("jawOpen"));
+        let (brow, jaw) = (brow.unwrap(), jaw.unwrap());
+        assert_eq!(f[brow], EmotionPreset::Sad.weights(3.0)[brow]);
+        assert_eq!(f[jaw], EmotionPreset::Surprised.weights(3.0)[jaw]);
     }
 }

@@ -15,8 +15,9 @@
 //! **Compounds.** Several emotion words in one term (`sadly surprised`, `angry sad`) make a
 //! compound: the weighted mean of the words' embeddings, the last word (the head) weighing
 //! [`HEAD_WEIGHT`] and the others sharing the rest, so a compound lies between its parts, nearer
-//! its head (a "sadly surprised" face is a surprised one, tinged with sadness), as the paper's
-//! compound styles are means of their parts' embeddings.
+//! its head, as the paper's compound styles are means of their parts' embeddings. Its face takes
+//! each region from the part that leads it there ([`crate::face::compound`]): a "sadly
+//! surprised" face has sadness's brows over surprise's dropped jaw.
 //!
 //! **Intensity** (0–3): the words' own intensities (mixed like the embeddings) moved in logit
 //! space, `mu = 3·σ(logit(mu0/3) + Σ shift)`, so modifiers stack, never leave (0, 3) and keep

@@ -8,6 +8,7 @@
 
 pub mod authoring;
 pub mod blendshapes;
+pub mod compound;
 pub mod deform;
 pub mod fit;
 pub mod geometry;

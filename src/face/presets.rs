@@ -77,6 +77,9 @@
 //! lowered brows draw (27 → 23 of 30, and the astronaut's anger read as disgust), anger with
 //! the lips stretched sideways (AU20 0.4: 27 → 26, `fer` 12 → 9).
 //!
+//! A mixture of classes ("sadly surprised") is not the mean of their tables: each region of the
+//! face comes from the class that leads it there ([`super::compound`]).
+//!
 //! Intensity: MEAD records each emotion at three levels; `mu = 3` is the table, and a weight
 //! scales by `(mu / 3)^0.7` (so `mu = 1` gives 46 % and `mu = 2` 75 %: weak expressions still
 //! read). Weights are clamped to [0, 1].

@@ -21,12 +21,13 @@ use burn::tensor::{Tensor, TensorData};
 use crate::emotion::space::N_CLASSES;
 use crate::face::EmotionPreset;
 use crate::face::blendshapes::{N_BLENDSHAPES, index_of};
+use crate::face::compound::{self, FaceRegion};
 use crate::face::presets::{INTENSITY_GAMMA, MAX_INTENSITY};
 use crate::face::visemes::LIP_PARTING;
 
 /// The emotion's face for a batch, `[batch, 52]`: the class mixture (the first [`N_CLASSES`]
-/// numbers of `z_emo`, `[batch, 11]`) times the presets at `intensity` (`[batch]`, 0–3), each
-/// weight clamped to [0, 1]; the tensor form of
+/// numbers of `z_emo`, `[batch, 11]`) dealt out region by region ([`region_shares`]) times the
+/// presets at `intensity` (`[batch]`, 0–3), each weight clamped to [0, 1]; the tensor form of
 /// [`EmotionEmbedding::blendshape_weights`](crate::emotion::space::EmotionEmbedding::blendshape_weights).
 pub fn emotion_face<B: Backend>(z_emo: Tensor<B, 2>, intensity: Tensor<B, 1>) -> Tensor<B, 2> {
     let [batch, _] = z_emo.dims();
@@ -37,7 +38,37 @@ pub fn emotion_face<B: Backend>(z_emo: Tensor<B, 2>, intensity: Tensor<B, 1>) ->
     let table = Tensor::<B, 2>::from_data(TensorData::new(table, [N_CLASSES, N_BLENDSHAPES]), &device);
     let mixture = z_emo.narrow(1, 0, N_CLASSES).clamp_min(0.0);
     let scale = intensity.clamp(0.0, MAX_INTENSITY).div_scalar(MAX_INTENSITY).powf_scalar(INTENSITY_GAMMA);
-    (mixture.matmul(table) * scale.reshape([batch, 1])).clamp(0.0, 1.0)
+    let mut face = Tensor::<B, 2>::zeros([batch, N_BLENDSHAPES], &device);
+    for region in FaceRegion::ALL {
+        let mask = mask::<B>((0..N_BLENDSHAPES).filter(|&k| FaceRegion::of(k) == region), N_BLENDSHAPES, &device);
+        face = face + region_shares(mixture.clone(), region).matmul(table.clone()) * mask;
+    }
+    (face * scale.reshape([batch, 1])).clamp(0.0, 1.0)
+}
+
+/// The classes' shares of one region of the face, `[batch, 8]` from a mixture `[batch, 8]`
+/// (non-negative): the tensor form of [`compound::region_shares`].
+pub fn region_shares<B: Backend>(mixture: Tensor<B, 2>, region: FaceRegion) -> Tensor<B, 2> {
+    let [_, n] = mixture.dims();
+    let device = mixture.device();
+    let neutral = mask::<B>(EmotionPreset::ALL.iter().position(|p| *p == EmotionPreset::Neutral), n, &device);
+    let mut out = mixture.clone() * neutral.clone();
+    let mut left = (mixture.clone() * (neutral.neg() + 1.0)).sum_dim(1);
+    for group in compound::rank_groups(region) {
+        let members = mixture.clone() * mask::<B>(group, n, &device);
+        let g = members.clone().sum_dim(1);
+        let taken = left.clone().min_pair(g.clone() * compound::LEAD_GAIN);
+        out = out + members * (taken.clone() / g.clamp_min(1e-12));
+        left = left - taken;
+    }
+    out
+}
+
+/// A `[1, n]` row of ones at `ks`, zeros elsewhere.
+fn mask<B: Backend>(ks: impl IntoIterator<Item = usize>, n: usize, device: &B::Device) -> Tensor<B, 2> {
+    let mut v = vec![0.0f32; n];
+    ks.into_iter().filter(|&k| k < n).for_each(|k| v[k] = 1.0);
+    Tensor::<B, 2>::from_data(TensorData::new(v, [1, n]), device)
 }
 
 /// [`emotion_face`] less the jaw, which the network keeps: what the prior composes. The jaw is
@@ -120,6 +151,15 @@ mod tests {
             };
             zs.push(EmotionEmbedding::from_mixture(mix));
             mus.push([0.0, 0.7, 1.0, 2.5, 3.0, 3.0][k % 6]);
+        }
+        // Two-class compounds, where regions are dealt out whole or nearly (classes in
+        // `EmotionPreset::ALL` order: neutral, angry, contempt, disgusted, fear, happy, sad, surprised).
+        for (a, b, x) in [(6, 7, 0.4), (5, 3, 0.5), (1, 5, 0.1), (0, 4, 0.3), (1, 7, 0.6)] {
+            let mut mix = [0.0; N_CLASSES];
+            mix[a] = x;
+            mix[b] = 1.0 - x;
+            zs.push(EmotionEmbedding::from_mixture(mix));
+            mus.push(2.5);
         }
         let z: Vec<f32> = zs.iter().flat_map(|z| z.as_array()).collect();
         let z = Tensor::<B, 2>::from_data(TensorData::new(z, [zs.len(), zs[0].as_array().len()]), &device);

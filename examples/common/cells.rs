@@ -1,0 +1,16 @@
+//! Shared by the judged examples (not an example itself): a square crop of a portrait's face for
+//! a contact sheet.
+
+use emotalk::face::PortraitRig;
+use image::RgbaImage;
+
+/// The face of `frame` (where `rig` says it is), 1.6 times its box, as a `size`-pixel square.
+pub fn face_cell(frame: &RgbaImage, rig: &PortraitRig, size: u32) -> RgbaImage {
+    let [x0, y0, x1, y1] = rig.face_box();
+    let side = ((x1 - x0).max(y1 - y0) * 1.6).min(frame.width().min(frame.height()) as f32);
+    let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+    let left = (cx - side / 2.0).clamp(0.0, frame.width() as f32 - side) as u32;
+    let top = (cy - side / 2.0).clamp(0.0, frame.height() as f32 - side) as u32;
+    let crop = image::imageops::crop_imm(frame, left, top, side as u32, side as u32).to_image();
+    image::imageops::resize(&crop, size, size, image::imageops::FilterType::CatmullRom)
+}
