@@ -1,4 +1,4 @@
-//! Do compound emotions read as both of their parts? The eleven compounds of Du, Tao & Martinez
+//! Do compound emotions read as both of their parts? The twelve compounds of Du, Tao & Martinez
 //! (2014) that the judges' classes can name, typed as a writer would ("sadly surprised"),
 //! posed at intensity 2.5 by the reference CPU renderer with each of two face rules: the plain
 //! mean of the parts' presets (the rule before `face::compound`) and the compound rule (each
@@ -29,13 +29,13 @@ use emotalk::face::blendshapes::{BlendshapeBasis, N_BLENDSHAPES};
 use emotalk::face::compound::compound_face;
 use emotalk::face::cpu_render::{HeadPose, PreparedPortrait};
 use emotalk::face::{EmotionPreset, PortraitRig, npc};
+use emotalk::vision::Expression;
 use emotalk::vision::judge::{Judge, JudgeNet, Judgement};
-use emotalk::vision::{Expression, Rect};
 
 use Expression::{Angry, Disgusted, Fearful, Happy, Sad, Surprised};
 
 /// Du et al.'s compounds whose parts both judges can name, as typed.
-const COMPOUNDS: [(&str, Expression, Expression); 11] = [
+const COMPOUNDS: [(&str, Expression, Expression); 12] = [
     ("sadly surprised", Sad, Surprised),
     ("happily surprised", Happy, Surprised),
     ("angrily surprised", Angry, Surprised),
@@ -43,6 +43,7 @@ const COMPOUNDS: [(&str, Expression, Expression); 11] = [
     ("fearfully angry", Fearful, Angry),
     ("sadly fearful", Sad, Fearful),
     ("fearfully surprised", Fearful, Surprised),
+    ("fearfully disgusted", Fearful, Disgusted),
     ("angrily disgusted", Angry, Disgusted),
     ("sadly disgusted", Sad, Disgusted),
     ("disgustedly surprised", Disgusted, Surprised),
@@ -92,11 +93,6 @@ fn before_after(m: &Tally, n: &Tally, sep: &str) -> String {
     .join(sep)
 }
 
-fn rect_of(rig: &PortraitRig) -> Rect {
-    let [x0, y0, x1, y1] = rig.face_box();
-    Rect { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }
-}
-
 fn arg(args: &[String], name: &str) -> Option<String> {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
 }
@@ -142,7 +138,7 @@ fn main() {
         let mut tops = vec![[[BTreeMap::<&str, usize>::new(), BTreeMap::new()], Default::default()]; COMPOUNDS.len()];
         for (row, (name, image, rig)) in portraits.iter().enumerate() {
             let prepared = PreparedPortrait::new(image.clone(), rig, basis).expect("rig fits");
-            let face = rect_of(rig);
+            let face = cells::face_rect(rig);
             for (c, (_, a, b)) in COMPOUNDS.iter().enumerate() {
                 for (r, w) in faces[c].iter().enumerate() {
                     let frame = prepared.render(w, &HeadPose::default(), basis);

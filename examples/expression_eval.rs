@@ -66,11 +66,6 @@ fn portraits(held_out: bool) -> Vec<(String, RgbaImage, PortraitRig)> {
     portraits::tuned(Path::new(env!("CARGO_MANIFEST_DIR")))
 }
 
-fn rect_of(rig: &PortraitRig) -> Rect {
-    let [x0, y0, x1, y1] = rig.face_box();
-    Rect { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }
-}
-
 /// The face model's identity offsets for the landmarks face-api finds in `img`.
 fn identity_of(judge: &Judge<Flex>, img: &RgbaImage, face: &Rect, basis: &BlendshapeBasis) -> Option<[Vec2; 68]> {
     let rgb = emotalk::vision::RgbF32::from_rgba(img);
@@ -107,7 +102,7 @@ fn population(seeds: std::ops::Range<u64>, mu: f32, judge: &Judge<Flex>, basis: 
     let portraits: Vec<_> = seeds
         .map(|s| {
             let n = npc::generate(s, 512);
-            let face = rect_of(&n.rig);
+            let face = cells::face_rect(&n.rig);
             (PreparedPortrait::new(n.image, &n.rig, basis).expect("rig fits"), face)
         })
         .collect();
@@ -179,7 +174,7 @@ fn main() {
     let mut monotone = [(0, 0); 2];
     for (r, (name, image, rig)) in set.iter().enumerate() {
         let prepared = PreparedPortrait::new(image.clone(), rig, basis).expect("rig fits");
-        let face = rect_of(rig);
+        let face = cells::face_rect(rig);
         let own = judge.judge_in(image, face, name).expect("judge the portrait");
         let own_id = identity_of(&judge, image, &face, basis);
         identities.push(own_id);

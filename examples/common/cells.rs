@@ -1,8 +1,15 @@
-//! Shared by the judged examples (not an example itself): a square crop of a portrait's face for
-//! a contact sheet.
+//! Shared by the judged examples (not an example itself): where a portrait's face is, and a
+//! square crop of it for a contact sheet.
 
 use emotalk::face::PortraitRig;
+use emotalk::vision::Rect;
 use image::RgbaImage;
+
+/// The face box of `rig`, as the judges take it.
+pub fn face_rect(rig: &PortraitRig) -> Rect {
+    let [x0, y0, x1, y1] = rig.face_box();
+    Rect { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }
+}
 
 /// The face of `frame` (where `rig` says it is), 1.6 times its box, as a `size`-pixel square.
 pub fn face_cell(frame: &RgbaImage, rig: &PortraitRig, size: u32) -> RgbaImage {

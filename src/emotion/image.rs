@@ -7,21 +7,25 @@
 //! emotion); neutral takes a share only when the shares add up to less than 0.15 (a face with
 //! almost no expression); the intensity (how strongly) is read back through the presets'
 //! intensity curve from the largest `c_k`.
+//!
+//! The reading is linear; the face drawn from it is not: a mixture's face takes each region from
+//! the class that leads it there ([`crate::face::compound`]). So a reference face read as a mixture
+//! is redrawn as that compound, not reproduced blendshape for blendshape (a reading of happy 0.7
+//! and surprised 0.3 is drawn with 60 % of surprise's raised brows over happiness's whole mouth,
+//! and without surprise's dropped jaw). What the reading is for is the emotion, not a copy of the face.
 
 use glam::Vec2;
 
 use super::space::{EmotionEmbedding, N_CLASSES};
 use crate::face::blendshapes::{N_BLENDSHAPES, NAMES, index_of};
 use crate::face::fit::bounded_ridge;
-use crate::face::presets::MAX_INTENSITY;
+use crate::face::presets::{INTENSITY_GAMMA, MAX_INTENSITY};
 use crate::face::{BlendshapeBasis, EmotionPreset, FaceFit, N_LANDMARKS};
 
 /// Ridge penalty of the preset decomposition (weight units²).
 const RIDGE: f32 = 0.05;
 /// Below this total preset share a face counts as (partly) neutral.
 const NEUTRAL_BELOW: f32 = 0.15;
-/// The presets' intensity exponent (`weight ∝ (mu / 3)^0.7`, see `face::presets`).
-const INTENSITY_GAMMA: f32 = 0.7;
 
 /// What a reference face says about emotion.
 #[derive(Debug, Clone, PartialEq)]

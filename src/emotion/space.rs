@@ -13,9 +13,9 @@
 //! | 10 | dominance, −1 … 1 |
 //!
 //! Blending is the weighted mean, so a compound lies between its parts (the paper's compound
-//! styles are means of CLIP embeddings); its face is not the mean of its parts' faces but each
-//! region's from the part that leads it ([`crate::face::compound`]). Intensity is *not* part of `z_emo`: an emotion spec
-//! carries it separately, as the paper's intensity token does.
+//! styles are means of CLIP embeddings); its face is not the mean of its parts' faces but takes
+//! each region from the part that leads it there ([`crate::face::compound`]). Intensity is *not*
+//! part of `z_emo`: an emotion spec carries it separately, as the paper's intensity token does.
 //!
 //! Class positions in valence/arousal/dominance follow Russell & Mehrabian's PAD ratings (1977),
 //! rounded; contempt, which they did not rate, is placed by us (unpleasant, calm, dominant).
@@ -146,7 +146,7 @@ impl EmotionEmbedding {
 
 /// The position of a class in [`EmotionPreset::ALL`] (and in the mixture).
 pub fn class_index(p: EmotionPreset) -> usize {
-    EmotionPreset::ALL.iter().position(|q| *q == p).unwrap_or(0)
+    p.index()
 }
 
 #[cfg(test)]

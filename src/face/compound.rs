@@ -19,19 +19,26 @@
 //! | sadly angry | 4, 15 | angry (4) | sad (15) |
 //! | fearfully angry | 4, 20, 25 | angry (4) | fear (20 + 25) |
 //! | sadly fearful | 1, 4, 20, 25 | sad (1 + 4) | fear (20 + 25) |
-//! | fearfully surprised | 1, 2, 5, 20, 25 | fear / surprised | fear (20) |
-//! | angrily disgusted | 4, 10, 17 | angry (4) | disgusted (10 + 17) |
-//! | sadly disgusted | 4, 10 | sad / angry (4) | disgusted (10) |
+//! | fearfully surprised | 1, 2, 5, 20, 25 | surprised (1 + 2 + 5, no AU4) | fear (20) |
+//! | fearfully disgusted | 1, 4, 10, 20, 25 | fear (1 + 4) | both (10; 20 + 25) |
+//! | angrily disgusted | 4, 10, 17 | angry (4) | disgusted (10) |
+//! | sadly disgusted | 4, 10 | sad or disgusted (4) | disgusted (10) |
 //! | disgustedly surprised | 1, 2, 5, 10 | surprised (1 + 2 + 5) | disgusted (10) |
-//! | happily disgusted | 10, 12, 25 | — | happy (12), disgust's 10 kept |
+//! | happily disgusted | 10, 12, 25 | neither | happy (12 + 25, and its own AU10) |
 //!
 //! (The paper is not in `shared/papers`; the AU lists above are its prototypical ones as this
 //! module's author recalls them, not re-checked against its text here.)
 //!
 //! Every row is consistent with one order per region ([`rank`]): for the brows and eyes
-//! angry > sad > fear > surprised > happy, disgusted; for the mouth happy > disgusted > fear >
-//! surprised > sad > angry. Contempt, which the study did not include, ranks lowest in the brows
-//! (it has none) and with sadness in the mouth.
+//! angry > sad > surprised > fear > happy, disgusted, contempt; for the mouth happy > disgusted =
+//! fear > surprised > sad, contempt > angry. Where a row leaves a choice the order makes one: sadly
+//! disgusted's AU4 is in both presets (sad's brows, with AU1, are taken); fearfully disgusted keeps
+//! both mouths, so disgust and fear tie there and share it by their shares; happiness and fear are
+//! never compared. The presets are the project's, not the study's prototypes, so a region carries
+//! its preset's other units too (disgust's mouth brings AU9 and AU15 along with AU10, and neither
+//! preset has angrily disgusted's AU17). Contempt, which the study did not include, ranks lowest in
+//! the brows (its one action there, a slight one-sided squint, is incidental) and with sadness in
+//! the mouth.
 //!
 //! **The rule.** Neutral's share of the mixture is left as it is (a half-neutral sadness is a
 //! half-strength sadness, as before). The rest, `M`, is dealt out region by region, the class
@@ -86,15 +93,14 @@ pub fn rank(preset: EmotionPreset, region: FaceRegion) -> u8 {
             Neutral => 0,
             Angry => 5,
             Sad => 4,
-            Fear => 3,
-            Surprised => 2,
+            Surprised => 3,
+            Fear => 2,
             Happy | Disgusted | Contempt => 1,
         },
         FaceRegion::Mouth => match preset {
             Neutral => 0,
-            Happy => 6,
-            Disgusted => 5,
-            Fear => 4,
+            Happy => 5,
+            Disgusted | Fear => 4,
             Surprised => 3,
             Sad | Contempt => 2,
             Angry => 1,
@@ -113,7 +119,7 @@ pub fn rank(preset: EmotionPreset, region: FaceRegion) -> u8 {
 pub fn region_shares(mixture: &[f32; N_PRESETS], region: FaceRegion) -> [f32; N_PRESETS] {
     let m = mixture.map(|v| if v.is_finite() { v.max(0.0) } else { 0.0 });
     let mut out = [0.0; N_PRESETS];
-    let neutral = EmotionPreset::ALL.iter().position(|p| *p == EmotionPreset::Neutral).unwrap_or(0);
+    let neutral = EmotionPreset::Neutral.index();
     out[neutral] = m[neutral];
     let mut left: f32 = (0..N_PRESETS).filter(|&i| i != neutral).map(|i| m[i]).sum();
     for group in rank_groups(region) {
@@ -143,9 +149,12 @@ pub fn rank_groups(region: FaceRegion) -> Vec<Vec<usize>> {
 /// [`region_shares`] times the presets ([`EmotionPreset::weights`]), clamped to [0, 1].
 pub fn compound_face(mixture: &[f32; N_PRESETS], mu: f32) -> [f32; N_BLENDSHAPES] {
     let presets: Vec<[f32; N_BLENDSHAPES]> = EmotionPreset::ALL.iter().map(|p| p.weights(mu)).collect();
-    let shares = FaceRegion::ALL.map(|r| region_shares(mixture, r));
+    let (upper, mouth) = (region_shares(mixture, FaceRegion::BrowsAndEyes), region_shares(mixture, FaceRegion::Mouth));
     std::array::from_fn(|k| {
-        let s = &shares[(FaceRegion::of(k) == FaceRegion::Mouth) as usize];
+        let s = match FaceRegion::of(k) {
+            FaceRegion::BrowsAndEyes => &upper,
+            FaceRegion::Mouth => &mouth,
+        };
         presets.iter().zip(s).map(|(p, s)| s * p[k]).sum::<f32>().clamp(0.0, 1.0)
     })
 }
@@ -158,7 +167,7 @@ mod tests {
     fn mix(parts: &[(EmotionPreset, f32)]) -> [f32; N_PRESETS] {
         let mut m = [0.0; N_PRESETS];
         for (p, w) in parts {
-            m[EmotionPreset::ALL.iter().position(|q| q == p).unwrap()] += w;
+            m[p.index()] += w;
         }
         m
     }
@@ -212,6 +221,15 @@ mod tests {
                 assert!(s.iter().zip(&m).all(|(s, m)| *m > 0.0 || *s == 0.0), "no share from nothing: {m:?}");
             }
         }
+        // A tie shares by the shares (happy and disgusted both rank lowest in the brows), and
+        // three classes of different rank are dealt out in turn: in the brows, anger takes
+        // min(1, 2 * 0.3) = 0.6, sadness min(0.4, 2 * 0.2) = 0.4, surprise nothing.
+        let m = mix(&[(EmotionPreset::Happy, 0.3), (EmotionPreset::Disgusted, 0.7)]);
+        assert_eq!(region_shares(&m, FaceRegion::BrowsAndEyes), m);
+        let m = mix(&[(EmotionPreset::Angry, 0.3), (EmotionPreset::Sad, 0.2), (EmotionPreset::Surprised, 0.5)]);
+        let s = region_shares(&m, FaceRegion::BrowsAndEyes);
+        let want = mix(&[(EmotionPreset::Angry, 0.6), (EmotionPreset::Sad, 0.4)]);
+        assert!(s.iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-6), "{s:?}");
         // Two classes of different rank: the leader gets min(1, 2a) of the region.
         for k in 0..=10 {
             let a = k as f32 / 10.0;
@@ -237,6 +255,7 @@ mod tests {
         assert_eq!(w(&f, "jawOpen"), w(&surprised, "jawOpen"));
         assert_eq!(w(&f, "mouthFrownLeft"), 0.0);
         // The plain mean had the lids both drooping and widened, at half strength.
+        assert_eq!(w(&f, "eyeBlinkLeft"), w(&sad, "eyeBlinkLeft"));
         // Happily surprised (1 + 2 + 12 + 25): surprise's brows, happiness's smile.
         let f = compound_face(&mix(&[(Happy, 0.5), (Surprised, 0.5)]), mu);
         assert_eq!(w(&f, "browOuterUpLeft"), w(&surprised, "browOuterUpLeft"));

@@ -142,6 +142,11 @@ impl EmotionPreset {
         }
     }
 
+    /// Its position in [`EmotionPreset::ALL`] (and in an emotion's class mixture).
+    pub fn index(self) -> usize {
+        Self::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+
     /// The preset with this MEAD name (case-insensitive).
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.name().eq_ignore_ascii_case(name.trim()))

@@ -51,14 +51,15 @@ pub fn emotion_face<B: Backend>(z_emo: Tensor<B, 2>, intensity: Tensor<B, 1>) ->
 pub fn region_shares<B: Backend>(mixture: Tensor<B, 2>, region: FaceRegion) -> Tensor<B, 2> {
     let [_, n] = mixture.dims();
     let device = mixture.device();
-    let neutral = mask::<B>(EmotionPreset::ALL.iter().position(|p| *p == EmotionPreset::Neutral), n, &device);
+    let neutral = mask::<B>([EmotionPreset::Neutral.index()], n, &device);
     let mut out = mixture.clone() * neutral.clone();
     let mut left = (mixture.clone() * (neutral.neg() + 1.0)).sum_dim(1);
     for group in compound::rank_groups(region) {
         let members = mixture.clone() * mask::<B>(group, n, &device);
         let g = members.clone().sum_dim(1);
         let taken = left.clone().min_pair(g.clone() * compound::LEAD_GAIN);
-        out = out + members * (taken.clone() / g.clamp_min(1e-12));
+        // A group with no share takes nothing (`taken` is 0 and so is `members`).
+        out = out + members * (taken.clone() / g.clamp_min(f32::MIN_POSITIVE));
         left = left - taken;
     }
     out
@@ -83,9 +84,8 @@ pub fn prior_face<B: Backend>(z_emo: Tensor<B, 2>, intensity: Tensor<B, 1>) -> T
     match index_of("jawOpen") {
         Some(jaw) => {
             let [_, n] = face.dims();
-            let keep: Vec<f32> = (0..n).map(|k| (k != jaw) as u8 as f32).collect();
-            let keep = Tensor::<B, 1>::from_data(TensorData::new(keep, [n]), &face.device());
-            face * keep.reshape([1, n])
+            let jaw = mask::<B>([jaw], n, &face.device());
+            face.clone() - face * jaw
         }
         None => face,
     }
@@ -102,10 +102,7 @@ pub fn compose<B: Backend>(speech: Tensor<B, 3>, face: Tensor<B, 2>) -> Tensor<B
     let (Some(jaw), Some(close)) = (index_of("jawOpen"), index_of("mouthClose")) else {
         return either(s, e);
     };
-    let one_hot = |ks: &[usize]| {
-        let v: Vec<f32> = (0..n).map(|k| ks.contains(&k) as u8 as f32).collect();
-        Tensor::<B, 1>::from_data(TensorData::new(v, [n]), &device).reshape([1, 1, n])
-    };
+    let one_hot = |ks: &[usize]| mask::<B>(ks.iter().copied(), n, &device).reshape([1, 1, n]);
     let s_jaw = s.clone().narrow(2, jaw, 1);
     let s_close = s.clone().narrow(2, close, 1);
     // The speech's seal: how much of its jaw opening the lips close (0 where the jaw is shut).
