@@ -16,6 +16,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+#[path = "common/cells.rs"]
+mod cells;
 #[path = "common/portraits.rs"]
 mod portraits;
 
@@ -26,8 +28,8 @@ use emotalk::face::EmotionPreset;
 use emotalk::face::blendshapes::{BlendshapeBasis, index_of};
 use emotalk::face::cpu_render::{HeadPose, PreparedPortrait};
 use emotalk::model::eac::saved::EacModel;
+use emotalk::vision::Expression;
 use emotalk::vision::judge::Judge;
-use emotalk::vision::{Expression, Rect};
 
 const REQUIRED: [(EmotionPreset, Expression); 6] = [
     (EmotionPreset::Neutral, Expression::Neutral),
@@ -73,8 +75,7 @@ fn main() {
     let (mut total, mut judged) = ([0usize; 2], 0usize);
     for (name, image, rig) in portraits::tuned(root) {
         let prepared = PreparedPortrait::new(image, &rig, basis).expect("rig fits");
-        let [x0, y0, x1, y1] = rig.face_box();
-        let face = Rect { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+        let face = cells::face_rect(&rig);
         for ((emotion, class), track) in REQUIRED.iter().zip(&tracks) {
             let (mut hits, mut n) = ([0usize; 2], 0usize);
             let mut reads = [BTreeMap::<&str, usize>::new(), BTreeMap::new()];

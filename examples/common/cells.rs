@@ -1,5 +1,6 @@
 //! Shared by the judged examples (not an example itself): where a portrait's face is, and a
-//! square crop of it for a contact sheet.
+//! square crop of it for a contact sheet. Not every example that includes it uses both.
+#![allow(dead_code)]
 
 use emotalk::face::PortraitRig;
 use emotalk::vision::Rect;

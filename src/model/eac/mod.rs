@@ -85,8 +85,9 @@ pub struct EacConfig {
     pub dropout: f64,
     /// Compose the emotion's face onto the network's output in the forward pass
     /// ([`prior`]): the network then predicts the speech part, and the emotion shows exactly as
-    /// its face ([`prior::emotion_face`]: the preset, or a compound's) at the given intensity. Off (the network predicts everything) in configurations
-    /// saved before it existed, and for targets recorded with their emotion already in them.
+    /// its face ([`prior::emotion_face`]: the preset, or a compound's) at the given intensity.
+    /// Off (the network predicts everything) in configurations saved before it existed, and for
+    /// targets recorded with their emotion already in them.
     #[config(default = false)]
     pub emotion_prior: bool,
 }
