@@ -487,7 +487,10 @@ impl PreparedPortrait {
 
     /// Fills the mouth opening ([`super::mouth::fill_mouth`]).
     fn fill_mouth(&self, out: &mut RgbaImage, deformed: &[Vec2], rest: &[Vec2], closure: f32) {
-        super::mouth::fill_mouth(out, &self.image, deformed, rest, self.lip_colour, self.fit.similarity.scale(), closure);
+        let scale = self.fit.similarity.scale();
+        let tooth = super::mouth::tooth_colour(&self.sclera);
+        super::mouth::fill_mouth(out, &self.image, deformed, rest, self.lip_colour, tooth, scale, closure);
+        super::mouth::shade_seam_line(out, deformed, self.lip_colour, scale, closure);
     }
 }
 

@@ -20,6 +20,7 @@ pub(crate) fn fill_mouth(
     deformed: &[Vec2],
     rest: &[Vec2],
     lip_colour: [f32; 3],
+    tooth: [f32; 3],
     scale: f32,
     closure: f32,
 ) {
@@ -56,7 +57,7 @@ pub(crate) fn fill_mouth(
                     // closed lips) holds no teeth of its own: the procedural ones are drawn.
                     let own_teeth = then.height() >= SEAM_OPENING * scale;
                     let raise = (then.upper - here.upper).dot(here.down);
-                    mouth_interior(&here, p, lip_colour, !own_teeth, scale, raise)
+                    mouth_interior(&here, p, lip_colour, tooth, !own_teeth, scale, raise)
                 }
             };
             let colour = mix(colour, shade3(lip_colour, SEAM_SHADE), seam_shadow(here.height(), scale, closure));
@@ -128,9 +129,88 @@ fn seam_shadow(height: f32, scale: f32, closure: f32) -> f32 {
     (2.0 * closure).min(1.0) * (1.0 - height / (SEAM_OPENING * scale).max(1e-3)).clamp(0.0, 1.0)
 }
 
+/// The width of the line where closed lips meet, face-model units (about 1 mm): the shadow in the
+/// fold between them, which a closed mouth shows whether its lips just touch or press together.
+pub const SEAM_WIDTH: f32 = 0.012;
+
+/// How much of the seam's shade a pixel at `p` beside the mouth opening takes: the line where
+/// closing lips meet, drawn over the lips themselves. `deformed` is the frame's inner lip contour
+/// (iBUG 60–67), `scale` pixels per face-model unit, `closure` as in [`seam_shadow`], whose
+/// strength it has. The line runs through the middle of the lips' meeting, [`SEAM_WIDTH`] wide
+/// or as wide as the opening there, with a one-pixel ramp at its edges; inside the opening
+/// itself ([`fill_mouth`]'s pixels) it is 0. Without it, a mouth closed over a portrait's teeth
+/// showed its seam only where a pixel's centre fell inside an opening thinner than a pixel: a
+/// broken, stepped line, and none where the lips overlap.
+pub(crate) fn seam_line(deformed: &[Vec2], p: Vec2, scale: f32, closure: f32) -> f32 {
+    if closure <= 0.0 {
+        return 0.0;
+    }
+    let len = deformed[0].distance(deformed[4]);
+    if len < 1e-3 {
+        return 0.0;
+    }
+    let t = (p - deformed[0]).dot((deformed[4] - deformed[0]) / len) / len;
+    if !(0.0..=1.0).contains(&t) {
+        return 0.0;
+    }
+    let here = MouthFrame::at(deformed, t);
+    let opening = here.height();
+    let k = seam_shadow(opening, scale, closure);
+    let off = (p - (here.upper + here.lower) / 2.0).dot(here.down).abs();
+    if k <= 0.0 || off < opening / 2.0 {
+        return 0.0;
+    }
+    let half = (SEAM_WIDTH * scale).max(opening) / 2.0;
+    k * (half + 0.5 - off).clamp(0.0, 1.0)
+}
+
+/// Draws [`seam_line`] over the frame `out` (after [`fill_mouth`]); `lip_colour` as there.
+pub(crate) fn shade_seam_line(out: &mut RgbaImage, deformed: &[Vec2], lip_colour: [f32; 3], scale: f32, closure: f32) {
+    if closure <= 0.0 {
+        return;
+    }
+    let margin = (SEAM_WIDTH * scale).max(SEAM_OPENING * scale) + 2.0;
+    let (lo, hi) =
+        deformed.iter().fold((Vec2::splat(f32::MAX), Vec2::splat(f32::MIN)), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    let (w, h) = out.dimensions();
+    let x0 = (lo.x - margin).floor().max(0.0) as u32;
+    let y0 = (lo.y - margin).floor().max(0.0) as u32;
+    let x1 = ((hi.x + margin).ceil().max(0.0) as u32).min(w);
+    let y1 = ((hi.y + margin).ceil().max(0.0) as u32).min(h);
+    let shade = shade3(lip_colour, SEAM_SHADE);
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let a = seam_line(deformed, Vec2::new(x as f32 + 0.5, y as f32 + 0.5), scale, closure);
+            if a > 0.0 {
+                let px = out.get_pixel(x, y).0;
+                let c = [px[0], px[1], px[2]].map(|v| v as f32 / 255.0);
+                out.put_pixel(x, y, to_rgba(mix(c, shade, a)));
+            }
+        }
+    }
+}
+
 fn shade3(c: [f32; 3], k: f32) -> [f32; 3] {
     c.map(|v| v * k)
 }
+
+/// The procedural teeth's colour as a fraction of the portrait's sclera colour, channel by
+/// channel: teeth are lit as the eyes are (the same light, the same painter), and enamel is a
+/// little yellower than the white of the eye.
+pub const TOOTH_TINT: [f32; 3] = [1.0, 0.97, 0.9];
+
+/// The colour of the procedural teeth of a portrait whose eyes' sclera colours are `sclera`
+/// (0–1 RGB of the sRGB bytes, [`super::cpu_render::PreparedPortrait::sclera`]): their mean
+/// times [`TOOTH_TINT`]. A fixed off-white (the first passes' `[0.90, 0.88, 0.82]`), shaded
+/// towards the cavity's colour, looked grey beside a painted character's white eyes and bright
+/// skin, the bared teeth darker than the skin around them.
+pub fn tooth_colour(sclera: &[[f32; 3]; 2]) -> [f32; 3] {
+    std::array::from_fn(|i| ((sclera[0][i] + sclera[1][i]) / 2.0 * TOOTH_TINT[i]).clamp(0.0, 1.0))
+}
+
+/// How much of the cavity's colour the lower teeth take (they stand in the upper lip's and upper
+/// teeth's shadow); a third until #14's eighth pass, which left them grey beside bright skin.
+pub const LOWER_TEETH_SHADE: f32 = 0.15;
 
 /// The most of the upper front teeth that shows below the upper lip, face-model units (IOD): the
 /// central incisor's crown is about 10 mm, most of it showing in a broad smile.
@@ -145,15 +225,24 @@ pub const TEETH_MIN_OPENING: f32 = 0.02;
 /// Visible height of the lower front teeth above the lower lip, face-model units.
 pub const LOWER_TEETH: f32 = 0.06;
 
-/// The procedural mouth interior at `p` (see [`MouthFrame`]): when the portrait shows no teeth
-/// of its own (its opening here is narrower than [`SEAM_OPENING`]), the upper teeth are fixed to
-/// the skull, their edge [`UPPER_TEETH_AT_REST`] below the resting upper lip, so that they show
+/// The procedural mouth interior at `p` (see [`MouthFrame`]), its teeth of colour `tooth`
+/// ([`tooth_colour`]): when the portrait shows no teeth of its own (its opening here is narrower
+/// than [`SEAM_OPENING`]), the upper teeth are fixed to the skull, their edge
+/// [`UPPER_TEETH_AT_REST`] below the resting upper lip, so that they show
 /// as far as the lip has risen above its rest (`raise`, pixels) plus that, up to
 /// [`UPPER_TEETH`]; the lower teeth stand on the lower lip (carried by the jaw); `scale` is the
 /// portrait's pixels per face-model unit, narrowing into the dark corners of the mouth; between
 /// them a dark cavity tinted by the lips and a tongue hint low in the opening. A small opening, as
 /// in a smile, is filled by teeth; a dropped jaw shows the cavity between them.
-fn mouth_interior(here: &MouthFrame, p: Vec2, lip: [f32; 3], teeth: bool, scale: f32, raise: f32) -> [f32; 3] {
+fn mouth_interior(
+    here: &MouthFrame,
+    p: Vec2,
+    lip: [f32; 3],
+    tooth: [f32; 3],
+    teeth: bool,
+    scale: f32,
+    raise: f32,
+) -> [f32; 3] {
     let (opening, below_upper) = (here.height(), here.depth_below_upper(p));
     let teeth = teeth && opening >= TEETH_MIN_OPENING * scale;
     let above_lower = here.height_above_lower(p);
@@ -162,7 +251,6 @@ fn mouth_interior(here: &MouthFrame, p: Vec2, lip: [f32; 3], teeth: bool, scale:
     let tongue = [0.55 * lip[0] + 0.25, 0.3 * lip[1] + 0.08, 0.3 * lip[2] + 0.08];
     let edge = 4.0 * here.along * (1.0 - here.along); // teeth and tongue fade towards the corners
     let span = edge.sqrt();
-    let tooth = [0.90, 0.88, 0.82];
     let upper_show = (UPPER_TEETH_AT_REST * scale + raise).clamp(0.0, UPPER_TEETH * scale);
     let (upper_h, lower_h) = (upper_show * span, LOWER_TEETH * scale * span);
     if teeth && below_upper < upper_h {
@@ -170,7 +258,7 @@ fn mouth_interior(here: &MouthFrame, p: Vec2, lip: [f32; 3], teeth: bool, scale:
         let t = below_upper / upper_h.max(1e-3);
         mix(mix(tooth, cavity, 1.0 - span * 0.9), cavity, 0.25 * t)
     } else if teeth && above_lower < lower_h {
-        mix(mix(tooth, cavity, 1.0 - span * 0.8), cavity, 0.35)
+        mix(mix(tooth, cavity, 1.0 - span * 0.8), cavity, LOWER_TEETH_SHADE)
     } else if depth > 0.7 {
         mix(cavity, tongue, ((depth - 0.7) / 0.3) * edge)
     } else {
@@ -190,7 +278,70 @@ pub(crate) fn mix(a: [f32; 3], b: [f32; 3], t: f32) -> [f32; 3] {
 
 #[cfg(test)]
 mod tests {
-    use super::{SEAM_OPENING, seam_shadow};
+    use glam::Vec2;
+    use image::{Rgba, RgbaImage};
+
+    use super::{
+        SEAM_OPENING, SEAM_SHADE, SEAM_WIDTH, TOOTH_TINT, seam_line, seam_shadow, shade_seam_line, tooth_colour,
+    };
+
+    /// An inner lip contour (iBUG 60–67) from x = 100 to 180 at y = 100, the upper lip's middle
+    /// `gap` pixels above the lower's (negative: the lips overlap, pressed together).
+    fn contour(gap: f32) -> Vec<Vec2> {
+        let (u, l) = (100.0 - gap / 2.0, 100.0 + gap / 2.0);
+        [(100.0, 100.0), (120.0, u), (140.0, u), (160.0, u), (180.0, 100.0), (160.0, l), (140.0, l), (120.0, l)]
+            .map(|(x, y)| Vec2::new(x, y))
+            .to_vec()
+    }
+
+    #[test]
+    fn closed_lips_show_an_unbroken_seam_line() {
+        let scale = 120.0; // SEAM_WIDTH: 1.44 px
+        let lip = [0.8, 0.5, 0.5];
+        for gap in [-1.5f32, 0.0, 0.4] {
+            let mut img = RgbaImage::from_pixel(280, 200, Rgba([204, 127, 127, 255]));
+            shade_seam_line(&mut img, &contour(gap), lip, scale, 1.0);
+            // Every column between the corners has a pixel darkened at least halfway to the seam's
+            // shade (before, only pixel centres inside an opening thinner than a pixel were: a
+            // broken line, and none where the lips overlap).
+            for x in 101..180 {
+                let darkest = (90..110).map(|y| img.get_pixel(x, y).0[0]).min().unwrap();
+                let half = (204.0 + 255.0 * lip[0] * SEAM_SHADE) / 2.0;
+                assert!((darkest as f32) <= half + 1.0, "gap {gap}: column {x} darkest {darkest}");
+            }
+            // Nothing beyond the corners or far from the line.
+            assert_eq!(img.get_pixel(95, 100).0[0], 204);
+            assert_eq!(img.get_pixel(185, 100).0[0], 204);
+            assert_eq!(img.get_pixel(140, 104).0[0], 204);
+        }
+        // The line is about SEAM_WIDTH wide: its total darkening across a column is close to it.
+        let across: f32 =
+            (90..110).map(|y| seam_line(&contour(0.0), Vec2::new(140.5, y as f32 + 0.5), scale, 1.0)).sum();
+        assert!((across - SEAM_WIDTH * scale).abs() < 0.6, "{across}");
+    }
+
+    #[test]
+    fn the_seam_line_is_absent_at_rest_inside_an_opening_and_between_parted_lips() {
+        let scale = 120.0;
+        let p = Vec2::new(140.5, 100.0);
+        // At rest (no closure) the portrait is reproduced.
+        assert_eq!(seam_line(&contour(0.0), p, scale, 0.0), 0.0);
+        assert!(seam_line(&contour(0.0), p, scale, 1.0) > 0.9);
+        // Inside an opening the mouth's own fill shades (`fill_mouth`), not the line.
+        assert_eq!(seam_line(&contour(4.0), p, scale, 1.0), 0.0);
+        // Lips parted SEAM_OPENING or more show no seam.
+        let wide = contour(SEAM_OPENING * scale + 1.0);
+        assert_eq!(seam_line(&wide, Vec2::new(140.5, 100.5 - SEAM_OPENING * scale / 2.0 - 1.0), scale, 1.0), 0.0);
+    }
+
+    #[test]
+    fn teeth_are_lit_as_the_eyes_and_a_little_yellower() {
+        let t = tooth_colour(&[[0.96, 0.96, 0.96], [0.94, 0.94, 0.94]]);
+        assert!((t[0] - 0.95).abs() < 1e-6 && t[2] < t[1] && t[1] < t[0], "{t:?}");
+        // A dim photograph's eyes give dim teeth.
+        let dim = tooth_colour(&[[0.5, 0.45, 0.4]; 2]);
+        assert!((0..3).all(|i| (dim[i] - [0.5, 0.45, 0.4][i] * TOOTH_TINT[i]).abs() < 1e-6));
+    }
 
     #[test]
     fn closing_lips_shade_their_seam_in_full_and_the_rest_pose_not_at_all() {

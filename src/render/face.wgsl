@@ -20,9 +20,13 @@
 const N_TERMS: u32 = 53u;
 // src/face/wrinkles.rs `RELAX_REACH` (8 mm in face-mesh units, IOD = 90 mm).
 const RELAX_REACH: f32 = 0.08888889;
-// src/face/mouth.rs `SEAM_OPENING` and `SEAM_SHADE`.
+// src/face/mouth.rs `SEAM_OPENING`, `SEAM_SHADE` and `SEAM_WIDTH`.
 const SEAM_OPENING: f32 = 0.05;
 const SEAM_SHADE: f32 = 0.5;
+const SEAM_WIDTH: f32 = 0.012;
+// src/face/mouth.rs `TOOTH_TINT` and `LOWER_TEETH_SHADE`.
+const TOOTH_TINT: vec3<f32> = vec3<f32>(1.0, 0.97, 0.9);
+const LOWER_TEETH_SHADE: f32 = 0.15;
 // src/face/wrinkles.rs `SHADOW_TINT`: a crease's darkening per channel (skin shadows are redder).
 const SHADOW_TINT: vec3<f32> = vec3<f32>(0.89, 1.0, 1.39);
 
@@ -255,7 +259,8 @@ fn procedural_mouth(here: MouthFrame, along: f32, p: vec2<f32>, teeth: bool, rai
     let tongue = vec3<f32>(0.55 * lip.r + 0.25, 0.3 * lip.g + 0.08, 0.3 * lip.b + 0.08);
     let edge = 4.0 * along * (1.0 - along);
     let span = sqrt(edge);
-    let tooth = vec3<f32>(0.90, 0.88, 0.82);
+    // src/face/mouth.rs `tooth_colour`: the eyes' sclera, a little yellower.
+    let tooth = clamp((portrait.sclera[0].rgb + portrait.sclera[1].rgb) * 0.5 * TOOTH_TINT, vec3<f32>(0.0), vec3<f32>(1.0));
     // UPPER_TEETH_AT_REST and UPPER_TEETH: the upper teeth are fixed to the skull.
     let upper_h = clamp(0.03 * scale + raise, 0.0, 0.10 * scale) * span;
     let lower_h = 0.06 * scale * span;
@@ -263,7 +268,7 @@ fn procedural_mouth(here: MouthFrame, along: f32, p: vec2<f32>, teeth: bool, rai
         let t = below_upper / max(upper_h, 1e-3);
         return mix(mix(tooth, cavity, 1.0 - span * 0.9), cavity, 0.25 * t);
     } else if show_teeth && above_lower < lower_h {
-        return mix(mix(tooth, cavity, 1.0 - span * 0.8), cavity, 0.35);
+        return mix(mix(tooth, cavity, 1.0 - span * 0.8), cavity, LOWER_TEETH_SHADE);
     } else if depth > 0.7 {
         return mix(cavity, tongue, ((depth - 0.7) / 0.3) * edge);
     }
@@ -301,6 +306,34 @@ fn seam(face: u32, here: MouthFrame, c: vec3<f32>) -> vec3<f32> {
 }
 
 // Distance from `p` to the crease segment `ab.xy → ab.zw` (src/face/wrinkles.rs `segment_distance`).
+// The CPU renderer's `seam_line` (src/face/mouth.rs): the line where closing lips meet, drawn
+// over the lips beside the opening (0 inside it, where `seam` shades).
+fn seam_line(face: u32, p: vec2<f32>) -> f32 {
+    let closure = faces[face].pivot.w;
+    if closure <= 0.0 {
+        return 0.0;
+    }
+    let poly = faces[face].mouth;
+    let p0 = point_of(poly, 0u);
+    let len = distance(point_of(poly, 4u), p0);
+    if len < 1e-3 {
+        return 0.0;
+    }
+    let t = dot(p - p0, (point_of(poly, 4u) - p0) / len) / len;
+    if t < 0.0 || t > 1.0 {
+        return 0.0;
+    }
+    let here = mouth_frame(poly, t);
+    let opening = frame_height(here);
+    let k = min(2.0 * closure, 1.0) * clamp(1.0 - opening / max(SEAM_OPENING * portrait.lip.w, 1e-3), 0.0, 1.0);
+    let off = abs(dot(p - (here.upper + here.lower) * 0.5, here.down));
+    if k <= 0.0 || off < opening * 0.5 {
+        return 0.0;
+    }
+    let half = max(SEAM_WIDTH * portrait.lip.w, opening) * 0.5;
+    return k * clamp(half + 0.5 - off, 0.0, 1.0);
+}
+
 fn segment_distance(p: vec2<f32>, ab: vec4<f32>) -> f32 {
     let e = ab.zw - ab.xy;
     let t = clamp(dot(p - ab.xy, e) / max(dot(e, e), 1e-12), 0.0, 1.0);
@@ -432,6 +465,7 @@ fn fragment(in: FaceVertexOutput) -> @location(0) vec4<f32> {
             discard;
         }
         c = mouth_colour(in.face, in.px);
+        c = mix(c, portrait.lip.rgb * SEAM_SHADE, seam_line(in.face, in.px));
     } else {
         c = textureSampleLevel(portrait_texture, portrait_sampler, in.uv, 0.0).rgb;
         // Skin: the wrinkle maps (the background rectangle's face-mesh position is far away):
@@ -446,6 +480,8 @@ fn fragment(in: FaceVertexOutput) -> @location(0) vec4<f32> {
             let s = wrinkle_shade(in.face, in.canon);
             c = c * pow(vec3<f32>(1.0 - s.x), SHADOW_TINT) + (vec3<f32>(1.0) - c) * s.y;
         }
+        // The line where closing lips meet, over the lips (`shade_seam_line`, after the mouth).
+        c = mix(c, portrait.lip.rgb * SEAM_SHADE, seam_line(in.face, in.px));
     }
     // A HEF head: HEF's frame where its mask says (the CPU renderer mixes into its bytes).
     let hef = hef_refinement(in.px);

@@ -388,12 +388,18 @@ mod tests {
         let wgsl = include_str!("face.wgsl");
         let reach = format!("const RELAX_REACH: f32 = {};", crate::face::wrinkles::RELAX_REACH);
         assert!(wgsl.contains(&reach), "face.wgsl lacks `{reach}`");
-        for (name, v) in
-            [("SEAM_OPENING", crate::face::mouth::SEAM_OPENING), ("SEAM_SHADE", crate::face::mouth::SEAM_SHADE)]
-        {
+        for (name, v) in [
+            ("SEAM_OPENING", crate::face::mouth::SEAM_OPENING),
+            ("SEAM_SHADE", crate::face::mouth::SEAM_SHADE),
+            ("SEAM_WIDTH", crate::face::mouth::SEAM_WIDTH),
+            ("LOWER_TEETH_SHADE", crate::face::mouth::LOWER_TEETH_SHADE),
+        ] {
             let line = format!("const {name}: f32 = {v};");
             assert!(wgsl.contains(&line), "face.wgsl lacks `{line}`");
         }
+        let [r, g, b] = crate::face::mouth::TOOTH_TINT;
+        let tint = format!("const TOOTH_TINT: vec3<f32> = vec3<f32>({r:?}, {g:?}, {b:?});");
+        assert!(wgsl.contains(&tint), "face.wgsl lacks `{tint}`");
         let [r, g, b] = crate::face::wrinkles::SHADOW_TINT;
         let tint = format!("const SHADOW_TINT: vec3<f32> = vec3<f32>({r:?}, {g:?}, {b:?});");
         assert!(wgsl.contains(&tint), "face.wgsl lacks `{tint}`");

@@ -9,15 +9,7 @@
 set -euo pipefail
 out=${1:?usage: head_pose.sh OUT.png [emotalk binary]}
 bin=${2:-cargo run --release --quiet --}
-here=$(cd "$(dirname "$0")/../.." && pwd)
-shared="$here/../shared/data/portraits"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-$bin rig import --image "$shared/astronaut.png" --landmarks "$shared/astronaut.landmarks68.json" \
-  --out "$work/astronaut.rig.json" >/dev/null
-cp "$shared/astronaut.png" "$work/astronaut.png"
-for seed in 3 7; do $bin npc --seed "$seed" --size 512 --out "$work" >/dev/null; done
+source "$(dirname "$0")/three_portraits.sh"
 
 poses=("0 0 0" "0 0 10" "20 0 0" "-20 0 0" "0 10 0" "-20 -10 -10")
 cells=()

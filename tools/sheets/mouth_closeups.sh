@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Mouth close-ups (issue #14, eighth pass; docs/img/mouth_closeups_*.png): the astronaut photo made
+# neutral, sad and angry (her lips closed over her own teeth: the seam where they meet), and the
+# bundled NPCs 3 and 7 angry, happy, fear and disgusted (procedural teeth), at intensity 2.5,
+# rendered by `emotalk pose` (the reference CPU renderer), each cropped round the mouth (from the
+# rig's lip landmarks) and enlarged 3x without smoothing, so single pixels show.
+#
+#   bash tools/sheets/mouth_closeups.sh OUT.png [EMOTALK_BINARY]
+#
+# Needs python3 with Pillow (`pip install pillow`) for the crops and the montage.
+set -euo pipefail
+out=${1:?usage: mouth_closeups.sh OUT.png [emotalk binary]}
+bin=${2:-cargo run --release --quiet --}
+source "$(dirname "$0")/three_portraits.sh"
+
+cells=(astronaut:neutral astronaut:sad astronaut:angry npc_3:angry npc_3:happy npc_3:fear npc_3:disgusted
+  npc_7:angry npc_7:happy npc_7:fear npc_7:disgusted)
+for cell in "${cells[@]}"; do
+  who=${cell%%:*} emotion=${cell#*:}
+  $bin pose --portrait "$work/$who.png" --rig "$work/$who.rig.json" --emotion "$emotion" --intensity 2.5 \
+    --out "$work/${who}_${emotion}.png" >/dev/null
+done
+
+python3 - "$work" "$out" "${cells[@]}" <<'PY'
+import json, sys
+from PIL import Image, ImageDraw
+
+work, out, cells = sys.argv[1], sys.argv[2], sys.argv[3:]
+tiles = []
+for cell in cells:
+    who, emotion = cell.split(":")
+    # Round the lip landmarks (48-67): twice their width, 1.4 times that high, enlarged 3x.
+    lm = json.load(open(f"{work}/{who}.rig.json"))["landmarks"][48:68]
+    xs, ys = [p[0] for p in lm], [p[1] for p in lm]
+    cx, cy, w = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2, max(xs) - min(xs)
+    W, H = round(2 * w), round(1.4 * w)
+    box = (round(cx - W / 2), round(cy - H / 2), round(cx - W / 2) + W, round(cy - H / 2) + H)
+    face = Image.open(f"{work}/{who}_{emotion}.png").convert("RGB").crop(box)
+    face = face.resize((3 * W, 3 * H), Image.NEAREST)
+    tile = Image.new("RGB", (face.width, face.height + 20), "white")
+    tile.paste(face, (0, 0))
+    ImageDraw.Draw(tile).text((4, face.height + 4), f"{who} {emotion}", fill="black")
+    tiles.append(tile)
+cols = 4
+tw, th = max(t.width for t in tiles), max(t.height for t in tiles)
+sheet = Image.new("RGB", (cols * (tw + 4), -(-len(tiles) // cols) * (th + 4)), "white")
+for k, t in enumerate(tiles):
+    sheet.paste(t, ((k % cols) * (tw + 4), (k // cols) * (th + 4)))
+sheet.save(out)
+PY
+echo "wrote $out"
