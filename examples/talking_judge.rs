@@ -11,7 +11,11 @@
 //! `--eac DIR` runs other EAC weights (a folder with `config.json` + `model.mpk`) instead of the
 //! shipped ones. `--jaw-from-neutral` replaces each frame's `jawOpen` and `mouthClose` with the
 //! neutral line's (the jaw of speech alone, as a speech-aware jaw would have it while speaking).
-//! About two minutes on 2 cores at `--step 2`.
+//! `--add EMOTION:name=w,...` raises those weights to at least `w` on every frame of that
+//! emotion's line (a preset change tried on speech before it is made); `--only EMOTION` judges
+//! that emotion's cells alone; `--seeds A..B` speaks with the painted NPCs of those seeds instead
+//! of the three tuned portraits (held-out characters: 300..). About two minutes on 2 cores at
+//! `--step 2`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -71,12 +75,41 @@ fn main() {
             }
         }
     }
+    if let Some(spec) = arg(&args, "--add") {
+        let (emotion, sets) = spec.split_once(':').expect("--add EMOTION:name=w,...");
+        let k = REQUIRED.iter().position(|(e, _)| e.name() == emotion).expect("--add: a required emotion");
+        for set in sets.split(',') {
+            let (name, w) = set.split_once('=').expect("--add: name=w");
+            let (i, w): (usize, f32) =
+                (index_of(name).expect("--add: a blendshape"), w.parse().expect("--add: a number"));
+            for f in &mut tracks[k].frames {
+                f[i] = f[i].max(w);
+            }
+        }
+    }
+    let only = arg(&args, "--only");
     println!("| portrait | emotion | mean jawOpen | face-api | fer |\n|---|---|---|---|---|");
     let (mut total, mut judged) = ([0usize; 2], 0usize);
-    for (name, image, rig) in portraits::tuned(root) {
+    let cast = match arg(&args, "--seeds") {
+        Some(s) => {
+            let (a, b) = s.split_once("..").expect("--seeds A..B");
+            let seeds = a.parse::<u64>().expect("seed")..b.parse::<u64>().expect("seed");
+            seeds
+                .map(|seed| {
+                    let n = emotalk::face::npc::generate(seed, 512);
+                    (format!("npc_{seed}"), n.image, n.rig)
+                })
+                .collect()
+        }
+        None => portraits::tuned(root),
+    };
+    for (name, image, rig) in cast {
         let prepared = PreparedPortrait::new(image, &rig, basis).expect("rig fits");
         let face = cells::face_rect(&rig);
         for ((emotion, class), track) in REQUIRED.iter().zip(&tracks) {
+            if only.as_deref().is_some_and(|o| o != emotion.name()) {
+                continue;
+            }
             let (mut hits, mut n) = ([0usize; 2], 0usize);
             let mut reads = [BTreeMap::<&str, usize>::new(), BTreeMap::new()];
             for w in track.frames.iter().step_by(step) {
