@@ -88,6 +88,9 @@ fn main() {
         }
     }
     let only = arg(&args, "--only");
+    if let Some(o) = &only {
+        assert!(REQUIRED.iter().any(|(e, _)| e.name() == o), "--only: one of the required emotions, not {o}");
+    }
     println!("| portrait | emotion | mean jawOpen | face-api | fer |\n|---|---|---|---|---|");
     let (mut total, mut judged) = ([0usize; 2], 0usize);
     let cast = match arg(&args, "--seeds") {

@@ -158,6 +158,8 @@ fn presets_move_what_their_action_units_say() {
     assert!(dy(&angry, 51) < -0.02 && dy(&angry, 57) > 0.04, "angry: upper lip up, lower lip down (AU10+AU16)");
     assert!(angry[66].y - angry[62].y > m[66].y - m[62].y + 0.06, "angry: lips apart, the teeth bared (AU25/26)");
     assert!(dy(&angry, 44) > -0.005, "angry: no raised upper lid (AU5 left out)");
+    // The dropped jaw and lower lip take the corners down 0.025 on their own; AU15 0.3 adds 0.02.
+    assert!(corners_up(&angry) > 0.035, "angry: the open mouth's corners down, squarish (AU15)");
 
     let disgusted = at(EmotionPreset::Disgusted);
     assert!(dy(&disgusted, 31) < -0.02 && dy(&disgusted, 35) < -0.02, "disgusted: nostrils up (AU9)");

@@ -329,18 +329,29 @@ mod tests {
         assert!(seam_line(&contour(0.0), p, scale, 1.0) > 0.9);
         // Inside an opening the mouth's own fill shades (`fill_mouth`), not the line.
         assert_eq!(seam_line(&contour(4.0), p, scale, 1.0), 0.0);
-        // Lips parted SEAM_OPENING or more show no seam.
-        let wide = contour(SEAM_OPENING * scale + 1.0);
-        assert_eq!(seam_line(&wide, Vec2::new(140.5, 100.5 - SEAM_OPENING * scale / 2.0 - 1.0), scale, 1.0), 0.0);
+        // Lips parted SEAM_OPENING or more show no seam, even a pixel outside the opening.
+        let gap = SEAM_OPENING * scale + 1.0;
+        let wide = contour(gap);
+        assert_eq!(seam_line(&wide, Vec2::new(140.5, 100.0 - gap / 2.0 - 1.0), scale, 1.0), 0.0);
+        // Half SEAM_OPENING apart (seam shade 0.5), a point a quarter pixel outside the opening
+        // takes the one-pixel ramp's edge: 0.5 · (0.5 − 0.25).
+        let narrow = contour(SEAM_OPENING * scale * 0.5);
+        let edge = seam_line(&narrow, Vec2::new(140.5, 100.0 - SEAM_OPENING * scale * 0.25 - 0.25), scale, 1.0);
+        assert!((edge - 0.125).abs() < 1e-4, "{edge}");
     }
 
     #[test]
     fn teeth_are_lit_as_the_eyes_and_a_little_yellower() {
+        // White painted eyes give near-white teeth, yellower than the eyes.
         let t = tooth_colour(&[[0.96, 0.96, 0.96], [0.94, 0.94, 0.94]]);
         assert!((t[0] - 0.95).abs() < 1e-6 && t[2] < t[1] && t[1] < t[0], "{t:?}");
-        // A dim photograph's eyes give dim teeth.
-        let dim = tooth_colour(&[[0.5, 0.45, 0.4]; 2]);
-        assert!((0..3).all(|i| (dim[i] - [0.5, 0.45, 0.4][i] * TOOTH_TINT[i]).abs() < 1e-6));
+        // A dim photograph's eyes (one in shadow) give dim teeth, from both eyes.
+        let dim = tooth_colour(&[[0.6, 0.5, 0.4], [0.4, 0.4, 0.4]]);
+        assert!((dim[0] - 0.5).abs() < 1e-6 && (dim[1] - 0.45 * TOOTH_TINT[1]).abs() < 1e-6, "{dim:?}");
+        assert!(dim.iter().all(|&v| v < 0.51));
+        // Never brighter than white.
+        assert_eq!(tooth_colour(&[[1.0; 3]; 2])[0], 1.0);
+        assert!(tooth_colour(&[[1.2; 3]; 2]).iter().all(|&v| v <= 1.0));
     }
 
     #[test]

@@ -82,11 +82,13 @@
 //! Spoken, the open-mouthed anger above read as surprise to face-api on most frames (the
 //! astronaut 6 of 37 frames angry, `examples/talking_judge.rs --only angry --step 4`): speech
 //! opens the jaw further and the lips, raised and lowered from the teeth, round into an oval.
-//! Ekman & Friesen describe angry lips as pressed together "with the corners straight or down",
-//! or open and "tensed in a squarish shape, as if shouting" (*Unmasking the Face*, 1975, the
-//! chapter on anger; quoted from memory, the book is not at hand here).
-//! Tried on the spoken line (the three tuned portraits, frames angry to face-api / `fer` of 111;
-//! 60 / 95 before) and on posed seeds 100–129 (angry 27 / 14 of 30 before): the corners down
+//! Ekman & Friesen describe angry lips as either pressed together, their corners straight or
+//! down, or open, tense and squarish, as in shouting (*Unmasking the Face*, 1975, the chapter on
+//! anger; paraphrased from memory, the book is not at hand here).
+//! Single additions were first probed on the spoken line alone (`--add`: AU20, AU24, lips
+//! rolled in, AU14, AU15, full AU4 + AU7, and pairs of them); three presets were then tried on
+//! the spoken line (the three tuned portraits, frames angry to face-api / `fer` of 111; 60 / 95
+//! before) and on posed seeds 100–129 (angry 27 / 14 of 30 before): the corners down
 //! (AU15, `mouthFrown` 0.45) with the lids fully tightened (AU7 1.0), 84 / 104 spoken, posed 25 /
 //! 19; the lips also stretched sideways (AU20, 0.35), 92 / 104 spoken but posed 22 / 15 (a
 //! stretched mouth reads as fear when it is not speaking); `mouthFrown` 0.3 with AU7 1.0, 82 /

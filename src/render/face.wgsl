@@ -305,7 +305,6 @@ fn seam(face: u32, here: MouthFrame, c: vec3<f32>) -> vec3<f32> {
     return mix(c, portrait.lip.rgb * SEAM_SHADE, k);
 }
 
-// Distance from `p` to the crease segment `ab.xy → ab.zw` (src/face/wrinkles.rs `segment_distance`).
 // The CPU renderer's `seam_line` (src/face/mouth.rs): the line where closing lips meet, drawn
 // over the lips beside the opening (0 inside it, where `seam` shades).
 fn seam_line(face: u32, p: vec2<f32>) -> f32 {
@@ -334,6 +333,7 @@ fn seam_line(face: u32, p: vec2<f32>) -> f32 {
     return k * clamp(half + 0.5 - off, 0.0, 1.0);
 }
 
+// Distance from `p` to the crease segment `ab.xy → ab.zw` (src/face/wrinkles.rs `segment_distance`).
 fn segment_distance(p: vec2<f32>, ab: vec4<f32>) -> f32 {
     let e = ab.zw - ab.xy;
     let t = clamp(dot(p - ab.xy, e) / max(dot(e, e), 1e-12), 0.0, 1.0);
