@@ -28,7 +28,7 @@ use emotalk::emotion::{parse_spec, read_spec};
 use emotalk::face::blendshapes::{BlendshapeBasis, N_BLENDSHAPES};
 use emotalk::face::compound::compound_face;
 use emotalk::face::cpu_render::{HeadPose, PreparedPortrait};
-use emotalk::face::{EmotionPreset, PortraitRig, npc};
+use emotalk::face::{EmotionPreset, PortraitRig};
 use emotalk::vision::Expression;
 use emotalk::vision::judge::{Judge, JudgeNet, Judgement};
 
@@ -100,10 +100,7 @@ fn arg(args: &[String], name: &str) -> Option<String> {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let out = arg(&args, "--out").map(PathBuf::from);
-    let seeds = arg(&args, "--seeds").map(|s| {
-        let (a, b) = s.split_once("..").expect("--seeds A..B");
-        a.parse::<u64>().expect("seed")..b.parse::<u64>().expect("seed")
-    });
+    let seeds = arg(&args, "--seeds").map(|s| portraits::seed_range(&s));
     let device = Default::default();
     let judge = Judge::<Flex>::shipped(&device).expect("shipped vision weights");
     let basis = BlendshapeBasis::default_basis();
@@ -123,14 +120,7 @@ fn main() {
     let mut sheet = image::RgbaImage::new(CELL * COMPOUNDS.len() as u32, CELL * 2 * tuned.len() as u32);
     let mut sets: Vec<(String, Vec<(String, image::RgbaImage, PortraitRig)>)> = vec![("three portraits".into(), tuned)];
     if let Some(s) = seeds.clone() {
-        let population = s
-            .clone()
-            .map(|seed| {
-                let n = npc::generate(seed, 512);
-                (format!("npc_{seed}"), n.image, n.rig)
-            })
-            .collect();
-        sets.push((format!("NPC seeds {}..{}", s.start, s.end), population));
+        sets.push((format!("NPC seeds {}..{}", s.start, s.end), portraits::npcs(s)));
     }
     for (set_index, (set, portraits)) in sets.iter().enumerate() {
         // [compound][rule][judge]

@@ -31,7 +31,7 @@ use burn::backend::Flex;
 use emotalk::face::blendshapes::BlendshapeBasis;
 use emotalk::face::cpu_render::{HeadPose, PreparedPortrait};
 use emotalk::face::fit::FaceFit;
-use emotalk::face::{EmotionPreset, PortraitRig, npc};
+use emotalk::face::{EmotionPreset, PortraitRig};
 use emotalk::vision::judge::{Judge, JudgeNet};
 use emotalk::vision::{Expression, Rect};
 use glam::Vec2;
@@ -56,12 +56,7 @@ const CELL: u32 = 160;
 
 fn portraits(held_out: bool) -> Vec<(String, RgbaImage, PortraitRig)> {
     if held_out {
-        return (200..206)
-            .map(|s| {
-                let n = npc::generate(s, 512);
-                (format!("npc_{s}"), n.image, n.rig)
-            })
-            .collect();
+        return portraits::npcs(200..206);
     }
     portraits::tuned(Path::new(env!("CARGO_MANIFEST_DIR")))
 }
@@ -99,11 +94,11 @@ fn population(seeds: std::ops::Range<u64>, mu: f32, judge: &Judge<Flex>, basis: 
     println!("NPC seeds {}..{} ({n} characters) at intensity {mu}\n", seeds.start, seeds.end);
     println!("| emotion | judge | read as intended | mean p(intended) | read as |");
     println!("|---|---|---|---|---|");
-    let portraits: Vec<_> = seeds
-        .map(|s| {
-            let n = npc::generate(s, 512);
-            let face = cells::face_rect(&n.rig);
-            (PreparedPortrait::new(n.image, &n.rig, basis).expect("rig fits"), face)
+    let portraits: Vec<_> = portraits::npcs(seeds)
+        .into_iter()
+        .map(|(_, image, rig)| {
+            let face = cells::face_rect(&rig);
+            (PreparedPortrait::new(image, &rig, basis).expect("rig fits"), face)
         })
         .collect();
     let mut total = [(0, 0); 2];
@@ -148,15 +143,13 @@ fn population(seeds: std::ops::Range<u64>, mu: f32, judge: &Judge<Flex>, basis: 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if let Some(range) = args.iter().position(|a| a == "--seeds").and_then(|i| args.get(i + 1)) {
-        let (a, b) = range.split_once("..").expect("--seeds A..B");
         let mu = args
             .iter()
             .position(|a| a == "--intensity")
             .and_then(|i| args.get(i + 1))
             .map_or(2.5, |m| m.parse().expect("--intensity: a number"));
         let judge = Judge::<Flex>::shipped(&Default::default()).expect("shipped vision weights");
-        let seeds = a.parse().expect("--seeds A..B")..b.parse().expect("--seeds A..B");
-        return population(seeds, mu, &judge, BlendshapeBasis::default_basis());
+        return population(portraits::seed_range(range), mu, &judge, BlendshapeBasis::default_basis());
     }
     let out = args.iter().position(|a| a == "--out").and_then(|i| args.get(i + 1)).map(PathBuf::from);
     let held_out = args.iter().any(|a| a == "--held-out");

@@ -94,16 +94,7 @@ fn main() {
     println!("| portrait | emotion | mean jawOpen | face-api | fer |\n|---|---|---|---|---|");
     let (mut total, mut judged) = ([0usize; 2], 0usize);
     let cast = match arg(&args, "--seeds") {
-        Some(s) => {
-            let (a, b) = s.split_once("..").expect("--seeds A..B");
-            let seeds = a.parse::<u64>().expect("seed")..b.parse::<u64>().expect("seed");
-            seeds
-                .map(|seed| {
-                    let n = emotalk::face::npc::generate(seed, 512);
-                    (format!("npc_{seed}"), n.image, n.rig)
-                })
-                .collect()
-        }
+        Some(s) => portraits::npcs(portraits::seed_range(&s)),
         None => portraits::tuned(root),
     };
     for (name, image, rig) in cast {

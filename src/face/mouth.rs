@@ -78,9 +78,7 @@ struct MouthFrame {
 
 impl MouthFrame {
     fn new(poly: &[Vec2], p: Vec2) -> Self {
-        let axis = (poly[4] - poly[0]).normalize_or_zero();
-        let along = ((p - poly[0]).dot(axis) / poly[0].distance(poly[4]).max(1e-3)).clamp(0.0, 1.0);
-        Self::at(poly, along)
+        Self::at(poly, along(poly, p).clamp(0.0, 1.0))
     }
 
     fn at(poly: &[Vec2], along: f32) -> Self {
@@ -145,11 +143,10 @@ pub(crate) fn seam_line(deformed: &[Vec2], p: Vec2, scale: f32, closure: f32) ->
     if closure <= 0.0 {
         return 0.0;
     }
-    let len = deformed[0].distance(deformed[4]);
-    if len < 1e-3 {
+    if deformed[0].distance(deformed[4]) < 1e-3 {
         return 0.0;
     }
-    let t = (p - deformed[0]).dot((deformed[4] - deformed[0]) / len) / len;
+    let t = along(deformed, p);
     if !(0.0..=1.0).contains(&t) {
         return 0.0;
     }
@@ -264,6 +261,12 @@ fn mouth_interior(
     } else {
         cavity
     }
+}
+
+/// How far along the mouth `p` lies, from the right corner (0) to the left (1), unclamped.
+fn along(poly: &[Vec2], p: Vec2) -> f32 {
+    let axis = (poly[4] - poly[0]).normalize_or_zero();
+    (p - poly[0]).dot(axis) / poly[0].distance(poly[4]).max(1e-3)
 }
 
 fn lerp_contour(pts: &[Vec2; 5], t: f32) -> Vec2 {
