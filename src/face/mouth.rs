@@ -38,32 +38,63 @@ pub(crate) fn fill_mouth(
             }
             // The portrait's own opening at the same place along the mouth.
             let then = MouthFrame::at(rest, here.along);
-            let own = (then.height() > 1.0).then(|| {
+            let procedural = || {
+                // A portrait's own opening narrower than SEAM_OPENING (a painted seam between
+                // closed lips) holds no teeth of its own: the procedural ones are drawn.
+                let own_teeth = then.height() >= SEAM_OPENING * scale;
+                let raise = (then.upper - here.upper).dot(here.down);
+                mouth_interior(&here, p, lip_colour, tooth, !own_teeth, scale, raise)
+            };
+            let colour = if then.height() > 1.0 {
                 let (du, dl) = (here.depth_below_upper(p), here.height_above_lower(p));
                 // Half of the portrait's opening belongs to each lip.
                 let reach = then.height() / 2.0;
-                if du <= dl && du < reach {
-                    Some(sample(image, then.upper + then.down * du))
-                } else if dl < du && dl < reach {
-                    Some(sample(image, then.lower - then.down * dl))
+                let own = if du <= dl {
+                    sample(image, then.upper + then.down * du.min(reach))
                 } else {
-                    None
-                }
-            });
-            let colour = match own.flatten() {
-                Some(c) => c,
-                None => {
-                    // A portrait's own opening narrower than SEAM_OPENING (a painted seam between
-                    // closed lips) holds no teeth of its own: the procedural ones are drawn.
-                    let own_teeth = then.height() >= SEAM_OPENING * scale;
-                    let raise = (then.upper - here.upper).dot(here.down);
-                    mouth_interior(&here, p, lip_colour, tooth, !own_teeth, scale, raise)
-                }
+                    sample(image, then.lower - then.down * dl.min(reach))
+                };
+                // Where the lips part wider than the portrait's, the procedural interior between
+                // the two halves, as much as it covers of the pixel (a band thinner than a pixel
+                // showed as isolated dark pixels between the teeth).
+                let band = procedural_cover(du, here.height(), reach);
+                if band > 0.0 { mix(own, procedural(), band) } else { own }
+            } else {
+                procedural()
             };
-            let colour = mix(colour, shade3(lip_colour, SEAM_SHADE), seam_shadow(here.height(), scale, closure));
+            let colour = mix(colour, seam_colour(lip_colour), seam_shadow(here.height(), scale, closure));
+            // An opening thinner than a pixel covers only that part of it: the rest is the lips
+            // (the portrait's own, a pixel beyond its inner edge), and `seam_line` is drawn over
+            // it as over the lips beside it, so the line does not step where a pixel's centre
+            // falls inside.
+            let lips = (2.0 * closure).min(1.0) * (1.0 - here.height()).clamp(0.0, 1.0);
+            let colour = if lips > 0.0 {
+                let own_lip = if here.depth_below_upper(p) <= here.height_above_lower(p) {
+                    sample(image, then.upper - then.down)
+                } else {
+                    sample(image, then.lower + then.down)
+                };
+                mix(colour, own_lip, lips)
+            } else {
+                colour
+            };
             out.put_pixel(x, y, to_rgba(colour));
         });
     }
+}
+
+/// How much of a pixel `du` below the upper lip of an opening `height` pixels tall is the band
+/// between the portrait's own interior attached to each lip, `reach` deep from each (0–1), the
+/// band being `[reach, height − reach]`: a band a pixel or more wide covers the pixels whose
+/// centre it holds, as it always has; a thinner one, the part of the pixel's extent across the
+/// mouth (`du ± 0.5`) that it overlaps, so that it draws as a faint line instead of isolated
+/// pixels of the cavity between the teeth.
+fn procedural_cover(du: f32, height: f32, reach: f32) -> f32 {
+    let (a, b) = (reach, height - reach);
+    if b - a >= 1.0 {
+        return if (a..=b).contains(&du) { 1.0 } else { 0.0 };
+    }
+    ((du + 0.5).min(b) - (du - 0.5).max(a)).clamp(0.0, 1.0)
 }
 
 /// Where a point sits in a mouth opening (inner lip contour, iBUG order 60–67): how far along
@@ -112,7 +143,8 @@ impl MouthFrame {
 /// Below this opening (face-model units, 4.5 mm) the lips shade what is between them: a mouth
 /// just parted shows a dark seam, not its teeth in full light.
 pub const SEAM_OPENING: f32 = 0.05;
-/// The seam's colour, as a fraction of the lip colour.
+/// The seam's darkness: its colour is the lip colour with green (most of the luminance) at this
+/// fraction, red and blue as skin shadows are ([`seam_colour`]).
 pub const SEAM_SHADE: f32 = 0.5;
 
 /// How much of the seam's shade covers a mouth interior whose opening is `height` pixels
@@ -131,14 +163,20 @@ fn seam_shadow(height: f32, scale: f32, closure: f32) -> f32 {
 /// fold between them, which a closed mouth shows whether its lips just touch or press together.
 pub const SEAM_WIDTH: f32 = 0.012;
 
+/// How far the seam line's edges fade, pixels, centred on each edge: about as soft as a
+/// photograph's own edges at a face's scale (at 1 pixel, the astronaut's closed mouth showed a
+/// hard, stepped line; `tools/sheets/mouth_closeups.sh`).
+pub const SEAM_SOFTNESS: f32 = 1.5;
+
 /// How much of the seam's shade a pixel at `p` beside the mouth opening takes: the line where
 /// closing lips meet, drawn over the lips themselves. `deformed` is the frame's inner lip contour
 /// (iBUG 60–67), `scale` pixels per face-model unit, `closure` as in [`seam_shadow`], whose
 /// strength it has. The line runs through the middle of the lips' meeting, [`SEAM_WIDTH`] wide
-/// or as wide as the opening there, with a one-pixel ramp at its edges; inside the opening
-/// itself ([`fill_mouth`]'s pixels) it is 0. Without it, a mouth closed over a portrait's teeth
-/// showed its seam only where a pixel's centre fell inside an opening thinner than a pixel: a
-/// broken, stepped line, and none where the lips overlap.
+/// or as wide as the opening there, its edges fading over [`SEAM_SOFTNESS`]; inside an opening a
+/// pixel or more wide ([`fill_mouth`]'s own shading) it is 0, and an opening thinner than a pixel
+/// is drawn as lips under the line (`fill_mouth`). Without it, a mouth closed over a portrait's
+/// teeth showed its seam only where a pixel's centre fell inside an opening thinner than a pixel:
+/// a broken, stepped line, and none where the lips overlap.
 pub(crate) fn seam_line(deformed: &[Vec2], p: Vec2, scale: f32, closure: f32) -> f32 {
     if closure <= 0.0 {
         return 0.0;
@@ -154,11 +192,11 @@ pub(crate) fn seam_line(deformed: &[Vec2], p: Vec2, scale: f32, closure: f32) ->
     let opening = here.height();
     let k = seam_shadow(opening, scale, closure);
     let off = (p - (here.upper + here.lower) / 2.0).dot(here.down).abs();
-    if k <= 0.0 || off < opening / 2.0 {
+    if k <= 0.0 || (opening >= 1.0 && off < opening / 2.0) {
         return 0.0;
     }
     let half = (SEAM_WIDTH * scale).max(opening) / 2.0;
-    k * (half + 0.5 - off).clamp(0.0, 1.0)
+    k * ((half + SEAM_SOFTNESS / 2.0 - off) / SEAM_SOFTNESS).clamp(0.0, 1.0)
 }
 
 /// Draws [`seam_line`] over the frame `out` (after [`fill_mouth`]); `lip_colour` as there.
@@ -174,7 +212,7 @@ pub(crate) fn shade_seam_line(out: &mut RgbaImage, deformed: &[Vec2], lip_colour
     let y0 = (lo.y - margin).floor().max(0.0) as u32;
     let x1 = ((hi.x + margin).ceil().max(0.0) as u32).min(w);
     let y1 = ((hi.y + margin).ceil().max(0.0) as u32).min(h);
-    let shade = shade3(lip_colour, SEAM_SHADE);
+    let shade = seam_colour(lip_colour);
     for y in y0..y1 {
         for x in x0..x1 {
             let a = seam_line(deformed, Vec2::new(x as f32 + 0.5, y as f32 + 0.5), scale, closure);
@@ -187,8 +225,10 @@ pub(crate) fn shade_seam_line(out: &mut RgbaImage, deformed: &[Vec2], lip_colour
     }
 }
 
-fn shade3(c: [f32; 3], k: f32) -> [f32; 3] {
-    c.map(|v| v * k)
+/// The seam's colour: the lips' own colour in shadow, [`SEAM_SHADE`] of it in green (most of the
+/// luminance) and redder, as skin shadows are ([`super::wrinkles::SHADOW_TINT`]).
+pub(crate) fn seam_colour(lip_colour: [f32; 3]) -> [f32; 3] {
+    super::wrinkles::apply(lip_colour, (1.0 - SEAM_SHADE, 0.0))
 }
 
 /// The procedural teeth's colour as a fraction of the portrait's sclera colour, channel by
@@ -285,7 +325,8 @@ mod tests {
     use image::{Rgba, RgbaImage};
 
     use super::{
-        SEAM_OPENING, SEAM_SHADE, SEAM_WIDTH, TOOTH_TINT, seam_line, seam_shadow, shade_seam_line, tooth_colour,
+        SEAM_OPENING, SEAM_SHADE, SEAM_SOFTNESS, SEAM_WIDTH, TOOTH_TINT, fill_mouth, procedural_cover, seam_colour,
+        seam_line, seam_shadow, shade_seam_line, tooth_colour,
     };
 
     /// An inner lip contour (iBUG 60–67) from x = 100 to 180 at y = 100, the upper lip's middle
@@ -309,7 +350,7 @@ mod tests {
             // broken line, and none where the lips overlap).
             for x in 101..180 {
                 let darkest = (90..110).map(|y| img.get_pixel(x, y).0[0]).min().unwrap();
-                let half = (204.0 + 255.0 * lip[0] * SEAM_SHADE) / 2.0;
+                let half = (204.0 + 255.0 * seam_colour(lip)[0]) / 2.0;
                 assert!((darkest as f32) <= half + 1.0, "gap {gap}: column {x} darkest {darkest}");
             }
             // Nothing beyond the corners or far from the line.
@@ -337,10 +378,70 @@ mod tests {
         let wide = contour(gap);
         assert_eq!(seam_line(&wide, Vec2::new(140.5, 100.0 - gap / 2.0 - 1.0), scale, 1.0), 0.0);
         // Half SEAM_OPENING apart (seam shade 0.5), a point a quarter pixel outside the opening
-        // takes the one-pixel ramp's edge: 0.5 · (0.5 − 0.25).
+        // is on the fading edge: 0.5 · (SEAM_SOFTNESS / 2 − 0.25) / SEAM_SOFTNESS.
         let narrow = contour(SEAM_OPENING * scale * 0.5);
         let edge = seam_line(&narrow, Vec2::new(140.5, 100.0 - SEAM_OPENING * scale * 0.25 - 0.25), scale, 1.0);
-        assert!((edge - 0.125).abs() < 1e-4, "{edge}");
+        assert!((edge - 0.5 * (SEAM_SOFTNESS / 2.0 - 0.25) / SEAM_SOFTNESS).abs() < 1e-4, "{edge}");
+    }
+
+    #[test]
+    fn lips_closing_over_teeth_draw_the_same_line_whether_or_not_a_pixel_centre_falls_in_the_opening() {
+        // The portrait: lips (204, 127, 127) around its own opening, 20 px of white teeth in it.
+        // The astronaut's scale: SEAM_WIDTH is half a pixel.
+        let (scale, lip) = (43.0, [0.8, 0.5, 0.5]);
+        let lip_px = Rgba([204, 127, 127, 255]);
+        let rest = contour(20.0);
+        let mut image = RgbaImage::from_pixel(280, 200, lip_px);
+        for (x, y, px) in image.enumerate_pixels_mut() {
+            if crate::face::cpu_render::inside(&rest, Vec2::new(x as f32 + 0.5, y as f32 + 0.5)) {
+                *px = Rgba([250, 250, 245, 255]);
+            }
+        }
+        // The lips meet on row 100's pixel centres.
+        let at = |gap: f32| contour(gap).into_iter().map(|v| v + Vec2::new(0.0, 0.5)).collect::<Vec<_>>();
+        let draw = |gap: f32| {
+            let mut out = RgbaImage::from_pixel(280, 200, lip_px);
+            fill_mouth(&mut out, &image, &at(gap), &rest, lip, [0.95, 0.92, 0.85], scale, 1.0);
+            shade_seam_line(&mut out, &at(gap), lip, scale, 1.0);
+            out
+        };
+        let touching = draw(0.0);
+        let column = |img: &RgbaImage, x: u32| (90..110).map(|y| img.get_pixel(x, y).0[0]).collect::<Vec<_>>();
+        for gap in [0.3f32, 0.6, 0.9] {
+            let parted = draw(gap);
+            for x in 105..176 {
+                let (a, b) = (column(&touching, x), column(&parted, x));
+                // No teeth, nothing brighter than the lips, and the line no darker than where the
+                // lips touch (before, a pixel whose centre fell inside the opening took the seam's
+                // full shade: a darker block beside the line's anti-aliased pixels, a stepped
+                // line), fading as the lips part (`seam_shadow`) but still there.
+                assert!(b.iter().all(|&v| v <= 204), "gap {gap}, column {x}: {b:?}");
+                let (da, db) = (*a.iter().min().unwrap() as i32, *b.iter().min().unwrap() as i32);
+                assert!(db >= da - 4 && db <= (204 + da) / 2, "gap {gap}, column {x}: darkest {db} vs {da} touching");
+            }
+        }
+    }
+
+    #[test]
+    fn the_interior_between_the_teeth_covers_what_it_covers_of_a_pixel() {
+        // At the portrait's own opening (20 px, 10 to each lip) there is no band at all.
+        assert!((0..40).all(|i| procedural_cover(i as f32 * 0.5, 20.0, 10.0) == 0.0));
+        // Opened 0.3 px wider: a band 0.3 px thin, all of it in the pixel across it, none in the
+        // next (before, a pixel whose centre fell in it was drawn as the dark cavity in full).
+        assert!((procedural_cover(10.15, 20.3, 10.0) - 0.3).abs() < 1e-5);
+        assert_eq!(procedural_cover(11.15, 20.3, 10.0), 0.0);
+        // Opened 6 px wider: the pixels whose centre it holds, as before.
+        assert_eq!(procedural_cover(13.0, 26.0, 10.0), 1.0);
+        assert_eq!(procedural_cover(10.2, 26.0, 10.0), 1.0);
+        assert_eq!(procedural_cover(9.8, 26.0, 10.0), 0.0);
+    }
+
+    #[test]
+    fn the_seam_is_the_lips_in_shadow_and_redder() {
+        let lip = [0.8, 0.5, 0.45];
+        let c = seam_colour(lip);
+        assert!((c[1] - 0.5 * SEAM_SHADE).abs() < 1e-6, "{c:?}");
+        assert!(c[0] / c[1] > lip[0] / lip[1] && c[0] / c[2] > lip[0] / lip[2], "{c:?}");
     }
 
     #[test]

@@ -20,10 +20,11 @@
 const N_TERMS: u32 = 53u;
 // src/face/wrinkles.rs `RELAX_REACH` (8 mm in face-mesh units, IOD = 90 mm).
 const RELAX_REACH: f32 = 0.08888889;
-// src/face/mouth.rs `SEAM_OPENING`, `SEAM_SHADE` and `SEAM_WIDTH`.
+// src/face/mouth.rs `SEAM_OPENING`, `SEAM_SHADE`, `SEAM_WIDTH` and `SEAM_SOFTNESS`.
 const SEAM_OPENING: f32 = 0.05;
 const SEAM_SHADE: f32 = 0.5;
 const SEAM_WIDTH: f32 = 0.012;
+const SEAM_SOFTNESS: f32 = 1.5;
 // src/face/mouth.rs `TOOTH_TINT` and `LOWER_TEETH_SHADE`.
 const TOOTH_TINT: vec3<f32> = vec3<f32>(1.0, 0.97, 0.9);
 const LOWER_TEETH_SHADE: f32 = 0.15;
@@ -280,33 +281,66 @@ fn mouth_colour(face: u32, p: vec2<f32>) -> vec3<f32> {
     let along = along_of(poly, p);
     let here = mouth_frame(poly, along);
     let then = mouth_frame(portrait.mouth_rest, along);
-    let has_own = frame_height(then) > 1.0;
-    if has_own {
-        let du = max(dot(p - here.upper, here.down), 0.0);
-        let dl = max(dot(here.lower - p, here.down), 0.0);
-        // Half of the portrait's opening belongs to each lip.
-        let reach = frame_height(then) / 2.0;
-        if du <= dl && du < reach {
-            return seam(face, here, sample_px(then.upper + then.down * du));
-        } else if dl < du && dl < reach {
-            return seam(face, here, sample_px(then.lower - then.down * dl));
-        }
-    }
     // As the CPU renderer (src/face/mouth.rs): a painted seam narrower than SEAM_OPENING holds no
     // teeth of its own, so the procedural ones are drawn where the lips part wider.
     let own_teeth = frame_height(then) >= SEAM_OPENING * portrait.lip.w;
     let raise = dot(then.upper - here.upper, here.down);
+    if frame_height(then) > 1.0 {
+        let du = max(dot(p - here.upper, here.down), 0.0);
+        let dl = max(dot(here.lower - p, here.down), 0.0);
+        // Half of the portrait's opening belongs to each lip.
+        let reach = frame_height(then) / 2.0;
+        var own: vec3<f32>;
+        if du <= dl {
+            own = sample_px(then.upper + then.down * min(du, reach));
+        } else {
+            own = sample_px(then.lower - then.down * min(dl, reach));
+        }
+        // `procedural_cover`: the procedural band between the halves, as much as covers the pixel
+        // where it is thinner than one.
+        let band_end = frame_height(here) - reach;
+        var band = clamp(min(du + 0.5, band_end) - max(du - 0.5, reach), 0.0, 1.0);
+        if band_end - reach >= 1.0 {
+            band = select(0.0, 1.0, du >= reach && du <= band_end);
+        }
+        if band > 0.0 {
+            own = mix(own, procedural_mouth(here, along, p, !own_teeth, raise), band);
+        }
+        return seam(face, here, own);
+    }
     return seam(face, here, procedural_mouth(here, along, p, !own_teeth, raise));
 }
 
 // The CPU renderer's `seam_shadow` (src/face/mouth.rs): the lips shade a mouth just parted.
 fn seam(face: u32, here: MouthFrame, c: vec3<f32>) -> vec3<f32> {
     let k = min(2.0 * faces[face].pivot.w, 1.0) * clamp(1.0 - frame_height(here) / max(SEAM_OPENING * portrait.lip.w, 1e-3), 0.0, 1.0);
-    return mix(c, portrait.lip.rgb * SEAM_SHADE, k);
+    return mix(c, seam_colour(), k);
+}
+
+// src/face/mouth.rs `seam_colour`: the lips' colour in shadow, redder (SHADOW_TINT).
+fn seam_colour() -> vec3<f32> {
+    return portrait.lip.rgb * pow(vec3<f32>(SEAM_SHADE), SHADOW_TINT);
+}
+
+// The CPU renderer's `fill_mouth` (src/face/mouth.rs): an opening thinner than a pixel covers
+// only that part of it, the rest is the portrait's own lip a pixel beyond its inner edge.
+fn thin_opening_lips(face: u32, p: vec2<f32>, c: vec3<f32>) -> vec3<f32> {
+    let poly = faces[face].mouth;
+    let along = along_of(poly, p);
+    let here = mouth_frame(poly, along);
+    let lips = min(2.0 * faces[face].pivot.w, 1.0) * clamp(1.0 - frame_height(here), 0.0, 1.0);
+    if lips <= 0.0 {
+        return c;
+    }
+    let then = mouth_frame(portrait.mouth_rest, along);
+    let du = max(dot(p - here.upper, here.down), 0.0);
+    let dl = max(dot(here.lower - p, here.down), 0.0);
+    let own = select(sample_px(then.lower + then.down), sample_px(then.upper - then.down), du <= dl);
+    return mix(c, own, lips);
 }
 
 // The CPU renderer's `seam_line` (src/face/mouth.rs): the line where closing lips meet, drawn
-// over the lips beside the opening (0 inside it, where `seam` shades).
+// over the lips beside the opening (0 inside one a pixel or more wide, where `seam` shades).
 fn seam_line(face: u32, p: vec2<f32>) -> f32 {
     let closure = faces[face].pivot.w;
     if closure <= 0.0 {
@@ -326,11 +360,11 @@ fn seam_line(face: u32, p: vec2<f32>) -> f32 {
     let opening = frame_height(here);
     let k = min(2.0 * closure, 1.0) * clamp(1.0 - opening / max(SEAM_OPENING * portrait.lip.w, 1e-3), 0.0, 1.0);
     let off = abs(dot(p - (here.upper + here.lower) * 0.5, here.down));
-    if k <= 0.0 || off < opening * 0.5 {
+    if k <= 0.0 || (opening >= 1.0 && off < opening * 0.5) {
         return 0.0;
     }
     let half = max(SEAM_WIDTH * portrait.lip.w, opening) * 0.5;
-    return k * clamp(half + 0.5 - off, 0.0, 1.0);
+    return k * clamp((half + SEAM_SOFTNESS * 0.5 - off) / SEAM_SOFTNESS, 0.0, 1.0);
 }
 
 // Distance from `p` to the crease segment `ab.xy → ab.zw` (src/face/wrinkles.rs `segment_distance`).
@@ -464,8 +498,8 @@ fn fragment(in: FaceVertexOutput) -> @location(0) vec4<f32> {
         if dot(here.lower - here.upper, here.down) <= 0.0 {
             discard;
         }
-        c = mouth_colour(in.face, in.px);
-        c = mix(c, portrait.lip.rgb * SEAM_SHADE, seam_line(in.face, in.px));
+        c = thin_opening_lips(in.face, in.px, mouth_colour(in.face, in.px));
+        c = mix(c, seam_colour(), seam_line(in.face, in.px));
     } else {
         c = textureSampleLevel(portrait_texture, portrait_sampler, in.uv, 0.0).rgb;
         // Skin: the wrinkle maps (the background rectangle's face-mesh position is far away):
@@ -481,7 +515,7 @@ fn fragment(in: FaceVertexOutput) -> @location(0) vec4<f32> {
             c = c * pow(vec3<f32>(1.0 - s.x), SHADOW_TINT) + (vec3<f32>(1.0) - c) * s.y;
         }
         // The line where closing lips meet, over the lips (`shade_seam_line`, after the mouth).
-        c = mix(c, portrait.lip.rgb * SEAM_SHADE, seam_line(in.face, in.px));
+        c = mix(c, seam_colour(), seam_line(in.face, in.px));
     }
     // A HEF head: HEF's frame where its mask says (the CPU renderer mixes into its bytes).
     let hef = hef_refinement(in.px);

@@ -392,6 +392,7 @@ mod tests {
             ("SEAM_OPENING", crate::face::mouth::SEAM_OPENING),
             ("SEAM_SHADE", crate::face::mouth::SEAM_SHADE),
             ("SEAM_WIDTH", crate::face::mouth::SEAM_WIDTH),
+            ("SEAM_SOFTNESS", crate::face::mouth::SEAM_SOFTNESS),
             ("LOWER_TEETH_SHADE", crate::face::mouth::LOWER_TEETH_SHADE),
         ] {
             let line = format!("const {name}: f32 = {v};");
