@@ -8,6 +8,7 @@
 #
 #   bash tools/talking-eval/talking_eval.sh [EMOTALK_BINARY] > talking.tsv
 #   EMOTIONS="angry" bash tools/talking-eval/talking_eval.sh [EMOTALK_BINARY]   # some emotions only
+#   PORTRAITS="astronaut" bash tools/talking-eval/talking_eval.sh [EMOTALK_BINARY]  # some portraits only
 #
 # About 2.5 minutes per emotion and portrait on 2 cores (45 minutes in all).
 set -euo pipefail
@@ -22,7 +23,7 @@ $bin rig import --image "$shared/astronaut.png" --landmarks "$shared/astronaut.l
   --out "$work/astronaut.rig.json" >/dev/null 2>&1
 cp "$shared/astronaut.png" "$work/astronaut.png"
 cp "$assets"/npc_3.png "$assets"/npc_3.rig.json "$assets"/npc_7.png "$assets"/npc_7.rig.json "$work/"
-for who in astronaut npc_3 npc_7; do
+for who in ${PORTRAITS:-astronaut npc_3 npc_7}; do
   for emotion in ${EMOTIONS:-neutral angry disgusted happy sad surprised}; do
     frames="$work/${who}_$emotion"
     $bin render --portrait "$work/$who.png" --rig "$work/$who.rig.json" --emotion "$emotion" \
