@@ -1,7 +1,7 @@
-//! The mouth opening in the reference CPU renderer (the GPU shader's `mouth_colour` is the same):
-//! the portrait's own interior attached to each lip, a procedural interior (cavity, tongue,
-//! teeth of their real size) where the lips part wider than in the portrait, and the seam's
-//! shade where they barely part.
+//! The mouth opening in the reference CPU renderer (the GPU shader's `mouth_colour`,
+//! `thin_opening_lips` and `seam_line` are the same): the portrait's own interior attached to
+//! each lip, a procedural interior (cavity, tongue, teeth of their real size) where the lips part
+//! wider than in the portrait, and the seam's shade and line where they barely part.
 
 use glam::Vec2;
 use image::RgbaImage;
@@ -13,7 +13,10 @@ use super::cpu_render::{raster, sample, to_rgba};
 /// upper lip, lower teeth the lower one); where the lips part wider than in the portrait, the
 /// procedural interior; where the lips meet, the lips drawn before stay; where a mouth parted
 /// at rest closes (`closure`, [`super::cpu_render::lip_closure`]) and barely parts, the seam's
-/// shade. `scale`: pixels per face-model unit (the procedural teeth's size).
+/// shade, and where the opening is thinner than a pixel, the portrait's own lip for the share of
+/// the pixel the opening leaves (`(2·closure).min(1) · (1 − height)`; below half closed the
+/// centre-sampled opening still shows through in part). `scale`: pixels per face-model unit (the
+/// procedural teeth's size).
 pub(crate) fn fill_mouth(
     out: &mut RgbaImage,
     image: &RgbaImage,
@@ -172,11 +175,12 @@ pub const SEAM_SOFTNESS: f32 = 1.5;
 /// closing lips meet, drawn over the lips themselves. `deformed` is the frame's inner lip contour
 /// (iBUG 60–67), `scale` pixels per face-model unit, `closure` as in [`seam_shadow`], whose
 /// strength it has. The line runs through the middle of the lips' meeting, [`SEAM_WIDTH`] wide
-/// or as wide as the opening there, its edges fading over [`SEAM_SOFTNESS`]; inside an opening a
-/// pixel or more wide ([`fill_mouth`]'s own shading) it is 0, and an opening thinner than a pixel
-/// is drawn as lips under the line (`fill_mouth`). Without it, a mouth closed over a portrait's
-/// teeth showed its seam only where a pixel's centre fell inside an opening thinner than a pixel:
-/// a broken, stepped line, and none where the lips overlap.
+/// or as wide as the opening there, its edges fading over [`SEAM_SOFTNESS`]. Inside the opening,
+/// which [`fill_mouth`] shades itself, it takes `1 − height` of that (all of it between lips a
+/// hair apart, none from a pixel up), so it neither steps where a pixel's centre falls inside a
+/// thin opening nor where the opening grows past a pixel. Without it, a mouth closed over a
+/// portrait's teeth showed its seam only where a pixel's centre fell inside an opening thinner
+/// than a pixel: a broken, stepped line, and none where the lips overlap.
 pub(crate) fn seam_line(deformed: &[Vec2], p: Vec2, scale: f32, closure: f32) -> f32 {
     if closure <= 0.0 {
         return 0.0;
@@ -192,11 +196,12 @@ pub(crate) fn seam_line(deformed: &[Vec2], p: Vec2, scale: f32, closure: f32) ->
     let opening = here.height();
     let k = seam_shadow(opening, scale, closure);
     let off = (p - (here.upper + here.lower) / 2.0).dot(here.down).abs();
-    if k <= 0.0 || (opening >= 1.0 && off < opening / 2.0) {
+    let inside = if off < opening / 2.0 { (1.0 - opening).clamp(0.0, 1.0) } else { 1.0 };
+    if k <= 0.0 || inside <= 0.0 {
         return 0.0;
     }
     let half = (SEAM_WIDTH * scale).max(opening) / 2.0;
-    k * ((half + SEAM_SOFTNESS / 2.0 - off) / SEAM_SOFTNESS).clamp(0.0, 1.0)
+    inside * k * ((half + SEAM_SOFTNESS / 2.0 - off) / SEAM_SOFTNESS).clamp(0.0, 1.0)
 }
 
 /// Draws [`seam_line`] over the frame `out` (after [`fill_mouth`]); `lip_colour` as there.
@@ -371,8 +376,12 @@ mod tests {
         // At rest (no closure) the portrait is reproduced.
         assert_eq!(seam_line(&contour(0.0), p, scale, 0.0), 0.0);
         assert!(seam_line(&contour(0.0), p, scale, 1.0) > 0.9);
-        // Inside an opening the mouth's own fill shades (`fill_mouth`), not the line.
+        // Inside an opening the mouth's own fill shades (`fill_mouth`), not the line: from a
+        // pixel up not at all, and fading to nothing as the opening reaches a pixel (no step).
         assert_eq!(seam_line(&contour(4.0), p, scale, 1.0), 0.0);
+        assert_eq!(seam_line(&contour(1.0), p, scale, 1.0), 0.0);
+        assert!(seam_line(&contour(0.98), p, scale, 1.0) < 0.02);
+        assert!(seam_line(&contour(0.5), p, scale, 1.0) > 0.4);
         // Lips parted SEAM_OPENING or more show no seam, even a pixel outside the opening.
         let gap = SEAM_OPENING * scale + 1.0;
         let wide = contour(gap);
@@ -397,27 +406,32 @@ mod tests {
                 *px = Rgba([250, 250, 245, 255]);
             }
         }
-        // The lips meet on row 100's pixel centres.
-        let at = |gap: f32| contour(gap).into_iter().map(|v| v + Vec2::new(0.0, 0.5)).collect::<Vec<_>>();
-        let draw = |gap: f32| {
-            let mut out = RgbaImage::from_pixel(280, 200, lip_px);
-            fill_mouth(&mut out, &image, &at(gap), &rest, lip, [0.95, 0.92, 0.85], scale, 1.0);
-            shade_seam_line(&mut out, &at(gap), lip, scale, 1.0);
-            out
-        };
-        let touching = draw(0.0);
-        let column = |img: &RgbaImage, x: u32| (90..110).map(|y| img.get_pixel(x, y).0[0]).collect::<Vec<_>>();
-        for gap in [0.3f32, 0.6, 0.9] {
-            let parted = draw(gap);
-            for x in 105..176 {
-                let (a, b) = (column(&touching, x), column(&parted, x));
-                // No teeth, nothing brighter than the lips, and the line no darker than where the
-                // lips touch (before, a pixel whose centre fell inside the opening took the seam's
-                // full shade: a darker block beside the line's anti-aliased pixels, a stepped
-                // line), fading as the lips part (`seam_shadow`) but still there.
-                assert!(b.iter().all(|&v| v <= 204), "gap {gap}, column {x}: {b:?}");
-                let (da, db) = (*a.iter().min().unwrap() as i32, *b.iter().min().unwrap() as i32);
-                assert!(db >= da - 4 && db <= (204 + da) / 2, "gap {gap}, column {x}: darkest {db} vs {da} touching");
+        // The lips meet on row 100's pixel centres (shift 0.5) or between two rows' (0).
+        for shift in [0.5f32, 0.0] {
+            let at = |gap: f32| contour(gap).into_iter().map(|v| v + Vec2::new(0.0, shift)).collect::<Vec<_>>();
+            let draw = |gap: f32| {
+                let mut out = RgbaImage::from_pixel(280, 200, lip_px);
+                fill_mouth(&mut out, &image, &at(gap), &rest, lip, [0.95, 0.92, 0.85], scale, 1.0);
+                shade_seam_line(&mut out, &at(gap), lip, scale, 1.0);
+                out
+            };
+            let touching = draw(0.0);
+            let column = |img: &RgbaImage, x: u32| (90..110).map(|y| img.get_pixel(x, y).0[0]).collect::<Vec<_>>();
+            for gap in [0.3f32, 0.6, 0.9] {
+                let parted = draw(gap);
+                for x in 105..176 {
+                    let (a, b) = (column(&touching, x), column(&parted, x));
+                    // No teeth, nothing brighter than the lips, and the line no darker than where the
+                    // lips touch (before, a pixel whose centre fell inside the opening took the seam's
+                    // full shade: a darker block beside the line's anti-aliased pixels, a stepped
+                    // line), fading as the lips part (`seam_shadow`) but still there.
+                    assert!(b.iter().all(|&v| v <= 204), "gap {gap}, column {x}: {b:?}");
+                    let (da, db) = (*a.iter().min().unwrap() as i32, *b.iter().min().unwrap() as i32);
+                    assert!(
+                        db >= da - 4 && db <= (204 + da) / 2,
+                        "gap {gap}, column {x}: darkest {db} vs {da} touching, shift {shift}"
+                    );
+                }
             }
         }
     }

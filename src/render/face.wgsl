@@ -340,7 +340,8 @@ fn thin_opening_lips(face: u32, p: vec2<f32>, c: vec3<f32>) -> vec3<f32> {
 }
 
 // The CPU renderer's `seam_line` (src/face/mouth.rs): the line where closing lips meet, drawn
-// over the lips beside the opening (0 inside one a pixel or more wide, where `seam` shades).
+// over the lips beside the opening (inside it, `1 - opening` of that: none from a pixel up,
+// where `seam` shades).
 fn seam_line(face: u32, p: vec2<f32>) -> f32 {
     let closure = faces[face].pivot.w;
     if closure <= 0.0 {
@@ -360,11 +361,12 @@ fn seam_line(face: u32, p: vec2<f32>) -> f32 {
     let opening = frame_height(here);
     let k = min(2.0 * closure, 1.0) * clamp(1.0 - opening / max(SEAM_OPENING * portrait.lip.w, 1e-3), 0.0, 1.0);
     let off = abs(dot(p - (here.upper + here.lower) * 0.5, here.down));
-    if k <= 0.0 || (opening >= 1.0 && off < opening * 0.5) {
+    let inside = select(1.0, clamp(1.0 - opening, 0.0, 1.0), off < opening * 0.5);
+    if k <= 0.0 || inside <= 0.0 {
         return 0.0;
     }
     let half = max(SEAM_WIDTH * portrait.lip.w, opening) * 0.5;
-    return k * clamp((half + SEAM_SOFTNESS * 0.5 - off) / SEAM_SOFTNESS, 0.0, 1.0);
+    return inside * k * clamp((half + SEAM_SOFTNESS * 0.5 - off) / SEAM_SOFTNESS, 0.0, 1.0);
 }
 
 // Distance from `p` to the crease segment `ab.xy → ab.zw` (src/face/wrinkles.rs `segment_distance`).
