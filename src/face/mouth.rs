@@ -48,8 +48,8 @@ pub(crate) fn fill_mouth(
                 let raise = (then.upper - here.upper).dot(here.down);
                 mouth_interior(&here, p, lip_colour, tooth, !own_teeth, scale, raise)
             };
+            let (du, dl) = (here.depth_below_upper(p), here.height_above_lower(p));
             let colour = if then.height() > 1.0 {
-                let (du, dl) = (here.depth_below_upper(p), here.height_above_lower(p));
                 // Half of the portrait's opening belongs to each lip.
                 let reach = then.height() / 2.0;
                 let own = if du <= dl {
@@ -72,7 +72,7 @@ pub(crate) fn fill_mouth(
             // falls inside.
             let lips = (2.0 * closure).min(1.0) * (1.0 - here.height()).clamp(0.0, 1.0);
             let colour = if lips > 0.0 {
-                let own_lip = if here.depth_below_upper(p) <= here.height_above_lower(p) {
+                let own_lip = if du <= dl {
                     sample(image, then.upper - then.down)
                 } else {
                     sample(image, then.lower + then.down)

@@ -306,15 +306,20 @@ fn mouth_colour(face: u32, p: vec2<f32>) -> vec3<f32> {
         if band > 0.0 {
             own = mix(own, procedural_mouth(here, along, p, !own_teeth, raise), band);
         }
-        return seam(face, here, own);
+        return thin_opening_lips(face, here, then, p, seam(face, here, own));
     }
-    return seam(face, here, procedural_mouth(here, along, p, !own_teeth, raise));
+    return thin_opening_lips(face, here, then, p, seam(face, here, procedural_mouth(here, along, p, !own_teeth, raise)));
 }
 
-// The CPU renderer's `seam_shadow` (src/face/mouth.rs): the lips shade a mouth just parted.
+// The CPU renderer's `seam_shadow` (src/face/mouth.rs): how much of the seam's shade a mouth
+// opening `opening` pixels wide takes.
+fn seam_shadow(face: u32, opening: f32) -> f32 {
+    return min(2.0 * faces[face].pivot.w, 1.0) * clamp(1.0 - opening / max(SEAM_OPENING * portrait.lip.w, 1e-3), 0.0, 1.0);
+}
+
+// The lips shade a mouth just parted.
 fn seam(face: u32, here: MouthFrame, c: vec3<f32>) -> vec3<f32> {
-    let k = min(2.0 * faces[face].pivot.w, 1.0) * clamp(1.0 - frame_height(here) / max(SEAM_OPENING * portrait.lip.w, 1e-3), 0.0, 1.0);
-    return mix(c, seam_colour(), k);
+    return mix(c, seam_colour(), seam_shadow(face, frame_height(here)));
 }
 
 // src/face/mouth.rs `seam_colour`: the lips' colour in shadow, redder (SHADOW_TINT).
@@ -324,18 +329,17 @@ fn seam_colour() -> vec3<f32> {
 
 // The CPU renderer's `fill_mouth` (src/face/mouth.rs): an opening thinner than a pixel covers
 // only that part of it, the rest is the portrait's own lip a pixel beyond its inner edge.
-fn thin_opening_lips(face: u32, p: vec2<f32>, c: vec3<f32>) -> vec3<f32> {
-    let poly = faces[face].mouth;
-    let along = along_of(poly, p);
-    let here = mouth_frame(poly, along);
+fn thin_opening_lips(face: u32, here: MouthFrame, then: MouthFrame, p: vec2<f32>, c: vec3<f32>) -> vec3<f32> {
     let lips = min(2.0 * faces[face].pivot.w, 1.0) * clamp(1.0 - frame_height(here), 0.0, 1.0);
     if lips <= 0.0 {
         return c;
     }
-    let then = mouth_frame(portrait.mouth_rest, along);
-    let du = max(dot(p - here.upper, here.down), 0.0);
-    let dl = max(dot(here.lower - p, here.down), 0.0);
-    let own = select(sample_px(then.lower + then.down), sample_px(then.upper - then.down), du <= dl);
+    var own: vec3<f32>;
+    if max(dot(p - here.upper, here.down), 0.0) <= max(dot(here.lower - p, here.down), 0.0) {
+        own = sample_px(then.upper - then.down);
+    } else {
+        own = sample_px(then.lower + then.down);
+    }
     return mix(c, own, lips);
 }
 
@@ -359,7 +363,7 @@ fn seam_line(face: u32, p: vec2<f32>) -> f32 {
     }
     let here = mouth_frame(poly, t);
     let opening = frame_height(here);
-    let k = min(2.0 * closure, 1.0) * clamp(1.0 - opening / max(SEAM_OPENING * portrait.lip.w, 1e-3), 0.0, 1.0);
+    let k = seam_shadow(face, opening);
     let off = abs(dot(p - (here.upper + here.lower) * 0.5, here.down));
     let inside = select(1.0, clamp(1.0 - opening, 0.0, 1.0), off < opening * 0.5);
     if k <= 0.0 || inside <= 0.0 {
@@ -500,7 +504,7 @@ fn fragment(in: FaceVertexOutput) -> @location(0) vec4<f32> {
         if dot(here.lower - here.upper, here.down) <= 0.0 {
             discard;
         }
-        c = thin_opening_lips(in.face, in.px, mouth_colour(in.face, in.px));
+        c = mouth_colour(in.face, in.px);
         c = mix(c, seam_colour(), seam_line(in.face, in.px));
     } else {
         c = textureSampleLevel(portrait_texture, portrait_sampler, in.uv, 0.0).rgb;
