@@ -14,8 +14,9 @@
 //! `--add EMOTION:name=w,...` raises those weights to at least `w` on every frame of that
 //! emotion's line (a preset change tried on speech before it is made); `--only EMOTION` judges
 //! that emotion's cells alone; `--seeds A..B` speaks with the painted NPCs of those seeds instead
-//! of the three tuned portraits (held-out characters: 300..). About two minutes on 2 cores at
-//! `--step 2`.
+//! of the three tuned portraits (held-out characters: 300..); `--out DIR` writes every judged
+//! frame (`PORTRAIT_EMOTION_FRAME_FACEAPI_FER.png`, named by what each judge read). About two
+//! minutes on 2 cores at `--step 2`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -88,6 +89,10 @@ fn main() {
         }
     }
     let only = arg(&args, "--only");
+    let out = arg(&args, "--out").map(PathBuf::from);
+    if let Some(dir) = &out {
+        std::fs::create_dir_all(dir).expect("--out: a folder that can be made");
+    }
     if let Some(o) = &only {
         assert!(REQUIRED.iter().any(|(e, _)| e.name() == o), "--only: one of the required emotions, not {o}");
     }
@@ -106,9 +111,14 @@ fn main() {
             }
             let (mut hits, mut n) = ([0usize; 2], 0usize);
             let mut reads = [BTreeMap::<&str, usize>::new(), BTreeMap::new()];
-            for w in track.frames.iter().step_by(step) {
+            for (i, w) in track.frames.iter().enumerate().step_by(step) {
                 let frame = prepared.render(w, &HeadPose::default(), basis);
                 let js = judge.judge_in_both(&frame, face, &name).expect("judge a frame");
+                if let Some(dir) = &out {
+                    let file =
+                        format!("{name}_{}_{i:04}_{}_{}.png", emotion.name(), js[0].top.name(), js[1].top.name());
+                    frame.save(dir.join(file)).expect("write a judged frame");
+                }
                 for (k, j) in js.iter().enumerate() {
                     hits[k] += (j.top == *class) as usize;
                     *reads[k].entry(j.top.name()).or_default() += 1;

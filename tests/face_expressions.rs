@@ -141,6 +141,11 @@ fn presets_move_what_their_action_units_say() {
 
     let happy = at(EmotionPreset::Happy);
     assert!(corners_up(&happy) < -0.04, "happy: mouth corners up (AU12)");
+    // A posed, broad smile shows most of the upper incisors' 10 mm crowns (Tjan, Miller & The
+    // 1984): the lips part 7 to 10 mm, the upper lip rising further than the lower one drops.
+    let gap = (happy[66].y - happy[62].y) - (m[66].y - m[62].y);
+    assert!((0.075..0.11).contains(&gap), "happy: the lips part {gap} IOD (AU10 + AU12 + AU25)");
+    assert!(-dy(&happy, 62) > dy(&happy, 66), "happy: the upper lip rises further than the lower drops");
     assert!(dy(&happy, 46) < -0.01 && dy(&happy, 41) < -0.01, "happy: cheeks push the lower lids up (AU6)");
 
     let surprised = at(EmotionPreset::Surprised);
@@ -158,8 +163,14 @@ fn presets_move_what_their_action_units_say() {
     assert!(dy(&angry, 51) < -0.02 && dy(&angry, 57) > 0.04, "angry: upper lip up, lower lip down (AU10+AU16)");
     assert!(angry[66].y - angry[62].y > m[66].y - m[62].y + 0.06, "angry: lips apart, the teeth bared (AU25/26)");
     assert!(dy(&angry, 44) > -0.005, "angry: no raised upper lid (AU5 left out)");
-    // The dropped jaw and lower lip take the corners down 0.025 on their own; AU15 0.3 adds 0.02.
-    assert!(corners_up(&angry) > 0.035, "angry: the open mouth's corners down, squarish (AU15)");
+    // The dropped jaw takes the corners down on its own (0.011 at jawOpen 0.1); AU15 0.3 adds 0.02.
+    let jaw_alone = expression(&weights(&[("jawOpen", 0.1)]));
+    assert!(
+        corners_up(&angry) > corners_up(&jaw_alone) + 0.015,
+        "angry: the open mouth's corners down, squarish (AU15): {} vs {} by the jaw",
+        corners_up(&angry),
+        corners_up(&jaw_alone)
+    );
 
     let disgusted = at(EmotionPreset::Disgusted);
     assert!(dy(&disgusted, 31) < -0.02 && dy(&disgusted, 35) < -0.02, "disgusted: nostrils up (AU9)");

@@ -18,7 +18,8 @@
 //!    ([`super::wrinkles`]). Inside the mouth, near each lip the portrait's own interior at its own scale (teeth stay
 //!    attached to their lip), and where the lips part wider than in the portrait a procedural
 //!    interior (dark cavity, tongue hint, and, when the portrait shows no teeth, upper and lower
-//!    teeth of their real size; tinted from the lip colour; [`super::mouth`]), shaded like a
+//!    teeth of their real size, fixed to the skull and to the jaw, uncovered as far as the lips
+//!    move from them; tinted from the lip colour; [`super::mouth`]), shaded like a
 //!    seam where the lips barely part.
 
 use std::path::PathBuf;
@@ -399,8 +400,36 @@ impl PreparedPortrait {
         // Mouth.
         let r = Region::InnerLips.range();
         let (dq, dr): (Vec<Vec2>, Vec<Vec2>) = r.map(|i| (q[i], self.rest[i])).unzip();
-        self.fill_mouth(&mut out, &dq, &dr, closure);
+        let travel = self.lip_travel(&gained, basis);
+        self.fill_mouth(&mut out, &dq, &dr, closure, &travel);
         out
+    }
+
+    /// How far the inner lips have moved from their rest for `gained` weights (the expressiveness
+    /// gain applied), before the head pose: what uncovers the procedural teeth
+    /// ([`super::mouth::LipTravel`]; the jaw's part of the lower lip's move is its `jawOpen`
+    /// beyond the portrait's own, [`Self::jaw_unit`] per unit).
+    pub fn lip_travel(&self, gained: &[f32], basis: &BlendshapeBasis) -> super::mouth::LipTravel {
+        let d = self.fit.displacements_px(gained, basis);
+        let jaw = super::blendshapes::index_of("jawOpen").expect("ARKit has jawOpen");
+        let jaw_w = gained.get(jaw).copied().filter(|w| w.is_finite()).unwrap_or(0.0) - self.fit.weights[jaw];
+        let unit = self.jaw_unit(basis);
+        super::mouth::LipTravel::new(|i| d[i].truncate(), |i| unit[i - 60] * jaw_w, self.mouth_down())
+    }
+
+    /// The displacement (pixels, before the pose) of the inner lip landmarks 60–67 at `jawOpen` 1.
+    pub fn jaw_unit(&self, basis: &BlendshapeBasis) -> [Vec2; 8] {
+        let mut w = [0.0f32; super::N_BLENDSHAPES];
+        w[super::blendshapes::index_of("jawOpen").expect("ARKit has jawOpen")] = 1.0;
+        let d = basis.displacements(&w);
+        std::array::from_fn(|k| self.fit.similarity.a.rotate(d[60 + k].truncate()))
+    }
+
+    /// The face's down direction across its resting mouth (unit): perpendicular to the inner lip
+    /// corners' axis.
+    pub fn mouth_down(&self) -> Vec2 {
+        let axis = (self.rest[64] - self.rest[60]).normalize_or_zero();
+        Vec2::new(-axis.y, axis.x)
     }
 
     /// Fills a skin triangle: `at(λ)` gives the portrait point to sample and the face-mesh
@@ -486,10 +515,17 @@ impl PreparedPortrait {
     }
 
     /// Fills the mouth opening ([`super::mouth::fill_mouth`]).
-    fn fill_mouth(&self, out: &mut RgbaImage, deformed: &[Vec2], rest: &[Vec2], closure: f32) {
+    fn fill_mouth(
+        &self,
+        out: &mut RgbaImage,
+        deformed: &[Vec2],
+        rest: &[Vec2],
+        closure: f32,
+        travel: &super::mouth::LipTravel,
+    ) {
         let scale = self.fit.similarity.scale();
         let tooth = super::mouth::tooth_colour(&self.sclera);
-        super::mouth::fill_mouth(out, &self.image, deformed, rest, self.lip_colour, tooth, scale, closure);
+        super::mouth::fill_mouth(out, &self.image, deformed, rest, self.lip_colour, tooth, scale, closure, travel);
         super::mouth::shade_seam_line(out, deformed, self.lip_colour, scale, closure);
     }
 }

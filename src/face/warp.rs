@@ -22,13 +22,14 @@ use super::deform::MeshDeformer;
 use super::layout::Region;
 use super::mesh::{FaceMesh, VertexKind};
 use super::cpu_render::{EYE_CORNERS, EyeFrame, HeadPose, PreparedPortrait, lip_closure};
+use super::mouth::LipTravel;
 use super::wrinkles;
 
 /// Vectors per basis row: the constant term, then one per blendshape.
 pub const N_TERMS: usize = N_BLENDSHAPES + 1;
 
-/// 32-bit words in one face's [`WarpRig::face_params`] (the shader's `FaceParams`: 32 `vec4`s).
-pub const FACE_PARAMS_WORDS: usize = 128;
+/// 32-bit words in one face's [`WarpRig::face_params`] (the shader's `FaceParams`: 35 `vec4`s).
+pub const FACE_PARAMS_WORDS: usize = 140;
 
 /// Where the two eyes' [`EyeFrame`]s (`inv.x, inv.y, t.x, t.y` each) start in
 /// [`WarpRig::face_params`].
@@ -41,6 +42,10 @@ pub const WRINKLE_WORDS_AT: usize = 88;
 /// Where the portrait's own creases to relax ([`wrinkles::SkinShading::relax`], four `vec4`)
 /// start in [`WarpRig::face_params`].
 pub const RELAX_WORDS_AT: usize = 112;
+
+/// Where the lips' travel ([`LipTravel`]: the upper contour's five values, then the lower's;
+/// three `vec4`, the last two words unused) starts in [`WarpRig::face_params`].
+pub const LIP_TRAVEL_WORDS_AT: usize = 128;
 
 /// The face-mesh position given to vertices that are not skin (the background rectangle): far
 /// from every crease.
@@ -106,6 +111,12 @@ pub struct WarpRig {
     /// The crease activations of the portrait's own expression
     /// ([`PreparedPortrait::rest_creases`]).
     pub rest_creases: [f32; wrinkles::N_GROUPS],
+    /// The inner lips' displacement at `jawOpen` 1 ([`PreparedPortrait::jaw_unit`]), pixels.
+    pub jaw_unit: [Vec2; 8],
+    /// The portrait's own `jawOpen` (its fit's), from which a frame's jaw is measured.
+    pub own_jaw: f32,
+    /// The face's down direction across the resting mouth ([`PreparedPortrait::mouth_down`]).
+    pub mouth_down: Vec2,
 }
 
 impl WarpRig {
@@ -162,6 +173,9 @@ impl WarpRig {
             eyes_rest: [portrait.eye_opening(0), portrait.eye_opening(1)],
             sclera: [portrait.sclera(0), portrait.sclera(1)],
             rest_creases: *portrait.rest_creases(),
+            jaw_unit: portrait.jaw_unit(basis),
+            own_jaw: jaw.map_or(0.0, |j| fit.weights[j]),
+            mouth_down: portrait.mouth_down(),
         };
         // Fans: a centre vertex (the mean of the contour, a basis row of its own) and one
         // triangle per contour edge, as the reference renderer draws them.
@@ -267,8 +281,9 @@ impl WarpRig {
     /// pivot (its `w`: the lips' closure) and translation (`vec4` each; the pivot already moved
     /// by the translation), and the
     /// deformed, posed inner lip contour (4 `vec4`, two points each), then the wrinkle
-    /// activations to draw (4 `vec4`), the two eyes' [`EyeFrame`]s (a `vec4` each) and the
-    /// activations of the portrait's own creases to relax (4 `vec4`; see [`wrinkles::SkinShading`]).
+    /// activations to draw (4 `vec4`), the two eyes' [`EyeFrame`]s (a `vec4` each), the
+    /// activations of the portrait's own creases to relax (4 `vec4`; see [`wrinkles::SkinShading`])
+    /// and the lips' travel ([`Self::lip_travel`], 3 `vec4`).
     pub fn face_params(&self, weights: &[f32; N_BLENDSHAPES], pose: &HeadPose) -> [f32; FACE_PARAMS_WORDS] {
         let mut out = [0.0f32; FACE_PARAMS_WORDS];
         let gained = weights.map(|v| v * self.expressiveness);
@@ -294,7 +309,20 @@ impl WarpRig {
             let p = self.posed(self.rest[60 + i] + self.deformed(60 + i, weights), pose);
             out[72 + 2 * i..74 + 2 * i].copy_from_slice(&[p.x, p.y]);
         }
+        let travel = self.lip_travel(weights);
+        out[LIP_TRAVEL_WORDS_AT..LIP_TRAVEL_WORDS_AT + 5].copy_from_slice(&travel.upper);
+        out[LIP_TRAVEL_WORDS_AT + 5..LIP_TRAVEL_WORDS_AT + 10].copy_from_slice(&travel.lower);
         out
+    }
+
+    /// How far the inner lips have moved from their rest for `weights`, before the pose
+    /// ([`PreparedPortrait::lip_travel`], computed from this rig's basis).
+    pub fn lip_travel(&self, weights: &[f32; N_BLENDSHAPES]) -> LipTravel {
+        let jaw = index_of("jawOpen").map_or(0.0, |j| {
+            let w = weights[j] * self.expressiveness;
+            if w.is_finite() { w } else { 0.0 }
+        }) - self.own_jaw;
+        LipTravel::new(|i| self.deformed(i, weights).truncate(), |i| self.jaw_unit[i - 60] * jaw, self.mouth_down)
     }
 
     /// The basis as little-endian bytes for a storage buffer of `vec4<f32>`.
@@ -374,6 +402,41 @@ mod tests {
         }
         assert_eq!(warp.indices.len() % 3, 0);
         assert!(warp.indices.iter().all(|&i| (i as usize) < warp.rest.len()));
+    }
+
+    /// The GPU gets the lips' travel the CPU renderer computes, before the pose: a nod does not
+    /// change how much of the teeth shows, and the jaw's part of the lower lip's drop is taken out.
+    #[test]
+    fn lip_travel_matches_the_reference_and_ignores_the_pose() {
+        let (portrait, warp, basis) = rig();
+        let mut w = [0.0f32; N_BLENDSHAPES];
+        w[index_of("mouthUpperUpLeft").unwrap()] = 0.8;
+        w[index_of("mouthUpperUpRight").unwrap()] = 0.8;
+        w[index_of("jawOpen").unwrap()] = 0.5;
+        let reference = portrait.lip_travel(&w, basis);
+        let gpu = warp.lip_travel(&w);
+        for (a, b) in reference.upper.iter().chain(&reference.lower).zip(gpu.upper.iter().chain(&gpu.lower)) {
+            assert!((a - b).abs() < 1e-3, "{reference:?} vs {gpu:?}");
+        }
+        // The raised upper lip's middle has travelled up; the jaw leaves the lower lip where it
+        // holds it (a dropped jaw uncovers none of the lower teeth).
+        assert!(reference.upper[2] < -0.5, "{reference:?}");
+        let mut shut = w;
+        shut[index_of("jawOpen").unwrap()] = 0.0;
+        let closed = warp.lip_travel(&shut);
+        for (a, b) in closed.lower.iter().zip(&gpu.lower) {
+            assert!((a - b).abs() < 1e-3, "{closed:?} vs {gpu:?}");
+        }
+        let pose = HeadPose { pitch: 10.0, translation: Vec2::new(0.0, 6.0), ..Default::default() };
+        let p = warp.face_params(&w, &pose);
+        let words = &p[LIP_TRAVEL_WORDS_AT..LIP_TRAVEL_WORDS_AT + 10];
+        for (a, b) in words.iter().zip(gpu.upper.iter().chain(&gpu.lower)) {
+            assert!((a - b).abs() < 1e-6, "{words:?} vs {gpu:?}");
+        }
+        // The lower lip pulled down beyond the jaw (AU16) travels down.
+        w[index_of("mouthLowerDownLeft").unwrap()] = 1.0;
+        w[index_of("mouthLowerDownRight").unwrap()] = 1.0;
+        assert!(warp.lip_travel(&w).lower[2] > 1.0, "{:?}", warp.lip_travel(&w));
     }
 
     #[test]

@@ -28,6 +28,13 @@ const SEAM_SOFTNESS: f32 = 1.5;
 // src/face/mouth.rs `TOOTH_TINT` and `LOWER_TEETH_SHADE`.
 const TOOTH_TINT: vec3<f32> = vec3<f32>(1.0, 0.97, 0.9);
 const LOWER_TEETH_SHADE: f32 = 0.15;
+// src/face/mouth.rs: where the upper teeth (fixed to the skull) and the lower ones (fixed to the
+// jaw) stand, and how much of them can show, face-model units.
+const UPPER_TEETH_AT_REST: f32 = 0.03;
+const UPPER_TEETH: f32 = 0.1;
+const LOWER_TEETH_AT_REST: f32 = 0.01;
+const LOWER_TEETH: f32 = 0.06;
+const TEETH_MIN_OPENING: f32 = 0.02;
 // src/face/wrinkles.rs `SHADOW_TINT`: a crease's darkening per channel (skin shadows are redder).
 const SHADOW_TINT: vec3<f32> = vec3<f32>(0.89, 1.0, 1.39);
 
@@ -64,6 +71,9 @@ struct FaceParams {
     eyes: array<vec4<f32>, 2>,
     // Activations of the portrait's own creases to relax (`SkinShading::relax`), 16 of them.
     relax: array<vec4<f32>, 4>,
+    // The lips' travel before the pose (src/face/mouth.rs `LipTravel`): the upper inner lip's
+    // five values (right corner to left), then the lower's net of the jaw; two words unused.
+    lip_travel: array<vec4<f32>, 3>,
 };
 
 @group(#{MATERIAL_BIND_GROUP}) @binding(0) var<uniform> portrait: PortraitUniform;
@@ -246,13 +256,34 @@ fn frame_height(f: MouthFrame) -> f32 {
     return max(dot(f.lower - f.upper, f.down), 0.0);
 }
 
+// One of a face's ten `LipTravel` values.
+fn travel_value(face: u32, k: u32) -> f32 {
+    return faces[face].lip_travel[k / 4u][k % 4u];
+}
+
+// `LipTravel::at`: how far the upper lip has risen at `along` and how far the lower one has
+// dropped beyond the jaw, pixels.
+fn lip_travel_at(face: u32, along: f32) -> vec2<f32> {
+    let s = clamp(along, 0.0, 1.0) * 4.0;
+    let k = min(u32(floor(s)), 3u);
+    let f = s - f32(k);
+    let up = mix(travel_value(face, k), travel_value(face, k + 1u), f);
+    let down = mix(travel_value(face, 5u + k), travel_value(face, 6u + k), f);
+    return vec2<f32>(-up, down);
+}
+
+// src/face/mouth.rs `band_cover`: a band's far edge anti-aliased, a thin band its share.
+fn band_cover(d: f32, h: f32) -> f32 {
+    return clamp(h - d + 0.5, 0.0, 1.0) * clamp(h, 0.0, 1.0);
+}
+
 // The CPU renderer's `mouth_interior` (src/face/mouth.rs) (portrait.lip.w: pixels per face-model unit).
-fn procedural_mouth(here: MouthFrame, along: f32, p: vec2<f32>, teeth: bool, raise: f32) -> vec3<f32> {
+fn procedural_mouth(here: MouthFrame, along: f32, p: vec2<f32>, teeth: bool, travel: vec2<f32>) -> vec3<f32> {
     let lip = portrait.lip.rgb;
     let scale = portrait.lip.w;
     let opening = frame_height(here);
-    // TEETH_MIN_OPENING: lips barely parted show a dark line, no teeth.
-    let show_teeth = teeth && opening >= 0.02 * scale;
+    // Lips barely parted show a dark line, no teeth.
+    let show_teeth = teeth && opening >= TEETH_MIN_OPENING * scale;
     let below_upper = max(dot(p - here.upper, here.down), 0.0);
     let above_lower = max(dot(here.lower - p, here.down), 0.0);
     let depth = clamp(below_upper / max(opening, 1e-3), 0.0, 1.0);
@@ -260,20 +291,22 @@ fn procedural_mouth(here: MouthFrame, along: f32, p: vec2<f32>, teeth: bool, rai
     let tongue = vec3<f32>(0.55 * lip.r + 0.25, 0.3 * lip.g + 0.08, 0.3 * lip.b + 0.08);
     let edge = 4.0 * along * (1.0 - along);
     let span = sqrt(edge);
+    var back = cavity;
+    if depth > 0.7 {
+        back = mix(cavity, tongue, ((depth - 0.7) / 0.3) * edge);
+    }
+    if !show_teeth {
+        return back;
+    }
     // src/face/mouth.rs `tooth_colour`: the eyes' sclera, a little yellower.
     let tooth = clamp((portrait.sclera[0].rgb + portrait.sclera[1].rgb) * 0.5 * TOOTH_TINT, vec3<f32>(0.0), vec3<f32>(1.0));
-    // UPPER_TEETH_AT_REST and UPPER_TEETH: the upper teeth are fixed to the skull.
-    let upper_h = clamp(0.03 * scale + raise, 0.0, 0.10 * scale) * span;
-    let lower_h = 0.06 * scale * span;
-    if show_teeth && below_upper < upper_h {
-        let t = below_upper / max(upper_h, 1e-3);
-        return mix(mix(tooth, cavity, 1.0 - span * 0.9), cavity, 0.25 * t);
-    } else if show_teeth && above_lower < lower_h {
-        return mix(mix(tooth, cavity, 1.0 - span * 0.8), cavity, LOWER_TEETH_SHADE);
-    } else if depth > 0.7 {
-        return mix(cavity, tongue, ((depth - 0.7) / 0.3) * edge);
-    }
-    return cavity;
+    let upper_h = clamp(UPPER_TEETH_AT_REST * scale + travel.x, 0.0, UPPER_TEETH * scale) * span;
+    let lower_h = clamp(LOWER_TEETH_AT_REST * scale + travel.y, 0.0, LOWER_TEETH * scale) * span;
+    let t = min(below_upper / max(upper_h, 1e-3), 1.0);
+    let upper = mix(mix(tooth, cavity, 1.0 - span * 0.9), cavity, 0.25 * t);
+    let lower = mix(mix(tooth, cavity, 1.0 - span * 0.8), cavity, LOWER_TEETH_SHADE);
+    let c = mix(back, lower, band_cover(above_lower, lower_h));
+    return mix(c, upper, band_cover(below_upper, upper_h));
 }
 
 fn mouth_colour(face: u32, p: vec2<f32>) -> vec3<f32> {
@@ -284,7 +317,7 @@ fn mouth_colour(face: u32, p: vec2<f32>) -> vec3<f32> {
     // As the CPU renderer (src/face/mouth.rs): a painted seam narrower than SEAM_OPENING holds no
     // teeth of its own, so the procedural ones are drawn where the lips part wider.
     let own_teeth = frame_height(then) >= SEAM_OPENING * portrait.lip.w;
-    let raise = dot(then.upper - here.upper, here.down);
+    let travel = lip_travel_at(face, along);
     if frame_height(then) > 1.0 {
         let du = max(dot(p - here.upper, here.down), 0.0);
         let dl = max(dot(here.lower - p, here.down), 0.0);
@@ -304,11 +337,11 @@ fn mouth_colour(face: u32, p: vec2<f32>) -> vec3<f32> {
             band = select(0.0, 1.0, du >= reach && du <= band_end);
         }
         if band > 0.0 {
-            own = mix(own, procedural_mouth(here, along, p, !own_teeth, raise), band);
+            own = mix(own, procedural_mouth(here, along, p, !own_teeth, travel), band);
         }
         return thin_opening_lips(face, here, then, p, seam(face, here, own));
     }
-    return thin_opening_lips(face, here, then, p, seam(face, here, procedural_mouth(here, along, p, !own_teeth, raise)));
+    return thin_opening_lips(face, here, then, p, seam(face, here, procedural_mouth(here, along, p, !own_teeth, travel)));
 }
 
 // The CPU renderer's `seam_shadow` (src/face/mouth.rs): how much of the seam's shade a mouth

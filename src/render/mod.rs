@@ -394,6 +394,11 @@ mod tests {
             ("SEAM_WIDTH", crate::face::mouth::SEAM_WIDTH),
             ("SEAM_SOFTNESS", crate::face::mouth::SEAM_SOFTNESS),
             ("LOWER_TEETH_SHADE", crate::face::mouth::LOWER_TEETH_SHADE),
+            ("UPPER_TEETH_AT_REST", crate::face::mouth::UPPER_TEETH_AT_REST),
+            ("UPPER_TEETH", crate::face::mouth::UPPER_TEETH),
+            ("LOWER_TEETH_AT_REST", crate::face::mouth::LOWER_TEETH_AT_REST),
+            ("LOWER_TEETH", crate::face::mouth::LOWER_TEETH),
+            ("TEETH_MIN_OPENING", crate::face::mouth::TEETH_MIN_OPENING),
         ] {
             let line = format!("const {name}: f32 = {v};");
             assert!(wgsl.contains(&line), "face.wgsl lacks `{line}`");

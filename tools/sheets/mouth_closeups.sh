@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Mouth close-ups (issue #14, eighth and ninth passes; docs/img/mouth_closeups_*.png): the astronaut photo made
+# Mouth close-ups (issue #14, eighth to tenth passes; docs/img/mouth_closeups_*.png): the astronaut photo made
 # neutral, sad and angry (her lips closed over her own teeth: the seam where they meet), and the
 # bundled NPCs 3 and 7 angry, happy, fear and disgusted (procedural teeth), at intensity 2.5,
 # rendered by `emotalk pose` (the reference CPU renderer), each cropped round the mouth (from the

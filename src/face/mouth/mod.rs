@@ -1,22 +1,33 @@
 //! The mouth opening in the reference CPU renderer (the GPU shader's `mouth_colour`,
 //! `thin_opening_lips` and `seam_line` are the same): the portrait's own interior attached to
-//! each lip, a procedural interior (cavity, tongue, teeth of their real size) where the lips part
+//! each lip, a procedural interior (cavity, tongue, teeth of their real size, the upper ones fixed
+//! to the skull and the lower ones to the jaw, [`LipTravel`]) where the lips part
 //! wider than in the portrait, and the seam's shade and line where they barely part.
 
 use glam::Vec2;
 use image::RgbaImage;
 
-use super::cpu_render::{raster, sample, to_rgba};
+use crate::face::cpu_render::{raster, sample, to_rgba};
+
+mod teeth;
+
+use teeth::mouth_interior;
+pub use teeth::{
+    LOWER_TEETH, LOWER_TEETH_AT_REST, LOWER_TEETH_SHADE, LipTravel, TEETH_MIN_OPENING, TOOTH_TINT, UPPER_TEETH,
+    UPPER_TEETH_AT_REST, tooth_colour,
+};
 
 /// Fills the mouth opening (a fan of triangles from its centroid): near each inner lip, the
 /// portrait's own interior at its own scale, attached to that lip (upper teeth follow the
 /// upper lip, lower teeth the lower one); where the lips part wider than in the portrait, the
 /// procedural interior; where the lips meet, the lips drawn before stay; where a mouth parted
-/// at rest closes (`closure`, [`super::cpu_render::lip_closure`]) and barely parts, the seam's
+/// at rest closes (`closure`, [`crate::face::cpu_render::lip_closure`]) and barely parts, the seam's
 /// shade, and where the opening is thinner than a pixel, the portrait's own lip for the share of
 /// the pixel the opening leaves (`(2·closure).min(1) · (1 − height)`; below half closed the
 /// centre-sampled opening still shows through in part). `scale`: pixels per face-model unit (the
-/// procedural teeth's size).
+/// procedural teeth's size); `travel`: how far the lips have moved from their rest, which says how
+/// much of the procedural teeth they uncover ([`LipTravel`]).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn fill_mouth(
     out: &mut RgbaImage,
     image: &RgbaImage,
@@ -26,6 +37,7 @@ pub(crate) fn fill_mouth(
     tooth: [f32; 3],
     scale: f32,
     closure: f32,
+    travel: &LipTravel,
 ) {
     let n = deformed.len();
     let cd = deformed.iter().sum::<Vec2>() / n as f32;
@@ -45,8 +57,7 @@ pub(crate) fn fill_mouth(
                 // A portrait's own opening narrower than SEAM_OPENING (a painted seam between
                 // closed lips) holds no teeth of its own: the procedural ones are drawn.
                 let own_teeth = then.height() >= SEAM_OPENING * scale;
-                let raise = (then.upper - here.upper).dot(here.down);
-                mouth_interior(&here, p, lip_colour, tooth, !own_teeth, scale, raise)
+                mouth_interior(&here, p, lip_colour, tooth, !own_teeth, scale, travel.at(here.along))
             };
             let (du, dl) = (here.depth_below_upper(p), here.height_above_lower(p));
             let colour = if then.height() > 1.0 {
@@ -152,7 +163,7 @@ pub const SEAM_SHADE: f32 = 0.5;
 
 /// How much of the seam's shade covers a mouth interior whose opening is `height` pixels
 /// (`scale`: pixels per face-model unit) in a frame that closes a mouth parted at rest by
-/// `closure` ([`super::cpu_render::lip_closure`]): all of it where the lips touch once the mouth
+/// `closure` ([`crate::face::cpu_render::lip_closure`]): all of it where the lips touch once the mouth
 /// is half closed, none from [`SEAM_OPENING`] up, and none at rest (so the rest pose reproduces
 /// the portrait). As the lips close, what shows between them is their shadow, not the teeth:
 /// with at most 0.7, in proportion to the closure, a neutral face made from a smiling photo kept
@@ -231,81 +242,9 @@ pub(crate) fn shade_seam_line(out: &mut RgbaImage, deformed: &[Vec2], lip_colour
 }
 
 /// The seam's colour: the lips' own colour in shadow, [`SEAM_SHADE`] of it in green (most of the
-/// luminance) and redder, as skin shadows are ([`super::wrinkles::SHADOW_TINT`]).
+/// luminance) and redder, as skin shadows are ([`crate::face::wrinkles::SHADOW_TINT`]).
 pub(crate) fn seam_colour(lip_colour: [f32; 3]) -> [f32; 3] {
-    super::wrinkles::apply(lip_colour, (1.0 - SEAM_SHADE, 0.0))
-}
-
-/// The procedural teeth's colour as a fraction of the portrait's sclera colour, channel by
-/// channel: teeth are lit as the eyes are (the same light, the same painter), and enamel is a
-/// little yellower than the white of the eye.
-pub const TOOTH_TINT: [f32; 3] = [1.0, 0.97, 0.9];
-
-/// The colour of the procedural teeth of a portrait whose eyes' sclera colours are `sclera`
-/// (0–1 RGB of the sRGB bytes, [`super::cpu_render::PreparedPortrait::sclera`]): their mean
-/// times [`TOOTH_TINT`]. A fixed off-white (the first passes' `[0.90, 0.88, 0.82]`), shaded
-/// towards the cavity's colour, looked grey beside a painted character's white eyes and bright
-/// skin, the bared teeth darker than the skin around them.
-pub fn tooth_colour(sclera: &[[f32; 3]; 2]) -> [f32; 3] {
-    std::array::from_fn(|i| ((sclera[0][i] + sclera[1][i]) / 2.0 * TOOTH_TINT[i]).clamp(0.0, 1.0))
-}
-
-/// How much of the cavity's colour the lower teeth take (they stand in the upper lip's and upper
-/// teeth's shadow); a third until #14's eighth pass, which left them grey beside bright skin.
-pub const LOWER_TEETH_SHADE: f32 = 0.15;
-
-/// The most of the upper front teeth that shows below the upper lip, face-model units (IOD): the
-/// central incisor's crown is about 10 mm, most of it showing in a broad smile.
-pub const UPPER_TEETH: f32 = 0.10;
-/// How far the upper incisors' edge hangs below the resting upper lip, face-model units: 1.9 mm
-/// in men and 3.4 mm in women at rest (Vig & Brundo, "The kinetics of anterior tooth display",
-/// *J Prosthet Dent* 39:502–504, 1978). The teeth are fixed to the skull: a lip raised by
-/// `mouthUpperUp` or a smile uncovers more of them, a dropped jaw none.
-pub const UPPER_TEETH_AT_REST: f32 = 0.03;
-/// Lips parted less than this (face-model units, 1.8 mm) show a dark line between them, no teeth.
-pub const TEETH_MIN_OPENING: f32 = 0.02;
-/// Visible height of the lower front teeth above the lower lip, face-model units.
-pub const LOWER_TEETH: f32 = 0.06;
-
-/// The procedural mouth interior at `p` (see [`MouthFrame`]), its teeth of colour `tooth`
-/// ([`tooth_colour`]): when the portrait shows no teeth of its own (its opening here is narrower
-/// than [`SEAM_OPENING`]), the upper teeth are fixed to the skull, their edge
-/// [`UPPER_TEETH_AT_REST`] below the resting upper lip, so that they show
-/// as far as the lip has risen above its rest (`raise`, pixels) plus that, up to
-/// [`UPPER_TEETH`]; the lower teeth stand on the lower lip (carried by the jaw); `scale` is the
-/// portrait's pixels per face-model unit, narrowing into the dark corners of the mouth; between
-/// them a dark cavity tinted by the lips and a tongue hint low in the opening. A small opening, as
-/// in a smile, is filled by teeth; a dropped jaw shows the cavity between them.
-fn mouth_interior(
-    here: &MouthFrame,
-    p: Vec2,
-    lip: [f32; 3],
-    tooth: [f32; 3],
-    teeth: bool,
-    scale: f32,
-    raise: f32,
-) -> [f32; 3] {
-    let (opening, below_upper) = (here.height(), here.depth_below_upper(p));
-    let teeth = teeth && opening >= TEETH_MIN_OPENING * scale;
-    let above_lower = here.height_above_lower(p);
-    let depth = (below_upper / opening.max(1e-3)).clamp(0.0, 1.0);
-    let cavity = lip.map(|c| 0.08 + 0.25 * c);
-    let tongue = [0.55 * lip[0] + 0.25, 0.3 * lip[1] + 0.08, 0.3 * lip[2] + 0.08];
-    let edge = 4.0 * here.along * (1.0 - here.along); // teeth and tongue fade towards the corners
-    let span = edge.sqrt();
-    let upper_show = (UPPER_TEETH_AT_REST * scale + raise).clamp(0.0, UPPER_TEETH * scale);
-    let (upper_h, lower_h) = (upper_show * span, LOWER_TEETH * scale * span);
-    if teeth && below_upper < upper_h {
-        // Shaded towards the incisal edge and into the corners.
-        let t = below_upper / upper_h.max(1e-3);
-        mix(mix(tooth, cavity, 1.0 - span * 0.9), cavity, 0.25 * t)
-    } else if teeth && above_lower < lower_h {
-        mix(mix(tooth, cavity, 1.0 - span * 0.8), cavity, LOWER_TEETH_SHADE)
-    } else if depth > 0.7 {
-        mix(cavity, tongue, ((depth - 0.7) / 0.3) * edge)
-    } else {
-        cavity
-    }
+    crate::face::wrinkles::apply(lip_colour, (1.0 - SEAM_SHADE, 0.0))
 }
 
 /// How far along the mouth `p` lies, from the right corner (0) to the left (1), unclamped.
@@ -330,13 +269,13 @@ mod tests {
     use image::{Rgba, RgbaImage};
 
     use super::{
-        SEAM_OPENING, SEAM_SHADE, SEAM_SOFTNESS, SEAM_WIDTH, TOOTH_TINT, fill_mouth, procedural_cover, seam_colour,
-        seam_line, seam_shadow, shade_seam_line, tooth_colour,
+        LipTravel, SEAM_OPENING, SEAM_SHADE, SEAM_SOFTNESS, SEAM_WIDTH, fill_mouth, procedural_cover, seam_colour,
+        seam_line, seam_shadow, shade_seam_line,
     };
 
     /// An inner lip contour (iBUG 60–67) from x = 100 to 180 at y = 100, the upper lip's middle
     /// `gap` pixels above the lower's (negative: the lips overlap, pressed together).
-    fn contour(gap: f32) -> Vec<Vec2> {
+    pub(super) fn contour(gap: f32) -> Vec<Vec2> {
         let (u, l) = (100.0 - gap / 2.0, 100.0 + gap / 2.0);
         [(100.0, 100.0), (120.0, u), (140.0, u), (160.0, u), (180.0, 100.0), (160.0, l), (140.0, l), (120.0, l)]
             .map(|(x, y)| Vec2::new(x, y))
@@ -411,7 +350,17 @@ mod tests {
             let at = |gap: f32| contour(gap).into_iter().map(|v| v + Vec2::new(0.0, shift)).collect::<Vec<_>>();
             let draw = |gap: f32| {
                 let mut out = RgbaImage::from_pixel(280, 200, lip_px);
-                fill_mouth(&mut out, &image, &at(gap), &rest, lip, [0.95, 0.92, 0.85], scale, 1.0);
+                fill_mouth(
+                    &mut out,
+                    &image,
+                    &at(gap),
+                    &rest,
+                    lip,
+                    [0.95, 0.92, 0.85],
+                    scale,
+                    1.0,
+                    &LipTravel::default(),
+                );
                 shade_seam_line(&mut out, &at(gap), lip, scale, 1.0);
                 out
             };
@@ -456,20 +405,6 @@ mod tests {
         let c = seam_colour(lip);
         assert!((c[1] - 0.5 * SEAM_SHADE).abs() < 1e-6, "{c:?}");
         assert!(c[0] / c[1] > lip[0] / lip[1] && c[0] / c[2] > lip[0] / lip[2], "{c:?}");
-    }
-
-    #[test]
-    fn teeth_are_lit_as_the_eyes_and_a_little_yellower() {
-        // White painted eyes give near-white teeth, yellower than the eyes.
-        let t = tooth_colour(&[[0.96, 0.96, 0.96], [0.94, 0.94, 0.94]]);
-        assert!((t[0] - 0.95).abs() < 1e-6 && t[2] < t[1] && t[1] < t[0], "{t:?}");
-        // A dim photograph's eyes (one in shadow) give dim teeth, from both eyes.
-        let dim = tooth_colour(&[[0.6, 0.5, 0.4], [0.4, 0.4, 0.4]]);
-        assert!((dim[0] - 0.5).abs() < 1e-6 && (dim[1] - 0.45 * TOOTH_TINT[1]).abs() < 1e-6, "{dim:?}");
-        assert!(dim.iter().all(|&v| v < 0.51));
-        // Never brighter than white.
-        assert_eq!(tooth_colour(&[[1.0; 3]; 2])[0], 1.0);
-        assert!(tooth_colour(&[[1.2; 3]; 2]).iter().all(|&v| v <= 1.0));
     }
 
     #[test]
