@@ -163,8 +163,9 @@ fn presets_move_what_their_action_units_say() {
     assert!(dy(&angry, 51) < -0.02 && dy(&angry, 57) > 0.04, "angry: upper lip up, lower lip down (AU10+AU16)");
     assert!(angry[66].y - angry[62].y > m[66].y - m[62].y + 0.06, "angry: lips apart, the teeth bared (AU25/26)");
     assert!(dy(&angry, 44) > -0.005, "angry: no raised upper lid (AU5 left out)");
-    // The dropped jaw takes the corners down on its own (0.011 at jawOpen 0.1); AU15 0.3 adds 0.02.
-    let jaw_alone = expression(&weights(&[("jawOpen", 0.1)]));
+    // The dropped jaw takes the corners down on its own; AU15 0.3 adds 0.02.
+    let jaw = EmotionPreset::Angry.weights(3.0)[emotalk::face::blendshapes::index_of("jawOpen").unwrap()];
+    let jaw_alone = expression(&weights(&[("jawOpen", jaw)]));
     assert!(
         corners_up(&angry) > corners_up(&jaw_alone) + 0.015,
         "angry: the open mouth's corners down, squarish (AU15): {} vs {} by the jaw",

@@ -412,7 +412,7 @@ impl PreparedPortrait {
     pub fn lip_travel(&self, gained: &[f32], basis: &BlendshapeBasis) -> super::mouth::LipTravel {
         let d = self.fit.displacements_px(gained, basis);
         let jaw = super::blendshapes::index_of("jawOpen").expect("ARKit has jawOpen");
-        let jaw_w = gained.get(jaw).copied().filter(|w| w.is_finite()).unwrap_or(0.0) - self.fit.weights[jaw];
+        let jaw_w = gained.get(jaw).copied().filter(|w| w.is_finite()).unwrap_or(0.0) - self.fit.jaw_open;
         let unit = self.jaw_unit(basis);
         super::mouth::LipTravel::new(|i| d[i].truncate(), |i| unit[i - 60] * jaw_w, self.mouth_down())
     }

@@ -59,6 +59,9 @@ pub struct FaceFit {
     pub identity: [Vec2; N_LANDMARKS],
     /// RMS of the landmark residual the expression left to identity, in IOD units.
     pub residual_rms: f32,
+    /// The fitted `jawOpen`, not capped at 1 as [`weights`](Self::weights) is: how far the
+    /// portrait's own jaw is dropped (the procedural lower teeth stand on the jaw).
+    pub jaw_open: f32,
 }
 
 impl FaceFit {
@@ -100,7 +103,8 @@ impl FaceFit {
         let (mut expr, mut identity) = (expr, identity);
         seal_lips(&mut expr, &mut identity);
         level_corners(&mut expr, &mut identity);
-        Some(Self { similarity, weights, expression: expr, identity, residual_rms })
+        let jaw_open = super::blendshapes::index_of("jawOpen").map_or(0.0, |j| unbounded[j]);
+        Some(Self { similarity, weights, expression: expr, identity, residual_rms, jaw_open })
     }
 
     /// The portrait's own landmarks (pixels) as the model explains them: identity plus its rest

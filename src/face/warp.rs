@@ -113,7 +113,8 @@ pub struct WarpRig {
     pub rest_creases: [f32; wrinkles::N_GROUPS],
     /// The inner lips' displacement at `jawOpen` 1 ([`PreparedPortrait::jaw_unit`]), pixels.
     pub jaw_unit: [Vec2; 8],
-    /// The portrait's own `jawOpen` (its fit's), from which a frame's jaw is measured.
+    /// The portrait's own `jawOpen` ([`crate::face::FaceFit::jaw_open`]), from which a frame's
+    /// jaw is measured.
     pub own_jaw: f32,
     /// The face's down direction across the resting mouth ([`PreparedPortrait::mouth_down`]).
     pub mouth_down: Vec2,
@@ -174,7 +175,7 @@ impl WarpRig {
             sclera: [portrait.sclera(0), portrait.sclera(1)],
             rest_creases: *portrait.rest_creases(),
             jaw_unit: portrait.jaw_unit(basis),
-            own_jaw: jaw.map_or(0.0, |j| fit.weights[j]),
+            own_jaw: fit.jaw_open,
             mouth_down: portrait.mouth_down(),
         };
         // Fans: a centre vertex (the mean of the contour, a basis row of its own) and one
@@ -413,7 +414,9 @@ mod tests {
         w[index_of("mouthUpperUpLeft").unwrap()] = 0.8;
         w[index_of("mouthUpperUpRight").unwrap()] = 0.8;
         w[index_of("jawOpen").unwrap()] = 0.5;
-        let reference = portrait.lip_travel(&w, basis);
+        // mouthClose beyond the jaw is clamped to it, by the CPU's basis and the GPU's weights alike.
+        w[index_of("mouthClose").unwrap()] = 0.7;
+        let reference = portrait.lip_travel(&crate::face::cpu_render::with_gain(&w, portrait.expressiveness()), basis);
         let gpu = warp.lip_travel(&w);
         for (a, b) in reference.upper.iter().chain(&reference.lower).zip(gpu.upper.iter().chain(&gpu.lower)) {
             assert!((a - b).abs() < 1e-3, "{reference:?} vs {gpu:?}");
@@ -421,12 +424,16 @@ mod tests {
         // The raised upper lip's middle has travelled up; the jaw leaves the lower lip where it
         // holds it (a dropped jaw uncovers none of the lower teeth).
         assert!(reference.upper[2] < -0.5, "{reference:?}");
-        let mut shut = w;
+        let mut open = w;
+        open[index_of("mouthClose").unwrap()] = 0.0;
+        let mut shut = open;
         shut[index_of("jawOpen").unwrap()] = 0.0;
-        let closed = warp.lip_travel(&shut);
-        for (a, b) in closed.lower.iter().zip(&gpu.lower) {
-            assert!((a - b).abs() < 1e-3, "{closed:?} vs {gpu:?}");
+        let (open, shut) = (warp.lip_travel(&open), warp.lip_travel(&shut));
+        for (a, b) in open.lower.iter().zip(&shut.lower) {
+            assert!((a - b).abs() < 1e-3, "{open:?} vs {shut:?}");
         }
+        // Lips closed over the open jaw (mouthClose) bring the lower lip up over its teeth.
+        assert!(gpu.lower[2] < open.lower[2] - 1.0, "{gpu:?} vs {open:?}");
         let pose = HeadPose { pitch: 10.0, translation: Vec2::new(0.0, 6.0), ..Default::default() };
         let p = warp.face_params(&w, &pose);
         let words = &p[LIP_TRAVEL_WORDS_AT..LIP_TRAVEL_WORDS_AT + 10];
@@ -434,6 +441,7 @@ mod tests {
             assert!((a - b).abs() < 1e-6, "{words:?} vs {gpu:?}");
         }
         // The lower lip pulled down beyond the jaw (AU16) travels down.
+        w[index_of("mouthClose").unwrap()] = 0.0;
         w[index_of("mouthLowerDownLeft").unwrap()] = 1.0;
         w[index_of("mouthLowerDownRight").unwrap()] = 1.0;
         assert!(warp.lip_travel(&w).lower[2] > 1.0, "{:?}", warp.lip_travel(&w));

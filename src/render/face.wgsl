@@ -20,15 +20,15 @@
 const N_TERMS: u32 = 53u;
 // src/face/wrinkles.rs `RELAX_REACH` (8 mm in face-mesh units, IOD = 90 mm).
 const RELAX_REACH: f32 = 0.08888889;
-// src/face/mouth.rs `SEAM_OPENING`, `SEAM_SHADE`, `SEAM_WIDTH` and `SEAM_SOFTNESS`.
+// src/face/mouth/mod.rs `SEAM_OPENING`, `SEAM_SHADE`, `SEAM_WIDTH` and `SEAM_SOFTNESS`.
 const SEAM_OPENING: f32 = 0.05;
 const SEAM_SHADE: f32 = 0.5;
 const SEAM_WIDTH: f32 = 0.012;
 const SEAM_SOFTNESS: f32 = 1.5;
-// src/face/mouth.rs `TOOTH_TINT` and `LOWER_TEETH_SHADE`.
+// src/face/mouth/teeth.rs `TOOTH_TINT` and `LOWER_TEETH_SHADE`.
 const TOOTH_TINT: vec3<f32> = vec3<f32>(1.0, 0.97, 0.9);
 const LOWER_TEETH_SHADE: f32 = 0.15;
-// src/face/mouth.rs: where the upper teeth (fixed to the skull) and the lower ones (fixed to the
+// src/face/mouth/teeth.rs: where the upper teeth (fixed to the skull) and the lower ones (fixed to the
 // jaw) stand, and how much of them can show, face-model units.
 const UPPER_TEETH_AT_REST: f32 = 0.03;
 const UPPER_TEETH: f32 = 0.1;
@@ -71,7 +71,7 @@ struct FaceParams {
     eyes: array<vec4<f32>, 2>,
     // Activations of the portrait's own creases to relax (`SkinShading::relax`), 16 of them.
     relax: array<vec4<f32>, 4>,
-    // The lips' travel before the pose (src/face/mouth.rs `LipTravel`): the upper inner lip's
+    // The lips' travel before the pose (src/face/mouth/teeth.rs `LipTravel`): the upper inner lip's
     // five values (right corner to left), then the lower's net of the jaw; two words unused.
     lip_travel: array<vec4<f32>, 3>,
 };
@@ -272,12 +272,12 @@ fn lip_travel_at(face: u32, along: f32) -> vec2<f32> {
     return vec2<f32>(-up, down);
 }
 
-// src/face/mouth.rs `band_cover`: a band's far edge anti-aliased, a thin band its share.
+// src/face/mouth/teeth.rs `band_cover`: a band's far edge anti-aliased, a thin band its share.
 fn band_cover(d: f32, h: f32) -> f32 {
     return clamp(h - d + 0.5, 0.0, 1.0) * clamp(h, 0.0, 1.0);
 }
 
-// The CPU renderer's `mouth_interior` (src/face/mouth.rs) (portrait.lip.w: pixels per face-model unit).
+// The CPU renderer's `mouth_interior` (src/face/mouth/teeth.rs) (portrait.lip.w: pixels per face-model unit).
 fn procedural_mouth(here: MouthFrame, along: f32, p: vec2<f32>, teeth: bool, travel: vec2<f32>) -> vec3<f32> {
     let lip = portrait.lip.rgb;
     let scale = portrait.lip.w;
@@ -298,7 +298,7 @@ fn procedural_mouth(here: MouthFrame, along: f32, p: vec2<f32>, teeth: bool, tra
     if !show_teeth {
         return back;
     }
-    // src/face/mouth.rs `tooth_colour`: the eyes' sclera, a little yellower.
+    // src/face/mouth/teeth.rs `tooth_colour`: the eyes' sclera, a little yellower.
     let tooth = clamp((portrait.sclera[0].rgb + portrait.sclera[1].rgb) * 0.5 * TOOTH_TINT, vec3<f32>(0.0), vec3<f32>(1.0));
     let upper_h = clamp(UPPER_TEETH_AT_REST * scale + travel.x, 0.0, UPPER_TEETH * scale) * span;
     let lower_h = clamp(LOWER_TEETH_AT_REST * scale + travel.y, 0.0, LOWER_TEETH * scale) * span;
@@ -314,7 +314,7 @@ fn mouth_colour(face: u32, p: vec2<f32>) -> vec3<f32> {
     let along = along_of(poly, p);
     let here = mouth_frame(poly, along);
     let then = mouth_frame(portrait.mouth_rest, along);
-    // As the CPU renderer (src/face/mouth.rs): a painted seam narrower than SEAM_OPENING holds no
+    // As the CPU renderer (src/face/mouth/mod.rs): a painted seam narrower than SEAM_OPENING holds no
     // teeth of its own, so the procedural ones are drawn where the lips part wider.
     let own_teeth = frame_height(then) >= SEAM_OPENING * portrait.lip.w;
     let travel = lip_travel_at(face, along);
@@ -344,7 +344,7 @@ fn mouth_colour(face: u32, p: vec2<f32>) -> vec3<f32> {
     return thin_opening_lips(face, here, then, p, seam(face, here, procedural_mouth(here, along, p, !own_teeth, travel)));
 }
 
-// The CPU renderer's `seam_shadow` (src/face/mouth.rs): how much of the seam's shade a mouth
+// The CPU renderer's `seam_shadow` (src/face/mouth/mod.rs): how much of the seam's shade a mouth
 // opening `opening` pixels wide takes.
 fn seam_shadow(face: u32, opening: f32) -> f32 {
     return min(2.0 * faces[face].pivot.w, 1.0) * clamp(1.0 - opening / max(SEAM_OPENING * portrait.lip.w, 1e-3), 0.0, 1.0);
@@ -355,12 +355,12 @@ fn seam(face: u32, here: MouthFrame, c: vec3<f32>) -> vec3<f32> {
     return mix(c, seam_colour(), seam_shadow(face, frame_height(here)));
 }
 
-// src/face/mouth.rs `seam_colour`: the lips' colour in shadow, redder (SHADOW_TINT).
+// src/face/mouth/mod.rs `seam_colour`: the lips' colour in shadow, redder (SHADOW_TINT).
 fn seam_colour() -> vec3<f32> {
     return portrait.lip.rgb * pow(vec3<f32>(SEAM_SHADE), SHADOW_TINT);
 }
 
-// The CPU renderer's `fill_mouth` (src/face/mouth.rs): an opening thinner than a pixel covers
+// The CPU renderer's `fill_mouth` (src/face/mouth/mod.rs): an opening thinner than a pixel covers
 // only that part of it, the rest is the portrait's own lip a pixel beyond its inner edge.
 fn thin_opening_lips(face: u32, here: MouthFrame, then: MouthFrame, p: vec2<f32>, c: vec3<f32>) -> vec3<f32> {
     let lips = min(2.0 * faces[face].pivot.w, 1.0) * clamp(1.0 - frame_height(here), 0.0, 1.0);
@@ -376,7 +376,7 @@ fn thin_opening_lips(face: u32, here: MouthFrame, then: MouthFrame, p: vec2<f32>
     return mix(c, own, lips);
 }
 
-// The CPU renderer's `seam_line` (src/face/mouth.rs): the line where closing lips meet, drawn
+// The CPU renderer's `seam_line` (src/face/mouth/mod.rs): the line where closing lips meet, drawn
 // over the lips beside the opening (inside it, `1 - opening` of that: none from a pixel up,
 // where `seam` shades).
 fn seam_line(face: u32, p: vec2<f32>) -> f32 {
