@@ -74,6 +74,8 @@ pub struct PreparedPortrait {
     smooth: RgbaImage,
     /// The crease activations of the portrait's own expression ([`wrinkles::rest_activations`]).
     rest_creases: [f32; wrinkles::N_GROUPS],
+    /// The inner lip landmarks' displacement at `jawOpen` 1 ([`Self::jaw_unit`]).
+    jaw_unit: [Vec2; 8],
 }
 
 /// How much of the rest eye contour's size is eyeball ([`PreparedPortrait::eye_opening`]).
@@ -261,7 +263,13 @@ impl PreparedPortrait {
         let rest_creases = wrinkles::rest_activations(&fit.weights);
         let smooth = wrinkles::smooth_skin(&image, &lm, wrinkles::smooth_sigma(&rest_creases), scale);
         let source = lip_sources(&rest, scale);
-        Ok(Self { image, fit, rest, source, depth, lip_colour, expressiveness, sclera, smooth, rest_creases })
+        let jaw_unit = {
+            let mut w = [0.0f32; super::N_BLENDSHAPES];
+            w[super::blendshapes::index_of("jawOpen").expect("ARKit has jawOpen")] = 1.0;
+            let d = basis.displacements(&w);
+            std::array::from_fn(|k| fit.similarity.a.rotate(d[60 + k].truncate()))
+        };
+        Ok(Self { image, fit, rest, source, depth, lip_colour, expressiveness, sclera, smooth, rest_creases, jaw_unit })
     }
 
     /// The portrait's expressiveness gain (its rig's `hints.expressiveness`, default 1).
@@ -413,16 +421,13 @@ impl PreparedPortrait {
         let d = self.fit.displacements_px(gained, basis);
         let jaw = super::blendshapes::index_of("jawOpen").expect("ARKit has jawOpen");
         let jaw_w = gained.get(jaw).copied().filter(|w| w.is_finite()).unwrap_or(0.0) - self.fit.jaw_open;
-        let unit = self.jaw_unit(basis);
-        super::mouth::LipTravel::new(|i| d[i].truncate(), |i| unit[i - 60] * jaw_w, self.mouth_down())
+        super::mouth::LipTravel::new(|i| d[i].truncate(), |i| self.jaw_unit[i - 60] * jaw_w, self.mouth_down())
     }
 
-    /// The displacement (pixels, before the pose) of the inner lip landmarks 60–67 at `jawOpen` 1.
-    pub fn jaw_unit(&self, basis: &BlendshapeBasis) -> [Vec2; 8] {
-        let mut w = [0.0f32; super::N_BLENDSHAPES];
-        w[super::blendshapes::index_of("jawOpen").expect("ARKit has jawOpen")] = 1.0;
-        let d = basis.displacements(&w);
-        std::array::from_fn(|k| self.fit.similarity.a.rotate(d[60 + k].truncate()))
+    /// The displacement (pixels, before the pose) of the inner lip landmarks 60–67 at `jawOpen` 1,
+    /// under the basis the portrait was prepared with.
+    pub fn jaw_unit(&self) -> [Vec2; 8] {
+        self.jaw_unit
     }
 
     /// The face's down direction across its resting mouth (unit): perpendicular to the inner lip

@@ -174,7 +174,7 @@ impl WarpRig {
             eyes_rest: [portrait.eye_opening(0), portrait.eye_opening(1)],
             sclera: [portrait.sclera(0), portrait.sclera(1)],
             rest_creases: *portrait.rest_creases(),
-            jaw_unit: portrait.jaw_unit(basis),
+            jaw_unit: portrait.jaw_unit(),
             own_jaw: fit.jaw_open,
             mouth_down: portrait.mouth_down(),
         };

@@ -253,10 +253,15 @@ fn along(poly: &[Vec2], p: Vec2) -> f32 {
     (p - poly[0]).dot(axis) / poly[0].distance(poly[4]).max(1e-3)
 }
 
-fn lerp_contour(pts: &[Vec2; 5], t: f32) -> Vec2 {
+/// A value along five points of the inner lip contour (corner, three inner points, corner) at
+/// `t` from 0 to 1, piecewise linear: contour points, or per-point values ([`LipTravel`]).
+fn lerp_contour<T>(pts: &[T; 5], t: f32) -> T
+where
+    T: Copy + std::ops::Add<Output = T> + std::ops::Sub<Output = T> + std::ops::Mul<f32, Output = T>,
+{
     let s = t * 4.0;
     let k = (s.floor() as usize).min(3);
-    pts[k].lerp(pts[k + 1], s - k as f32)
+    pts[k] + (pts[k + 1] - pts[k]) * (s - k as f32)
 }
 
 pub(crate) fn mix(a: [f32; 3], b: [f32; 3], t: f32) -> [f32; 3] {

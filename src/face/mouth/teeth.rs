@@ -4,7 +4,7 @@
 
 use glam::Vec2;
 
-use super::{MouthFrame, mix};
+use super::{MouthFrame, lerp_contour, mix};
 
 /// The procedural teeth's colour as a fraction of the portrait's sclera colour, channel by
 /// channel: teeth are lit as the eyes are (the same light, the same painter), and enamel is a
@@ -73,7 +73,8 @@ impl LipTravel {
     /// At `along` the mouth (0 right corner, 1 left): how far the upper lip has risen (pixels)
     /// and how far the lower lip has dropped beyond the jaw.
     pub fn at(&self, along: f32) -> (f32, f32) {
-        (-lerp5(&self.upper, along), lerp5(&self.lower, along))
+        let along = along.clamp(0.0, 1.0);
+        (-lerp_contour(&self.upper, along), lerp_contour(&self.lower, along))
     }
 }
 
@@ -125,14 +126,6 @@ pub(super) fn mouth_interior(
     let lower = mix(mix(tooth, cavity, 1.0 - span * 0.8), cavity, LOWER_TEETH_SHADE);
     let c = mix(back, lower, band_cover(above_lower, lower_h));
     mix(c, upper, band_cover(below_upper, upper_h))
-}
-
-/// [`LipTravel`]'s five values along the mouth (0 right corner, 1 left), as the contour's `lerp_contour`
-/// spaces the contour's points.
-fn lerp5(v: &[f32; 5], t: f32) -> f32 {
-    let s = t.clamp(0.0, 1.0) * 4.0;
-    let k = (s.floor() as usize).min(3);
-    v[k] + (v[k + 1] - v[k]) * (s - k as f32)
 }
 
 #[cfg(test)]
