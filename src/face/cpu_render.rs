@@ -70,12 +70,16 @@ pub struct PreparedPortrait {
     lip_colour: [f32; 3],
     expressiveness: f32,
     sclera: [[f32; 3]; 2],
+    /// The colour of the procedural teeth ([`Self::tooth`]).
+    tooth: [f32; 3],
     /// The low-passed skin the portrait's own creases relax towards ([`wrinkles::smooth_skin`]).
     smooth: RgbaImage,
     /// The crease activations of the portrait's own expression ([`wrinkles::rest_activations`]).
     rest_creases: [f32; wrinkles::N_GROUPS],
     /// The inner lip landmarks' displacement at `jawOpen` 1 ([`Self::jaw_unit`]).
     jaw_unit: [Vec2; 8],
+    /// How far the neutral face's lips stand from the portrait's ([`Self::rest_travel`]).
+    rest_travel: super::mouth::LipTravel,
 }
 
 /// How much of the rest eye contour's size is eyeball ([`PreparedPortrait::eye_opening`]).
@@ -152,26 +156,6 @@ pub(crate) fn inside(poly: &[Vec2], p: Vec2) -> bool {
         }
     }
     c
-}
-
-/// The sclera's colour in a rest eye: the mean of the brightest third of its pixels (the iris,
-/// pupil and lash line are darker), or a plain off-white for an eye too small to sample.
-fn sclera_colour(image: &RgbaImage, eye: &[Vec2]) -> [f32; 3] {
-    let mut px: Vec<[f32; 3]> = Vec::new();
-    let c = eye.iter().sum::<Vec2>() / eye.len() as f32;
-    for k in 0..eye.len() {
-        raster([c, eye[k], eye[(k + 1) % eye.len()]], image.width(), image.height(), |x, y, _| {
-            let q = image.get_pixel(x, y).0;
-            px.push([q[0] as f32 / 255.0, q[1] as f32 / 255.0, q[2] as f32 / 255.0]);
-        });
-    }
-    if px.len() < 6 {
-        return [0.86, 0.84, 0.80];
-    }
-    px.sort_by(|a, b| (b[0] + b[1] + b[2]).total_cmp(&(a[0] + a[1] + a[2])));
-    let top = &px[..px.len().div_ceil(3)];
-    let n = top.len() as f32;
-    top.iter().fold([0.0; 3], |s, c| [s[0] + c[0] / n, s[1] + c[1] / n, s[2] + c[2] / n])
 }
 
 /// Rest inner-lip gap (IOD units) above which a portrait's mouth counts as parted at rest.
@@ -259,7 +243,11 @@ impl PreparedPortrait {
                 .fold([0.0; 3], |a, c| [a[0] + c[0] / n, a[1] + c[1] / n, a[2] + c[2] / n])
         });
         let expressiveness = rig.hints.expressiveness.unwrap_or(1.0);
-        let sclera = [sclera_colour(&image, &rest[36..42]), sclera_colour(&image, &rest[42..48])];
+        let sclera = [
+            super::colours::sclera_colour(&image, &rest[36..42]),
+            super::colours::sclera_colour(&image, &rest[42..48]),
+        ];
+        let tooth = super::colours::teeth_colour(&image, &rest[60..68], scale, &sclera);
         let rest_creases = wrinkles::rest_activations(&fit.weights);
         let smooth = wrinkles::smooth_skin(&image, &lm, wrinkles::smooth_sigma(&rest_creases), scale);
         let source = lip_sources(&rest, scale);
@@ -269,7 +257,32 @@ impl PreparedPortrait {
             let d = basis.displacements(&w);
             std::array::from_fn(|k| fit.similarity.a.rotate(d[60 + k].truncate()))
         };
-        Ok(Self { image, fit, rest, source, depth, lip_colour, expressiveness, sclera, smooth, rest_creases, jaw_unit })
+        let mut prepared = Self {
+            image,
+            fit,
+            rest,
+            source,
+            depth,
+            lip_colour,
+            expressiveness,
+            sclera,
+            tooth,
+            smooth,
+            rest_creases,
+            jaw_unit,
+            rest_travel: Default::default(),
+        };
+        prepared.rest_travel = prepared.lip_travel(&[0.0; super::N_BLENDSHAPES], basis);
+        Ok(prepared)
+    }
+
+    /// How far the lips of the neutral face (every weight 0: the portrait's own expression
+    /// undone) stand from the portrait's ([`super::mouth::LipTravel`]). A portrait that shows its
+    /// teeth at rest poses an expression whose lips are not where they rest over the teeth; its
+    /// procedural teeth are placed from the neutral face's lips (a frame's travel less this),
+    /// while its own teeth stay where the portrait shows them.
+    pub fn rest_travel(&self) -> super::mouth::LipTravel {
+        self.rest_travel
     }
 
     /// The portrait's expressiveness gain (its rig's `hints.expressiveness`, default 1).
@@ -519,6 +532,12 @@ impl PreparedPortrait {
         self.sclera[e]
     }
 
+    /// The procedural teeth's colour (0–1 RGB of the sRGB bytes): the portrait's own teeth's
+    /// where its mouth shows them at rest, else its eyes' ([`super::mouth::tooth_colour`]).
+    pub fn tooth(&self) -> [f32; 3] {
+        self.tooth
+    }
+
     /// Fills the mouth opening ([`super::mouth::fill_mouth`]).
     fn fill_mouth(
         &self,
@@ -529,8 +548,8 @@ impl PreparedPortrait {
         travel: &super::mouth::LipTravel,
     ) {
         let scale = self.fit.similarity.scale();
-        let tooth = super::mouth::tooth_colour(&self.sclera);
-        super::mouth::fill_mouth(out, &self.image, deformed, rest, self.lip_colour, tooth, scale, closure, travel);
+        let travel = [travel, &self.rest_travel];
+        super::mouth::fill_mouth(out, &self.image, deformed, rest, self.lip_colour, self.tooth, scale, closure, travel);
         super::mouth::shade_seam_line(out, deformed, self.lip_colour, scale, closure);
     }
 }

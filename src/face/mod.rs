@@ -8,6 +8,7 @@
 
 pub mod authoring;
 pub mod blendshapes;
+mod colours;
 pub mod compound;
 pub mod deform;
 pub mod fit;

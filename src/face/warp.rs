@@ -18,10 +18,10 @@
 use glam::{Mat3, Vec2, Vec3};
 
 use super::blendshapes::{BlendshapeBasis, N_BLENDSHAPES, index_of};
+use super::cpu_render::{EYE_CORNERS, EyeFrame, HeadPose, PreparedPortrait, lip_closure};
 use super::deform::MeshDeformer;
 use super::layout::Region;
 use super::mesh::{FaceMesh, VertexKind};
-use super::cpu_render::{EYE_CORNERS, EyeFrame, HeadPose, PreparedPortrait, lip_closure};
 use super::mouth::LipTravel;
 use super::wrinkles;
 
@@ -108,6 +108,8 @@ pub struct WarpRig {
     pub eyes_rest: [[Vec2; 6]; 2],
     /// The eyes' sclera colours.
     pub sclera: [[f32; 3]; 2],
+    /// The procedural teeth's colour ([`PreparedPortrait::tooth`]).
+    pub tooth: [f32; 3],
     /// The crease activations of the portrait's own expression
     /// ([`PreparedPortrait::rest_creases`]).
     pub rest_creases: [f32; wrinkles::N_GROUPS],
@@ -118,6 +120,8 @@ pub struct WarpRig {
     pub own_jaw: f32,
     /// The face's down direction across the resting mouth ([`PreparedPortrait::mouth_down`]).
     pub mouth_down: Vec2,
+    /// How far the neutral face's lips stand from the portrait's ([`PreparedPortrait::rest_travel`]).
+    pub rest_travel: LipTravel,
 }
 
 impl WarpRig {
@@ -173,10 +177,12 @@ impl WarpRig {
             scale: fit.similarity.scale(),
             eyes_rest: [portrait.eye_opening(0), portrait.eye_opening(1)],
             sclera: [portrait.sclera(0), portrait.sclera(1)],
+            tooth: portrait.tooth(),
             rest_creases: *portrait.rest_creases(),
             jaw_unit: portrait.jaw_unit(),
             own_jaw: fit.jaw_open,
             mouth_down: portrait.mouth_down(),
+            rest_travel: portrait.rest_travel(),
         };
         // Fans: a centre vertex (the mean of the contour, a basis row of its own) and one
         // triangle per contour edge, as the reference renderer draws them.
@@ -219,7 +225,9 @@ impl WarpRig {
         rig.basis = rows
             .iter()
             .enumerate()
-            .flat_map(|(r, row)| row.iter().enumerate().map(move |(t, v)| [v.x, v.y, v.z, if t == 0 { follow(r) } else { 0.0 }]))
+            .flat_map(|(r, row)| {
+                row.iter().enumerate().map(move |(t, v)| [v.x, v.y, v.z, if t == 0 { follow(r) } else { 0.0 }])
+            })
             .collect();
         rig
     }

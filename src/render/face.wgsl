@@ -25,8 +25,7 @@ const SEAM_OPENING: f32 = 0.05;
 const SEAM_SHADE: f32 = 0.5;
 const SEAM_WIDTH: f32 = 0.012;
 const SEAM_SOFTNESS: f32 = 1.5;
-// src/face/mouth/teeth.rs `TOOTH_TINT` and `LOWER_TEETH_SHADE`.
-const TOOTH_TINT: vec3<f32> = vec3<f32>(1.0, 0.97, 0.9);
+// src/face/mouth/teeth.rs `LOWER_TEETH_SHADE`.
 const LOWER_TEETH_SHADE: f32 = 0.15;
 // src/face/mouth/teeth.rs: where the upper teeth (fixed to the skull) and the lower ones (fixed to the
 // jaw) stand, and how much of them can show, face-model units.
@@ -52,6 +51,12 @@ struct PortraitUniform {
     // A HEF head's face crop: origin (xy, portrait pixels), side (z), the network's size (w; 0
     // for a head drawn by the warp alone).
     hef: vec4<f32>,
+    // rgb: the procedural teeth's colour (src/face/cpu_render.rs `teeth_colour`: the portrait's own
+    // teeth where it shows them, else its eyes' sclera, a little yellower).
+    teeth: vec4<f32>,
+    // How far the neutral face's lips stand from the portrait's (`PreparedPortrait::rest_travel`,
+    // a `LipTravel`'s ten values as `lip_travel`'s).
+    rest_travel: array<vec4<f32>, 3>,
 };
 
 struct FaceParams {
@@ -261,6 +266,16 @@ fn travel_value(face: u32, k: u32) -> f32 {
     return faces[face].lip_travel[k / 4u][k % 4u];
 }
 
+// `LipTravel::at` of the portrait's `rest_travel`.
+fn rest_travel_at(along: f32) -> vec2<f32> {
+    let s = clamp(along, 0.0, 1.0) * 4.0;
+    let k = min(u32(floor(s)), 3u);
+    let f = s - f32(k);
+    let up = mix(portrait.rest_travel[k / 4u][k % 4u], portrait.rest_travel[(k + 1u) / 4u][(k + 1u) % 4u], f);
+    let down = mix(portrait.rest_travel[(5u + k) / 4u][(5u + k) % 4u], portrait.rest_travel[(6u + k) / 4u][(6u + k) % 4u], f);
+    return vec2<f32>(-up, down);
+}
+
 // `LipTravel::at`: how far the upper lip has risen at `along` and how far the lower one has
 // dropped beyond the jaw, pixels.
 fn lip_travel_at(face: u32, along: f32) -> vec2<f32> {
@@ -278,12 +293,12 @@ fn band_cover(d: f32, h: f32) -> f32 {
 }
 
 // The CPU renderer's `mouth_interior` (src/face/mouth/teeth.rs) (portrait.lip.w: pixels per face-model unit).
-fn procedural_mouth(here: MouthFrame, along: f32, p: vec2<f32>, teeth: bool, travel: vec2<f32>) -> vec3<f32> {
+fn procedural_mouth(here: MouthFrame, along: f32, p: vec2<f32>, travel: vec2<f32>) -> vec3<f32> {
     let lip = portrait.lip.rgb;
     let scale = portrait.lip.w;
     let opening = frame_height(here);
     // Lips barely parted show a dark line, no teeth.
-    let show_teeth = teeth && opening >= TEETH_MIN_OPENING * scale;
+    let show_teeth = opening >= TEETH_MIN_OPENING * scale;
     let below_upper = max(dot(p - here.upper, here.down), 0.0);
     let above_lower = max(dot(here.lower - p, here.down), 0.0);
     let depth = clamp(below_upper / max(opening, 1e-3), 0.0, 1.0);
@@ -298,8 +313,7 @@ fn procedural_mouth(here: MouthFrame, along: f32, p: vec2<f32>, teeth: bool, tra
     if !show_teeth {
         return back;
     }
-    // src/face/mouth/teeth.rs `tooth_colour`: the eyes' sclera, a little yellower.
-    let tooth = clamp((portrait.sclera[0].rgb + portrait.sclera[1].rgb) * 0.5 * TOOTH_TINT, vec3<f32>(0.0), vec3<f32>(1.0));
+    let tooth = portrait.teeth.rgb;
     let upper_h = clamp(UPPER_TEETH_AT_REST * scale + travel.x, 0.0, UPPER_TEETH * scale) * span;
     let lower_h = clamp(LOWER_TEETH_AT_REST * scale + travel.y, 0.0, LOWER_TEETH * scale) * span;
     let t = min(below_upper / max(upper_h, 1e-3), 1.0);
@@ -314,34 +328,59 @@ fn mouth_colour(face: u32, p: vec2<f32>) -> vec3<f32> {
     let along = along_of(poly, p);
     let here = mouth_frame(poly, along);
     let then = mouth_frame(portrait.mouth_rest, along);
-    // As the CPU renderer (src/face/mouth/mod.rs): a painted seam narrower than SEAM_OPENING holds no
-    // teeth of its own, so the procedural ones are drawn where the lips part wider.
-    let own_teeth = frame_height(then) >= SEAM_OPENING * portrait.lip.w;
+    // As the CPU renderer (src/face/mouth/mod.rs, `OwnInterior`): a painted seam narrower than
+    // SEAM_OPENING holds no teeth of its own, and each half of it follows its lip; a portrait that
+    // shows its teeth keeps up to UPPER_TEETH of its opening on the skull (the upper lip's rest,
+    // less how far the lip has risen), the rest on the jaw (the lower lip's, less how far the lip
+    // has dropped beyond the jaw), and the procedural interior shows between and where a lip
+    // moved off what it covered.
+    let height = frame_height(then);
+    let own_teeth = height >= SEAM_OPENING * portrait.lip.w;
     let travel = lip_travel_at(face, along);
-    if frame_height(then) > 1.0 {
+    // The procedural teeth stand where the neutral face's lips cover them (`fill_mouth`).
+    var teeth_travel = travel;
+    if own_teeth {
+        teeth_travel = travel - rest_travel_at(along);
+    }
+    if height > 1.0 {
         let du = max(dot(p - here.upper, here.down), 0.0);
         let dl = max(dot(here.lower - p, here.down), 0.0);
-        // Half of the portrait's opening belongs to each lip.
-        let reach = frame_height(then) / 2.0;
+        var moved = vec2<f32>(0.0);
+        var split = height / 2.0;
+        if own_teeth {
+            moved = travel;
+            split = min(UPPER_TEETH * portrait.lip.w, height);
+        }
+        let a = moved.x + split;
+        let b = frame_height(here) - moved.y - (height - split);
+        // `OwnInterior::upper_holds`: where the parts overlap, a seam's halves meet in the middle
+        // and a portrait's own upper teeth stand in front of what the jaw holds.
+        var reach = (a + b) / 2.0;
+        if own_teeth {
+            reach = max(a, reach);
+        }
         var own: vec3<f32>;
-        if du <= dl {
-            own = sample_px(then.upper + then.down * min(du, reach));
+        // `OwnInterior::procedural_cover`: the band between the parts, as much as covers the pixel
+        // where it is thinner than one, and the band the lip of the part drawn here uncovered.
+        var uncovered: f32;
+        if du <= reach {
+            own = sample_px(then.upper + then.down * clamp(du - moved.x, 0.0, split));
+            uncovered = band_cover(du, max(moved.x, 0.0));
         } else {
-            own = sample_px(then.lower - then.down * min(dl, reach));
+            own = sample_px(then.lower - then.down * clamp(dl - moved.y, 0.0, height - split));
+            uncovered = band_cover(dl, max(moved.y, 0.0));
         }
-        // `procedural_cover`: the procedural band between the halves, as much as covers the pixel
-        // where it is thinner than one.
-        let band_end = frame_height(here) - reach;
-        var band = clamp(min(du + 0.5, band_end) - max(du - 0.5, reach), 0.0, 1.0);
-        if band_end - reach >= 1.0 {
-            band = select(0.0, 1.0, du >= reach && du <= band_end);
+        var band = clamp(min(du + 0.5, b) - max(du - 0.5, a), 0.0, 1.0);
+        if b - a >= 1.0 {
+            band = select(0.0, 1.0, du >= a && du <= b);
         }
+        band = max(band, uncovered);
         if band > 0.0 {
-            own = mix(own, procedural_mouth(here, along, p, !own_teeth, travel), band);
+            own = mix(own, procedural_mouth(here, along, p, teeth_travel), band);
         }
         return thin_opening_lips(face, here, then, p, seam(face, here, own));
     }
-    return thin_opening_lips(face, here, then, p, seam(face, here, procedural_mouth(here, along, p, !own_teeth, travel)));
+    return thin_opening_lips(face, here, then, p, seam(face, here, procedural_mouth(here, along, p, teeth_travel)));
 }
 
 // The CPU renderer's `seam_shadow` (src/face/mouth/mod.rs): how much of the seam's shade a mouth

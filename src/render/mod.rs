@@ -92,6 +92,12 @@ pub struct PortraitUniform {
     /// A HEF head's face crop: its origin (`xy`, portrait pixels), side (`z`) and the network's
     /// size (`w`; 0 for a head drawn by the warp alone).
     pub hef: Vec4,
+    /// The procedural teeth's colour (`w` unused; [`crate::face::PreparedPortrait::tooth`]).
+    pub teeth: Vec4,
+    /// How far the neutral face's lips stand from the portrait's
+    /// ([`crate::face::PreparedPortrait::rest_travel`]: the upper contour's five values, then the
+    /// lower's; the last two words unused).
+    pub rest_travel: [Vec4; 3],
 }
 
 fn vertex_layout(
@@ -314,6 +320,13 @@ pub fn attach_faces(
                         }),
                         sclera: warp.sclera.map(|[r, g, b]| Vec4::new(r, g, b, 0.0)),
                         hef: Vec4::ZERO,
+                        teeth: Vec4::new(warp.tooth[0], warp.tooth[1], warp.tooth[2], 0.0),
+                        rest_travel: {
+                            let mut words = [0.0f32; 12];
+                            words[..5].copy_from_slice(&warp.rest_travel.upper);
+                            words[5..10].copy_from_slice(&warp.rest_travel.lower);
+                            std::array::from_fn(|i| Vec4::from_slice(&words[4 * i..4 * i + 4]))
+                        },
                     },
                     texture: images.add(portrait_texture(portrait.prepared.image())),
                     smooth: images.add(portrait_texture(portrait.prepared.smooth_skin())),
@@ -403,9 +416,6 @@ mod tests {
             let line = format!("const {name}: f32 = {v};");
             assert!(wgsl.contains(&line), "face.wgsl lacks `{line}`");
         }
-        let [r, g, b] = crate::face::mouth::TOOTH_TINT;
-        let tint = format!("const TOOTH_TINT: vec3<f32> = vec3<f32>({r:?}, {g:?}, {b:?});");
-        assert!(wgsl.contains(&tint), "face.wgsl lacks `{tint}`");
         let [r, g, b] = crate::face::wrinkles::SHADOW_TINT;
         let tint = format!("const SHADOW_TINT: vec3<f32> = vec3<f32>({r:?}, {g:?}, {b:?});");
         assert!(wgsl.contains(&tint), "face.wgsl lacks `{tint}`");

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Mouth close-ups (issue #14, eighth to tenth passes; docs/img/mouth_closeups_*.png): the astronaut photo made
-# neutral, sad and angry (her lips closed over her own teeth: the seam where they meet), and the
+# Mouth close-ups (issue #14, eighth to eleventh passes; docs/img/mouth_closeups_*.png): the astronaut photo
+# made neutral, sad and angry (her lips closed over her own teeth: the seam where they meet), happy,
+# surprised, fear and disgusted (her own teeth on the skull, the procedural ones below), and the
 # bundled NPCs 3 and 7 angry, happy, fear and disgusted (procedural teeth), at intensity 2.5,
 # rendered by `emotalk pose` (the reference CPU renderer), each cropped round the mouth (from the
 # rig's lip landmarks) and enlarged 3x without smoothing, so single pixels show.
@@ -13,8 +14,9 @@ out=${1:?usage: mouth_closeups.sh OUT.png [emotalk binary]}
 bin=${2:-cargo run --release --quiet --}
 source "$(dirname "$0")/three_portraits.sh"
 
-cells=(astronaut:neutral astronaut:sad astronaut:angry npc_3:angry npc_3:happy npc_3:fear npc_3:disgusted
-  npc_7:angry npc_7:happy npc_7:fear npc_7:disgusted)
+cells=(astronaut:neutral astronaut:sad astronaut:angry astronaut:happy astronaut:surprised astronaut:fear
+  astronaut:disgusted npc_3:angry npc_3:happy npc_3:fear npc_3:disgusted npc_7:angry npc_7:happy npc_7:fear
+  npc_7:disgusted)
 for cell in "${cells[@]}"; do
   who=${cell%%:*} emotion=${cell#*:}
   $bin pose --portrait "$work/$who.png" --rig "$work/$who.rig.json" --emotion "$emotion" --intensity 2.5 \

@@ -1,8 +1,9 @@
 //! The mouth opening in the reference CPU renderer (the GPU shader's `mouth_colour`,
-//! `thin_opening_lips` and `seam_line` are the same): the portrait's own interior attached to
-//! each lip, a procedural interior (cavity, tongue, teeth of their real size, the upper ones fixed
-//! to the skull and the lower ones to the jaw, [`LipTravel`]) where the lips part
-//! wider than in the portrait, and the seam's shade and line where they barely part.
+//! `thin_opening_lips` and `seam_line` are the same): the portrait's own interior, its teeth
+//! where the skull and the jaw hold them (a painted seam attached to each lip), a procedural
+//! interior (cavity, tongue, teeth of their real size, the upper ones fixed to the skull and the
+//! lower ones to the jaw, [`LipTravel`]) where the lips part wider than in the portrait or move
+//! off what they covered, and the seam's shade and line where they barely part.
 
 use glam::Vec2;
 use image::RgbaImage;
@@ -11,22 +12,24 @@ use crate::face::cpu_render::{raster, sample, to_rgba};
 
 mod teeth;
 
-use teeth::mouth_interior;
 pub use teeth::{
     LOWER_TEETH, LOWER_TEETH_AT_REST, LOWER_TEETH_SHADE, LipTravel, TEETH_MIN_OPENING, TOOTH_TINT, UPPER_TEETH,
     UPPER_TEETH_AT_REST, tooth_colour,
 };
+use teeth::{band_cover, mouth_interior};
 
-/// Fills the mouth opening (a fan of triangles from its centroid): near each inner lip, the
-/// portrait's own interior at its own scale, attached to that lip (upper teeth follow the
-/// upper lip, lower teeth the lower one); where the lips part wider than in the portrait, the
-/// procedural interior; where the lips meet, the lips drawn before stay; where a mouth parted
+/// Fills the mouth opening (a fan of triangles from its centroid): the portrait's own interior
+/// at its own scale, its upper teeth fixed to the skull and the rest to the jaw, or a painted
+/// seam's halves attached to their lips ([`OwnInterior`]); where the lips part wider than in the
+/// portrait or move off what they covered, the procedural interior; where the lips meet, the lips drawn before stay; where a mouth parted
 /// at rest closes (`closure`, [`crate::face::cpu_render::lip_closure`]) and barely parts, the seam's
 /// shade, and where the opening is thinner than a pixel, the portrait's own lip for the share of
 /// the pixel the opening leaves (`(2·closure).min(1) · (1 − height)`; below half closed the
 /// centre-sampled opening still shows through in part). `scale`: pixels per face-model unit (the
-/// procedural teeth's size); `travel`: how far the lips have moved from their rest, which says how
-/// much of the procedural teeth they uncover ([`LipTravel`]).
+/// procedural teeth's size); `travel`: how far the lips have moved from the portrait's rest, and
+/// how far the neutral face's lips stand from it
+/// ([`crate::face::cpu_render::PreparedPortrait::rest_travel`]), which say how much of the
+/// portrait's own teeth and of the procedural ones they uncover ([`LipTravel`]).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn fill_mouth(
     out: &mut RgbaImage,
@@ -37,8 +40,9 @@ pub(crate) fn fill_mouth(
     tooth: [f32; 3],
     scale: f32,
     closure: f32,
-    travel: &LipTravel,
+    travel: [&LipTravel; 2],
 ) {
+    let [travel, rest_travel] = travel;
     let n = deformed.len();
     let cd = deformed.iter().sum::<Vec2>() / n as f32;
     let (w, h) = out.dimensions();
@@ -53,26 +57,30 @@ pub(crate) fn fill_mouth(
             }
             // The portrait's own opening at the same place along the mouth.
             let then = MouthFrame::at(rest, here.along);
-            let procedural = || {
-                // A portrait's own opening narrower than SEAM_OPENING (a painted seam between
-                // closed lips) holds no teeth of its own: the procedural ones are drawn.
-                let own_teeth = then.height() >= SEAM_OPENING * scale;
-                mouth_interior(&here, p, lip_colour, tooth, !own_teeth, scale, travel.at(here.along))
+            // A portrait's own opening narrower than SEAM_OPENING (a painted seam between closed
+            // lips) holds no teeth of its own.
+            let own_teeth = then.height() >= SEAM_OPENING * scale;
+            let travel = travel.at(here.along);
+            // The procedural teeth stand where the neutral face's lips cover them: a portrait that
+            // shows its teeth poses an expression (a smile lifts its lips off them), and from its
+            // lips a smile undone would uncover a band of lower teeth in every opening.
+            let teeth_travel = if own_teeth {
+                let neutral = rest_travel.at(here.along);
+                (travel.0 - neutral.0, travel.1 - neutral.1)
+            } else {
+                travel
             };
+            let procedural = || mouth_interior(&here, p, lip_colour, tooth, scale, teeth_travel);
             let (du, dl) = (here.depth_below_upper(p), here.height_above_lower(p));
             let colour = if then.height() > 1.0 {
-                // Half of the portrait's opening belongs to each lip.
-                let reach = then.height() / 2.0;
-                let own = if du <= dl {
-                    sample(image, then.upper + then.down * du.min(reach))
+                let own = OwnInterior::new(&here, &then, own_teeth, travel, scale);
+                let at = if own.upper_holds(du) {
+                    then.upper + then.down * own.upper_depth(du)
                 } else {
-                    sample(image, then.lower - then.down * dl.min(reach))
+                    then.lower - then.down * own.lower_height(dl)
                 };
-                // Where the lips part wider than the portrait's, the procedural interior between
-                // the two halves, as much as it covers of the pixel (a band thinner than a pixel
-                // showed as isolated dark pixels between the teeth).
-                let band = procedural_cover(du, here.height(), reach);
-                if band > 0.0 { mix(own, procedural(), band) } else { own }
+                let cover = own.procedural_cover(du, dl);
+                if cover > 0.0 { mix(sample(image, at), procedural(), cover) } else { sample(image, at) }
             } else {
                 procedural()
             };
@@ -97,18 +105,83 @@ pub(crate) fn fill_mouth(
     }
 }
 
-/// How much of a pixel `du` below the upper lip of an opening `height` pixels tall is the band
-/// between the portrait's own interior attached to each lip, `reach` deep from each (0–1), the
-/// band being `[reach, height − reach]`: a band a pixel or more wide covers the pixels whose
-/// centre it holds, as it always has; a thinner one, the part of the pixel's extent across the
-/// mouth (`du ± 0.5`) that it overlaps, so that it draws as a faint line instead of isolated
-/// pixels of the cavity between the teeth.
-fn procedural_cover(du: f32, height: f32, reach: f32) -> f32 {
-    let (a, b) = (reach, height - reach);
-    if b - a >= 1.0 {
-        return if (a..=b).contains(&du) { 1.0 } else { 0.0 };
+/// Where the portrait's own mouth interior is drawn in a frame's opening, at one place along the
+/// mouth: a part of it is fixed to the skull and follows the upper lip's rest (`upper`, the
+/// `split` nearest the upper lip), the rest to the jaw and follows the lower lip's (`lower`);
+/// between them, and where a lip has moved off what it covered at rest, the procedural interior.
+///
+/// A painted seam (no teeth of its own) is split in half, each half attached to its lip: it is
+/// the lips' own edge. A portrait that shows its teeth keeps them where the skull and the jaw
+/// hold them, as the procedural teeth are ([`LipTravel`]): up to [`UPPER_TEETH`] of its opening
+/// below the upper lip is its upper teeth, fixed to the skull, so a lip lowered over them covers
+/// them and a lip raised uncovers the procedural teeth above them; the rest is fixed to the jaw,
+/// and a lower lip pulled down beyond the jaw uncovers the procedural lower teeth. Until #14's
+/// eleventh pass half of every opening followed each lip, so a smiling photograph that spoke
+/// split its upper teeth into two rows, one on each lip, with the cavity between.
+struct OwnInterior {
+    /// How far the upper lip has risen from its rest, pixels (0 for a seam).
+    risen: f32,
+    /// How far the lower lip has dropped beyond the jaw, pixels (0 for a seam).
+    dropped: f32,
+    /// How much of the portrait's opening (from its upper lip) the upper part holds, pixels.
+    split: f32,
+    /// The portrait's opening here, pixels.
+    height: f32,
+    /// The procedural band between the parts, pixels below the frame's upper lip.
+    gap: (f32, f32),
+    /// Whether the portrait shows teeth of its own here (else its opening is a painted seam).
+    own_teeth: bool,
+}
+
+impl OwnInterior {
+    fn new(here: &MouthFrame, then: &MouthFrame, own_teeth: bool, travel: (f32, f32), scale: f32) -> Self {
+        let height = then.height();
+        let ((risen, dropped), split) =
+            if own_teeth { (travel, (UPPER_TEETH * scale).min(height)) } else { ((0.0, 0.0), height / 2.0) };
+        let gap = (risen + split, here.height() - dropped - (height - split));
+        Self { risen, dropped, split, height, gap, own_teeth }
     }
-    ((du + 0.5).min(b) - (du - 0.5).max(a)).clamp(0.0, 1.0)
+
+    /// Whether the part fixed to the upper lip's rest draws a point `du` below the frame's upper
+    /// lip: across the procedural band, the nearer part; where the parts overlap (lips closing),
+    /// a painted seam's halves meet in the middle, and a portrait's own upper teeth, fixed to
+    /// the skull, stand in front of what the jaw holds (the upper incisors overlap the lower
+    /// ones), so they draw as far as they reach.
+    fn upper_holds(&self, du: f32) -> bool {
+        let (a, b) = self.gap;
+        let middle = (a + b) / 2.0;
+        du <= if self.own_teeth { a.max(middle) } else { middle }
+    }
+
+    /// How far below the portrait's upper lip to sample for a point `du` below the frame's.
+    fn upper_depth(&self, du: f32) -> f32 {
+        (du - self.risen).clamp(0.0, self.split)
+    }
+
+    /// How far above the portrait's lower lip to sample for a point `dl` above the frame's.
+    fn lower_height(&self, dl: f32) -> f32 {
+        (dl - self.dropped).clamp(0.0, self.height - self.split)
+    }
+
+    /// How much of a pixel `du` below the upper lip and `dl` above the lower one the procedural
+    /// interior covers (0–1): the band between the parts, as much as it covers of the pixel's
+    /// extent across the mouth (a band a pixel or more wide, the pixels whose centre it holds; a
+    /// thinner one drew isolated pixels of the cavity between the teeth), and the band the lip
+    /// of the part drawn here uncovered by moving off its rest ([`band_cover`]: none at rest).
+    fn procedural_cover(&self, du: f32, dl: f32) -> f32 {
+        let (a, b) = self.gap;
+        let band = if b - a >= 1.0 {
+            if (a..=b).contains(&du) { 1.0 } else { 0.0 }
+        } else {
+            ((du + 0.5).min(b) - (du - 0.5).max(a)).clamp(0.0, 1.0)
+        };
+        let uncovered = if self.upper_holds(du) {
+            band_cover(du, self.risen.max(0.0))
+        } else {
+            band_cover(dl, self.dropped.max(0.0))
+        };
+        band.max(uncovered)
+    }
 }
 
 /// Where a point sits in a mouth opening (inner lip contour, iBUG order 60–67): how far along
@@ -274,8 +347,8 @@ mod tests {
     use image::{Rgba, RgbaImage};
 
     use super::{
-        LipTravel, SEAM_OPENING, SEAM_SHADE, SEAM_SOFTNESS, SEAM_WIDTH, fill_mouth, procedural_cover, seam_colour,
-        seam_line, seam_shadow, shade_seam_line,
+        LipTravel, MouthFrame, OwnInterior, SEAM_OPENING, SEAM_SHADE, SEAM_SOFTNESS, SEAM_WIDTH, fill_mouth,
+        seam_colour, seam_line, seam_shadow, shade_seam_line,
     };
 
     /// An inner lip contour (iBUG 60–67) from x = 100 to 180 at y = 100, the upper lip's middle
@@ -364,7 +437,7 @@ mod tests {
                     [0.95, 0.92, 0.85],
                     scale,
                     1.0,
-                    &LipTravel::default(),
+                    [&LipTravel::default(); 2],
                 );
                 shade_seam_line(&mut out, &at(gap), lip, scale, 1.0);
                 out
@@ -390,18 +463,115 @@ mod tests {
         }
     }
 
+    /// The parts of a portrait's own opening and the procedural band between them, in the middle
+    /// of a frame whose lips are `gap` apart, over a rest opening `rest_gap` tall.
+    fn own_interior(rest_gap: f32, gap: f32, own_teeth: bool, travel: (f32, f32), scale: f32) -> OwnInterior {
+        let (here, then) = (MouthFrame::at(&contour(gap), 0.5), MouthFrame::at(&contour(rest_gap), 0.5));
+        OwnInterior::new(&here, &then, own_teeth, travel, scale)
+    }
+
     #[test]
-    fn the_interior_between_the_teeth_covers_what_it_covers_of_a_pixel() {
-        // At the portrait's own opening (20 px, 10 to each lip) there is no band at all.
-        assert!((0..40).all(|i| procedural_cover(i as f32 * 0.5, 20.0, 10.0) == 0.0));
+    fn a_painted_seam_follows_its_lips_and_the_interior_between_covers_what_it_covers_of_a_pixel() {
+        let seam = |gap: f32| own_interior(20.0, gap, false, (3.0, 3.0), 500.0);
+        // At the portrait's own opening (20 px, 10 to each lip) there is no band at all, and each
+        // half is sampled where it is (a seam ignores the lips' travel: it is the lips' own edge).
+        let rest = seam(20.0);
+        assert!((0..40).all(|i| rest.procedural_cover(i as f32 * 0.5, 20.0 - i as f32 * 0.5) == 0.0));
+        assert!(rest.upper_holds(9.9) && !rest.upper_holds(10.1));
+        assert_eq!((rest.upper_depth(4.0), rest.lower_height(4.0)), (4.0, 4.0));
         // Opened 0.3 px wider: a band 0.3 px thin, all of it in the pixel across it, none in the
         // next (before, a pixel whose centre fell in it was drawn as the dark cavity in full).
-        assert!((procedural_cover(10.15, 20.3, 10.0) - 0.3).abs() < 1e-5);
-        assert_eq!(procedural_cover(11.15, 20.3, 10.0), 0.0);
-        // Opened 6 px wider: the pixels whose centre it holds, as before.
-        assert_eq!(procedural_cover(13.0, 26.0, 10.0), 1.0);
-        assert_eq!(procedural_cover(10.2, 26.0, 10.0), 1.0);
-        assert_eq!(procedural_cover(9.8, 26.0, 10.0), 0.0);
+        let thin = seam(20.3);
+        assert!((thin.procedural_cover(10.15, 10.15) - 0.3).abs() < 1e-5);
+        assert_eq!(thin.procedural_cover(11.15, 9.15), 0.0);
+        // Opened 6 px wider: the pixels whose centre it holds; each half keeps to its lip.
+        let wide = seam(26.0);
+        assert_eq!(wide.procedural_cover(13.0, 13.0), 1.0);
+        assert_eq!(wide.procedural_cover(10.2, 15.8), 1.0);
+        assert_eq!(wide.procedural_cover(9.8, 16.2), 0.0);
+        assert_eq!((wide.upper_depth(9.8), wide.lower_height(9.8)), (9.8, 9.8));
+    }
+
+    /// A portrait that shows its teeth keeps them on the skull: a dropped jaw opens the cavity
+    /// below them instead of splitting them into two rows, a lowered upper lip covers them, a
+    /// raised one uncovers the procedural teeth above them, and a lower lip pulled down beyond
+    /// the jaw the procedural lower teeth.
+    #[test]
+    fn a_portraits_own_teeth_stay_where_the_skull_holds_them() {
+        // 90 px per face-model unit (1 px per mm), 8 px of teeth between the lips at rest: all of
+        // the opening is upper teeth (less than UPPER_TEETH, 9 px).
+        let scale = 90.0;
+        let rest = own_interior(8.0, 8.0, true, (0.0, 0.0), scale);
+        assert!((0..16).all(|i| rest.procedural_cover(i as f32 * 0.5, 8.0 - i as f32 * 0.5) == 0.0));
+        assert!((0..16).all(|i| rest.upper_holds(i as f32 * 0.5)));
+        // The jaw drops 12 px (the lower lip with it): the teeth stay under the upper lip, the
+        // cavity opens below them.
+        let open = own_interior(8.0, 20.0, true, (0.0, 0.0), scale);
+        assert!(open.upper_holds(5.0) && open.upper_depth(5.0) == 5.0 && open.procedural_cover(5.0, 15.0) == 0.0);
+        assert_eq!(open.procedural_cover(12.0, 8.0), 1.0);
+        assert_eq!(open.procedural_cover(19.5, 0.5), 1.0);
+        // The upper lip lowered 3 px over them: it covers their top 3 px.
+        let lowered = own_interior(8.0, 5.0, true, (-3.0, 0.0), scale);
+        assert_eq!(lowered.upper_depth(1.0), 4.0);
+        assert_eq!(lowered.procedural_cover(1.0, 4.0), 0.0);
+        // Raised 2 px: the 2 px it uncovered are procedural (teeth), the photo's teeth below.
+        let raised = own_interior(8.0, 10.0, true, (2.0, 0.0), scale);
+        assert_eq!(raised.procedural_cover(1.0, 9.0), 1.0);
+        assert_eq!((raised.procedural_cover(3.0, 7.0), raised.upper_depth(3.0)), (0.0, 1.0));
+        // A lower lip pulled 3 px beyond the jaw: procedural next to it, below the teeth.
+        let pulled = own_interior(8.0, 11.0, true, (0.0, 3.0), scale);
+        assert_eq!(pulled.procedural_cover(9.5, 1.5), 1.0);
+        // Pulled 3 px down with the jaw closed (a smile in occlusion): the upper teeth reach the
+        // lower lip and stand in front of the lower teeth it uncovers (a seam's halves would
+        // meet in the middle).
+        let bite = own_interior(8.0, 7.0, true, (0.0, 3.0), scale);
+        assert!(bite.upper_holds(6.5) && bite.procedural_cover(6.5, 0.5) == 0.0);
+        assert!(!own_interior(8.0, 7.0, false, (0.0, 3.0), 500.0).upper_holds(4.0));
+        // A wide-open portrait (20 px): its first 9 px are the upper teeth on the skull, the rest
+        // is on the jaw and follows the lower lip.
+        let wide = own_interior(20.0, 30.0, true, (0.0, 0.0), scale);
+        assert_eq!(wide.gap, (9.0, 19.0));
+        assert_eq!(wide.upper_depth(8.0), 8.0);
+        assert_eq!(wide.lower_height(5.0), 5.0);
+    }
+
+    #[test]
+    fn a_smiling_photographs_teeth_do_not_follow_the_dropped_jaw() {
+        // The portrait: lips (204, 127, 127) around an opening 8 px tall of white teeth.
+        let (scale, lip, tooth) = (90.0, [0.8, 0.5, 0.5], [0.95, 0.92, 0.85]);
+        let lip_px = Rgba([204, 127, 127, 255]);
+        let rest = contour(8.0);
+        let mut image = RgbaImage::from_pixel(280, 200, lip_px);
+        for (x, y, px) in image.enumerate_pixels_mut() {
+            if crate::face::cpu_render::inside(&rest, Vec2::new(x as f32 + 0.5, y as f32 + 0.5)) {
+                *px = Rgba([250, 250, 245, 255]);
+            }
+        }
+        // The jaw drops 12 px: the upper lip stays at y = 96, the lower one goes to 116.
+        let open: Vec<Vec2> = contour(20.0).into_iter().map(|v| v + Vec2::new(0.0, 6.0)).collect();
+        let mut out = RgbaImage::from_pixel(280, 200, lip_px);
+        fill_mouth(&mut out, &image, &open, &rest, lip, tooth, scale, 0.0, [&LipTravel::default(); 2]);
+        let g = |y: u32| out.get_pixel(140, y).0[1];
+        // The teeth under the upper lip, where they were.
+        assert!((96..103).all(|y| g(y) > 240), "{:?}", (94..118).map(g).collect::<Vec<_>>());
+        // Below them the dark cavity, down to the lower lip: no second row of the photo's teeth
+        // (before, the lower half of the teeth followed the lower lip), only the procedural lower
+        // teeth's rest display, under a millimetre, shaded.
+        assert!((105..114).all(|y| g(y) < 120), "{:?}", (94..118).map(g).collect::<Vec<_>>());
+        assert!(g(115) < 240, "{:?}", (94..118).map(g).collect::<Vec<_>>());
+
+        // The photograph smiles: its neutral face's lower lip stands 3 px lower. A frame whose lower
+        // lip is back there (3 px below the photo's, beyond the jaw) shows the lower teeth's rest
+        // display, under a millimetre, not 3 px more of them.
+        let smile_undone = LipTravel { upper: [0.0; 5], lower: [3.0; 5] };
+        let draw = |rest_travel: &LipTravel| {
+            let mut out = RgbaImage::from_pixel(280, 200, lip_px);
+            fill_mouth(&mut out, &image, &open, &rest, lip, tooth, scale, 0.0, [&smile_undone, rest_travel]);
+            (96..116).filter(|&y| out.get_pixel(140, y).0[1] > 150).count()
+        };
+        let teeth_rows = |n: usize| n - 8; // less the eight rows of the photo's own teeth
+        assert_eq!(teeth_rows(draw(&smile_undone)), 1, "the lower teeth from the neutral face's lip");
+        assert_eq!(teeth_rows(draw(&LipTravel::default())), 4, "from the photo's lip, 0.9 + 3 px of them");
     }
 
     #[test]

@@ -81,13 +81,13 @@ impl LipTravel {
 /// How much of a pixel `d` pixels from where a band `h` pixels deep begins the band covers: the
 /// band's far edge anti-aliased over a pixel, and a band thinner than a pixel covering only its
 /// share.
-fn band_cover(d: f32, h: f32) -> f32 {
+pub(super) fn band_cover(d: f32, h: f32) -> f32 {
     (h - d + 0.5).clamp(0.0, 1.0) * h.clamp(0.0, 1.0)
 }
 
 /// The procedural mouth interior at `p` (see [`MouthFrame`]), its teeth of colour `tooth`
-/// ([`tooth_colour`]): when the portrait shows no teeth of its own (its opening here is narrower
-/// than [`SEAM_OPENING`](super::SEAM_OPENING)), the upper teeth are fixed to the skull, their edge
+/// ([`tooth_colour`]), wherever the portrait's own interior does not cover the opening
+/// (`super::OwnInterior`): the upper teeth are fixed to the skull, their edge
 /// [`UPPER_TEETH_AT_REST`] below the resting upper lip, so that they show as far as the lip has
 /// risen (`travel.0`, pixels) plus that, up to [`UPPER_TEETH`]; the lower teeth are fixed to the
 /// jaw, [`LOWER_TEETH_AT_REST`] above the resting lower lip, and show as far as the lip has
@@ -101,12 +101,11 @@ pub(super) fn mouth_interior(
     p: Vec2,
     lip: [f32; 3],
     tooth: [f32; 3],
-    teeth: bool,
     scale: f32,
     travel: (f32, f32),
 ) -> [f32; 3] {
     let (opening, below_upper) = (here.height(), here.depth_below_upper(p));
-    let teeth = teeth && opening >= TEETH_MIN_OPENING * scale;
+    let teeth = opening >= TEETH_MIN_OPENING * scale;
     let above_lower = here.height_above_lower(p);
     let depth = (below_upper / opening.max(1e-3)).clamp(0.0, 1.0);
     let cavity = lip.map(|c| 0.08 + 0.25 * c);
@@ -162,7 +161,7 @@ mod tests {
         let here = MouthFrame::at(&poly, 0.5);
         let column = |travel: (f32, f32)| -> Vec<f32> {
             (85..115)
-                .map(|y| mouth_interior(&here, Vec2::new(140.0, y as f32 + 0.5), lip, tooth, true, scale, travel)[1])
+                .map(|y| mouth_interior(&here, Vec2::new(140.0, y as f32 + 0.5), lip, tooth, scale, travel)[1])
                 .collect()
         };
         let teeth_px = |c: &[f32], from_bottom: bool| {
