@@ -5,8 +5,9 @@
 // each vertex by its share (the face fully, the neck less, the outer ring not at all). One draw can hold many faces of the same portrait: each instance
 // reads its own `FaceParams` row, chosen by the entity's `MeshTag`.
 // Fragment stage: the portrait at the vertex's rest UV (bilinear, as the CPU renderer samples),
-// shaded by the wrinkle maps (src/face/wrinkles.rs) on the skin, except inside the mouth fan, where the portrait's own mouth interior stays attached to each lip
-// and a procedural interior (cavity, tongue, teeth) fills what the lips open beyond it.
+// shaded by the wrinkle maps (src/face/wrinkles.rs) on the skin, except inside the mouth fan, where the portrait's own mouth interior stays where
+// the skull and the jaw hold it (a painted seam attached to each lip) and a procedural interior (cavity, tongue, teeth) fills what the lips open
+// beyond it or move off.
 // The portrait texture holds the sRGB bytes as plain unorm values so that bilinear filtering
 // mixes the same numbers the CPU renderer mixes; the result is converted to linear at the end
 // for the sRGB render target.
@@ -51,7 +52,7 @@ struct PortraitUniform {
     // A HEF head's face crop: origin (xy, portrait pixels), side (z), the network's size (w; 0
     // for a head drawn by the warp alone).
     hef: vec4<f32>,
-    // rgb: the procedural teeth's colour (src/face/cpu_render.rs `teeth_colour`: the portrait's own
+    // rgb: the procedural teeth's colour (src/face/colours.rs `teeth_colour`: the portrait's own
     // teeth where it shows them, else its eyes' sclera, a little yellower).
     teeth: vec4<f32>,
     // How far the neutral face's lips stand from the portrait's (`PreparedPortrait::rest_travel`,

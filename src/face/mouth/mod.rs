@@ -18,18 +18,18 @@ pub use teeth::{
 };
 use teeth::{band_cover, mouth_interior};
 
-/// Fills the mouth opening (a fan of triangles from its centroid): the portrait's own interior
-/// at its own scale, its upper teeth fixed to the skull and the rest to the jaw, or a painted
-/// seam's halves attached to their lips ([`OwnInterior`]); where the lips part wider than in the
-/// portrait or move off what they covered, the procedural interior; where the lips meet, the lips drawn before stay; where a mouth parted
-/// at rest closes (`closure`, [`crate::face::cpu_render::lip_closure`]) and barely parts, the seam's
-/// shade, and where the opening is thinner than a pixel, the portrait's own lip for the share of
-/// the pixel the opening leaves (`(2·closure).min(1) · (1 − height)`; below half closed the
-/// centre-sampled opening still shows through in part). `scale`: pixels per face-model unit (the
-/// procedural teeth's size); `travel`: how far the lips have moved from the portrait's rest, and
-/// how far the neutral face's lips stand from it
-/// ([`crate::face::cpu_render::PreparedPortrait::rest_travel`]), which say how much of the
-/// portrait's own teeth and of the procedural ones they uncover ([`LipTravel`]).
+/// Fills the mouth opening (a fan of triangles from its centroid): the portrait's own interior at
+/// its own scale, its upper teeth fixed to the skull and the rest to the jaw, or a painted seam's
+/// halves attached to their lips ([`OwnInterior`]); where the lips part wider than in the portrait
+/// or move off what they covered, the procedural interior; where the lips meet, the lips drawn
+/// before stay; where a mouth parted at rest closes (`closure`,
+/// [`crate::face::cpu_render::lip_closure`]) and barely parts, the seam's shade, and where the
+/// opening is thinner than a pixel, the portrait's own lip for the share of the pixel the opening
+/// leaves (`(2·closure).min(1) · (1 − height)`; below half closed the centre-sampled opening still
+/// shows through in part). `scale`: pixels per face-model unit (the procedural teeth's size);
+/// `travel`: how far the lips have moved from the portrait's rest, and how far the neutral face's
+/// lips stand from it ([`crate::face::cpu_render::PreparedPortrait::rest_travel`]), which say how
+/// much of the portrait's own teeth and of the procedural ones they uncover ([`LipTravel`]).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn fill_mouth(
     out: &mut RgbaImage,

@@ -1,17 +1,19 @@
 //! The procedural teeth ([`super`]'s interior where the lips part wider than the portrait's own
-//! opening): their colour, where the skull and the jaw hold them ([`LipTravel`]) and how much of
-//! them shows.
+//! opening or move off what they covered): their colour, where the skull and the jaw hold them
+//! ([`LipTravel`]) and how much of them shows.
 
 use glam::Vec2;
 
 use super::{MouthFrame, lerp_contour, mix};
 
-/// The procedural teeth's colour as a fraction of the portrait's sclera colour, channel by
-/// channel: teeth are lit as the eyes are (the same light, the same painter), and enamel is a
-/// little yellower than the white of the eye.
+/// The procedural teeth's colour, for a portrait that shows no teeth of its own, as a fraction of
+/// its sclera colour, channel by channel: teeth are lit as the eyes are (the same light, the
+/// same painter), and enamel is a little yellower than the white of the eye. A portrait that
+/// shows its teeth lends them their own colour (`face::colours::teeth_colour`).
 pub const TOOTH_TINT: [f32; 3] = [1.0, 0.97, 0.9];
 
-/// The colour of the procedural teeth of a portrait whose eyes' sclera colours are `sclera`
+/// The colour of the procedural teeth of a portrait that shows no teeth of its own and whose
+/// eyes' sclera colours are `sclera`
 /// (0–1 RGB of the sRGB bytes, [`crate::face::cpu_render::PreparedPortrait::sclera`]): their mean
 /// times [`TOOTH_TINT`]. A fixed off-white (the first passes' `[0.90, 0.88, 0.82]`), shaded
 /// towards the cavity's colour, looked grey beside a painted character's white eyes and bright
@@ -88,14 +90,15 @@ pub(super) fn band_cover(d: f32, h: f32) -> f32 {
 /// The procedural mouth interior at `p` (see [`MouthFrame`]), its teeth of colour `tooth`
 /// ([`tooth_colour`]), wherever the portrait's own interior does not cover the opening
 /// (`super::OwnInterior`): the upper teeth are fixed to the skull, their edge
-/// [`UPPER_TEETH_AT_REST`] below the resting upper lip, so that they show as far as the lip has
-/// risen (`travel.0`, pixels) plus that, up to [`UPPER_TEETH`]; the lower teeth are fixed to the
-/// jaw, [`LOWER_TEETH_AT_REST`] above the resting lower lip, and show as far as the lip has
-/// dropped beyond the jaw (`travel.1`) plus that, up to [`LOWER_TEETH`] ([`LipTravel`]). Their
-/// edges are anti-aliased. `scale` is the portrait's pixels per face-model unit; the teeth narrow
-/// into the dark corners of the mouth; between them a dark cavity tinted by the lips and a tongue
-/// hint low in the opening. A smile's small opening is filled by the upper teeth; a dropped jaw
-/// shows the cavity between them.
+/// [`UPPER_TEETH_AT_REST`] below the resting upper lip (for a portrait that shows its own teeth,
+/// its neutral face's: [`crate::face::cpu_render::PreparedPortrait::rest_travel`]), so that they
+/// show as far as the lip has risen (`travel.0`, pixels) plus that, up to [`UPPER_TEETH`]; the
+/// lower teeth are fixed to the jaw, [`LOWER_TEETH_AT_REST`] above the resting lower lip, and show
+/// as far as the lip has dropped beyond the jaw (`travel.1`) plus that, up to [`LOWER_TEETH`]
+/// ([`LipTravel`]). Their edges are anti-aliased. `scale` is the portrait's pixels per face-model
+/// unit; the teeth narrow into the dark corners of the mouth; between them a dark cavity tinted by
+/// the lips and a tongue hint low in the opening. A smile's small opening is filled by the upper
+/// teeth; a dropped jaw shows the cavity between them.
 pub(super) fn mouth_interior(
     here: &MouthFrame,
     p: Vec2,
