@@ -47,27 +47,19 @@ pub(crate) fn teeth_colour(image: &RgbaImage, mouth: &[Vec2], scale: f32, sclera
 
 #[cfg(test)]
 mod tests {
-    use glam::Vec2;
     use image::{Rgba, RgbaImage};
 
     use super::teeth_colour;
+    use crate::face::mouth::tests::contour as mouth;
     use crate::face::mouth::tooth_colour;
-
-    /// An inner lip contour (iBUG 60–67) from x = 20 to 80 around y = 50, the lips `gap` apart.
-    fn mouth(gap: f32) -> Vec<Vec2> {
-        let (u, l) = (50.0 - gap / 2.0, 50.0 + gap / 2.0);
-        [(20.0, 50.0), (35.0, u), (50.0, u), (65.0, u), (80.0, 50.0), (65.0, l), (50.0, l), (35.0, l)]
-            .map(|(x, y)| Vec2::new(x, y))
-            .to_vec()
-    }
 
     #[test]
     fn a_portrait_showing_its_teeth_lends_them_their_colour_and_a_painted_seam_the_eyes() {
         // Pale yellow teeth over the upper part of the opening, a dark cavity below them.
-        let mut image = RgbaImage::from_pixel(100, 100, Rgba([200, 120, 110, 255]));
-        for y in 40..60 {
-            for x in 20..80 {
-                let c = if y < 50 { [240, 230, 200, 255] } else { [40, 20, 20, 255] };
+        let mut image = RgbaImage::from_pixel(280, 200, Rgba([200, 120, 110, 255]));
+        for y in 90..110 {
+            for x in 100..180 {
+                let c = if y < 100 { [240, 230, 200, 255] } else { [40, 20, 20, 255] };
                 image.put_pixel(x, y, Rgba(c));
             }
         }

@@ -1,4 +1,4 @@
-// The face warp of emotalk's reference CPU renderer (src/face/cpu_render.rs) on the GPU.
+// The face warp of emotalk's reference CPU renderer (src/face/cpu_render/) on the GPU.
 //
 // Vertex stage: every vertex of a portrait's warp mesh moves by `c + Σ_k w_k B_k` (its rows of the
 // portrait's linear basis, see src/face/warp.rs), then the head pose rotates it about the neck,
@@ -73,7 +73,7 @@ struct FaceParams {
     mouth: array<vec4<f32>, 4>,
     // Wrinkle group activations (src/face/wrinkles.rs `activations`), 16 of them.
     creases: array<vec4<f32>, 4>,
-    // Each eye's `EyeFrame` (src/face/cpu_render.rs): (inv.xy, t.xy); rest point = inv * p + t.
+    // Each eye's `EyeFrame` (src/face/cpu_render/mod.rs): (inv.xy, t.xy); rest point = inv * p + t.
     eyes: array<vec4<f32>, 2>,
     // Activations of the portrait's own creases to relax (`SkinShading::relax`), 16 of them.
     relax: array<vec4<f32>, 4>,
@@ -188,7 +188,7 @@ fn vertex(v: Vertex) -> FaceVertexOutput {
     let world_from_local = mesh2d_functions::get_world_from_local(v.instance_index);
     out.position = mesh2d_functions::mesh2d_position_local_to_clip(world_from_local, local);
 #endif
-    // The pivot's w: how far this frame closes the lips (src/face/cpu_render.rs `lip_closure`).
+    // The pivot's w: how far this frame closes the lips (src/face/cpu_render/lips.rs `lip_closure`).
     out.uv = v.uv + faces[face].pivot.w * v.canon.zw;
     out.px = q.xy;
     out.kind = kind;
@@ -262,29 +262,17 @@ fn frame_height(f: MouthFrame) -> f32 {
     return max(dot(f.lower - f.upper, f.down), 0.0);
 }
 
-// One of a face's ten `LipTravel` values.
-fn travel_value(face: u32, k: u32) -> f32 {
-    return faces[face].lip_travel[k / 4u][k % 4u];
-}
-
-// `LipTravel::at` of the portrait's `rest_travel`.
-fn rest_travel_at(along: f32) -> vec2<f32> {
+// `LipTravel::at` of a `LipTravel`'s ten values (the upper contour's five, then the lower's):
+// how far the upper lip has risen at `along` and how far the lower one has dropped beyond the
+// jaw, pixels.
+fn travel_at(values: array<vec4<f32>, 3>, along: f32) -> vec2<f32> {
+    // A function-scope copy, which may be indexed at run time.
+    var v = values;
     let s = clamp(along, 0.0, 1.0) * 4.0;
     let k = min(u32(floor(s)), 3u);
     let f = s - f32(k);
-    let up = mix(portrait.rest_travel[k / 4u][k % 4u], portrait.rest_travel[(k + 1u) / 4u][(k + 1u) % 4u], f);
-    let down = mix(portrait.rest_travel[(5u + k) / 4u][(5u + k) % 4u], portrait.rest_travel[(6u + k) / 4u][(6u + k) % 4u], f);
-    return vec2<f32>(-up, down);
-}
-
-// `LipTravel::at`: how far the upper lip has risen at `along` and how far the lower one has
-// dropped beyond the jaw, pixels.
-fn lip_travel_at(face: u32, along: f32) -> vec2<f32> {
-    let s = clamp(along, 0.0, 1.0) * 4.0;
-    let k = min(u32(floor(s)), 3u);
-    let f = s - f32(k);
-    let up = mix(travel_value(face, k), travel_value(face, k + 1u), f);
-    let down = mix(travel_value(face, 5u + k), travel_value(face, 6u + k), f);
+    let up = mix(v[k / 4u][k % 4u], v[(k + 1u) / 4u][(k + 1u) % 4u], f);
+    let down = mix(v[(5u + k) / 4u][(5u + k) % 4u], v[(6u + k) / 4u][(6u + k) % 4u], f);
     return vec2<f32>(-up, down);
 }
 
@@ -337,11 +325,11 @@ fn mouth_colour(face: u32, p: vec2<f32>) -> vec3<f32> {
     // moved off what it covered.
     let height = frame_height(then);
     let own_teeth = height >= SEAM_OPENING * portrait.lip.w;
-    let travel = lip_travel_at(face, along);
+    let travel = travel_at(faces[face].lip_travel, along);
     // The procedural teeth stand where the neutral face's lips cover them (`fill_mouth`).
     var teeth_travel = travel;
     if own_teeth {
-        teeth_travel = travel - rest_travel_at(along);
+        teeth_travel = travel - travel_at(portrait.rest_travel, along);
     }
     if height > 1.0 {
         let du = max(dot(p - here.upper, here.down), 0.0);

@@ -342,7 +342,7 @@ pub(crate) fn mix(a: [f32; 3], b: [f32; 3], t: f32) -> [f32; 3] {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use glam::Vec2;
     use image::{Rgba, RgbaImage};
 
@@ -353,7 +353,7 @@ mod tests {
 
     /// An inner lip contour (iBUG 60–67) from x = 100 to 180 at y = 100, the upper lip's middle
     /// `gap` pixels above the lower's (negative: the lips overlap, pressed together).
-    pub(super) fn contour(gap: f32) -> Vec<Vec2> {
+    pub(crate) fn contour(gap: f32) -> Vec<Vec2> {
         let (u, l) = (100.0 - gap / 2.0, 100.0 + gap / 2.0);
         [(100.0, 100.0), (120.0, u), (140.0, u), (160.0, u), (180.0, 100.0), (160.0, l), (140.0, l), (120.0, l)]
             .map(|(x, y)| Vec2::new(x, y))

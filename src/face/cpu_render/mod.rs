@@ -15,12 +15,13 @@
 //!    shifted by the gaze ([`EyeFrame`]), the sclera where the lids uncover more than the portrait
 //!    showed, the lash-line rim fanned with the lids; lids that close simply cover it (the lid
 //!    triangles stretch the lid skin over the eye). The skin is shaded by the wrinkle maps
-//!    ([`super::wrinkles`]). Inside the mouth, near each lip the portrait's own interior at its own scale (teeth stay
-//!    attached to their lip), and where the lips part wider than in the portrait a procedural
-//!    interior (dark cavity, tongue hint, and, when the portrait shows no teeth, upper and lower
-//!    teeth of their real size, fixed to the skull and to the jaw, uncovered as far as the lips
-//!    move from them; tinted from the lip colour; [`super::mouth`]), shaded like a
-//!    seam where the lips barely part.
+//!    ([`super::wrinkles`]). Inside the mouth, the portrait's own interior at its own scale (its
+//!    teeth where the skull and the jaw hold them, a painted seam attached to each lip), and
+//!    where the lips part wider than in the portrait or move off what they covered a procedural
+//!    interior (dark cavity, tongue hint, upper and lower teeth of their real size, fixed to the
+//!    skull and to the jaw, uncovered as far as the lips move from them; tinted from the lip
+//!    colour; [`super::mouth`] and this module's `lips.rs`), shaded like a seam where the lips barely
+//!    part.
 
 use std::path::PathBuf;
 
@@ -30,12 +31,16 @@ use image::{Rgba, RgbaImage};
 use super::N_LANDMARKS;
 use super::blendshapes::BlendshapeBasis;
 use super::deform::MeshDeformer;
-use super::fit::{FaceFit, LIP_PAIRS};
+use super::fit::FaceFit;
 use super::layout::Region;
 use super::mean::mean_face;
 use super::mesh::FaceMesh;
 use super::rig::{PortraitRig, RigError};
 use super::wrinkles;
+
+mod lips;
+
+pub use lips::lip_closure;
 
 /// Head rotation (degrees) and placement, applied after the expression.
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -158,51 +163,6 @@ pub(crate) fn inside(poly: &[Vec2], p: Vec2) -> bool {
     c
 }
 
-/// Rest inner-lip gap (IOD units) above which a portrait's mouth counts as parted at rest.
-const PARTED_AT_REST: f32 = 0.03;
-/// How far into its lip an inner-lip vertex of a parted mouth samples (fraction of the lip's
-/// thickness towards the outer contour).
-const LIP_INSET: f32 = 0.3;
-
-/// How far a frame closes a mouth that is parted at rest (0 at rest or wider, 1 where the inner
-/// lips meet): `1 − gap / rest gap` over the inner-lip pairs ([`super::fit`]'s), `rest(i)` and
-/// `deformed(i)` mesh vertex `i` at rest and in the frame, posed (pixels). The renderers move the
-/// inner lips' sampling by this much towards [`PreparedPortrait::source`], so the rest pose still
-/// reproduces the portrait exactly.
-pub fn lip_closure(rest: impl Fn(usize) -> Vec2, deformed: impl Fn(usize) -> Vec2) -> f32 {
-    let (mut open_rest, mut open_now) = (0.0f32, 0.0f32);
-    for ((u, _), (l, _)) in LIP_PAIRS {
-        open_rest += rest(u).distance(rest(l));
-        open_now += deformed(u).distance(deformed(l));
-    }
-    if open_rest <= 1e-3 {
-        return 0.0;
-    }
-    (1.0 - open_now / open_rest).clamp(0.0, 1.0)
-}
-
-/// Where the mesh vertices sample the portrait once its lips close: their rest positions, except
-/// that when the mouth is parted at rest (teeth showing) the inner lip contour (iBUG 60–67)
-/// samples a little inside its lip. Its landmarks sit on the lip's edge, so a mouth that closes
-/// would otherwise carry a line of the teeth between its lips. `scale`: pixels per face-model
-/// unit.
-fn lip_sources(rest: &[Vec2], scale: f32) -> Vec<Vec2> {
-    let mut source = rest.to_vec();
-    let gap = LIP_PAIRS.iter().map(|((u, _), (l, _))| rest[*l].y - rest[*u].y).fold(f32::MIN, f32::max);
-    if gap <= PARTED_AT_REST * scale {
-        return source;
-    }
-    for (inner, outer) in LIP_PAIRS.into_iter().flat_map(|(upper, lower)| [upper, lower]) {
-        source[inner] = rest[inner].lerp(rest[outer], LIP_INSET);
-    }
-    // The inner corners of a parted mouth border the dark of the cheeks' inside: they sample
-    // halfway to the outer corners, on the lips' junction.
-    for (inner, outer) in [(60, 48), (64, 54)] {
-        source[inner] = rest[inner].lerp(rest[outer], 0.5);
-    }
-    source
-}
-
 /// `weights` times an expressiveness `gain` (see [`super::rig::RigHints::expressiveness`]): the
 /// weights the renderers deform and crease with. Not clamped, so a gain above 1 moves beyond a
 /// shape's full action; non-finite weights become 0.
@@ -250,7 +210,7 @@ impl PreparedPortrait {
         let tooth = super::colours::teeth_colour(&image, &rest[60..68], scale, &sclera);
         let rest_creases = wrinkles::rest_activations(&fit.weights);
         let smooth = wrinkles::smooth_skin(&image, &lm, wrinkles::smooth_sigma(&rest_creases), scale);
-        let source = lip_sources(&rest, scale);
+        let source = lips::lip_sources(&rest, scale);
         let jaw_unit = {
             let mut w = [0.0f32; super::N_BLENDSHAPES];
             w[super::blendshapes::index_of("jawOpen").expect("ARKit has jawOpen")] = 1.0;
@@ -274,15 +234,6 @@ impl PreparedPortrait {
         };
         prepared.rest_travel = prepared.lip_travel(&[0.0; super::N_BLENDSHAPES], basis);
         Ok(prepared)
-    }
-
-    /// How far the lips of the neutral face (every weight 0: the portrait's own expression
-    /// undone) stand from the portrait's ([`super::mouth::LipTravel`]). A portrait that shows its
-    /// teeth at rest poses an expression whose lips are not where they rest over the teeth; its
-    /// procedural teeth are placed from the neutral face's lips (a frame's travel less this),
-    /// while its own teeth stay where the portrait shows them.
-    pub fn rest_travel(&self) -> super::mouth::LipTravel {
-        self.rest_travel
     }
 
     /// The portrait's expressiveness gain (its rig's `hints.expressiveness`, default 1).
@@ -426,30 +377,6 @@ impl PreparedPortrait {
         out
     }
 
-    /// How far the inner lips have moved from their rest for `gained` weights (the expressiveness
-    /// gain applied), before the head pose: what uncovers the procedural teeth
-    /// ([`super::mouth::LipTravel`]; the jaw's part of the lower lip's move is its `jawOpen`
-    /// beyond the portrait's own, [`Self::jaw_unit`] per unit).
-    pub fn lip_travel(&self, gained: &[f32], basis: &BlendshapeBasis) -> super::mouth::LipTravel {
-        let d = self.fit.displacements_px(gained, basis);
-        let jaw = super::blendshapes::index_of("jawOpen").expect("ARKit has jawOpen");
-        let jaw_w = gained.get(jaw).copied().filter(|w| w.is_finite()).unwrap_or(0.0) - self.fit.jaw_open;
-        super::mouth::LipTravel::new(|i| d[i].truncate(), |i| self.jaw_unit[i - 60] * jaw_w, self.mouth_down())
-    }
-
-    /// The displacement (pixels, before the pose) of the inner lip landmarks 60–67 at `jawOpen` 1,
-    /// under the basis the portrait was prepared with.
-    pub fn jaw_unit(&self) -> [Vec2; 8] {
-        self.jaw_unit
-    }
-
-    /// The face's down direction across its resting mouth (unit): perpendicular to the inner lip
-    /// corners' axis.
-    pub fn mouth_down(&self) -> Vec2 {
-        let axis = (self.rest[64] - self.rest[60]).normalize_or_zero();
-        Vec2::new(-axis.y, axis.x)
-    }
-
     /// Fills a skin triangle: `at(λ)` gives the portrait point to sample and the face-mesh
     /// point there, where the wrinkle maps ([`wrinkles::SkinShading`]) shade it.
     fn fill_shaded(
@@ -530,27 +457,6 @@ impl PreparedPortrait {
     /// The sclera colour of eye `e` (0–1 RGB of the sRGB bytes), estimated from the portrait.
     pub fn sclera(&self, e: usize) -> [f32; 3] {
         self.sclera[e]
-    }
-
-    /// The procedural teeth's colour (0–1 RGB of the sRGB bytes): the portrait's own teeth's
-    /// where its mouth shows them at rest, else its eyes' ([`super::mouth::tooth_colour`]).
-    pub fn tooth(&self) -> [f32; 3] {
-        self.tooth
-    }
-
-    /// Fills the mouth opening ([`super::mouth::fill_mouth`]).
-    fn fill_mouth(
-        &self,
-        out: &mut RgbaImage,
-        deformed: &[Vec2],
-        rest: &[Vec2],
-        closure: f32,
-        travel: &super::mouth::LipTravel,
-    ) {
-        let scale = self.fit.similarity.scale();
-        let travel = [travel, &self.rest_travel];
-        super::mouth::fill_mouth(out, &self.image, deformed, rest, self.lip_colour, self.tooth, scale, closure, travel);
-        super::mouth::shade_seam_line(out, deformed, self.lip_colour, scale, closure);
     }
 }
 
