@@ -13,7 +13,9 @@
 //! seeds 200–205 instead, which were never looked at while the presets were tuned. With `--out`
 //! it writes one contact sheet per intensity (`expressions_mu{1,2,2.5,3}.png`: a row per portrait,
 //! the portrait then neutral, angry, contempt, disgusted, fear, happy, sad, surprised) and
-//! `expressions.json` (every judgement).
+//! `expressions.json` (every judgement). A last table asks how much each reading at 2.5 owes to
+//! where the face box is: judged in the rig's box, in the box face-api's own detector finds (as
+//! `emotalk judge` does), and as the mean over nine boxes about the rig's.
 //!
 //! `--seeds A..B` judges a population instead: every emotion on each painted NPC of those seeds
 //! at one intensity (2.5 unless `--intensity`), and prints per emotion how many read as intended,
@@ -140,6 +142,76 @@ fn population(seeds: std::ops::Range<u64>, mu: f32, judge: &Judge<Flex>, basis: 
     println!("read as intended by both: {} / {}", both.0, both.1);
 }
 
+/// Boxes around `face`: its size times 0.9, 1 and 1.1, each moved up and down by a twentieth of
+/// it (nine in all), the spread of face boxes that a detector or a rig gives the same face.
+fn jittered(face: Rect) -> Vec<Rect> {
+    let mut out = Vec::new();
+    for scale in [0.9f32, 1.0, 1.1] {
+        for dy in [-0.05f32, 0.0, 0.05] {
+            let (w, h) = (face.width * scale, face.height * scale);
+            let (cx, cy) = (face.x + face.width / 2.0, face.y + face.height / 2.0 + dy * face.height);
+            out.push(Rect { x: cx - w / 2.0, y: cy - h / 2.0, width: w, height: h });
+        }
+    }
+    out
+}
+
+/// How much a reading depends on where the face box is: each emotion at 2.5 judged in the rig's
+/// box (the tables above), in the box face-api's own detector finds (what `emotalk judge` does),
+/// and as the mean of the probabilities over nine boxes about the rig's ([`jittered`]).
+fn crop_robustness(set: &[(String, RgbaImage, PortraitRig)], judge: &Judge<Flex>, basis: &BlendshapeBasis) {
+    println!("\n## Crop robustness at 2.5 (top class, p(intended)): rig box | detector's box | mean of 9 boxes");
+    println!("| portrait | emotion | face-api | fer |");
+    println!("|---|---|---|---|");
+    let mut hits = [[0usize; 3]; 2];
+    let mut judged = 0;
+    for (name, image, rig) in set {
+        let prepared = PreparedPortrait::new(image.clone(), rig, basis).expect("rig fits");
+        let face = cells::face_rect(rig);
+        for emotion in EmotionPreset::ALL {
+            let Some(class) = judged_as(emotion) else { continue };
+            let frame = prepared.render(&emotion.weights(2.5), &HeadPose::default(), basis);
+            let rig_box = judge.judge_in_both(&frame, face, name).expect("judge a render");
+            let mut text = Vec::new();
+            for (k, net) in JudgeNet::ALL.iter().enumerate() {
+                let detected = judge.judge_by(*net, &frame, name).ok();
+                let mut mean = std::collections::BTreeMap::<String, f32>::new();
+                let boxes = jittered(face);
+                for b in &boxes {
+                    let j = judge.judge_in_by(*net, &frame, *b, name).expect("judge a render");
+                    for (c, p) in j.probabilities {
+                        *mean.entry(c).or_default() += p / boxes.len() as f32;
+                    }
+                }
+                let mean_top =
+                    mean.iter().max_by(|a, b| a.1.total_cmp(b.1)).map(|(c, _)| c.clone()).unwrap_or_default();
+                let reads = [
+                    (rig_box[k].top.name().to_string(), rig_box[k].probability(class)),
+                    detected
+                        .as_ref()
+                        .map_or(("none".into(), 0.0), |j| (j.top.name().to_string(), j.probability(class))),
+                    (mean_top, mean.get(class.name()).copied().unwrap_or(0.0)),
+                ];
+                for (i, (top, _)) in reads.iter().enumerate() {
+                    hits[k][i] += (top == class.name()) as usize;
+                }
+                text.push(reads.iter().map(|(t, p)| format!("{t} {p:.2}")).collect::<Vec<_>>().join(" / "));
+            }
+            judged += 1;
+            println!("| {name} | {} | {} | {} |", emotion.name(), text[0], text[1]);
+        }
+    }
+    for (k, net) in JudgeNet::ALL.iter().enumerate() {
+        println!(
+            "{}: read as intended at 2.5: rig box {} / {judged}, detector's box {} / {judged}, mean of 9 boxes {} / {judged}",
+            net.name(),
+            hits[k][0],
+            hits[k][1],
+            hits[k][2]
+        );
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if let Some(range) = args.iter().position(|a| a == "--seeds").and_then(|i| args.get(i + 1)) {
@@ -259,6 +331,7 @@ fn main() {
     if let [Some(a), Some(b), ..] = identities[..] {
         println!("identity distance between the first two portraits (scale): {:.4}", rms(&a, &b));
     }
+    crop_robustness(&set, &judge, basis);
     if let Some(dir) = out {
         std::fs::create_dir_all(&dir).expect("create --out");
         for (k, sheet) in sheets.iter().enumerate() {

@@ -11,7 +11,8 @@
 //! | group | action units | blendshapes driving it |
 //! |---|---|---|
 //! | forehead lines (centre, each side) | AU1, AU2 | `browInnerUp`, `browOuterUp*` |
-//! | frown lines between the brows, procerus line | AU4 (AU9) | `browDown*`, `noseSneer*` |
+//! | frown lines between the brows | AU4 (AU9) | `browDown*`, `noseSneer*` |
+//! | procerus line and nose wrinkles | AU9, AU4 (not with AU1) | `noseSneer*`, `browDown*` less `browInnerUp` |
 //! | crow's feet | AU6 (AU7) | `cheekSquint*`, `eyeSquint*` |
 //! | cheek raise: highlight on the cheek, crease under the lower lid | AU6 | `cheekSquint*` |
 //! | nasolabial fold | AU10, AU12 (AU9) | `mouthSmile*`, `mouthUpperUp*`, `noseSneer*` |
@@ -63,7 +64,7 @@ pub mod group {
     pub const NASOLABIAL_LEFT: u32 = 9;
     /// Nasolabial fold, right.
     pub const NASOLABIAL_RIGHT: u32 = 10;
-    /// Nose wrinkles and the procerus line (AU9, AU4).
+    /// Nose wrinkles and the procerus line (AU9, AU4 without AU1).
     pub const NOSE: u32 = 11;
     /// Chin (AU17).
     pub const CHIN: u32 = 12;
@@ -148,7 +149,12 @@ pub fn activations(weights: &[f32]) -> [f32; N_GROUPS] {
             + 0.3 * cheek_w;
         a[mario as usize] = 0.8 * w(&format!("mouthFrown{side}")) + 0.3 * w(&format!("mouthStretch{side}"));
     }
-    a[group::NOSE as usize] = 0.5 * (sneer_l + sneer_r) + 0.25 * (w("browDownLeft") + w("browDownRight"));
+    // A frown's procerus folds the root of the nose as it pulls the inner brows down; raised
+    // inner brows (AU1, with AU4 in sadness and fear) hold that skin up, so only the frown lines
+    // show there (#14's twelfth pass: posed held-out characters then read fear 82 -> 85 of 100,
+    // sadness 72 -> 73, anger and disgust unchanged).
+    let procerus = 0.25 * (w("browDownLeft") + w("browDownRight")) * (1.0 - inner);
+    a[group::NOSE as usize] = 0.5 * (sneer_l + sneer_r) + procerus;
     a[group::CHIN as usize] = w("mouthShrugLower") + 0.3 * (w("mouthPressLeft") + w("mouthPressRight"));
     // The frame's own smile (AU12, with AU6), against which a portrait's broad smile folds relax
     // (its band draws nothing). A raised upper lip (AU10) or a wrinkled nose (AU9) deepens the
@@ -417,6 +423,19 @@ mod tests {
         assert!(happy[group::CROWS_LEFT as usize] > 0.5 && happy[group::NASOLABIAL_RIGHT as usize] > 0.5);
         assert!(angry[group::FROWN_LEFT as usize] > 0.5 && angry[group::FOREHEAD_CENTRE as usize] == 0.0);
         assert!(surprised[group::FOREHEAD_CENTRE as usize] > 0.5 && surprised[group::FROWN_LEFT as usize] == 0.0);
+    }
+
+    #[test]
+    fn a_frown_wrinkles_the_nose_root_unless_the_inner_brows_rise() {
+        // Anger's brow lowerer folds the root of the nose; sadness and fear lower the brows
+        // under raised inner ends (AU1 + AU4), which hold that skin up.
+        let nose = |e: EmotionPreset| activations(&e.weights(3.0))[group::NOSE as usize];
+        assert!(nose(EmotionPreset::Angry) > 0.4);
+        assert!(nose(EmotionPreset::Disgusted) > 0.9);
+        assert_eq!(nose(EmotionPreset::Sad), 0.0);
+        assert_eq!(nose(EmotionPreset::Fear), 0.0);
+        let sad = activations(&EmotionPreset::Sad.weights(3.0));
+        assert!(sad[group::FROWN_LEFT as usize] > 0.4, "the frown lines stay");
     }
 
     #[test]
