@@ -90,12 +90,13 @@ struct Row {
 }
 
 /// `--seeds A..B`: the read rate of every emotion over a population of painted NPCs, by both
-/// judges.
+/// judges, in the rig's box and in the box face-api's detector finds (a face it does not find
+/// counts as not read, and is counted).
 fn population(seeds: std::ops::Range<u64>, mu: f32, judge: &Judge<Flex>, basis: &BlendshapeBasis) {
     let n = seeds.end.saturating_sub(seeds.start);
     println!("NPC seeds {}..{} ({n} characters) at intensity {mu}\n", seeds.start, seeds.end);
-    println!("| emotion | judge | read as intended | mean p(intended) | read as |");
-    println!("|---|---|---|---|---|");
+    println!("| emotion | judge | read as intended | mean p(intended) | read as | in the detector's box |");
+    println!("|---|---|---|---|---|---|");
     let portraits: Vec<_> = portraits::npcs(seeds)
         .into_iter()
         .map(|(_, image, rig)| {
@@ -104,11 +105,12 @@ fn population(seeds: std::ops::Range<u64>, mu: f32, judge: &Judge<Flex>, basis: 
         })
         .collect();
     let mut total = [(0, 0); 2];
+    let (mut detected_total, mut not_found) = ([0; 2], [0; 2]);
     let mut both = (0, 0);
     for emotion in EmotionPreset::ALL {
         let Some(class) = judged_as(emotion) else { continue };
         let mut reads = [std::collections::BTreeMap::<&str, usize>::new(), Default::default()];
-        let (mut hits, mut p) = ([0; 2], [0.0; 2]);
+        let (mut hits, mut p, mut detected) = ([0; 2], [0.0; 2], [0; 2]);
         for (prepared, face) in &portraits {
             let frame = prepared.render(&emotion.weights(mu), &HeadPose::default(), basis);
             let js = judge.judge_in_both(&frame, *face, "npc").expect("judge a render");
@@ -118,26 +120,41 @@ fn population(seeds: std::ops::Range<u64>, mu: f32, judge: &Judge<Flex>, basis: 
                 p[k] += j.probability(class);
             }
             both.0 += js.iter().all(|j| j.top == class) as usize;
+            for (k, net) in JudgeNet::ALL.iter().enumerate() {
+                match judge.judge_by(*net, &frame, "npc") {
+                    Ok(j) => detected[k] += (j.top == class) as usize,
+                    Err(_) => not_found[k] += 1,
+                }
+            }
         }
         both.1 += portraits.len();
         for (k, net) in JudgeNet::ALL.iter().enumerate() {
             total[k] = (total[k].0 + hits[k], total[k].1 + portraits.len());
+            detected_total[k] += detected[k];
             let mut r: Vec<_> = reads[k].iter().collect();
             r.sort_by(|a, b| b.1.cmp(a.1));
             let r: Vec<String> = r.iter().map(|(c, k)| format!("{c} {k}")).collect();
             println!(
-                "| {} | {} | {} / {} | {:.2} | {} |",
+                "| {} | {} | {} / {} | {:.2} | {} | {} |",
                 emotion.name(),
                 net.name(),
                 hits[k],
                 portraits.len(),
                 p[k] / portraits.len().max(1) as f32,
-                r.join(", ")
+                r.join(", "),
+                detected[k]
             );
         }
     }
     for (k, net) in JudgeNet::ALL.iter().enumerate() {
-        println!("\nread as intended by {}: {} / {}", net.name(), total[k].0, total[k].1);
+        println!(
+            "\nread as intended by {}: {} / {} ({} in the detector's box; no face found in {})",
+            net.name(),
+            total[k].0,
+            total[k].1,
+            detected_total[k],
+            not_found[k]
+        );
     }
     println!("read as intended by both: {} / {}", both.0, both.1);
 }
