@@ -1,10 +1,11 @@
 //! Auto-rigging: rigs found in bare images (photos, bundled NPCs, posed and rendered frames),
-//! real detector output with a closed mouth's crossed inner lips, and bad images.
+//! real detector output with a closed mouth's crossed inner lips or a smile's inner-lip corner
+//! outside the outer lips, and bad images.
 
 use std::path::{Path, PathBuf};
 
 use burn::backend::Flex;
-use emotalk::face::import::{close_crossed_inner_lips, import_rig_reporting};
+use emotalk::face::import::{close_crossed_inner_lips, import_rig_reporting, tuck_inner_lip_corners};
 use emotalk::face::{BlendshapeBasis, EmotionPreset, HeadPose, PortraitRig, PreparedPortrait, RigError, npc};
 use emotalk::vision::autorig::read_image;
 use emotalk::vision::perceive::nme;
@@ -99,6 +100,63 @@ fn crossed_inner_lips_of_a_closed_mouth_are_closed_with_a_warning() {
     // An open, untouched mouth is left alone.
     let mut open = crossed_astronaut(-8.0);
     assert_eq!(close_crossed_inner_lips(&mut open), None);
+}
+
+/// face-api's 68 landmarks of a real face (a wide, open smile, the head tilted: the first face of
+/// `package/demo/sample2.jpg` in face-api's npm package, which is not shipped here, cropped to 512
+/// px): the inner lips' right corner (64) lies a pixel above the outer lips' corner, which folds
+/// the face mesh over.
+#[rustfmt::skip]
+const OPEN_SMILE: [[f32; 2]; 68] = [
+    [210.2, 196.9], [211.3, 210.1], [214.8, 223.9], [218.6, 236.7], [227.3, 248.3], [236.5, 257.3],
+    [247.0, 264.5], [259.1, 272.2], [271.8, 273.2], [282.0, 266.4], [287.8, 257.1], [294.1, 249.2],
+    [300.2, 237.9], [306.8, 228.3], [311.1, 218.1], [311.4, 207.1], [312.1, 194.3], [223.9, 195.1],
+    [232.1, 190.6], [242.7, 190.9], [251.9, 193.3], [260.4, 195.7], [283.0, 192.6], [291.7, 188.0],
+    [299.4, 184.8], [307.8, 183.1], [313.4, 184.6], [272.0, 207.1], [274.4, 219.1], [276.0, 230.3],
+    [277.3, 240.7], [262.8, 241.6], [268.6, 244.5], [274.8, 245.6], [279.9, 242.6], [284.0, 238.8],
+    [234.7, 205.0], [241.2, 203.5], [249.2, 203.2], [255.1, 206.4], [249.3, 208.6], [241.2, 208.6],
+    [284.7, 202.9], [291.7, 198.4], [299.6, 197.2], [304.2, 198.4], [299.9, 202.5], [292.3, 203.1],
+    [248.2, 248.8], [258.9, 251.4], [268.1, 252.4], [273.0, 252.6], [278.4, 250.4], [285.0, 247.8],
+    [290.7, 243.8], [284.8, 255.0], [278.6, 260.6], [272.2, 262.9], [266.3, 262.4], [257.7, 259.1],
+    [250.5, 250.5], [266.5, 253.5], [273.2, 253.8], [278.8, 252.1], [287.9, 244.8], [278.5, 254.9],
+    [272.7, 256.6], [266.5, 256.2]
+];
+
+#[test]
+fn a_smiles_inner_lip_corner_outside_the_outer_lips_is_tucked_in() {
+    let to_rig = |pts: &[[f32; 2]; 68]| PortraitRig::new(512, 512, &pts.map(glam::Vec2::from));
+    let raw = to_rig(&OPEN_SMILE);
+    let err = raw.validate(Path::new("raw")).unwrap_err();
+    assert!(matches!(err, RigError::Folded { landmark: 64, .. }), "{err}");
+    let mut rig = raw.clone();
+    let said = tuck_inner_lip_corners(&mut rig, Path::new("smile"));
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(said[0].contains("landmark 64"), "{said:?}");
+    rig.validate(Path::new("smile")).unwrap();
+    let moved = |a: [f32; 2], b: [f32; 2]| (a[0] - b[0]).hypot(a[1] - b[1]);
+    assert!((0..68).filter(|&i| i != 64).all(|i| rig.landmarks[i] == raw.landmarks[i]), "only the corner moves");
+    let d = moved(rig.landmarks[64], raw.landmarks[64]);
+    assert!(d > 0.0 && d < 2.0, "moved {d} px");
+    // Imported from a file, the same points make a rig, with the warning.
+    let dir = tempfile::tempdir().unwrap();
+    let (png, lm) = (dir.path().join("smile.png"), dir.path().join("smile.json"));
+    RgbaImage::new(512, 512).save(&png).unwrap();
+    std::fs::write(&lm, serde_json::to_string(&OPEN_SMILE.to_vec()).unwrap()).unwrap();
+    let (imported, warnings) = import_rig_reporting(&png, &lm).unwrap();
+    assert_eq!(imported.landmarks, rig.landmarks);
+    assert!(warnings.iter().any(|w| w.contains("landmark 64")), "{warnings:?}");
+    // A corner 8 px out (a fifth of the mouth's width) is disorder: left alone, still an error.
+    let mut far = OPEN_SMILE;
+    far[64] = [far[64][0] + 6.0, far[64][1] - 5.0];
+    let mut rig = to_rig(&far);
+    assert!(tuck_inner_lip_corners(&mut rig, Path::new("far")).is_empty());
+    assert_eq!(rig.landmarks, to_rig(&far).landmarks);
+    assert!(rig.validate(Path::new("far")).is_err());
+    // A rig that validates is untouched.
+    let astronaut = emotalk::face::import::import_rig(&shared("astronaut.png"), &shared("astronaut.landmarks68.json")).unwrap();
+    let mut same = astronaut.clone();
+    assert!(tuck_inner_lip_corners(&mut same, Path::new("astronaut")).is_empty());
+    assert_eq!(same, astronaut);
 }
 
 #[test]

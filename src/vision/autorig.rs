@@ -2,7 +2,8 @@
 //!
 //! The face is found at every detector size of [`DetectOptions`] and merged; several faces keep
 //! the largest (with a warning); the 68 landmarks become the rig after a closed mouth's crossed
-//! inner lips are closed ([`close_crossed_inner_lips`]) and points a hair outside the image are
+//! inner lips are closed ([`close_crossed_inner_lips`]), a smile's inner-lip corners that fold the mesh
+//! are tucked in ([`tuck_inner_lip_corners`]) and points a hair outside the image are
 //! pulled onto its edge. Images larger than [`WORK_SIDE`] are looked at shrunk (the networks see
 //! at most 608 px anyway) and the points scaled back.
 
@@ -13,7 +14,7 @@ use image::RgbaImage;
 
 use super::image::RgbF32;
 use super::perceive::{DetectOptions, FacePerception, FaceReading};
-use crate::face::import::close_crossed_inner_lips;
+use crate::face::import::{close_crossed_inner_lips, tuck_inner_lip_corners};
 use crate::face::rig::{PortraitRig, RIG_VERSION, RigError, RigHints};
 use crate::model::weights::ModelFileError;
 
@@ -151,7 +152,7 @@ impl<B: Backend> FacePerception<B> {
         }
         let b = reading.detection.rect.clip_floor(w as usize, h as usize);
         let face_box = [b.x, b.y, b.x + b.width, b.y + b.height];
-        let rig = PortraitRig {
+        let mut rig = PortraitRig {
             version: RIG_VERSION,
             image: label.file_name().map(|n| n.to_string_lossy().into_owned()),
             width: w,
@@ -160,6 +161,8 @@ impl<B: Backend> FacePerception<B> {
             face_box: (b.width > 0.0 && b.height > 0.0).then_some(face_box),
             hints: RigHints::default(),
         };
+        warnings
+            .extend(tuck_inner_lip_corners(&mut rig, label).into_iter().map(|w| format!("{}: {w}", label.display())));
         rig.validate(label)?;
         Ok(AutoRig { rig, reading, faces, warnings })
     }
