@@ -350,17 +350,19 @@ pub fn relax(p: Vec2, relax: &[f32; N_GROUPS]) -> (f32, f32) {
 
 /// The portrait's skin, low-passed: RGB is a Gaussian blur (σ = `sigma` × `scale` pixels,
 /// `sigma` in face-mesh units ([`smooth_sigma`]), `scale` the fit's pixels per face-mesh unit) of
-/// the skin alone, so the lips and eyes
-/// (the polygons of `landmarks`' outer lip contour and eye contours) do not bleed into it; alpha
-/// is how much a pixel is skin (0 on the lips and eyes, 1 a [`SMOOTH_SIGMA`] blur's width away,
-/// whatever `sigma`), which keeps
-/// the relaxing off them.
+/// the skin alone, so the lips, eyes and lower nose
+/// (the polygons of `landmarks`' outer lip contour and eye contours, and [`nose_hole`]) do not
+/// bleed into it; alpha is how much a pixel is skin (0 on them, 1 a [`SMOOTH_SIGMA`] blur's
+/// width away, whatever `sigma`), which keeps the relaxing off them: a photograph's broad smile
+/// relaxes over a band that reaches the nose's wings, and its wide low-pass smeared the wings and
+/// nostrils into the cheeks (the nose lost its shape).
 pub fn smooth_skin(image: &image::RgbaImage, landmarks: &[Vec2], sigma: f32, scale: f32) -> image::RgbaImage {
     let (w, h) = image.dimensions();
     let holes: Vec<Vec<Vec2>> = [48..60, 36..42, 42..48]
         .into_iter()
         .filter(|r| r.end <= landmarks.len())
         .map(|r| landmarks[r].to_vec())
+        .chain((landmarks.len() > 35).then(|| nose_hole(landmarks)))
         .collect();
     let mut pre = image::Rgba32FImage::new(w, h);
     for (x, y, px) in pre.enumerate_pixels_mut() {
@@ -395,6 +397,15 @@ pub fn smooth_skin(image: &image::RgbaImage, landmarks: &[Vec2], sigma: f32, sca
         *px = image::Rgba([q(0), q(1), q(2), (skin * 255.0).round() as u8]);
     }
     out
+}
+
+/// The lower nose, its wings and nostrils, as a polygon of the 68 landmarks: from the middle of
+/// the bridge (29) down the wings (31 and 35 moved a quarter of their distance from 33 outwards,
+/// and raised), along the nostrils' base to just under the tip (33).
+fn nose_hole(lm: &[Vec2]) -> Vec<Vec2> {
+    let down = lm[33] - lm[30];
+    let wide = |i: usize| lm[i] + (lm[i] - lm[33]) * 0.25;
+    vec![lm[29], wide(31) - down * 0.6, wide(31), lm[32], lm[33] + down * 0.1, lm[34], wide(35), wide(35) - down * 0.6]
 }
 
 /// Distance from `p` to the segment `a → b`, and which side `p` lies on: +1 where
@@ -487,8 +498,9 @@ mod tests {
     }
 
     #[test]
-    fn the_smoothed_skin_keeps_lips_and_eyes_out() {
-        // Skin, with a red mouth (the outer lip polygon) and dark eyes.
+    fn the_smoothed_skin_keeps_lips_eyes_and_nose_out() {
+        // Skin, with a red mouth (the outer lip polygon) and dark eyes, and a lower nose (its
+        // wings and nostrils: a broad smile's wide low-pass smeared them, #14's thirteenth pass).
         let (skin, red) = ([200u8, 150, 130, 255], [150u8, 30, 40, 255]);
         let mut img = image::RgbaImage::from_pixel(120, 120, image::Rgba(skin));
         let mut lm = vec![Vec2::ZERO; 68];
@@ -500,6 +512,13 @@ mod tests {
             for k in 0..6 {
                 let a = k as f32 / 6.0 * std::f32::consts::TAU;
                 lm[e + k] = Vec2::new(cx + 8.0 * a.cos(), 40.0 + 3.0 * a.sin());
+            }
+        }
+        for (i, x, y) in [(29, 60.0, 50.0), (30, 60.0, 58.0), (31, 52.0, 64.0), (32, 56.0, 65.0), (33, 60.0, 66.0)] {
+            lm[i] = Vec2::new(x, y);
+            // The wings' mirror images: 31 ↔ 35, 32 ↔ 34.
+            if i > 30 {
+                lm[66 - i] = Vec2::new(120.0 - x, y);
             }
         }
         for (x, y, px) in img.enumerate_pixels_mut() {
@@ -519,6 +538,9 @@ mod tests {
         }
         assert_eq!(out.get_pixel(60, 80).0[3], 0, "the mouth is not skin");
         assert_eq!(out.get_pixel(35, 40).0[3], 0, "an eye is not skin");
+        assert_eq!(out.get_pixel(60, 63).0[3], 0, "the nose tip is not skin");
+        assert_eq!(out.get_pixel(52, 61).0[3], 0, "a nose wing is not skin");
+        assert!(out.get_pixel(60, 38).0[3] > 128, "the bridge is skin");
     }
 
     #[test]
