@@ -41,16 +41,7 @@ use image::RgbaImage;
 
 /// The judge's class for a MEAD emotion (face-api has no contempt).
 fn judged_as(e: EmotionPreset) -> Option<Expression> {
-    Some(match e {
-        EmotionPreset::Neutral => Expression::Neutral,
-        EmotionPreset::Angry => Expression::Angry,
-        EmotionPreset::Contempt => return None,
-        EmotionPreset::Disgusted => Expression::Disgusted,
-        EmotionPreset::Fear => Expression::Fearful,
-        EmotionPreset::Happy => Expression::Happy,
-        EmotionPreset::Sad => Expression::Sad,
-        EmotionPreset::Surprised => Expression::Surprised,
-    })
+    cells::JUDGED.iter().find(|(p, _)| *p == e).map(|(_, c)| *c)
 }
 
 const INTENSITIES: [f32; 4] = [1.0, 2.0, 2.5, 3.0];

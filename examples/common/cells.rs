@@ -1,9 +1,10 @@
-//! Shared by the judged examples (not an example itself): where a portrait's face is, and a
-//! square crop of it for a contact sheet. Not every example that includes it uses both.
+//! Shared by the judged examples (not an example itself): where a portrait's face is, a square
+//! crop of it for a contact sheet, and the judges' class for each emotion. Not every example
+//! that includes it uses all of it.
 #![allow(dead_code)]
 
-use emotalk::face::PortraitRig;
-use emotalk::vision::Rect;
+use emotalk::face::{EmotionPreset, PortraitRig};
+use emotalk::vision::{Expression, Rect};
 use image::RgbaImage;
 
 /// The face box of `rig`, as the judges take it.
@@ -22,3 +23,14 @@ pub fn face_cell(frame: &RgbaImage, rig: &PortraitRig, size: u32) -> RgbaImage {
     let crop = image::imageops::crop_imm(frame, left, top, side as u32, side as u32).to_image();
     image::imageops::resize(&crop, size, size, image::imageops::FilterType::CatmullRom)
 }
+
+/// The judged emotions, each with the judges' class for it (contempt, which they lack, left out).
+pub const JUDGED: [(EmotionPreset, Expression); 7] = [
+    (EmotionPreset::Neutral, Expression::Neutral),
+    (EmotionPreset::Angry, Expression::Angry),
+    (EmotionPreset::Disgusted, Expression::Disgusted),
+    (EmotionPreset::Fear, Expression::Fearful),
+    (EmotionPreset::Happy, Expression::Happy),
+    (EmotionPreset::Sad, Expression::Sad),
+    (EmotionPreset::Surprised, Expression::Surprised),
+];
