@@ -16,7 +16,8 @@
 //! original and it looks roughly at the camera (the nose tip between 30 % and 70 % of the way
 //! across the eyes' outer corners): the renderer animates a frontal portrait. Each kept face is
 //! cropped to a square four times its box, scaled to 512 px (about the astronaut's framing) and
-//! rigged again in the crop. With `--out`, `photo_faces.png` is the contact sheet (a row per
+//! rigged again in the crop; its head pose (yaw, pitch: `vision::headpose`, from the rig's
+//! landmarks) is printed beside it. With `--out`, `photo_faces.png` is the contact sheet (a row per
 //! face: the crop, then the seven emotions).
 
 #[path = "common/cells.rs"]
@@ -28,6 +29,7 @@ use burn::backend::Flex;
 use emotalk::face::blendshapes::BlendshapeBasis;
 use emotalk::face::cpu_render::{HeadPose, PreparedPortrait};
 use emotalk::vision::RgbF32;
+use emotalk::vision::headpose::{Camera, fit_head_pose};
 use emotalk::vision::judge::{Judge, JudgeNet};
 use image::RgbaImage;
 
@@ -115,8 +117,9 @@ fn main() {
     // hits[net][box][emotion]: read as intended, in the rig's box (0) and the detector's (1).
     let mut hits = [[[0usize; cells::JUDGED.len()]; 2]; 2];
     let mut no_face = 0;
-    println!("\n| face | own (face-api / fer) | {} |", cells::JUDGED.map(|(e, _)| e.name()).join(" | "));
-    println!("|---|---|{}", "---|".repeat(cells::JUDGED.len()));
+    println!("\n| face | yaw, pitch | own (face-api / fer) | {} |", cells::JUDGED.map(|(e, _)| e.name()).join(" | "));
+    println!("|---|---|---|{}", "---|".repeat(cells::JUDGED.len()));
+    let mut n = 0;
     for (r, face) in faces.iter().enumerate() {
         let rect = cells::face_rect(&face.rig);
         let own = judge.judge_in_both(&face.image, rect, &face.name).expect("judge the photo");
@@ -127,6 +130,10 @@ fn main() {
                 continue;
             }
         };
+        n += 1;
+        let points: [[f32; 2]; 68] = std::array::from_fn(|i| face.rig.landmarks[i]);
+        let pose = fit_head_pose(&points, Camera::Orthographic)
+            .map_or("-".to_string(), |f| format!("{:.0}°, {:.0}°", f.pose.yaw, f.pose.pitch));
         image::imageops::overlay(
             &mut sheet,
             &cells::face_cell(&face.image, &face.rig, CELL),
@@ -156,7 +163,7 @@ fn main() {
             cells_text.push(text.join(" / "));
         }
         println!(
-            "| {} | {} {:.2} / {} {:.2} | {} |",
+            "| {} | {pose} | {} {:.2} / {} {:.2} | {} |",
             face.name,
             own[0].top.name(),
             own[0].top_probability,
@@ -165,7 +172,6 @@ fn main() {
             cells_text.join(" | ")
         );
     }
-    let n = faces.len();
     println!("\n{n} faces at intensity {mu}, read as intended (rig's box; detector's box):");
     println!("| judge | {} | all |", cells::JUDGED.map(|(e, _)| e.name()).join(" | "));
     println!("|---|{}---|", "---|".repeat(cells::JUDGED.len()));
