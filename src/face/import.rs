@@ -231,7 +231,7 @@ pub fn tuck_inner_lip_corners(rig: &mut PortraitRig, path: &Path) -> Vec<String>
         match fixed {
             Some(t) => said.push(format!(
                 "the inner lips' corner (landmark {corner}) lay outside the outer lips' corner, folding the face mesh: moved {:.1} px inwards",
-                t * (to[0] - from[0]).hypot(to[1] - from[1])
+                t * way
             )),
             None => {
                 rig.landmarks[corner] = from;
