@@ -111,11 +111,9 @@ fn population(seeds: std::ops::Range<u64>, mu: f32, judge: &Judge<Flex>, basis: 
                 p[k] += j.probability(class);
             }
             both.0 += js.iter().all(|j| j.top == class) as usize;
-            for (k, net) in JudgeNet::ALL.iter().enumerate() {
-                match judge.judge_by(*net, &frame, "npc") {
-                    Ok(j) => detected[k] += (j.top == class) as usize,
-                    Err(_) => not_found[k] += 1,
-                }
+            match judge.judge_both(&frame, "npc") {
+                Ok(found) => (0..2).for_each(|k| detected[k] += (found[k].top == class) as usize),
+                Err(_) => not_found.iter_mut().for_each(|n| *n += 1),
             }
         }
         both.1 += portraits.len();
@@ -180,11 +178,11 @@ fn crop_robustness(set: &[(String, RgbaImage, PortraitRig)], judge: &Judge<Flex>
             let Some(class) = judged_as(emotion) else { continue };
             let frame = prepared.render(&emotion.weights(2.5), &HeadPose::default(), basis);
             let rig_box = judge.judge_in_both(&frame, face, name).expect("judge a render");
+            let detected = judge.judge_both(&frame, name).ok();
+            let boxes = jittered(face);
             let mut text = Vec::new();
             for (k, net) in JudgeNet::ALL.iter().enumerate() {
-                let detected = judge.judge_by(*net, &frame, name).ok();
                 let mut mean = std::collections::BTreeMap::<String, f32>::new();
-                let boxes = jittered(face);
                 for b in &boxes {
                     let j = judge.judge_in_by(*net, &frame, *b, name).expect("judge a render");
                     for (c, p) in j.probabilities {
@@ -197,7 +195,7 @@ fn crop_robustness(set: &[(String, RgbaImage, PortraitRig)], judge: &Judge<Flex>
                     (rig_box[k].top.name().to_string(), rig_box[k].probability(class)),
                     detected
                         .as_ref()
-                        .map_or(("none".into(), 0.0), |j| (j.top.name().to_string(), j.probability(class))),
+                        .map_or(("none".into(), 0.0), |j| (j[k].top.name().to_string(), j[k].probability(class))),
                     (mean_top, mean.get(class.name()).copied().unwrap_or(0.0)),
                 ];
                 for (i, (top, _)) in reads.iter().enumerate() {

@@ -29,6 +29,7 @@ use burn::backend::Flex;
 use emotalk::face::blendshapes::BlendshapeBasis;
 use emotalk::face::cpu_render::{HeadPose, PreparedPortrait};
 use emotalk::vision::RgbF32;
+use emotalk::vision::autorig::read_image;
 use emotalk::vision::headpose::{Camera, fit_head_pose};
 use emotalk::vision::judge::{Judge, JudgeNet};
 use image::RgbaImage;
@@ -50,11 +51,10 @@ struct Face {
 
 /// Every frontal face of at least [`MIN_FACE`] px in `path`, cropped and rigged.
 fn faces_in(path: &PathBuf, judge: &Judge<Flex>) -> Vec<Face> {
-    let photo = image::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).to_rgba8();
+    let photo = read_image(path).unwrap_or_else(|e| panic!("{e}"));
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let readings = judge.perception.analyse(&RgbF32::from_rgba(&photo), &judge.options);
+    let mut readings = judge.perception.analyse(&RgbF32::from_rgba(&photo), &judge.options);
     let mut faces = Vec::new();
-    let mut readings = readings;
     readings.sort_by(|a, b| a.detection.rect.x.total_cmp(&b.detection.rect.x));
     for (k, r) in readings.iter().enumerate() {
         let name = format!("{stem}_{k}");
@@ -150,13 +150,12 @@ fn main() {
                 (r as u32 * CELL) as i64,
             );
             let in_rig = judge.judge_in_both(&frame, rect, &face.name).expect("judge a render");
+            let detected = judge.judge_both(&frame, &face.name).ok();
+            no_face += if detected.is_none() { 2 } else { 0 };
             let mut text = Vec::new();
-            for (k, net) in JudgeNet::ALL.iter().enumerate() {
+            for k in 0..JudgeNet::ALL.len() {
                 hits[k][0][c] += (in_rig[k].top == *class) as usize;
-                match judge.judge_by(*net, &frame, &face.name) {
-                    Ok(j) => hits[k][1][c] += (j.top == *class) as usize,
-                    Err(_) => no_face += 1,
-                }
+                hits[k][1][c] += detected.as_ref().is_some_and(|d| d[k].top == *class) as usize;
                 let mark = if in_rig[k].top == *class { "✓" } else { "" };
                 text.push(format!("{}{mark}", in_rig[k].top.name()));
             }

@@ -199,3 +199,23 @@ fn the_smiling_astronaut_can_be_made_neutral_and_sad() {
     assert_eq!(angry.top, Expression::Angry, "face-api: {:?}", angry.probabilities);
     assert!(angry.probability(Expression::Angry) > 0.5, "face-api: {:?}", angry.probabilities);
 }
+
+/// Both judges over the face the detector finds, with the face found once, read as each does
+/// alone; an image with no face is the typed error, not a panic.
+#[test]
+fn both_judges_in_the_detectors_box_read_as_each_alone() {
+    let judge = Judge::<Flex>::shipped(&Default::default()).unwrap();
+    let basis = BlendshapeBasis::default_basis();
+    let (prepared, _) = prepared_npc("npc_7", basis);
+    let frame = prepared.render(&EmotionPreset::Happy.weights(2.5), &HeadPose::default(), basis);
+    let both = judge.judge_both(&frame, "npc_7").unwrap();
+    for (k, net) in JudgeNet::ALL.iter().enumerate() {
+        let alone = judge.judge_by(*net, &frame, "npc_7").unwrap();
+        assert_eq!(both[k].net, alone.net);
+        assert_eq!(both[k].top, alone.top);
+        assert_eq!(both[k].probabilities, alone.probabilities, "{}", net.name());
+    }
+    let blank = image::RgbaImage::from_pixel(128, 128, image::Rgba([90, 90, 90, 255]));
+    let err = judge.judge_both(&blank, "blank").unwrap_err();
+    assert!(matches!(err, emotalk::vision::VisionError::NoFace { .. }) && err.to_string().contains("blank"), "{err}");
+}

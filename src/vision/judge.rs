@@ -15,7 +15,7 @@ use super::autorig::{VisionError, read_image};
 use super::features::Expression;
 use super::fer::{self, FerNet};
 use super::image::{Rect, RgbF32};
-use super::perceive::{DetectOptions, FacePerception, top};
+use super::perceive::{DetectOptions, FacePerception, FaceReading, top};
 
 /// Which expression net judges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -117,15 +117,7 @@ impl<B: Backend> Judge<B> {
     /// `net`'s judgement of the largest face in `img`.
     pub fn judge_by(&self, net: JudgeNet, img: &RgbaImage, label: &str) -> Result<Judgement, VisionError> {
         let rgb = RgbF32::from_rgba(img);
-        let readings = self.perception.analyse(&rgb, &self.options);
-        let best = readings
-            .into_iter()
-            .max_by(|a, b| a.detection.rect.area().total_cmp(&b.detection.rect.area()))
-            .ok_or_else(|| VisionError::NoFace {
-                path: PathBuf::from(label),
-                sizes: self.options.sizes.clone(),
-                threshold: self.options.threshold,
-            })?;
+        let best = self.largest_face(&rgb, label)?;
         Ok(match net {
             JudgeNet::FaceApi => judgement(net, label, &best.expressions, &best.detection.rect),
             JudgeNet::Fer => {
@@ -133,6 +125,29 @@ impl<B: Backend> Judge<B> {
                 judgement(net, label, &q, &best.detection.rect)
             }
         })
+    }
+
+    /// Both judgements of the largest face in `img` (face-api's, then `fer`'s), the face found
+    /// once.
+    pub fn judge_both(&self, img: &RgbaImage, label: &str) -> Result<[Judgement; 2], VisionError> {
+        let rgb = RgbF32::from_rgba(img);
+        let best = self.largest_face(&rgb, label)?;
+        let q = self.fer_probabilities(&rgb, &best.landmarks).ok_or_else(|| no_face(label))?;
+        let face = best.detection.rect;
+        Ok([judgement(JudgeNet::FaceApi, label, &best.expressions, &face), judgement(JudgeNet::Fer, label, &q, &face)])
+    }
+
+    /// The largest face face-api finds in `rgb`, read.
+    fn largest_face(&self, rgb: &RgbF32, label: &str) -> Result<FaceReading, VisionError> {
+        self.perception
+            .analyse(rgb, &self.options)
+            .into_iter()
+            .max_by(|a, b| a.detection.rect.area().total_cmp(&b.detection.rect.area()))
+            .ok_or_else(|| VisionError::NoFace {
+                path: PathBuf::from(label),
+                sizes: self.options.sizes.clone(),
+                threshold: self.options.threshold,
+            })
     }
 
     /// face-api's judgement of the face known to be inside `face` (a rig's box, say), without
