@@ -113,6 +113,8 @@ pub struct WarpRig {
     /// The crease activations of the portrait's own expression
     /// ([`PreparedPortrait::rest_creases`]).
     pub rest_creases: [f32; wrinkles::N_GROUPS],
+    /// How soft the drawn creases are ([`PreparedPortrait::crease_soft`]), face-mesh units.
+    pub crease_soft: f32,
     /// The inner lips' displacement at `jawOpen` 1 ([`PreparedPortrait::jaw_unit`]), pixels.
     pub jaw_unit: [Vec2; 8],
     /// The portrait's own `jawOpen` ([`crate::face::FaceFit::jaw_open`]), from which a frame's
@@ -179,6 +181,7 @@ impl WarpRig {
             sclera: [portrait.sclera(0), portrait.sclera(1)],
             tooth: portrait.tooth(),
             rest_creases: *portrait.rest_creases(),
+            crease_soft: portrait.crease_soft(),
             jaw_unit: portrait.jaw_unit(),
             own_jaw: fit.jaw_open,
             mouth_down: portrait.mouth_down(),
@@ -297,7 +300,7 @@ impl WarpRig {
         let mut out = [0.0f32; FACE_PARAMS_WORDS];
         let gained = weights.map(|v| v * self.expressiveness);
         out[..N_BLENDSHAPES].copy_from_slice(&Self::effective_weights(&gained));
-        let skin = wrinkles::SkinShading::new(&gained, &self.rest_creases);
+        let skin = wrinkles::SkinShading::new(&gained, &self.rest_creases, self.crease_soft);
         out[WRINKLE_WORDS_AT..WRINKLE_WORDS_AT + wrinkles::N_GROUPS].copy_from_slice(&skin.draw);
         out[RELAX_WORDS_AT..RELAX_WORDS_AT + wrinkles::N_GROUPS].copy_from_slice(&skin.relax);
         let at = |i: usize| self.posed(self.rest[i] + self.deformed(i, weights), pose).truncate();

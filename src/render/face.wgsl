@@ -5,7 +5,7 @@
 // each vertex by its share (the face fully, the neck less, the outer ring not at all). One draw can hold many faces of the same portrait: each instance
 // reads its own `FaceParams` row, chosen by the entity's `MeshTag`.
 // Fragment stage: the portrait at the vertex's rest UV (bilinear, as the CPU renderer samples),
-// shaded by the wrinkle maps (src/face/wrinkles.rs) on the skin, except inside the mouth fan, where the portrait's own mouth interior stays where
+// shaded by the wrinkle maps (src/face/wrinkles/mod.rs) on the skin, except inside the mouth fan, where the portrait's own mouth interior stays where
 // the skull and the jaw hold it (a painted seam attached to each lip) and a procedural interior (cavity, tongue, teeth) fills what the lips open
 // beyond it or move off.
 // The portrait texture holds the sRGB bytes as plain unorm values so that bilinear filtering
@@ -19,7 +19,7 @@
 #endif
 
 const N_TERMS: u32 = 53u;
-// src/face/wrinkles.rs `RELAX_REACH` (8 mm in face-mesh units, IOD = 90 mm).
+// src/face/wrinkles/mod.rs `RELAX_REACH` (8 mm in face-mesh units, IOD = 90 mm).
 const RELAX_REACH: f32 = 0.08888889;
 // src/face/mouth/mod.rs `SEAM_OPENING`, `SEAM_SHADE`, `SEAM_WIDTH` and `SEAM_SOFTNESS`.
 const SEAM_OPENING: f32 = 0.05;
@@ -35,11 +35,12 @@ const UPPER_TEETH: f32 = 0.1;
 const LOWER_TEETH_AT_REST: f32 = 0.01;
 const LOWER_TEETH: f32 = 0.06;
 const TEETH_MIN_OPENING: f32 = 0.02;
-// src/face/wrinkles.rs `SHADOW_TINT`: a crease's darkening per channel (skin shadows are redder).
+// src/face/wrinkles/mod.rs `SHADOW_TINT`: a crease's darkening per channel (skin shadows are redder).
 const SHADOW_TINT: vec3<f32> = vec3<f32>(0.89, 1.0, 1.39);
 
 struct PortraitUniform {
-    // x, y: portrait size in pixels; z, w: unused.
+    // x, y: portrait size in pixels; z: how soft the drawn creases are (face-mesh units,
+    // src/face/wrinkles/mod.rs `crease_softness`); w: unused.
     size: vec4<f32>,
     // rgb: lip colour (0-1 of the sRGB bytes); w: pixels per face-model unit (teeth size).
     lip: vec4<f32>,
@@ -71,7 +72,7 @@ struct FaceParams {
     moved_pivot: vec4<f32>,
     // The deformed, posed inner lip contour, two points per vec4.
     mouth: array<vec4<f32>, 4>,
-    // Wrinkle group activations (src/face/wrinkles.rs `activations`), 16 of them.
+    // Wrinkle group activations (src/face/wrinkles/mod.rs `activations`), 16 of them.
     creases: array<vec4<f32>, 4>,
     // Each eye's `EyeFrame` (src/face/cpu_render/mod.rs): (inv.xy, t.xy); rest point = inv * p + t.
     eyes: array<vec4<f32>, 2>,
@@ -89,7 +90,7 @@ struct FaceParams {
 @group(#{MATERIAL_BIND_GROUP}) @binding(4) var<storage, read> faces: array<FaceParams>;
 // Crease segments, two vec4 each: (a.xy, b.xy), (width, depth, lit, group).
 @group(#{MATERIAL_BIND_GROUP}) @binding(5) var<storage, read> creases: array<vec4<f32>>;
-// The portrait's low-passed skin (src/face/wrinkles.rs `smooth_skin`; alpha: how much is skin).
+// The portrait's low-passed skin (src/face/wrinkles/smooth.rs `smooth_skin`; alpha: how much is skin).
 @group(#{MATERIAL_BIND_GROUP}) @binding(6) var smooth_texture: texture_2d<f32>;
 @group(#{MATERIAL_BIND_GROUP}) @binding(7) var smooth_sampler: sampler;
 // HEF's frame of the face crop (rgb) and where it replaces the warp (a)
@@ -434,7 +435,7 @@ fn seam_line(face: u32, p: vec2<f32>) -> f32 {
     return inside * k * clamp((half + SEAM_SOFTNESS * 0.5 - off) / SEAM_SOFTNESS, 0.0, 1.0);
 }
 
-// Distance from `p` to the crease segment `ab.xy → ab.zw` (src/face/wrinkles.rs `segment_distance`).
+// Distance from `p` to the crease segment `ab.xy → ab.zw` (src/face/wrinkles/mod.rs `segment_distance`).
 fn segment_distance(p: vec2<f32>, ab: vec4<f32>) -> f32 {
     let e = ab.zw - ab.xy;
     let t = clamp(dot(p - ab.xy, e) / max(dot(e, e), 1e-12), 0.0, 1.0);
@@ -449,26 +450,30 @@ fn crease_activation(f: u32, g: u32) -> f32 {
 fn wrinkle_shade(f: u32, p: vec2<f32>) -> vec2<f32> {
     var dark = 0.0;
     var light = 0.0;
+    let soft = portrait.size.z;
     let n = arrayLength(&creases) / 2u;
     for (var i = 0u; i < n; i++) {
         let ab = creases[2u * i];
         let w = creases[2u * i + 1u];
-        let act = crease_activation(f, u32(w.w + 0.5));
-        if act <= 0.0 {
+        let act0 = crease_activation(f, u32(w.w + 0.5));
+        if act0 <= 0.0 {
             continue;
         }
         let a = ab.xy;
         let e = ab.zw - a;
         let d = segment_distance(p, ab);
-        if d > 4.0 * w.x {
+        // Widened by the portrait's own blur, as deep in all (`wrinkles::shade`).
+        let width = sqrt(w.x * w.x + soft * soft);
+        if d > 4.0 * width {
             continue;
         }
-        let g = exp(-(d / w.x) * (d / w.x));
+        let act = act0 * w.x / width;
+        let g = exp(-(d / width) * (d / width));
         if w.y >= 0.0 {
             dark = max(dark, act * w.y * g);
             let cross = e.x * (p - a).y - e.y * (p - a).x;
             let side = select(0.0, 1.0, cross > 0.0);
-            let off = (d - 1.8 * w.x) / w.x;
+            let off = (d - 1.8 * width) / width;
             light = max(light, act * w.y * w.z * side * exp(-off * off));
         } else {
             light = max(light, -act * w.y * g);

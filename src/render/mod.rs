@@ -79,7 +79,8 @@ pub struct FaceMaterial {
 /// Portrait constants of [`FaceMaterial`] (the shader's `PortraitUniform`).
 #[derive(ShaderType, Clone, Debug)]
 pub struct PortraitUniform {
-    /// Width and height in pixels (`z`, `w` unused).
+    /// Width and height in pixels; `z`: how soft the drawn creases are, face-mesh units
+    /// ([`crate::face::PreparedPortrait::crease_soft`]); `w` unused.
     pub size: Vec4,
     /// Lip colour; `w`: pixels per face-model unit (the procedural teeth's size).
     pub lip: Vec4,
@@ -311,7 +312,7 @@ pub fn attach_faces(
                 let [r, g, b] = warp.lip_colour;
                 let material = FaceMaterial {
                     portrait: PortraitUniform {
-                        size: Vec4::new(warp.size[0] as f32, warp.size[1] as f32, 0.0, 0.0),
+                        size: Vec4::new(warp.size[0] as f32, warp.size[1] as f32, warp.crease_soft, 0.0),
                         lip: Vec4::new(r, g, b, warp.scale),
                         mouth_rest: mouth,
                         eyes_rest: std::array::from_fn(|i| {

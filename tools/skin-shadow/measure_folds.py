@@ -3,7 +3,7 @@
 
     python3 measure_folds.py PORTRAIT.png LANDMARKS68.json > fold_shadow.json
 
-The crate's creases darken the portrait's own colour (`src/face/wrinkles.rs`, `apply`). Scaling
+The crate's creases darken the portrait's own colour (`src/face/wrinkles/mod.rs`, `apply`). Scaling
 every channel by the same factor keeps the hue and lowers the chroma, and on a photograph such a
 crease reads as a grey pencil line: real skin shadows are redder and more saturated than the lit
 skin, because red light scatters furthest under the skin before it leaves it (d'Eon & Luebke,

@@ -81,6 +81,8 @@ pub struct PreparedPortrait {
     smooth: RgbaImage,
     /// The crease activations of the portrait's own expression ([`wrinkles::rest_activations`]).
     rest_creases: [f32; wrinkles::N_GROUPS],
+    /// How soft the drawn creases are ([`wrinkles::crease_softness`] of the portrait's own blur).
+    crease_soft: f32,
     /// The inner lip landmarks' displacement at `jawOpen` 1 ([`Self::jaw_unit`]).
     jaw_unit: [Vec2; 8],
     /// How far the neutral face's lips stand from the portrait's ([`Self::rest_travel`]).
@@ -210,6 +212,7 @@ impl PreparedPortrait {
         let tooth = super::colours::teeth_colour(&image, &rest[60..68], scale, &sclera);
         let rest_creases = wrinkles::rest_activations(&fit.weights);
         let smooth = wrinkles::smooth_skin(&image, &lm, wrinkles::smooth_sigma(&rest_creases), scale);
+        let crease_soft = wrinkles::crease_softness(wrinkles::image_softness(&image, &lm), scale);
         let source = lips::lip_sources(&rest, scale);
         let jaw_unit = {
             let mut w = [0.0f32; super::N_BLENDSHAPES];
@@ -229,6 +232,7 @@ impl PreparedPortrait {
             tooth,
             smooth,
             rest_creases,
+            crease_soft,
             jaw_unit,
             rest_travel: Default::default(),
         };
@@ -260,6 +264,20 @@ impl PreparedPortrait {
     /// The crease activations of the portrait's own expression ([`wrinkles::rest_activations`]).
     pub fn rest_creases(&self) -> &[f32; wrinkles::N_GROUPS] {
         &self.rest_creases
+    }
+
+    /// How soft its drawn creases are, face-mesh units ([`wrinkles::crease_softness`] of the
+    /// portrait's own blur, [`wrinkles::image_softness`]).
+    pub fn crease_soft(&self) -> f32 {
+        self.crease_soft
+    }
+
+    /// Overrides how soft the drawn creases are (face-mesh units; 0 draws the authored creases
+    /// whatever the portrait's blur): for art whose lines should stay crisp, or to compare.
+    /// Negative or non-finite values count as 0. Build the GPU warp ([`super::warp::WarpRig`])
+    /// after it.
+    pub fn set_crease_soft(&mut self, soft: f32) {
+        self.crease_soft = if soft.is_finite() { soft.max(0.0) } else { 0.0 };
     }
 
     /// Rest positions of the mesh vertices in pixels ([`FaceMesh::get`] order).
@@ -350,7 +368,7 @@ impl PreparedPortrait {
         } else {
             (&self.rest[..]).into()
         };
-        let shading = wrinkles::SkinShading::new(&gained, &self.rest_creases);
+        let shading = wrinkles::SkinShading::new(&gained, &self.rest_creases, self.crease_soft);
         let skin = (!shading.is_flat()).then_some(&shading);
         for t in &mesh.triangles {
             let [a, b, c] = t.map(|i| q[i as usize]);

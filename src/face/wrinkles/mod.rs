@@ -36,6 +36,11 @@ use super::blendshapes::{N_BLENDSHAPES, index_of};
 use super::mean::IOD_MM;
 
 mod author;
+mod smooth;
+mod softness;
+
+pub use smooth::smooth_skin;
+pub use softness::image_softness;
 
 /// Number of crease groups (the activations the shader receives: four `vec4`).
 pub const N_GROUPS: usize = 16;
@@ -166,7 +171,12 @@ pub fn activations(weights: &[f32]) -> [f32; N_GROUPS] {
 
 /// The shading factor at a face-mesh point: `(darkening, highlight)`, each 0–1. The colour
 /// becomes `c · (1 − darkening) + (1 − c) · highlight`.
-pub fn shade(p: Vec2, active: &[f32; N_GROUPS]) -> (f32, f32) {
+///
+/// `soft` is the portrait's own blur in face-mesh units (`√2 ·` [`image_softness`] `/` pixels
+/// per unit, [`crease_softness`]): every crease is widened by it (its Gaussian's `width`
+/// becomes `√(width² + soft²)`, the Gaussian convolved with the portrait's blur) and made
+/// shallower by as much, so its integrated darkening stays; 0 draws the authored creases.
+pub fn shade(p: Vec2, active: &[f32; N_GROUPS], soft: f32) -> (f32, f32) {
     let (mut dark, mut light) = (0.0f32, 0.0f32);
     for s in &Creases::get().segments {
         let act = active[s.group as usize];
@@ -174,20 +184,38 @@ pub fn shade(p: Vec2, active: &[f32; N_GROUPS]) -> (f32, f32) {
             continue;
         }
         let (d, side) = segment_distance(p, s.a, s.b);
-        if d > 4.0 * s.width {
+        let width = (s.width * s.width + soft * soft).sqrt();
+        if d > 4.0 * width {
             continue;
         }
-        let g = (-(d / s.width) * (d / s.width)).exp();
+        let act = act * s.width / width;
+        let g = (-(d / width) * (d / width)).exp();
         if s.depth >= 0.0 {
             dark = dark.max(act * s.depth * g);
             // The lit side of a fold: a band beside the groove.
-            let off = (d - 1.8 * s.width) / s.width;
+            let off = (d - 1.8 * width) / width;
             light = light.max(act * s.depth * s.lit * side.max(0.0) * (-off * off).exp());
         } else {
             light = light.max(-act * s.depth * g);
         }
     }
     (dark.min(0.85), light.min(0.5))
+}
+
+/// Blur up to this many pixels (a Gaussian σ, [`image_softness`]) leaves the creases as
+/// authored: it is the pixel grid's own (anti-aliased strokes, resampling), which the authored
+/// creases, two to five pixels wide on a face 130–250 px across, already carry. The painted
+/// characters read 0–0.55 px, the astronaut photograph 0.3 px, the faces cropped from face-api's
+/// demo photos 0.5–1.0 px; a face scaled up from 128 px about 2 px.
+pub const CRISP_BLUR_PX: f32 = 1.0;
+
+/// A portrait's crease softness for [`shade`], face-mesh units: its own blur beyond
+/// [`CRISP_BLUR_PX`] (`blur_px`, a Gaussian σ in pixels from [`image_softness`], less the crisp
+/// pixel in quadrature) as the creases' `width` measures it (`√2 σ`: they are
+/// `exp(−(d / width)²)`), over `scale` pixels per face-mesh unit.
+pub fn crease_softness(blur_px: f32, scale: f32) -> f32 {
+    let excess = (blur_px * blur_px - CRISP_BLUR_PX * CRISP_BLUR_PX).max(0.0).sqrt();
+    if scale > 0.0 && excess.is_finite() { std::f32::consts::SQRT_2 * excess / scale } else { 0.0 }
 }
 
 /// A crease's darkening `1 − d` scales channel `i` by `(1 − d)^SHADOW_TINT[i]`.
@@ -257,19 +285,21 @@ pub struct SkinShading {
     pub draw: [f32; N_GROUPS],
     /// Activations to relax: `max(0, rest − frame)` per group.
     pub relax: [f32; N_GROUPS],
+    /// The portrait's crease softness ([`crease_softness`]; see [`shade`]).
+    pub soft: f32,
 }
 
 impl SkinShading {
     /// The shading of a frame with `weights` (gain included) on a portrait whose own expression
     /// has crease activations `rest` ([`rest_activations`], with which the frame is compared, so
-    /// the portrait's own weights relax nothing).
-    pub fn new(weights: &[f32], rest: &[f32; N_GROUPS]) -> Self {
+    /// the portrait's own weights relax nothing), drawn as soft as `soft` ([`crease_softness`]).
+    pub fn new(weights: &[f32], rest: &[f32; N_GROUPS], soft: f32) -> Self {
         let mut draw = activations(weights);
         let shown = with_smile_cheeks(draw, weights);
         // The smile-fold band only relaxes (depth 0): drawing it would visit its segments at
         // every pixel for nothing.
         draw[group::SMILE_FOLDS as usize] = 0.0;
-        Self { draw, relax: std::array::from_fn(|g| (rest[g] - shown[g]).max(0.0)) }
+        Self { draw, relax: std::array::from_fn(|g| (rest[g] - shown[g]).max(0.0)), soft }
     }
 
     /// Whether the frame changes no skin pixel.
@@ -286,7 +316,7 @@ impl SkinShading {
             let m = c[i] + (smooth[i] - c[i]) * k;
             ((m - unlight) / (1.0 - unlight)).clamp(0.0, 1.0)
         });
-        apply(relaxed, shade(p, &self.draw))
+        apply(relaxed, shade(p, &self.draw, self.soft))
     }
 }
 
@@ -348,66 +378,6 @@ pub fn relax(p: Vec2, relax: &[f32; N_GROUPS]) -> (f32, f32) {
     (blend.min(1.0), unlight.min(0.5))
 }
 
-/// The portrait's skin, low-passed: RGB is a Gaussian blur (σ = `sigma` × `scale` pixels,
-/// `sigma` in face-mesh units ([`smooth_sigma`]), `scale` the fit's pixels per face-mesh unit) of
-/// the skin alone, so the lips, eyes and lower nose
-/// (the polygons of `landmarks`' outer lip contour and eye contours, and [`nose_hole`]) do not
-/// bleed into it; alpha is how much a pixel is skin (0 on them, 1 a [`SMOOTH_SIGMA`] blur's
-/// width away, whatever `sigma`), which keeps the relaxing off them: a photograph's broad smile
-/// relaxes over a band that reaches the nose's wings, and its wide low-pass smeared the wings and
-/// nostrils into the cheeks (the nose lost its shape).
-pub fn smooth_skin(image: &image::RgbaImage, landmarks: &[Vec2], sigma: f32, scale: f32) -> image::RgbaImage {
-    let (w, h) = image.dimensions();
-    let holes: Vec<Vec<Vec2>> = [48..60, 36..42, 42..48]
-        .into_iter()
-        .filter(|r| r.end <= landmarks.len())
-        .map(|r| landmarks[r].to_vec())
-        .chain((landmarks.len() > 35).then(|| nose_hole(landmarks)))
-        .collect();
-    let mut pre = image::Rgba32FImage::new(w, h);
-    for (x, y, px) in pre.enumerate_pixels_mut() {
-        let q = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
-        let m = if holes.iter().any(|poly| super::cpu_render::inside(poly, q)) { 0.0 } else { 1.0 };
-        let c = image.get_pixel(x, y).0;
-        *px = image::Rgba([c[0] as f32 * m / 255.0, c[1] as f32 * m / 255.0, c[2] as f32 * m / 255.0, m]);
-    }
-    let narrow = (SMOOTH_SIGMA * scale).max(0.5);
-    let sigma = (sigma * scale).max(0.5);
-    let blurred = image::imageops::blur(&pre, sigma);
-    // Skin-ness ramps over the narrow blur whatever the colour's: a wide low-pass would keep the
-    // relaxing off the skin beside the lips (the corners of a smile) as far as it reaches.
-    let ramp = if sigma > narrow {
-        let mask = image::ImageBuffer::<image::Luma<f32>, Vec<f32>>::from_fn(w, h, |x, y| {
-            image::Luma([pre.get_pixel(x, y).0[3]])
-        });
-        Some(image::imageops::blur(&mask, narrow))
-    } else {
-        None
-    };
-    let mut out = image::RgbaImage::new(w, h);
-    for (x, y, px) in out.enumerate_pixels_mut() {
-        let b = blurred.get_pixel(x, y).0;
-        let own = image.get_pixel(x, y).0;
-        let m = pre.get_pixel(x, y).0[3];
-        let rgb: [f32; 3] = if b[3] > 1e-3 { [b[0] / b[3], b[1] / b[3], b[2] / b[3]] } else { [0.0; 3] };
-        let q = |i: usize| if b[3] > 1e-3 { (rgb[i] * 255.0).round().clamp(0.0, 255.0) as u8 } else { own[i] };
-        // Skin-ness: off inside the holes, rising to 1 over the narrow blur's half-width outside them.
-        let near = ramp.as_ref().map_or(b[3], |r| r.get_pixel(x, y).0[0]);
-        let skin = m * ((near - 0.5) / 0.45).clamp(0.0, 1.0);
-        *px = image::Rgba([q(0), q(1), q(2), (skin * 255.0).round() as u8]);
-    }
-    out
-}
-
-/// The lower nose, its wings and nostrils, as a polygon of the 68 landmarks: from the middle of
-/// the bridge (29) down the wings (31 and 35 moved a quarter of their distance from 33 outwards,
-/// and raised), along the nostrils' base to just under the tip (33).
-fn nose_hole(lm: &[Vec2]) -> Vec<Vec2> {
-    let down = lm[33] - lm[30];
-    let wide = |i: usize| lm[i] + (lm[i] - lm[33]) * 0.25;
-    vec![lm[29], wide(31) - down * 0.6, wide(31), lm[32], lm[33] + down * 0.1, lm[34], wide(35), wide(35) - down * 0.6]
-}
-
 /// Distance from `p` to the segment `a → b`, and which side `p` lies on: +1 where
 /// `(b − a).perp_dot(p − a) > 0` (for the authored right-half creases, which run downwards or
 /// towards the midline, the lateral or lower side), −1 on the other.
@@ -453,7 +423,7 @@ mod tests {
     fn a_portraits_own_creases_relax_only_where_the_frame_has_fewer() {
         let smile = EmotionPreset::Happy.weights(3.0);
         let rest = rest_activations(&smile);
-        let neutral = SkinShading::new(&[0.0; N_BLENDSHAPES], &rest);
+        let neutral = SkinShading::new(&[0.0; N_BLENDSHAPES], &rest, 0.0);
         // On the nasolabial fold of a smiling portrait made neutral: relaxed all but fully.
         let fold = Vec2::new(-25.0, 48.0) / IOD_MM;
         let (blend, _) = relax(fold, &neutral.relax);
@@ -462,9 +432,9 @@ mod tests {
         assert!(relax(Vec2::new(-30.0, 22.5) / IOD_MM, &neutral.relax).1 > 0.04);
         assert_eq!(relax(Vec2::new(0.0, -60.0) / IOD_MM, &neutral.relax), (0.0, 0.0));
         // At the portrait's own expression, or on a portrait without one, nothing relaxes.
-        assert!(SkinShading::new(&smile, &rest).relax.iter().all(|&r| r == 0.0));
+        assert!(SkinShading::new(&smile, &rest, 0.0).relax.iter().all(|&r| r == 0.0));
         let plain = rest_activations(&[0.0; N_BLENDSHAPES]);
-        assert!(SkinShading::new(&[0.0; N_BLENDSHAPES], &plain).is_flat());
+        assert!(SkinShading::new(&[0.0; N_BLENDSHAPES], &plain, 0.0).is_flat());
         // The colour goes to the smoothed skin, as far as the pixel is skin.
         let (c, smooth) = ([0.40, 0.30, 0.30], [0.80, 0.60, 0.50, 1.0]);
         let skin = neutral.colour(fold, c, smooth);
@@ -484,10 +454,10 @@ mod tests {
         let broad = rest_activations(&smile);
         assert!((smooth_sigma(&broad) - SMILE_SMOOTH_SIGMA).abs() < 1e-6, "{broad:?}");
         // Its fold band relaxes in full against a neutral frame and not at all against itself.
-        assert_eq!(SkinShading::new(&[0.0; N_BLENDSHAPES], &broad).relax[group::SMILE_FOLDS as usize], 1.0);
-        assert_eq!(SkinShading::new(&smile, &broad).relax[group::SMILE_FOLDS as usize], 0.0);
+        assert_eq!(SkinShading::new(&[0.0; N_BLENDSHAPES], &broad, 0.0).relax[group::SMILE_FOLDS as usize], 1.0);
+        assert_eq!(SkinShading::new(&smile, &broad, 0.0).relax[group::SMILE_FOLDS as usize], 0.0);
         // It is never drawn.
-        assert_eq!(SkinShading::new(&smile, &broad).draw[group::SMILE_FOLDS as usize], 0.0);
+        assert_eq!(SkinShading::new(&smile, &broad, 0.0).draw[group::SMILE_FOLDS as usize], 0.0);
         assert_eq!(smooth_sigma(&[0.0; N_GROUPS]), SMOOTH_SIGMA);
         let mut half = [0.0; N_GROUPS];
         half[group::NASOLABIAL_RIGHT as usize] = 0.5;
@@ -498,73 +468,48 @@ mod tests {
     }
 
     #[test]
-    fn the_smoothed_skin_keeps_lips_eyes_and_nose_out() {
-        // Skin, with a red mouth (the outer lip polygon) and dark eyes, and a lower nose (its
-        // wings and nostrils: a broad smile's wide low-pass smeared them, #14's thirteenth pass).
-        let (skin, red) = ([200u8, 150, 130, 255], [150u8, 30, 40, 255]);
-        let mut img = image::RgbaImage::from_pixel(120, 120, image::Rgba(skin));
-        let mut lm = vec![Vec2::ZERO; 68];
-        for k in 0..12 {
-            let a = k as f32 / 12.0 * std::f32::consts::TAU;
-            lm[48 + k] = Vec2::new(60.0 + 16.0 * a.cos(), 80.0 + 6.0 * a.sin());
-        }
-        for (e, cx) in [(36usize, 35.0f32), (42, 85.0)] {
-            for k in 0..6 {
-                let a = k as f32 / 6.0 * std::f32::consts::TAU;
-                lm[e + k] = Vec2::new(cx + 8.0 * a.cos(), 40.0 + 3.0 * a.sin());
-            }
-        }
-        for (i, x, y) in [(29, 60.0, 50.0), (30, 60.0, 58.0), (31, 52.0, 64.0), (32, 56.0, 65.0), (33, 60.0, 66.0)] {
-            lm[i] = Vec2::new(x, y);
-            // The wings' mirror images: 31 ↔ 35, 32 ↔ 34.
-            if i > 30 {
-                lm[66 - i] = Vec2::new(120.0 - x, y);
-            }
-        }
-        for (x, y, px) in img.enumerate_pixels_mut() {
-            let q = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
-            if crate::face::cpu_render::inside(&lm[48..60], q) {
-                *px = image::Rgba(red);
-            } else if crate::face::cpu_render::inside(&lm[36..42], q) || crate::face::cpu_render::inside(&lm[42..48], q) {
-                *px = image::Rgba([20, 20, 20, 255]);
-            }
-        }
-        // 3.5 mm at 40 px per face-mesh unit: a blur of about 1.6 px.
-        let out = smooth_skin(&img, &lm, SMOOTH_SIGMA, 40.0);
-        for (x, y) in [(60u32, 88u32), (78, 80), (35, 45), (60, 20)] {
-            let p = out.get_pixel(x, y).0;
-            assert!((0..3).all(|i| (p[i] as i32 - skin[i] as i32).abs() <= 3), "({x}, {y}): {p:?} is not skin");
-            assert!(p[3] > 128, "({x}, {y}) is skin: {}", p[3]);
-        }
-        assert_eq!(out.get_pixel(60, 80).0[3], 0, "the mouth is not skin");
-        assert_eq!(out.get_pixel(35, 40).0[3], 0, "an eye is not skin");
-        assert_eq!(out.get_pixel(60, 63).0[3], 0, "the nose tip is not skin");
-        assert_eq!(out.get_pixel(52, 61).0[3], 0, "a nose wing is not skin");
-        assert!(out.get_pixel(60, 38).0[3] > 128, "the bridge is skin");
-    }
-
-    #[test]
     fn a_crease_darkens_on_its_line_and_fades_off_it() {
         let mut a = [0.0; N_GROUPS];
         a[group::NASOLABIAL_RIGHT as usize] = 1.0;
         let on = Vec2::new(-25.0, 48.0) / IOD_MM;
-        let (d_on, _) = shade(on, &a);
-        let (d_off, _) = shade(on + Vec2::new(-12.0, 0.0) / IOD_MM, &a);
-        let (d_mirror, _) = shade(Vec2::new(25.0, 48.0) / IOD_MM, &a);
+        let (d_on, _) = shade(on, &a, 0.0);
+        let (d_off, _) = shade(on + Vec2::new(-12.0, 0.0) / IOD_MM, &a, 0.0);
+        let (d_mirror, _) = shade(Vec2::new(25.0, 48.0) / IOD_MM, &a, 0.0);
         assert!(d_on > 0.15 && d_off < 0.01 && d_mirror == 0.0, "{d_on} {d_off} {d_mirror}");
         // The lit side of the fold is the cheek (outwards), on both sides.
         let mut both = a;
         both[group::NASOLABIAL_LEFT as usize] = 1.0;
-        let lit = |x: f32| shade(Vec2::new(x, 48.0) / IOD_MM, &both).1;
+        let lit = |x: f32| shade(Vec2::new(x, 48.0) / IOD_MM, &both, 0.0).1;
         assert!(lit(-29.7) > lit(-20.3) && lit(29.7) > lit(20.3), "{} {}", lit(-29.7), lit(-20.3));
         // Colour: darker, green (most of the luminance) by the darkening, and redder than the
         // skin around it (red over green and over blue both rise).
-        let (skin, (dark, light)) = ([0.8, 0.6, 0.5], shade(on, &a));
+        let (skin, (dark, light)) = ([0.8, 0.6, 0.5], shade(on, &a, 0.0));
         let c = apply(skin, (dark, 0.0));
         assert!(c[0] < 0.75 && (c[1] - 0.6 * (1.0 - dark)).abs() < 1e-6, "{c:?}");
         assert!(c[0] / c[1] > 0.8 / 0.6 + 0.02 && c[0] / c[2] > 0.8 / 0.5 + 0.1, "{c:?}");
         assert_eq!(apply(skin, (0.0, 0.0)), skin, "no crease, no change");
         assert!(apply(skin, (dark, light))[0] >= c[0], "the lit side only lifts");
+    }
+
+    #[test]
+    fn a_crease_softens_with_the_portrait_and_keeps_its_darkening() {
+        let mut a = [0.0; N_GROUPS];
+        a[group::NASOLABIAL_RIGHT as usize] = 1.0;
+        let at = |x: f32, soft: f32| shade(Vec2::new(x, 48.0) / IOD_MM, &a, soft).0;
+        // On a portrait blurred by 2 mm: shallower and wider, as much darkening across it.
+        let soft = 2.0 / IOD_MM;
+        let across = |soft: f32| (0..400).map(|k| at(-45.0 + 0.1 * k as f32, soft) * 0.1).sum::<f32>();
+        assert!(at(-25.0, soft) < 0.8 * at(-25.0, 0.0), "{} {}", at(-25.0, soft), at(-25.0, 0.0));
+        assert!(at(-22.0, soft) > at(-22.0, 0.0), "a blurred crease reaches farther");
+        let (sharp, blurred) = (across(0.0), across(soft));
+        assert!((blurred / sharp - 1.0).abs() < 0.05, "integrated darkening {sharp} -> {blurred}");
+        // A portrait's blur in pixels, as the creases' widths measure it.
+        // A portrait's blur in pixels beyond the crisp pixel, as the creases' widths measure it.
+        let five_thirds = (25.0f32 / 9.0 - 1.0).sqrt();
+        assert!((crease_softness(5.0 / 3.0, 40.0) - std::f32::consts::SQRT_2 * five_thirds / 40.0).abs() < 1e-6);
+        assert_eq!(crease_softness(CRISP_BLUR_PX, 40.0), 0.0);
+        assert_eq!(crease_softness(0.5, 40.0), 0.0);
+        assert_eq!(crease_softness(2.0, 0.0), 0.0);
     }
 
     #[test]
