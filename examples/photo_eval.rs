@@ -6,7 +6,7 @@
 //!
 //! ```sh
 //! npm pack @vladmandic/face-api@1.7.15 && tar xzf vladmandic-face-api-1.7.15.tgz
-//! cargo run --release --example photo_eval -- package/demo/sample*.jpg [--out DIR] [--intensity 2.5]
+//! cargo run --release --example photo_eval -- package/demo/sample*.jpg [--out DIR [--frames]] [--intensity 2.5]
 //! ```
 //!
 //! The only photograph the presets were tuned on is the astronaut (`../shared/data/portraits`);
@@ -17,8 +17,10 @@
 //! across the eyes' outer corners): the renderer animates a frontal portrait. Each kept face is
 //! cropped to a square four times its box, scaled to 512 px (about the astronaut's framing) and
 //! rigged again in the crop; its head pose (yaw, pitch: `vision::headpose`, from the rig's
-//! landmarks) is printed beside it. With `--out`, `photo_faces.png` is the contact sheet (a row per
-//! face: the crop, then the seven emotions).
+//! landmarks) and its own blur (`face::wrinkles::image_softness`, which the drawn creases take
+//! on) are printed beside it. With `--out`, `photo_faces.png` is the contact sheet (a row per
+//! face: the crop, then the seven emotions); with `--frames` too, every frame at full size
+//! (`FACE_EMOTION.png`) and each face's crop and rig (`FACE.png`, `FACE.rig.json`).
 
 #[path = "common/cells.rs"]
 mod cells;
@@ -98,11 +100,14 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
     let out = value("--out").map(PathBuf::from);
+    let full = args.iter().any(|a| a == "--frames");
     let mu: f32 = value("--intensity").map_or(2.5, |m| m.parse().expect("--intensity: a number"));
     let photos: Vec<PathBuf> = args
         .iter()
         .enumerate()
-        .filter(|(i, a)| !a.starts_with("--") && (*i == 0 || !args[i - 1].starts_with("--")))
+        .filter(|(i, a)| {
+            !a.starts_with("--") && (*i == 0 || !args[i - 1].starts_with("--") || args[i - 1] == "--frames")
+        })
         .map(|(_, a)| PathBuf::from(a))
         .collect();
     assert!(!photos.is_empty(), "usage: photo_eval PHOTO... [--out DIR] [--intensity MU]");
@@ -117,8 +122,11 @@ fn main() {
     // hits[net][box][emotion]: read as intended, in the rig's box (0) and the detector's (1).
     let mut hits = [[[0usize; cells::JUDGED.len()]; 2]; 2];
     let mut no_face = 0;
-    println!("\n| face | yaw, pitch | own (face-api / fer) | {} |", cells::JUDGED.map(|(e, _)| e.name()).join(" | "));
-    println!("|---|---|---|{}", "---|".repeat(cells::JUDGED.len()));
+    println!(
+        "\n| face | yaw, pitch | blur | own (face-api / fer) | {} |",
+        cells::JUDGED.map(|(e, _)| e.name()).join(" | ")
+    );
+    println!("|---|---|---|---|{}", "---|".repeat(cells::JUDGED.len()));
     let mut n = 0;
     for (r, face) in faces.iter().enumerate() {
         let rect = cells::face_rect(&face.rig);
@@ -131,9 +139,16 @@ fn main() {
             }
         };
         n += 1;
+        if let Some(dir) = out.as_ref().filter(|_| full) {
+            std::fs::create_dir_all(dir).expect("create --out");
+            face.image.save(dir.join(format!("{}.png", face.name))).expect("write a crop");
+            let json = serde_json::to_string_pretty(&face.rig).expect("a rig serialises");
+            std::fs::write(dir.join(format!("{}.rig.json", face.name)), json).expect("write a rig");
+        }
         let points: [[f32; 2]; 68] = std::array::from_fn(|i| face.rig.landmarks[i]);
         let pose = fit_head_pose(&points, Camera::Orthographic)
             .map_or("-".to_string(), |f| format!("{:.0}°, {:.0}°", f.pose.yaw, f.pose.pitch));
+        let blur = emotalk::face::wrinkles::image_softness(&face.image, &face.rig.points());
         image::imageops::overlay(
             &mut sheet,
             &cells::face_cell(&face.image, &face.rig, CELL),
@@ -143,6 +158,10 @@ fn main() {
         let mut cells_text = Vec::new();
         for (c, (emotion, class)) in cells::JUDGED.iter().enumerate() {
             let frame = prepared.render(&emotion.weights(mu), &HeadPose::default(), basis);
+            if let Some(dir) = out.as_ref().filter(|_| full) {
+                std::fs::create_dir_all(dir).expect("create --out");
+                frame.save(dir.join(format!("{}_{}.png", face.name, emotion.name()))).expect("write a frame");
+            }
             image::imageops::overlay(
                 &mut sheet,
                 &cells::face_cell(&frame, &face.rig, CELL),
@@ -162,7 +181,7 @@ fn main() {
             cells_text.push(text.join(" / "));
         }
         println!(
-            "| {} | {pose} | {} {:.2} / {} {:.2} | {} |",
+            "| {} | {pose} | {blur:.1} px | {} {:.2} / {} {:.2} | {} |",
             face.name,
             own[0].top.name(),
             own[0].top_probability,
