@@ -205,8 +205,8 @@ pub fn shade(p: Vec2, active: &[f32; N_GROUPS], soft: f32) -> (f32, f32) {
 /// Blur up to this many pixels (a Gaussian σ, [`image_softness`]) leaves the creases as
 /// authored: it is the pixel grid's own (anti-aliased strokes, resampling), which the authored
 /// creases, two to five pixels wide on a face 130–250 px across, already carry. The painted
-/// characters read 0–0.55 px, the astronaut photograph 0.3 px, the faces cropped from face-api's
-/// demo photos 0.5–1.0 px; a face scaled up from 128 px about 2 px.
+/// characters, the astronaut photograph and the faces cropped from face-api's demo photos read
+/// 0 px; the astronaut scaled down to 128 px and back up 1.67 px.
 pub const CRISP_BLUR_PX: f32 = 1.0;
 
 /// A portrait's crease softness for [`shade`], face-mesh units: its own blur beyond
