@@ -210,3 +210,40 @@ fn wide_eyes_uncover_sclera_and_the_iris_follows_the_gaze() {
     let inward = eye_pixels(&p.render(&w(&[("eyeLookInLeft", 1.0)]), &HeadPose::default(), basis), eye_box);
     assert!(out.2 > rest.2 + 1.0 && inward.2 < rest.2 - 1.0, "iris x: in {} rest {} out {}", inward.2, rest.2, out.2);
 }
+
+/// The sclera a widened lid uncovers is the eye's white, or where the portrait's eye shows none a
+/// grey as light as the skin beside it less the lids' shade: until #14's fifteenth pass it was the
+/// brightest third of the whole eye, on a photograph whose small eyes show little white the lids'
+/// brown (a flat brown slab above a frightened eye's iris). On a portrait of one skin colour
+/// everywhere, every uncovered sclera pixel is that grey.
+#[test]
+fn uncovered_sclera_is_a_grey_not_the_lids_colour() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/portraits");
+    let rig = emotalk::face::PortraitRig::load(dir.join("npc_3.rig.json")).unwrap();
+    let skin = [200u8, 140, 110];
+    let image = image::RgbaImage::from_pixel(rig.width, rig.height, image::Rgba([skin[0], skin[1], skin[2], 255]));
+    let basis = BlendshapeBasis::default_basis();
+    let p = PreparedPortrait::new(image, &rig, basis).unwrap();
+    let mut weights = vec![0.0; 52];
+    weights[index_of("eyeWideLeft").unwrap()] = 1.0;
+    let out = p.render(&weights, &HeadPose::default(), basis);
+    let sclera = p.sclera(1).map(|v| (v * emotalk::face::cpu_render::SCLERA_SHADE * 255.0).round());
+    let luma = |c: [f32; 3]| 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+    let skin_f = skin.map(|v| v as f32);
+    assert!(sclera[0] - sclera[2] < 0.5 * (skin_f[0] - skin_f[2]), "near grey: {sclera:?}");
+    assert!(luma(sclera) > 0.8 * luma(skin_f), "as light as the skin less the lids' shade: {sclera:?}");
+    // The widened lid uncovers that colour, and only that or the portrait's.
+    let pts = rig.points();
+    let (lo, hi) = pts[42..48].iter().fold((glam::Vec2::MAX, glam::Vec2::MIN), |(a, b), q| (a.min(*q), b.max(*q)));
+    let mut uncovered = 0;
+    for y in lo.y as u32 - 12..hi.y as u32 + 8 {
+        for x in lo.x as u32 - 4..hi.x as u32 + 4 {
+            let c = out.get_pixel(x, y).0;
+            let c = [c[0] as f32, c[1] as f32, c[2] as f32];
+            if c.iter().zip(sclera).all(|(a, b)| (a - b).abs() <= 1.0) {
+                uncovered += 1;
+            }
+        }
+    }
+    assert!(uncovered > 20, "the widened lid uncovers sclera: {uncovered} pixels");
+}

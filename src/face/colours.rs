@@ -6,15 +6,76 @@ use image::RgbaImage;
 
 use crate::face::cpu_render::raster;
 
-/// The sclera's colour in a rest eye: the mean of the brightest third of its pixels (the iris,
-/// pupil and lash line are darker), or a plain off-white for an eye too small to sample.
-pub(crate) fn sclera_colour(image: &RgbaImage, eye: &[Vec2]) -> [f32; 3] {
-    brightest_third(image, eye).unwrap_or([0.86, 0.84, 0.80])
+/// How much of the measured sclera's chroma (its distance from the grey of its own luminance) the
+/// uncovered sclera keeps. A photograph's eye is a few dozen pixels, and its whitest pixels still
+/// mix in the iris, the lashes and the lids' skin: taken as they were, fear's uncovered sclera
+/// on face-api's held-out photographs was a flat brown slab above the iris (#14, fifteenth pass).
+pub const SCLERA_CHROMA: f32 = 0.35;
+
+/// The uncovered sclera's least luminance, as a share of the skin's just below the eye. The
+/// sclera reflects more of the light than skin does (it is white), so under the same light it is
+/// no darker than the skin beside it, less the shade of the lids that overhang it
+/// ([`crate::face::cpu_render::SCLERA_SHADE`] shades it again where drawn).
+pub const SCLERA_FLOOR: f32 = 0.9;
+
+/// The sclera's colour when an eye is too small to sample (0–1 RGB of the sRGB bytes).
+const OFF_WHITE: [f32; 3] = [0.86, 0.84, 0.80];
+
+/// Rec. 709 luma of a colour (0–1 RGB of the sRGB bytes).
+fn luma(c: [f32; 3]) -> f32 {
+    0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
 }
 
-/// The mean colour of the brightest third of the pixels inside `contour` (a fan from its
-/// centroid), or `None` for fewer than 6 pixels.
-fn brightest_third(image: &RgbaImage, contour: &[Vec2]) -> Option<[f32; 3]> {
+/// The sclera's colour in a rest eye (`eye`: its six contour points, iBUG order, pixels): the
+/// mean of the whitest sixth of its opening's pixels (the contour shrunk by
+/// [`crate::face::cpu_render::EYE_OPENING`], ranked by luma less chroma: the sclera is bright
+/// and nearly grey, the iris, pupil, lashes and lids darker or coloured), kept at
+/// [`SCLERA_CHROMA`] of its chroma and at least [`SCLERA_FLOOR`] of the luma of the skin below
+/// the eye; a plain off-white for an eye too small to sample. Until #14's fifteenth pass the
+/// mean of the whole contour's brightest third: on a photograph whose eyes show little white it
+/// was the lids' brown.
+pub(crate) fn sclera_colour(image: &RgbaImage, eye: &[Vec2]) -> [f32; 3] {
+    let c = eye.iter().sum::<Vec2>() / eye.len() as f32;
+    let opening: Vec<Vec2> = eye.iter().map(|&v| c + (v - c) * crate::face::cpu_render::EYE_OPENING).collect();
+    let mut px = pixels_in(image, &opening);
+    if px.len() < 6 {
+        return OFF_WHITE;
+    }
+    let whiteness = |c: &[f32; 3]| luma(*c) - (c[0].max(c[1]).max(c[2]) - c[0].min(c[1]).min(c[2]));
+    px.sort_by(|a, b| whiteness(b).total_cmp(&whiteness(a)));
+    let measured = mean(&px[..px.len().div_ceil(6)]);
+    let y = luma(measured);
+    let grey: [f32; 3] = measured.map(|v| y + (v - y) * SCLERA_CHROMA);
+    // Lifted to the floor as a grey is (every channel alike), so it stays as near grey.
+    let lift = skin_below(image, eye).map_or(0.0, |s| (SCLERA_FLOOR * luma(s) - y).max(0.0));
+    grey.map(|v| (v + lift).clamp(0.0, 1.0))
+}
+
+/// The median colour (per channel) of the skin below an eye: the band from 0.3 to 0.8 of the
+/// eye's width below its lower lid, or `None` where it holds no pixel.
+fn skin_below(image: &RgbaImage, eye: &[Vec2]) -> Option<[f32; 3]> {
+    let axis = eye[3] - eye[0];
+    let mut down = Vec2::new(-axis.y, axis.x);
+    if down.y < 0.0 {
+        down = -down;
+    }
+    // The lower lid's points (iBUG 40–41 / 46–47: contour points 4 and 5).
+    let (a, b) = (eye[5], eye[4]);
+    let band = [a + down * 0.3, b + down * 0.3, b + down * 0.8, a + down * 0.8];
+    let px = pixels_in(image, &band);
+    if px.is_empty() {
+        return None;
+    }
+    Some(std::array::from_fn(|i| {
+        let mut v: Vec<f32> = px.iter().map(|c| c[i]).collect();
+        v.sort_by(f32::total_cmp);
+        v[v.len() / 2]
+    }))
+}
+
+/// The pixels (0–1 RGB of the sRGB bytes) whose centres lie inside `contour` (a fan from its
+/// centroid).
+fn pixels_in(image: &RgbaImage, contour: &[Vec2]) -> Vec<[f32; 3]> {
     let mut px: Vec<[f32; 3]> = Vec::new();
     let c = contour.iter().sum::<Vec2>() / contour.len() as f32;
     for k in 0..contour.len() {
@@ -23,13 +84,24 @@ fn brightest_third(image: &RgbaImage, contour: &[Vec2]) -> Option<[f32; 3]> {
             px.push([q[0] as f32 / 255.0, q[1] as f32 / 255.0, q[2] as f32 / 255.0]);
         });
     }
+    px
+}
+
+/// The mean of some colours (not empty).
+fn mean(px: &[[f32; 3]]) -> [f32; 3] {
+    let n = px.len() as f32;
+    px.iter().fold([0.0; 3], |s, c| [s[0] + c[0] / n, s[1] + c[1] / n, s[2] + c[2] / n])
+}
+
+/// The mean colour of the brightest third of the pixels inside `contour` (a fan from its
+/// centroid), or `None` for fewer than 6 pixels.
+fn brightest_third(image: &RgbaImage, contour: &[Vec2]) -> Option<[f32; 3]> {
+    let mut px = pixels_in(image, contour);
     if px.len() < 6 {
         return None;
     }
     px.sort_by(|a, b| (b[0] + b[1] + b[2]).total_cmp(&(a[0] + a[1] + a[2])));
-    let top = &px[..px.len().div_ceil(3)];
-    let n = top.len() as f32;
-    Some(top.iter().fold([0.0; 3], |s, c| [s[0] + c[0] / n, s[1] + c[1] / n, s[2] + c[2] / n]))
+    Some(mean(&px[..px.len().div_ceil(3)]))
 }
 
 /// The procedural teeth's colour for a portrait whose inner lips at rest are `mouth` (iBUG
@@ -49,7 +121,7 @@ pub(crate) fn teeth_colour(image: &RgbaImage, mouth: &[Vec2], scale: f32, sclera
 mod tests {
     use image::{Rgba, RgbaImage};
 
-    use super::teeth_colour;
+    use super::{luma, sclera_colour, teeth_colour};
     use crate::face::mouth::tests::contour as mouth;
     use crate::face::mouth::tooth_colour;
 
@@ -69,5 +141,48 @@ mod tests {
         assert!(own.iter().zip([240.0, 230.0, 200.0]).all(|(c, t)| (c * 255.0 - t).abs() < 1.0), "{own:?}");
         // Lips 3 px apart are a painted seam: the eyes' colour, as for a closed mouth.
         assert_eq!(teeth_colour(&image, &mouth(3.0), 100.0, &sclera), tooth_colour(&sclera));
+    }
+
+    /// An eye (iBUG order: outer corner, upper lid, inner corner, lower lid) 60 px wide at
+    /// (100, 100), in skin of `skin`, its opening of `lids` with an iris and, where `white` is
+    /// given, sclera beside the iris.
+    fn eye_image(skin: [u8; 3], lids: [u8; 3], white: Option<[u8; 3]>) -> (RgbaImage, Vec<glam::Vec2>) {
+        let mut image = RgbaImage::from_pixel(200, 200, Rgba([skin[0], skin[1], skin[2], 255]));
+        for y in 88..113 {
+            for x in 70..131 {
+                let (dx, dy) = (x as f32 - 100.0, y as f32 - 100.0);
+                let c = if dx * dx + dy * dy < 100.0 {
+                    [40, 30, 25]
+                } else if white.is_some() && dx.abs() < 22.0 && dy.abs() < 6.0 {
+                    white.unwrap()
+                } else {
+                    lids
+                };
+                image.put_pixel(x, y, Rgba([c[0], c[1], c[2], 255]));
+            }
+        }
+        let eye = [(70.0, 100.0), (85.0, 89.0), (115.0, 89.0), (130.0, 100.0), (115.0, 111.0), (85.0, 111.0)];
+        (image, eye.iter().map(|&(x, y)| glam::Vec2::new(x, y)).collect())
+    }
+
+    #[test]
+    fn the_sclera_is_the_eyes_white_or_a_grey_as_light_as_the_skin_where_the_eye_shows_none() {
+        let skin = [200, 140, 110];
+        let skin_luma = luma(skin.map(|v| v as f32 / 255.0));
+        // Grey whites beside the iris, brown lids: the whites, not the lids' brown.
+        let (image, eye) = eye_image(skin, [120, 80, 60], Some([170, 170, 168]));
+        let s = sclera_colour(&image, &eye);
+        assert!(s.iter().all(|v| (v * 255.0 - 170.0).abs() < 4.0), "{s:?}");
+        // An eye showing no white (lids and iris only, as a small photographed eye in shadow): a
+        // near-grey no darker than SCLERA_FLOOR of the skin, not the lids' brown.
+        let (image, eye) = eye_image(skin, [120, 80, 60], None);
+        let s = sclera_colour(&image, &eye);
+        let chroma = s.iter().cloned().fold(0.0f32, f32::max) - s.iter().cloned().fold(1.0f32, f32::min);
+        assert!(chroma < 0.35 * (120.0 - 60.0) / 255.0 + 0.01, "{s:?}");
+        assert!((luma(s) - super::SCLERA_FLOOR * skin_luma).abs() < 0.01, "{s:?} against skin {skin_luma}");
+        // Painted white eyes stay white.
+        let (image, eye) = eye_image(skin, [235, 235, 235], None);
+        let s = sclera_colour(&image, &eye);
+        assert!(s.iter().all(|v| (v * 255.0 - 235.0).abs() < 2.0), "{s:?}");
     }
 }

@@ -368,20 +368,28 @@ fn mouth_colour(face: u32, p: vec2<f32>) -> vec3<f32> {
         if band > 0.0 {
             own = mix(own, procedural_mouth(here, along, p, teeth_travel), band);
         }
-        return thin_opening_lips(face, here, then, p, seam(face, here, own));
+        return thin_opening_lips(face, here, then, p, seam(face, here, then, own));
     }
-    return thin_opening_lips(face, here, then, p, seam(face, here, procedural_mouth(here, along, p, teeth_travel)));
+    return thin_opening_lips(face, here, then, p, seam(face, here, then, procedural_mouth(here, along, p, teeth_travel)));
 }
 
 // The CPU renderer's `seam_shadow` (src/face/mouth/mod.rs): how much of the seam's shade a mouth
-// opening `opening` pixels wide takes.
-fn seam_shadow(face: u32, opening: f32) -> f32 {
-    return min(2.0 * faces[face].pivot.w, 1.0) * clamp(1.0 - opening / max(SEAM_OPENING * portrait.lip.w, 1e-3), 0.0, 1.0);
+// opening `opening` pixels wide takes, its lips closing by `closure`.
+fn seam_shadow(closure: f32, opening: f32) -> f32 {
+    return min(2.0 * closure, 1.0) * clamp(1.0 - opening / max(SEAM_OPENING * portrait.lip.w, 1e-3), 0.0, 1.0);
+}
+
+// src/face/mouth/mod.rs `closing`: how far the lips close here, the mouth's closure or, where
+// more, as far as they close the portrait's own opening here.
+fn closing_at(face: u32, here: MouthFrame, then: MouthFrame) -> f32 {
+    let rest = frame_height(then);
+    let own = select(0.0, 1.0 - frame_height(here) / rest, rest > 1e-3);
+    return clamp(max(faces[face].pivot.w, own), 0.0, 1.0);
 }
 
 // The lips shade a mouth just parted.
-fn seam(face: u32, here: MouthFrame, c: vec3<f32>) -> vec3<f32> {
-    return mix(c, seam_colour(), seam_shadow(face, frame_height(here)));
+fn seam(face: u32, here: MouthFrame, then: MouthFrame, c: vec3<f32>) -> vec3<f32> {
+    return mix(c, seam_colour(), seam_shadow(closing_at(face, here, then), frame_height(here)));
 }
 
 // src/face/mouth/mod.rs `seam_colour`: the lips' colour in shadow, redder (SHADOW_TINT).
@@ -389,10 +397,11 @@ fn seam_colour() -> vec3<f32> {
     return portrait.lip.rgb * pow(vec3<f32>(SEAM_SHADE), SHADOW_TINT);
 }
 
-// The CPU renderer's `fill_mouth` (src/face/mouth/mod.rs): an opening thinner than a pixel covers
-// only that part of it, the rest is the portrait's own lip a pixel beyond its inner edge.
+// The CPU renderer's `fill_mouth` (src/face/mouth/mod.rs): an opening thinner than a pixel where
+// the lips close (the mouth, or its own opening here: `closing_at`) covers only that part of it,
+// the rest is the portrait's own lip a pixel beyond its inner edge.
 fn thin_opening_lips(face: u32, here: MouthFrame, then: MouthFrame, p: vec2<f32>, c: vec3<f32>) -> vec3<f32> {
-    let lips = min(2.0 * faces[face].pivot.w, 1.0) * clamp(1.0 - frame_height(here), 0.0, 1.0);
+    let lips = min(2.0 * closing_at(face, here, then), 1.0) * clamp(1.0 - frame_height(here), 0.0, 1.0);
     if lips <= 0.0 {
         return c;
     }
@@ -407,12 +416,8 @@ fn thin_opening_lips(face: u32, here: MouthFrame, then: MouthFrame, p: vec2<f32>
 
 // The CPU renderer's `seam_line` (src/face/mouth/mod.rs): the line where closing lips meet, drawn
 // over the lips beside the opening (inside it, `1 - opening` of that: none from a pixel up,
-// where `seam` shades).
+// where `seam` shades), as strong as the lips close here (`closing_at`).
 fn seam_line(face: u32, p: vec2<f32>) -> f32 {
-    let closure = faces[face].pivot.w;
-    if closure <= 0.0 {
-        return 0.0;
-    }
     let poly = faces[face].mouth;
     let p0 = point_of(poly, 0u);
     let len = distance(point_of(poly, 4u), p0);
@@ -424,8 +429,12 @@ fn seam_line(face: u32, p: vec2<f32>) -> f32 {
         return 0.0;
     }
     let here = mouth_frame(poly, t);
+    let closure = closing_at(face, here, mouth_frame(portrait.mouth_rest, t));
+    if closure <= 0.0 {
+        return 0.0;
+    }
     let opening = frame_height(here);
-    let k = seam_shadow(face, opening);
+    let k = seam_shadow(closure, opening);
     let off = abs(dot(p - (here.upper + here.lower) * 0.5, here.down));
     let inside = select(1.0, clamp(1.0 - opening, 0.0, 1.0), off < opening * 0.5);
     if k <= 0.0 || inside <= 0.0 {

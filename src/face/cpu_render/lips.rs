@@ -116,6 +116,6 @@ impl PreparedPortrait {
             closure,
             travel,
         );
-        crate::face::mouth::shade_seam_line(out, deformed, self.lip_colour, scale, closure);
+        crate::face::mouth::shade_seam_line(out, deformed, rest, self.lip_colour, scale, closure);
     }
 }

@@ -26,7 +26,8 @@ use teeth::{band_cover, mouth_interior};
 /// [`crate::face::cpu_render::lip_closure`]) and barely parts, the seam's shade, and where the
 /// opening is thinner than a pixel, the portrait's own lip for the share of the pixel the opening
 /// leaves (`(2·closure).min(1) · (1 − height)`; below half closed the centre-sampled opening still
-/// shows through in part). `scale`: pixels per face-model unit (the procedural teeth's size);
+/// shows through in part). Both take, where more, how far the lips close the portrait's own
+/// opening at that place ([`closing`]). `scale`: pixels per face-model unit (the procedural teeth's size);
 /// `travel`: how far the lips have moved from the portrait's rest, and how far the neutral face's
 /// lips stand from it ([`crate::face::cpu_render::PreparedPortrait::rest_travel`]), which say how
 /// much of the portrait's own teeth and of the procedural ones they uncover ([`LipTravel`]).
@@ -84,12 +85,15 @@ pub(crate) fn fill_mouth(
             } else {
                 procedural()
             };
-            let colour = mix(colour, seam_colour(lip_colour), seam_shadow(here.height(), scale, closure));
+            // The closure is the mouth's as a whole, or, where more, how far the lips close the
+            // portrait's own opening here ([`closing`]).
+            let closing = closing(closure, &here, &then);
+            let colour = mix(colour, seam_colour(lip_colour), seam_shadow(here.height(), scale, closing));
             // An opening thinner than a pixel covers only that part of it: the rest is the lips
             // (the portrait's own, a pixel beyond its inner edge), and `seam_line` is drawn over
             // it as over the lips beside it, so the line does not step where a pixel's centre
             // falls inside.
-            let lips = (2.0 * closure).min(1.0) * (1.0 - here.height()).clamp(0.0, 1.0);
+            let lips = (2.0 * closing).min(1.0) * (1.0 - here.height()).clamp(0.0, 1.0);
             let colour = if lips > 0.0 {
                 let own_lip = if du <= dl {
                     sample(image, then.upper - then.down)
@@ -234,6 +238,17 @@ pub const SEAM_OPENING: f32 = 0.05;
 /// fraction, red and blue as skin shadows are ([`seam_colour`]).
 pub const SEAM_SHADE: f32 = 0.5;
 
+/// How far the lips close at one place along the mouth (0–1): the mouth's `closure` as a whole
+/// ([`crate::face::cpu_render::lip_closure`]), or, where more, how far they close the portrait's
+/// own opening there (`here`: the frame's, `then`: the portrait's; none where the portrait's is
+/// closed). A neutral face narrows the ends of a photograph's parted lips while its middle
+/// opens; shaded by the mouth's closure alone (none), those ends showed single dark pixels of the
+/// cavity and a dotted line of the portrait's seam (#14, fifteenth pass).
+fn closing(closure: f32, here: &MouthFrame, then: &MouthFrame) -> f32 {
+    let own = if then.height() > 1e-3 { 1.0 - here.height() / then.height() } else { 0.0 };
+    closure.max(own).clamp(0.0, 1.0)
+}
+
 /// How much of the seam's shade covers a mouth interior whose opening is `height` pixels
 /// (`scale`: pixels per face-model unit) in a frame that closes a mouth parted at rest by
 /// `closure` ([`crate::face::cpu_render::lip_closure`]): all of it where the lips touch once the mouth
@@ -264,11 +279,10 @@ pub const SEAM_SOFTNESS: f32 = 1.5;
 /// hair apart, none from a pixel up), so it neither steps where a pixel's centre falls inside a
 /// thin opening nor where the opening grows past a pixel. Without it, a mouth closed over a
 /// portrait's teeth showed its seam only where a pixel's centre fell inside an opening thinner
-/// than a pixel: a broken, stepped line, and none where the lips overlap.
-pub(crate) fn seam_line(deformed: &[Vec2], p: Vec2, scale: f32, closure: f32) -> f32 {
-    if closure <= 0.0 {
-        return 0.0;
-    }
+/// than a pixel: a broken, stepped line, and none where the lips overlap. `rest` is the
+/// portrait's inner lip contour: where the lips close its own opening, the line is as strong as
+/// that closure if the mouth's is less ([`closing`]).
+pub(crate) fn seam_line(deformed: &[Vec2], rest: &[Vec2], p: Vec2, scale: f32, closure: f32) -> f32 {
     if deformed[0].distance(deformed[4]) < 1e-3 {
         return 0.0;
     }
@@ -277,6 +291,10 @@ pub(crate) fn seam_line(deformed: &[Vec2], p: Vec2, scale: f32, closure: f32) ->
         return 0.0;
     }
     let here = MouthFrame::at(deformed, t);
+    let closure = closing(closure, &here, &MouthFrame::at(rest, t));
+    if closure <= 0.0 {
+        return 0.0;
+    }
     let opening = here.height();
     let k = seam_shadow(opening, scale, closure);
     let off = (p - (here.upper + here.lower) / 2.0).dot(here.down).abs();
@@ -289,10 +307,14 @@ pub(crate) fn seam_line(deformed: &[Vec2], p: Vec2, scale: f32, closure: f32) ->
 }
 
 /// Draws [`seam_line`] over the frame `out` (after [`fill_mouth`]); `lip_colour` as there.
-pub(crate) fn shade_seam_line(out: &mut RgbaImage, deformed: &[Vec2], lip_colour: [f32; 3], scale: f32, closure: f32) {
-    if closure <= 0.0 {
-        return;
-    }
+pub(crate) fn shade_seam_line(
+    out: &mut RgbaImage,
+    deformed: &[Vec2],
+    rest: &[Vec2],
+    lip_colour: [f32; 3],
+    scale: f32,
+    closure: f32,
+) {
     let margin = (SEAM_WIDTH * scale).max(SEAM_OPENING * scale) + 2.0;
     let (lo, hi) =
         deformed.iter().fold((Vec2::splat(f32::MAX), Vec2::splat(f32::MIN)), |(lo, hi), &v| (lo.min(v), hi.max(v)));
@@ -304,7 +326,7 @@ pub(crate) fn shade_seam_line(out: &mut RgbaImage, deformed: &[Vec2], lip_colour
     let shade = seam_colour(lip_colour);
     for y in y0..y1 {
         for x in x0..x1 {
-            let a = seam_line(deformed, Vec2::new(x as f32 + 0.5, y as f32 + 0.5), scale, closure);
+            let a = seam_line(deformed, rest, Vec2::new(x as f32 + 0.5, y as f32 + 0.5), scale, closure);
             if a > 0.0 {
                 let px = out.get_pixel(x, y).0;
                 let c = [px[0], px[1], px[2]].map(|v| v as f32 / 255.0);
@@ -360,13 +382,30 @@ pub(crate) mod tests {
             .to_vec()
     }
 
+    /// Where a frame narrows the portrait's own opening, the lips close there whatever the mouth
+    /// as a whole does (a neutral face narrows the ends of a photograph's parted lips while its
+    /// middle opens): the seam line is drawn over them, as strong as that closing, and none at
+    /// the portrait's own opening.
+    #[test]
+    fn lips_closing_the_portraits_own_opening_show_its_seam_line() {
+        let scale = 120.0;
+        let p = Vec2::new(140.5, 100.0);
+        // The mouth as a whole does not close (closure 0); here the rest opening of 2 px narrows.
+        assert_eq!(seam_line(&contour(2.0), &contour(2.0), p, scale, 0.0), 0.0);
+        let half = seam_line(&contour(0.5), &contour(2.0), p, scale, 0.0);
+        let shut = seam_line(&contour(0.0), &contour(2.0), p, scale, 0.0);
+        assert!(shut > 0.9 && half > 0.3 && half < shut, "half closed {half}, closed {shut}");
+        // A portrait closed at rest has no opening of its own to close.
+        assert_eq!(seam_line(&contour(0.0), &contour(0.0), p, scale, 0.0), 0.0);
+    }
+
     #[test]
     fn closed_lips_show_an_unbroken_seam_line() {
         let scale = 120.0; // SEAM_WIDTH: 1.44 px
         let lip = [0.8, 0.5, 0.5];
         for gap in [-1.5f32, 0.0, 0.4] {
             let mut img = RgbaImage::from_pixel(280, 200, Rgba([204, 127, 127, 255]));
-            shade_seam_line(&mut img, &contour(gap), lip, scale, 1.0);
+            shade_seam_line(&mut img, &contour(gap), &contour(gap), lip, scale, 1.0);
             // Every column between the corners has a pixel darkened at least halfway to the seam's
             // shade (before, only pixel centres inside an opening thinner than a pixel were: a
             // broken line, and none where the lips overlap).
@@ -381,8 +420,9 @@ pub(crate) mod tests {
             assert_eq!(img.get_pixel(140, 104).0[0], 204);
         }
         // The line is about SEAM_WIDTH wide: its total darkening across a column is close to it.
-        let across: f32 =
-            (90..110).map(|y| seam_line(&contour(0.0), Vec2::new(140.5, y as f32 + 0.5), scale, 1.0)).sum();
+        let across: f32 = (90..110)
+            .map(|y| seam_line(&contour(0.0), &contour(0.0), Vec2::new(140.5, y as f32 + 0.5), scale, 1.0))
+            .sum();
         assert!((across - SEAM_WIDTH * scale).abs() < 0.6, "{across}");
     }
 
@@ -391,22 +431,23 @@ pub(crate) mod tests {
         let scale = 120.0;
         let p = Vec2::new(140.5, 100.0);
         // At rest (no closure) the portrait is reproduced.
-        assert_eq!(seam_line(&contour(0.0), p, scale, 0.0), 0.0);
-        assert!(seam_line(&contour(0.0), p, scale, 1.0) > 0.9);
+        assert_eq!(seam_line(&contour(0.0), &contour(0.0), p, scale, 0.0), 0.0);
+        assert!(seam_line(&contour(0.0), &contour(0.0), p, scale, 1.0) > 0.9);
         // Inside an opening the mouth's own fill shades (`fill_mouth`), not the line: from a
         // pixel up not at all, and fading to nothing as the opening reaches a pixel (no step).
-        assert_eq!(seam_line(&contour(4.0), p, scale, 1.0), 0.0);
-        assert_eq!(seam_line(&contour(1.0), p, scale, 1.0), 0.0);
-        assert!(seam_line(&contour(0.98), p, scale, 1.0) < 0.02);
-        assert!(seam_line(&contour(0.5), p, scale, 1.0) > 0.4);
+        assert_eq!(seam_line(&contour(4.0), &contour(4.0), p, scale, 1.0), 0.0);
+        assert_eq!(seam_line(&contour(1.0), &contour(1.0), p, scale, 1.0), 0.0);
+        assert!(seam_line(&contour(0.98), &contour(0.98), p, scale, 1.0) < 0.02);
+        assert!(seam_line(&contour(0.5), &contour(0.5), p, scale, 1.0) > 0.4);
         // Lips parted SEAM_OPENING or more show no seam, even a pixel outside the opening.
         let gap = SEAM_OPENING * scale + 1.0;
         let wide = contour(gap);
-        assert_eq!(seam_line(&wide, Vec2::new(140.5, 100.0 - gap / 2.0 - 1.0), scale, 1.0), 0.0);
+        assert_eq!(seam_line(&wide, &wide, Vec2::new(140.5, 100.0 - gap / 2.0 - 1.0), scale, 1.0), 0.0);
         // Half SEAM_OPENING apart (seam shade 0.5), a point a quarter pixel outside the opening
         // is on the fading edge: 0.5 · (SEAM_SOFTNESS / 2 − 0.25) / SEAM_SOFTNESS.
         let narrow = contour(SEAM_OPENING * scale * 0.5);
-        let edge = seam_line(&narrow, Vec2::new(140.5, 100.0 - SEAM_OPENING * scale * 0.25 - 0.25), scale, 1.0);
+        let edge =
+            seam_line(&narrow, &narrow, Vec2::new(140.5, 100.0 - SEAM_OPENING * scale * 0.25 - 0.25), scale, 1.0);
         assert!((edge - 0.5 * (SEAM_SOFTNESS / 2.0 - 0.25) / SEAM_SOFTNESS).abs() < 1e-4, "{edge}");
     }
 
@@ -439,7 +480,7 @@ pub(crate) mod tests {
                     1.0,
                     [&LipTravel::default(); 2],
                 );
-                shade_seam_line(&mut out, &at(gap), lip, scale, 1.0);
+                shade_seam_line(&mut out, &at(gap), &at(gap), lip, scale, 1.0);
                 out
             };
             let touching = draw(0.0);
