@@ -35,9 +35,7 @@ fn luma(c: [f32; 3]) -> f32 {
 /// mean of the whole contour's brightest third: on a photograph whose eyes show little white it
 /// was the lids' brown.
 pub(crate) fn sclera_colour(image: &RgbaImage, eye: &[Vec2]) -> [f32; 3] {
-    let c = eye.iter().sum::<Vec2>() / eye.len() as f32;
-    let opening: Vec<Vec2> = eye.iter().map(|&v| c + (v - c) * crate::face::cpu_render::EYE_OPENING).collect();
-    let mut px = pixels_in(image, &opening);
+    let mut px = pixels_in(image, &crate::face::cpu_render::eye_opening(eye));
     if px.len() < 6 {
         return OFF_WHITE;
     }

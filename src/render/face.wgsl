@@ -21,7 +21,7 @@
 const N_TERMS: u32 = 53u;
 // src/face/wrinkles/mod.rs `RELAX_REACH` (8 mm in face-mesh units, IOD = 90 mm).
 const RELAX_REACH: f32 = 0.08888889;
-// src/face/mouth/mod.rs `SEAM_OPENING`, `SEAM_SHADE`, `SEAM_WIDTH` and `SEAM_SOFTNESS`.
+// src/face/mouth/seam.rs `SEAM_OPENING`, `SEAM_SHADE`, `SEAM_WIDTH` and `SEAM_SOFTNESS`.
 const SEAM_OPENING: f32 = 0.05;
 const SEAM_SHADE: f32 = 0.5;
 const SEAM_WIDTH: f32 = 0.012;
@@ -373,13 +373,13 @@ fn mouth_colour(face: u32, p: vec2<f32>) -> vec3<f32> {
     return thin_opening_lips(face, here, then, p, seam(face, here, then, procedural_mouth(here, along, p, teeth_travel)));
 }
 
-// The CPU renderer's `seam_shadow` (src/face/mouth/mod.rs): how much of the seam's shade a mouth
+// The CPU renderer's `seam_shadow` (src/face/mouth/seam.rs): how much of the seam's shade a mouth
 // opening `opening` pixels wide takes, its lips closing by `closure`.
 fn seam_shadow(closure: f32, opening: f32) -> f32 {
     return min(2.0 * closure, 1.0) * clamp(1.0 - opening / max(SEAM_OPENING * portrait.lip.w, 1e-3), 0.0, 1.0);
 }
 
-// src/face/mouth/mod.rs `closing`: how far the lips close here, the mouth's closure or, where
+// src/face/mouth/seam.rs `closing`: how far the lips close here, the mouth's closure or, where
 // more, as far as they close the portrait's own opening here.
 fn closing_at(face: u32, here: MouthFrame, then: MouthFrame) -> f32 {
     let rest = frame_height(then);
@@ -392,7 +392,7 @@ fn seam(face: u32, here: MouthFrame, then: MouthFrame, c: vec3<f32>) -> vec3<f32
     return mix(c, seam_colour(), seam_shadow(closing_at(face, here, then), frame_height(here)));
 }
 
-// src/face/mouth/mod.rs `seam_colour`: the lips' colour in shadow, redder (SHADOW_TINT).
+// src/face/mouth/seam.rs `seam_colour`: the lips' colour in shadow, redder (SHADOW_TINT).
 fn seam_colour() -> vec3<f32> {
     return portrait.lip.rgb * pow(vec3<f32>(SEAM_SHADE), SHADOW_TINT);
 }
@@ -414,7 +414,7 @@ fn thin_opening_lips(face: u32, here: MouthFrame, then: MouthFrame, p: vec2<f32>
     return mix(c, own, lips);
 }
 
-// The CPU renderer's `seam_line` (src/face/mouth/mod.rs): the line where closing lips meet, drawn
+// The CPU renderer's `seam_line` (src/face/mouth/seam.rs): the line where closing lips meet, drawn
 // over the lips beside the opening (inside it, `1 - opening` of that: none from a pixel up,
 // where `seam` shades), as strong as the lips close here (`closing_at`).
 fn seam_line(face: u32, p: vec2<f32>) -> f32 {
@@ -429,19 +429,16 @@ fn seam_line(face: u32, p: vec2<f32>) -> f32 {
         return 0.0;
     }
     let here = mouth_frame(poly, t);
-    let closure = closing_at(face, here, mouth_frame(portrait.mouth_rest, t));
-    if closure <= 0.0 {
-        return 0.0;
-    }
     let opening = frame_height(here);
-    let k = seam_shadow(closure, opening);
     let off = abs(dot(p - (here.upper + here.lower) * 0.5, here.down));
+    // Across the line first: most fragments beside the mouth are beyond it.
+    let half = max(SEAM_WIDTH * portrait.lip.w, opening) * 0.5;
+    let across = clamp((half + SEAM_SOFTNESS * 0.5 - off) / SEAM_SOFTNESS, 0.0, 1.0);
     let inside = select(1.0, clamp(1.0 - opening, 0.0, 1.0), off < opening * 0.5);
-    if k <= 0.0 || inside <= 0.0 {
+    if across <= 0.0 || inside <= 0.0 {
         return 0.0;
     }
-    let half = max(SEAM_WIDTH * portrait.lip.w, opening) * 0.5;
-    return inside * k * clamp((half + SEAM_SOFTNESS * 0.5 - off) / SEAM_SOFTNESS, 0.0, 1.0);
+    return inside * across * seam_shadow(closing_at(face, here, mouth_frame(portrait.mouth_rest, t)), opening);
 }
 
 // Distance from `p` to the crease segment `ab.xy → ab.zw` (src/face/wrinkles/mod.rs `segment_distance`).

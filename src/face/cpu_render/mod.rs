@@ -152,6 +152,13 @@ fn complex_div(a: Vec2, b: Vec2) -> Vec2 {
     Vec2::new(a.x * b.x + a.y * b.y, a.y * b.x - a.x * b.y) / d
 }
 
+/// The eyeball part of an eye's six contour points (pixels): the contour shrunk towards its
+/// centre by [`EYE_OPENING`] ([`PreparedPortrait::eye_opening`]).
+pub(crate) fn eye_opening(eye: &[Vec2]) -> [Vec2; 6] {
+    let c = eye.iter().sum::<Vec2>() / eye.len() as f32;
+    std::array::from_fn(|i| c + (eye[i] - c) * EYE_OPENING)
+}
+
 /// Whether `p` is inside the closed polygon `poly` (even-odd rule).
 pub(crate) fn inside(poly: &[Vec2], p: Vec2) -> bool {
     let mut c = false;
@@ -467,9 +474,7 @@ impl PreparedPortrait {
     /// by [`EYE_OPENING`], leaving out the lash line drawn along the lids (it stays with the lid
     /// skin), so a gaze or a widened lid does not carry it across the eye.
     pub fn eye_opening(&self, e: usize) -> [Vec2; 6] {
-        let r = self.eye_rest(e);
-        let c = r.iter().sum::<Vec2>() / 6.0;
-        std::array::from_fn(|i| c + (r[i] - c) * EYE_OPENING)
+        eye_opening(self.eye_rest(e))
     }
 
     /// The sclera colour of eye `e` (0–1 RGB of the sRGB bytes), estimated from the portrait.
