@@ -12,7 +12,10 @@
 //!   any portrait. It renders the same warp as the full portrait, only smaller.
 //! - **The refinement** ([`Refinement`]): HEF's frame of the crop, and where it differs from
 //!   the crop's warp (a mask: the largest channel difference ramped from [`MASK_FROM`] over
-//!   [`MASK_RAMP`], dilated by a pixel and blurred over 3 × 3). On the full-resolution warp frame
+//!   [`MASK_RAMP`], dilated by a pixel and blurred over 3 × 3), only over the face and
+//!   [`FACE_REACH`] pixels around it (the warp's geometry labels: hair, neck and clothes stay
+//!   the warp's).
+//!   On the full-resolution warp frame
 //!   it replaces the warp where the mask says so, bilinearly resampled and faded out over the
 //!   crop's last [`FEATHER`] pixels; elsewhere the warp keeps its full detail.
 //!
@@ -33,6 +36,7 @@ use super::STYLE_INTENSITY;
 use super::frame::{HefFrame, HefFrameError, batch, hef_frame};
 use super::saved::HefModel;
 use crate::face::cpu_render::sample_rgba;
+use crate::face::geometry::{GeometryLabel, LABEL_STEP};
 use crate::face::{BlendshapeBasis, HeadPose, PortraitRig, PreparedPortrait, RigError};
 
 /// The outer eye corners' distance as a fraction of the crop's side (the procedural
@@ -48,6 +52,12 @@ pub const FEATHER: f32 = 4.0;
 pub const MASK_FROM: f32 = 0.02;
 /// The further difference over which the replacement ramps up to complete.
 pub const MASK_RAMP: f32 = 0.06;
+/// How far (crop pixels at the network's size) outside the face (the warp's geometry labels
+/// skin, lips, eyes and mouth) HEF may still replace the warp: hair, neck, clothes and
+/// background stay the warp's. HEF is trained on painted characters only; on a photograph,
+/// weights fine-tuned on the current warp repainted the astronaut's collar below the chin as a
+/// smooth blob (BENCHMARKS.md, "HEF").
+pub const FACE_REACH: usize = 2;
 
 /// A square around a face in the portrait's pixels (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -249,12 +259,18 @@ impl<B: Backend> HefRefiner<B> {
     pub fn refine_tensor(&self, frame: &HefFrame) -> Tensor<B, 4> {
         let input = batch::<B>(std::slice::from_ref(frame), &self.device);
         let warped = input.warped.clone();
+        // The geometry image's red channel is the label: the face is skin and what it holds.
+        let face_from = (GeometryLabel::Skin as u8 * LABEL_STEP) as f32 / 255.0 - 0.5 / 255.0;
+        let face = input.geometry.clone().narrow(1, 0, 1).greater_elem(face_from).float();
         let image = self.model.net.forward(input).image.clamp(0.0, 1.0);
         let differs = (image.clone() - warped).abs().max_dim(1);
         let mask = ((differs - MASK_FROM) / MASK_RAMP).clamp(0.0, 1.0);
         let mask = max_pool2d(mask, [3, 3], [1, 1], [1, 1], [1, 1], false);
         let mask = avg_pool2d(mask, [3, 3], [1, 1], [1, 1], false, false);
-        Tensor::cat(vec![image, mask], 1)
+        let r = FACE_REACH;
+        let face = max_pool2d(face, [2 * r + 1, 2 * r + 1], [1, 1], [r, r], [1, 1], false);
+        let face = avg_pool2d(face, [3, 3], [1, 1], [1, 1], false, false);
+        Tensor::cat(vec![image, mask * face], 1)
     }
 
     /// HEF's refinement at these weights and pose ([`frame`](Self::frame), then
