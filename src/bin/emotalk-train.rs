@@ -31,6 +31,21 @@ type Backend = burn::backend::Autodiff<burn::backend::Wgpu>;
 #[cfg(not(any(feature = "wgpu", feature = "cuda")))]
 type Backend = burn::backend::Autodiff<burn::backend::Flex>;
 
+/// What the training backend is, for the line each training command prints first: a build with
+/// `wgpu` trains on wgpu's default adapter, which on a machine without a GPU is lavapipe, a
+/// software Vulkan several times slower than Flex on the same cores (a HEF step at 128 px: about
+/// 23 s on lavapipe against 2.7–3.5 s on Flex, 2-core container).
+fn backend_line() -> &'static str {
+    if cfg!(feature = "cuda") {
+        "burn CUDA, the first NVIDIA GPU"
+    } else if cfg!(feature = "wgpu") {
+        "burn wgpu, its default adapter (without a GPU that is lavapipe, software Vulkan: several \
+         times slower than the CPU build, `--no-default-features --features train,flex,mimalloc`)"
+    } else {
+        "burn Flex, this machine's CPU"
+    }
+}
+
 #[derive(Parser)]
 #[command(name = "emotalk-train", version, about = "Trains emotalk's networks (headless, no Bevy)")]
 struct Cli {
@@ -82,6 +97,10 @@ enum Command {
         /// comes to the network through its face crop, as at inference).
         #[arg(long, value_delimiter = ',', default_value = "1,2,4")]
         paint_scales: Vec<u32>,
+        /// The widest random jaw opening a target draws (`jawOpen` from 0 to this in half the pairs;
+        /// 0 to 1; the shipped weights' first runs drew up to 0.6).
+        #[arg(long, default_value_t = 1.0)]
+        max_jaw: f32,
     },
     /// Writes a synthetic lip-sync corpus: seeded sentences spoken by TTS voices with exact phone
     /// timings, augmented, each with an emotion and intensity (manifest.jsonl + clips/).
@@ -213,7 +232,11 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     };
-    match Cli::parse().command {
+    let command = Cli::parse().command;
+    if matches!(command, Command::Eac { .. } | Command::AudioEmotion { .. } | Command::Hef { .. }) {
+        eprintln!("emotalk-train: training on {}", backend_line());
+    }
+    match command {
         Command::Synth { out, clips, seed, voices, no_augment, threads } => {
             report(eac_cmd::synth(&out, clips, seed, &voices, !no_augment, threads))
         }
@@ -288,13 +311,18 @@ fn main() -> ExitCode {
             eval_seeds,
             init,
             paint_scales,
+            max_jaw,
         } => {
+            if !(0.0..=1.0).contains(&max_jaw) {
+                return report(Err(format!("--max-jaw must be 0 to 1, got {max_jaw}").into()));
+            }
             let options = emotalk::train::hef::HefTrainOptions {
                 steps,
                 batch,
                 learning_rate: lr,
                 seed,
                 paint_scales,
+                max_jaw,
                 ..Default::default()
             };
             report(hef_cmd::train_hef::<Backend>(hef_cmd::HefArgs {

@@ -6,7 +6,7 @@
 //! - **Characters**: training seeds from [`TRAIN_SEEDS`]; [`HELD_OUT_SEEDS`] are never trained
 //!   on and are what [`evaluate`] scores.
 //! - **Expressions**: one of the eight MEAD presets at intensity 0.5–3, plus, at random, an open
-//!   jaw, a blink and a gaze; the source is the neutral painting four times in five, else the
+//!   jaw (up to [`HefTrainOptions::max_jaw`]), a blink and a gaze; the source is the neutral painting four times in five, else the
 //!   character painted at another random expression (its rig at that expression).
 //! - **Augmentation**: each character has its own random roll, scale and placement (the
 //!   painter's identity draws them); a random colour gain per channel (0.9–1.1) is applied to
@@ -69,6 +69,16 @@ pub struct HefTrainOptions {
     /// How often a pair asks for the source's own expression (none): HEF must return the source.
     #[serde(default = "default_own_expression")]
     pub own_expression: f64,
+    /// The widest random jaw opening a target draws (`jawOpen` from 0 to this, in half the
+    /// pairs; 0 to 1). 1.0 since issue #14's sixteenth pass; the runs before drew up to 0.6 (what
+    /// a run's saved options without this field read as), and weights fine-tuned that way lost to
+    /// the warp in the mouth at `jawOpen` 1.0 (`hef_report`'s wide jaw: 20.49 against 21.34 dB).
+    #[serde(default = "legacy_max_jaw")]
+    pub max_jaw: f32,
+}
+
+fn legacy_max_jaw() -> f32 {
+    0.6
 }
 
 fn default_paint_scales() -> Vec<u32> {
@@ -91,12 +101,14 @@ impl Default for HefTrainOptions {
             smooth_weight: 0.05,
             paint_scales: default_paint_scales(),
             own_expression: default_own_expression(),
+            max_jaw: 1.0,
         }
     }
 }
 
-/// A random target expression (see the module docs).
-pub fn random_weights<R: Rng>(rng: &mut R) -> [f32; N_BLENDSHAPES] {
+/// A random target expression (see the module docs), its jaw opened in half the draws by up to
+/// `max_jaw`.
+pub fn random_weights<R: Rng>(rng: &mut R, max_jaw: f32) -> [f32; N_BLENDSHAPES] {
     let preset = EmotionPreset::ALL[rng.random_range(0..EmotionPreset::ALL.len())];
     let mut w = preset.weights(rng.random_range(0.5..=3.0));
     let mut set = |name: &str, v: f32| {
@@ -105,7 +117,7 @@ pub fn random_weights<R: Rng>(rng: &mut R) -> [f32; N_BLENDSHAPES] {
         }
     };
     if rng.random_bool(0.5) {
-        set("jawOpen", rng.random_range(0.0..=0.6));
+        set("jawOpen", rng.random_range(0.0..=max_jaw.clamp(0.0, 1.0)));
     }
     if rng.random_bool(0.15) {
         let b = rng.random_range(0.5..=1.0);
@@ -175,7 +187,8 @@ pub fn random_pairs(
         let (weights, source) = if rng.random_bool(options.own_expression.clamp(0.0, 1.0)) {
             ([0.0; N_BLENDSHAPES], None)
         } else {
-            (random_weights(&mut rng), rng.random_bool(0.2).then(|| random_weights(&mut rng)))
+            let jaw = options.max_jaw;
+            (random_weights(&mut rng, jaw), rng.random_bool(0.2).then(|| random_weights(&mut rng, jaw)))
         };
         if let Some(pair) = make_pair(character, size, paint, source.as_ref().map(|w| &w[..]), &weights, basis) {
             out.push(pair);
