@@ -13,9 +13,9 @@ use crate::face::cpu_render::{raster, sample, to_rgba};
 mod seam;
 mod teeth;
 
-pub(crate) use seam::{seam_colour, shade_seam_line};
 pub use seam::{SEAM_OPENING, SEAM_SHADE, SEAM_SOFTNESS, SEAM_WIDTH};
 use seam::{closing, seam_shadow};
+pub(crate) use seam::{seam_colour, shade_seam_line};
 
 pub use teeth::{
     LOWER_TEETH, LOWER_TEETH_AT_REST, LOWER_TEETH_SHADE, LipTravel, TEETH_MIN_OPENING, TOOTH_TINT, UPPER_TEETH,
@@ -262,7 +262,7 @@ pub(crate) mod tests {
     use glam::Vec2;
     use image::{Rgba, RgbaImage};
 
-    use super::{LipTravel, MouthFrame, OwnInterior, SEAM_OPENING, SEAM_SOFTNESS, SEAM_WIDTH, fill_mouth, shade_seam_line};
+    use super::{LipTravel, MouthFrame, OwnInterior, fill_mouth, shade_seam_line};
 
     /// An inner lip contour (iBUG 60–67) from x = 100 to 180 at y = 100, the upper lip's middle
     /// `gap` pixels above the lower's (negative: the lips overlap, pressed together).
@@ -436,5 +436,4 @@ pub(crate) mod tests {
         assert_eq!(teeth_rows(draw(&smile_undone)), 1, "the lower teeth from the neutral face's lip");
         assert_eq!(teeth_rows(draw(&LipTravel::default())), 4, "from the photo's lip, 0.9 + 3 px of them");
     }
-
 }
