@@ -139,7 +139,6 @@ fn on_a_photo_hef_leaves_hair_neck_and_clothes_to_the_warp() {
     // A mask pixel reaches FACE_REACH crop pixels past the face, one more through its 3 x 3 blur
     // and one more through the bilinear resampling to the portrait's size.
     let reach = ((FACE_REACH + 3) as f32 * hef.crop().side / hef.size() as f32).ceil() as i64;
-    let face_from = GeometryLabel::Skin as u8 * LABEL_STEP;
     for preset in [EmotionPreset::Surprised, EmotionPreset::Happy] {
         let weights = preset.weights(2.5);
         let warp = prepared.render(&weights, &pose, basis);
@@ -147,7 +146,9 @@ fn on_a_photo_hef_leaves_hair_neck_and_clothes_to_the_warp() {
         let mut refined = warp.clone();
         hef.refine(&mut refined, &weights, &pose, basis).unwrap();
         // Rows, then columns: how far (Chebyshev) each pixel is from the face, up to `reach`.
-        let near_face = |x: i64, y: i64| labels.get_pixel(x as u32, y as u32).0[0] >= face_from;
+        let near_face = |x: i64, y: i64| {
+            GeometryLabel::from_red(labels.get_pixel(x as u32, y as u32).0[0]).is_some_and(GeometryLabel::is_face)
+        };
         let mut row_near = vec![false; (w * h) as usize];
         for y in 0..h as i64 {
             for x in 0..w as i64 {

@@ -12,9 +12,9 @@ use glam::{Vec2, Vec3};
 use image::{Rgba, RgbaImage};
 
 use super::blendshapes::BlendshapeBasis;
+use super::cpu_render::{HeadPose, PreparedPortrait, raster};
 use super::layout::Region;
 use super::mesh::{FaceMesh, VertexKind};
-use super::cpu_render::{HeadPose, PreparedPortrait, raster};
 
 /// Label values are multiplied by this in the red channel.
 pub const LABEL_STEP: u8 = 40;
@@ -46,6 +46,15 @@ impl GeometryLabel {
             .into_iter()
             .find(|l| *l as u8 * LABEL_STEP == r)
     }
+
+    /// Whether this is the face: skin and what it holds (lips, eyes, mouth). These are the labels
+    /// from [`Self::Skin`] up, so a red channel at or above [`Self::FACE_RED`] is face.
+    pub fn is_face(self) -> bool {
+        self as u8 >= Self::Skin as u8
+    }
+
+    /// The smallest red-channel value of a face label ([`Self::is_face`]).
+    pub const FACE_RED: u8 = Self::Skin as u8 * LABEL_STEP;
 }
 
 fn triangle_label(mesh: &FaceMesh, t: &[u32; 3]) -> GeometryLabel {
@@ -107,5 +116,26 @@ impl PreparedPortrait {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{GeometryLabel, LABEL_STEP};
+
+    #[test]
+    fn the_face_labels_are_those_at_or_above_the_face_red() {
+        for red in 0..=u8::MAX {
+            if let Some(label) = GeometryLabel::from_red(red) {
+                assert_eq!(label.is_face(), red >= GeometryLabel::FACE_RED, "{label:?}");
+                let face = matches!(
+                    label,
+                    GeometryLabel::Skin | GeometryLabel::Lips | GeometryLabel::Eye | GeometryLabel::Mouth
+                );
+                assert_eq!(label.is_face(), face, "{label:?}");
+            }
+        }
+        assert_eq!(GeometryLabel::from_red(GeometryLabel::FACE_RED), Some(GeometryLabel::Skin));
+        assert_eq!(GeometryLabel::FACE_RED % LABEL_STEP, 0);
     }
 }

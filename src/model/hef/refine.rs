@@ -14,10 +14,9 @@
 //!   the crop's warp (a mask: the largest channel difference ramped from [`MASK_FROM`] over
 //!   [`MASK_RAMP`], dilated by a pixel and blurred over 3 × 3), only over the face and
 //!   [`FACE_REACH`] pixels around it (the warp's geometry labels: hair, neck and clothes stay
-//!   the warp's).
-//!   On the full-resolution warp frame
-//!   it replaces the warp where the mask says so, bilinearly resampled and faded out over the
-//!   crop's last [`FEATHER`] pixels; elsewhere the warp keeps its full detail.
+//!   the warp's). On the full-resolution warp frame it replaces the warp where the mask says
+//!   so, bilinearly resampled and faded out over the crop's last [`FEATHER`] pixels; elsewhere
+//!   the warp keeps its full detail.
 //!
 //! Why replace rather than add HEF's change: the warp of the crop at the network's size is not
 //! the full-resolution warp shrunk (the mouth's procedural interior and the creases depend on the
@@ -36,7 +35,7 @@ use super::STYLE_INTENSITY;
 use super::frame::{HefFrame, HefFrameError, batch, hef_frame};
 use super::saved::HefModel;
 use crate::face::cpu_render::sample_rgba;
-use crate::face::geometry::{GeometryLabel, LABEL_STEP};
+use crate::face::geometry::GeometryLabel;
 use crate::face::{BlendshapeBasis, HeadPose, PortraitRig, PreparedPortrait, RigError};
 
 /// The outer eye corners' distance as a fraction of the crop's side (the procedural
@@ -259,8 +258,8 @@ impl<B: Backend> HefRefiner<B> {
     pub fn refine_tensor(&self, frame: &HefFrame) -> Tensor<B, 4> {
         let input = batch::<B>(std::slice::from_ref(frame), &self.device);
         let warped = input.warped.clone();
-        // The geometry image's red channel is the label: the face is skin and what it holds.
-        let face_from = (GeometryLabel::Skin as u8 * LABEL_STEP) as f32 / 255.0 - 0.5 / 255.0;
+        // The geometry image's red channel is the label (`GeometryLabel::is_face`).
+        let face_from = (GeometryLabel::FACE_RED as f32 - 0.5) / 255.0;
         let face = input.geometry.clone().narrow(1, 0, 1).greater_elem(face_from).float();
         let image = self.model.net.forward(input).image.clamp(0.0, 1.0);
         let differs = (image.clone() - warped).abs().max_dim(1);

@@ -246,15 +246,7 @@ impl Sums {
 fn region_masks(geometry: &RgbaImage) -> [Vec<bool>; 5] {
     let (w, h) = geometry.dimensions();
     let label = |p: &image::Rgba<u8>| GeometryLabel::from_red(p.0[0]);
-    let face: Vec<bool> = geometry
-        .pixels()
-        .map(|p| {
-            matches!(
-                label(p),
-                Some(GeometryLabel::Skin | GeometryLabel::Lips | GeometryLabel::Eye | GeometryLabel::Mouth)
-            )
-        })
-        .collect();
+    let face: Vec<bool> = geometry.pixels().map(|p| label(p).is_some_and(GeometryLabel::is_face)).collect();
     let in_box = |b: Option<[usize; 4]>, i: usize| {
         let (x, y) = (i % w as usize, i / w as usize);
         b.is_some_and(|[x0, y0, x1, y1]| x >= x0 && x <= x1 && y >= y0 && y <= y1)

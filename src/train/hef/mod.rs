@@ -6,8 +6,9 @@
 //! - **Characters**: training seeds from [`TRAIN_SEEDS`]; [`HELD_OUT_SEEDS`] are never trained
 //!   on and are what [`evaluate`] scores.
 //! - **Expressions**: one of the eight MEAD presets at intensity 0.5–3, plus, at random, an open
-//!   jaw (up to [`HefTrainOptions::max_jaw`]), a blink and a gaze; the source is the neutral painting four times in five, else the
-//!   character painted at another random expression (its rig at that expression).
+//!   jaw (up to [`HefTrainOptions::max_jaw`]), a blink and a gaze; the source is the neutral
+//!   painting four times in five, else the character painted at another random expression (its
+//!   rig at that expression).
 //! - **Augmentation**: each character has its own random roll, scale and placement (the
 //!   painter's identity draws them); a random colour gain per channel (0.9–1.1) is applied to
 //!   source, warp and target alike.
