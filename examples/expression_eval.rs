@@ -21,6 +21,9 @@
 //! at one intensity (2.5 unless `--intensity`), and prints per emotion how many read as intended,
 //! what they read as, and the mean probability of the intended class. Seeds 100–129 were used to
 //! choose the presets; 300–399 never were.
+//!
+//! `--set EMOTION:name=w,...` (repeatable, either mode) measures a variant of a preset before
+//! it is changed (`cells::Variants`).
 
 use std::path::{Path, PathBuf};
 
@@ -83,7 +86,13 @@ struct Row {
 /// `--seeds A..B`: the read rate of every emotion over a population of painted NPCs, by both
 /// judges, in the rig's box and in the box face-api's detector finds (a face it does not find
 /// counts as not read, and is counted).
-fn population(seeds: std::ops::Range<u64>, mu: f32, judge: &Judge<Flex>, basis: &BlendshapeBasis) {
+fn population(
+    seeds: std::ops::Range<u64>,
+    mu: f32,
+    judge: &Judge<Flex>,
+    basis: &BlendshapeBasis,
+    variants: &cells::Variants,
+) {
     let n = seeds.end.saturating_sub(seeds.start);
     println!("NPC seeds {}..{} ({n} characters) at intensity {mu}\n", seeds.start, seeds.end);
     println!("| emotion | judge | read as intended | mean p(intended) | read as | in the detector's box |");
@@ -103,7 +112,7 @@ fn population(seeds: std::ops::Range<u64>, mu: f32, judge: &Judge<Flex>, basis: 
         let mut reads = [std::collections::BTreeMap::<&str, usize>::new(), Default::default()];
         let (mut hits, mut p, mut detected) = ([0; 2], [0.0; 2], [0; 2]);
         for (prepared, face) in &portraits {
-            let frame = prepared.render(&emotion.weights(mu), &HeadPose::default(), basis);
+            let frame = prepared.render(&variants.weights(emotion, mu), &HeadPose::default(), basis);
             let js = judge.judge_in_both(&frame, *face, "npc").expect("judge a render");
             for (k, j) in js.iter().enumerate() {
                 *reads[k].entry(j.top.name()).or_default() += 1;
@@ -165,7 +174,12 @@ fn jittered(face: Rect) -> Vec<Rect> {
 /// How much a reading depends on where the face box is: each emotion at 2.5 judged in the rig's
 /// box (the tables above), in the box face-api's own detector finds (what `emotalk judge` does),
 /// and as the mean of the probabilities over nine boxes about the rig's ([`jittered`]).
-fn crop_robustness(set: &[(String, RgbaImage, PortraitRig)], judge: &Judge<Flex>, basis: &BlendshapeBasis) {
+fn crop_robustness(
+    set: &[(String, RgbaImage, PortraitRig)],
+    judge: &Judge<Flex>,
+    basis: &BlendshapeBasis,
+    variants: &cells::Variants,
+) {
     println!("\n## Crop robustness at 2.5 (top class, p(intended)): rig box | detector's box | mean of 9 boxes");
     println!("| portrait | emotion | face-api | fer |");
     println!("|---|---|---|---|");
@@ -176,7 +190,7 @@ fn crop_robustness(set: &[(String, RgbaImage, PortraitRig)], judge: &Judge<Flex>
         let face = cells::face_rect(rig);
         for emotion in EmotionPreset::ALL {
             let Some(class) = judged_as(emotion) else { continue };
-            let frame = prepared.render(&emotion.weights(2.5), &HeadPose::default(), basis);
+            let frame = prepared.render(&variants.weights(emotion, 2.5), &HeadPose::default(), basis);
             let rig_box = judge.judge_in_both(&frame, face, name).expect("judge a render");
             let detected = judge.judge_both(&frame, name).ok();
             let boxes = jittered(face);
@@ -220,6 +234,7 @@ fn crop_robustness(set: &[(String, RgbaImage, PortraitRig)], judge: &Judge<Flex>
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let variants = cells::Variants::from_args(&args);
     if let Some(range) = args.iter().position(|a| a == "--seeds").and_then(|i| args.get(i + 1)) {
         let mu = args
             .iter()
@@ -227,7 +242,7 @@ fn main() {
             .and_then(|i| args.get(i + 1))
             .map_or(2.5, |m| m.parse().expect("--intensity: a number"));
         let judge = Judge::<Flex>::shipped(&Default::default()).expect("shipped vision weights");
-        return population(portraits::seed_range(range), mu, &judge, BlendshapeBasis::default_basis());
+        return population(portraits::seed_range(range), mu, &judge, BlendshapeBasis::default_basis(), &variants);
     }
     let out = args.iter().position(|a| a == "--out").and_then(|i| args.get(i + 1)).map(PathBuf::from);
     let held_out = args.iter().any(|a| a == "--held-out");
@@ -264,7 +279,7 @@ fn main() {
             let mut ps = [Vec::new(), Vec::new()];
             let (mut top_at, mut id_at) = (["-"; 2], None);
             for (k, &mu) in INTENSITIES.iter().enumerate() {
-                let frame = prepared.render(&emotion.weights(mu), &HeadPose::default(), basis);
+                let frame = prepared.render(&variants.weights(emotion, mu), &HeadPose::default(), basis);
                 image::imageops::overlay(
                     &mut sheets[k],
                     &cells::face_cell(&frame, rig, CELL),
@@ -337,7 +352,7 @@ fn main() {
     if let [Some(a), Some(b), ..] = identities[..] {
         println!("identity distance between the first two portraits (scale): {:.4}", rms(&a, &b));
     }
-    crop_robustness(&set, &judge, basis);
+    crop_robustness(&set, &judge, basis, &variants);
     if let Some(dir) = out {
         std::fs::create_dir_all(&dir).expect("create --out");
         for (k, sheet) in sheets.iter().enumerate() {

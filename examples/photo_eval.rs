@@ -5,14 +5,19 @@
 //! in the rig's box and in the box their own detector finds.
 //!
 //! ```sh
-//! npm pack @vladmandic/face-api@1.7.15 && tar xzf vladmandic-face-api-1.7.15.tgz
-//! cargo run --release --example photo_eval -- package/demo/sample*.jpg [--out DIR [--frames]] [--intensity 2.5]
+//! bash tools/photo-sets/fetch.sh photos
+//! cargo run --release --example photo_eval -- photos/held-out/*.jpg [--out DIR [--frames]] [--intensity 2.5]
+//! cargo run --release --example photo_eval -- photos/tuning/*.jpg [--out DIR [--frames]]
 //! ```
 //!
-//! The only photograph the presets were tuned on is the astronaut (`../shared/data/portraits`);
-//! face-api's demo photos (`package/demo/sample1..6.jpg` of the npm package, real group photos
-//! at 1920 px) are a held-out set of real faces: this project does not ship them and never looked
-//! at them while tuning. A face is kept when its detector box is at least 80 px wide in the
+//! `--set EMOTION:name=w,...` (repeatable) measures a variant of a preset before it is changed
+//! (`cells::Variants`).
+//!
+//! Until #14's seventeenth pass the only photograph the presets were tuned on was the astronaut
+//! (`../shared/data/portraits`); face-api's demo photos (`package/demo/sample1..6.jpg` of the npm
+//! package, real group photos at 1920 px) are a held-out set of real faces: this project does not
+//! ship them and never chooses on them. A second set, to look at and choose on, holds five photos
+//! of PyPI packages' test images (`tools/photo-sets/fetch.sh` says which), five usable faces. A face is kept when its detector box is at least 80 px wide in the
 //! original and it looks roughly at the camera (the nose tip between 30 % and 70 % of the way
 //! across the eyes' outer corners): the renderer animates a frontal portrait. Each kept face is
 //! cropped to a square four times its box, scaled to 512 px (about the astronaut's framing) and
@@ -102,6 +107,7 @@ fn main() {
     let out = value("--out").map(PathBuf::from);
     let full = args.iter().any(|a| a == "--frames");
     let mu: f32 = value("--intensity").map_or(2.5, |m| m.parse().expect("--intensity: a number"));
+    let variants = cells::Variants::from_args(&args);
     let photos: Vec<PathBuf> = args
         .iter()
         .enumerate()
@@ -110,7 +116,7 @@ fn main() {
         })
         .map(|(_, a)| PathBuf::from(a))
         .collect();
-    assert!(!photos.is_empty(), "usage: photo_eval PHOTO... [--out DIR] [--intensity MU]");
+    assert!(!photos.is_empty(), "usage: photo_eval PHOTO... [--out DIR] [--intensity MU] [--set EMOTION:name=w,...]");
     let basis = BlendshapeBasis::default_basis();
     let judge = Judge::<Flex>::shipped(&Default::default()).expect("shipped vision weights");
     let faces: Vec<Face> = photos.iter().flat_map(|p| faces_in(p, &judge)).collect();
@@ -157,7 +163,7 @@ fn main() {
         );
         let mut cells_text = Vec::new();
         for (c, (emotion, class)) in cells::JUDGED.iter().enumerate() {
-            let frame = prepared.render(&emotion.weights(mu), &HeadPose::default(), basis);
+            let frame = prepared.render(&variants.weights(*emotion, mu), &HeadPose::default(), basis);
             if let Some(dir) = out.as_ref().filter(|_| full) {
                 std::fs::create_dir_all(dir).expect("create --out");
                 frame.save(dir.join(format!("{}_{}.png", face.name, emotion.name()))).expect("write a frame");

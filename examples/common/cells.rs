@@ -34,3 +34,58 @@ pub const JUDGED: [(EmotionPreset, Expression); 7] = [
     (EmotionPreset::Sad, Expression::Sad),
     (EmotionPreset::Surprised, Expression::Surprised),
 ];
+
+/// Preset variants for experiments (`--set EMOTION:name=w,name=w`, repeatable): each named
+/// blendshape of that emotion gets the table weight `w` (its weight at intensity 3, scaled by
+/// the intensity curve as the table's are); a name without its side (`browDown`) sets both
+/// sides. Nothing is changed in the crate: a variant is measured here before a preset changes.
+#[derive(Debug, Clone, Default)]
+pub struct Variants(Vec<(EmotionPreset, usize, f32)>);
+
+impl Variants {
+    /// Every `--set` in `args`; panics with a usage line on a malformed one (an example's input).
+    pub fn from_args(args: &[String]) -> Self {
+        use emotalk::face::blendshapes::index_of;
+        let mut sets = Vec::new();
+        for (i, a) in args.iter().enumerate() {
+            if a != "--set" {
+                continue;
+            }
+            let spec = args.get(i + 1).expect("--set EMOTION:name=w,...");
+            let (emotion, list) = spec.split_once(':').expect("--set EMOTION:name=w,...");
+            let emotion = EmotionPreset::from_name(emotion).expect("--set: a MEAD emotion");
+            for item in list.split(',') {
+                let (name, w) = item.split_once('=').expect("--set: name=w");
+                let w: f32 = w.parse().expect("--set: a number");
+                let names: Vec<String> = if index_of(name).is_some() {
+                    vec![name.to_string()]
+                } else {
+                    vec![format!("{name}Left"), format!("{name}Right")]
+                };
+                for n in names {
+                    let k = index_of(&n).unwrap_or_else(|| panic!("--set: no blendshape {n}"));
+                    sets.push((emotion, k, w));
+                }
+            }
+        }
+        Self(sets)
+    }
+
+    /// Whether any variant is set (so the output can say it measured one).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `emotion`'s weights at intensity `mu`, with this variant's changes.
+    pub fn weights(&self, emotion: EmotionPreset, mu: f32) -> [f32; emotalk::face::blendshapes::N_BLENDSHAPES] {
+        use emotalk::face::presets::{INTENSITY_GAMMA, MAX_INTENSITY};
+        let mut w = emotion.weights(mu);
+        let scale = if mu > 0.0 { (mu.min(MAX_INTENSITY) / MAX_INTENSITY).powf(INTENSITY_GAMMA) } else { 0.0 };
+        for &(e, k, v) in &self.0 {
+            if e == emotion {
+                w[k] = (v * scale).clamp(0.0, 1.0);
+            }
+        }
+        w
+    }
+}
