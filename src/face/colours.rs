@@ -60,7 +60,11 @@ fn skin_below(image: &RgbaImage, eye: &[Vec2]) -> Option<[f32; 3]> {
     // The lower lid's points (iBUG 40–41 / 46–47: contour points 4 and 5).
     let (a, b) = (eye[5], eye[4]);
     let band = [a + down * 0.3, b + down * 0.3, b + down * 0.8, a + down * 0.8];
-    let px = pixels_in(image, &band);
+    median(&pixels_in(image, &band))
+}
+
+/// The median (per channel) of some colours, or `None` for none.
+fn median(px: &[[f32; 3]]) -> Option<[f32; 3]> {
     if px.is_empty() {
         return None;
     }
@@ -102,17 +106,55 @@ fn brightest_third(image: &RgbaImage, contour: &[Vec2]) -> Option<[f32; 3]> {
     Some(mean(&px[..px.len().div_ceil(3)]))
 }
 
-/// The procedural teeth's colour for a portrait whose inner lips at rest are `mouth` (iBUG
-/// 60–67, pixels; `scale` pixels per face-model unit): a portrait that shows its own teeth (its
-/// opening at the middle at least [`crate::face::mouth::SEAM_OPENING`]) gives theirs, the brightest third
-/// of its opening, so the teeth a lip uncovers match the ones it shows; any other, its eyes'
-/// ([`crate::face::mouth::tooth_colour`]). From the eyes alone, the astronaut's lower teeth were grey
-/// (her eyes are in shadow) beside her own white upper teeth.
-pub(crate) fn teeth_colour(image: &RgbaImage, mouth: &[Vec2], scale: f32, sclera: &[[f32; 3]; 2]) -> [f32; 3] {
+/// The procedural teeth's least brightness, as a share of the skin's below the mouth: the luma of
+/// teeth the portrait does not show is lifted (as a grey, every channel alike) to at least this
+/// times the brightest channel of that skin. Enamel reflects about as much of every colour as the
+/// lightest skin reflects of red, so under the same light teeth are about as bright as the skin's
+/// brightest channel, whatever the skin; set back in the mouth under the upper lip they take a
+/// little less of the light (hence 0.9, and the shading towards the cavity drawn on them). From
+/// a photograph's eyes alone, a face whose eyes show little white in shadow (face_recognition's
+/// Biden test photo, #14's seventeenth pass) had teeth of luma 0.32 beside skin whose red was
+/// 0.54: an open mouth was a flat grey wedge. A painted character's white eyes give teeth above
+/// the floor: it leaves them as they were.
+pub const TEETH_FLOOR: f32 = 0.9;
+
+/// The least luma of a portrait's own opening's brightest third, as a share of the brightest
+/// channel of the skin below the mouth, for it to be taken as the portrait's own teeth: a mouth
+/// parted at rest that shows no teeth (the lips' inner edges, the dark inside) gives its lips'
+/// colour, which taken as teeth drew them dark red (a photograph's parted lips, luma 0.31 beside
+/// skin whose red was 0.55) or orange.
+pub const OWN_TEETH_FLOOR: f32 = 0.8;
+
+/// The median colour (per channel) of the skin below the mouth (`lm`: the 68 landmarks, pixels):
+/// the band as wide as the lower lip's middle (iBUG 58 to 56) from 0.3 to 0.6 of the way from the
+/// lower lip (57) to the chin (8), or `None` where it holds no pixel.
+fn skin_below_mouth(image: &RgbaImage, lm: &[Vec2]) -> Option<[f32; 3]> {
+    let down = lm[8] - lm[57];
+    let (a, b) = (lm[58], lm[56]);
+    median(&pixels_in(image, &[a + down * 0.3, b + down * 0.3, b + down * 0.6, a + down * 0.6]))
+}
+
+/// The procedural teeth's colour for a portrait whose landmarks at rest are `lm` (68, pixels;
+/// `scale` pixels per face-model unit): a portrait that shows its own teeth (its inner lips' opening
+/// at the middle at least [`crate::face::mouth::SEAM_OPENING`], the brightest third of it at least
+/// [`OWN_TEETH_FLOOR`] of the skin below the mouth) gives theirs, so the teeth a lip uncovers match
+/// the ones it shows; any other, its eyes' ([`crate::face::mouth::tooth_colour`]), no darker than
+/// [`TEETH_FLOOR`] of that skin. From the eyes alone, the astronaut's lower teeth were grey (her eyes
+/// are in shadow) beside her own white upper teeth.
+pub(crate) fn teeth_colour(image: &RgbaImage, lm: &[Vec2], scale: f32, sclera: &[[f32; 3]; 2]) -> [f32; 3] {
+    let mouth = &lm[60..68];
     let axis = (mouth[4] - mouth[0]).normalize_or_zero();
     let opening = (mouth[6] - mouth[2]).dot(Vec2::new(-axis.y, axis.x));
-    let own = (opening >= crate::face::mouth::SEAM_OPENING * scale).then(|| brightest_third(image, mouth)).flatten();
-    own.unwrap_or_else(|| crate::face::mouth::tooth_colour(sclera))
+    let skin = skin_below_mouth(image, lm).map(|s| s[0].max(s[1]).max(s[2]));
+    let own = (opening >= crate::face::mouth::SEAM_OPENING * scale)
+        .then(|| brightest_third(image, mouth))
+        .flatten()
+        .filter(|t| skin.is_none_or(|s| luma(*t) >= OWN_TEETH_FLOOR * s));
+    own.unwrap_or_else(|| {
+        let t = crate::face::mouth::tooth_colour(sclera);
+        let lift = skin.map_or(0.0, |s| (TEETH_FLOOR * s - luma(t)).max(0.0));
+        t.map(|v| (v + lift).clamp(0.0, 1.0))
+    })
 }
 
 #[cfg(test)]
@@ -122,6 +164,19 @@ mod tests {
     use super::{luma, sclera_colour, teeth_colour};
     use crate::face::mouth::tests::contour as mouth;
     use crate::face::mouth::tooth_colour;
+
+    /// 68 landmarks (pixels) with the inner lips `mouth(gap)` at (100..180, 100), the lower lip's
+    /// middle (iBUG 56 to 58) 12 px below them and the chin (8) 60 px below: the skin below the
+    /// mouth is the band from y = 123 to y = 137 between x = 120 and 160. Other points are unused.
+    fn face(gap: f32) -> Vec<glam::Vec2> {
+        let mut lm = vec![glam::Vec2::new(140.0, 100.0); 68];
+        lm[60..68].copy_from_slice(&mouth(gap));
+        let low = 100.0 + gap / 2.0 + 12.0;
+        (lm[56], lm[57], lm[58]) =
+            (glam::Vec2::new(160.0, low), glam::Vec2::new(140.0, low), glam::Vec2::new(120.0, low));
+        lm[8] = glam::Vec2::new(140.0, low + 60.0);
+        lm
+    }
 
     #[test]
     fn a_portrait_showing_its_teeth_lends_them_their_colour_and_a_painted_seam_the_eyes() {
@@ -133,12 +188,36 @@ mod tests {
                 image.put_pixel(x, y, Rgba(c));
             }
         }
-        let sclera = [[0.6, 0.6, 0.6]; 2];
+        let sclera = [[0.9, 0.9, 0.9]; 2];
         // 100 px per face-model unit: an opening of 16 px is well over SEAM_OPENING (5 px).
-        let own = teeth_colour(&image, &mouth(16.0), 100.0, &sclera);
+        let own = teeth_colour(&image, &face(16.0), 100.0, &sclera);
         assert!(own.iter().zip([240.0, 230.0, 200.0]).all(|(c, t)| (c * 255.0 - t).abs() < 1.0), "{own:?}");
         // Lips 3 px apart are a painted seam: the eyes' colour, as for a closed mouth.
-        assert_eq!(teeth_colour(&image, &mouth(3.0), 100.0, &sclera), tooth_colour(&sclera));
+        assert_eq!(teeth_colour(&image, &face(3.0), 100.0, &sclera), tooth_colour(&sclera));
+    }
+
+    #[test]
+    fn teeth_are_no_darker_than_the_skins_brightest_channel_and_parted_lips_are_not_teeth() {
+        // Ruddy skin (red 0.55), lips parted 16 px at rest over a dark inside: no teeth showing.
+        let skin = [140u8, 80, 70];
+        let mut image = RgbaImage::from_pixel(280, 200, Rgba([skin[0], skin[1], skin[2], 255]));
+        for y in 92..108 {
+            for x in 100..180 {
+                let c = if (96..104).contains(&y) { [60, 30, 30, 255] } else { [120, 60, 60, 255] };
+                image.put_pixel(x, y, Rgba(c));
+            }
+        }
+        // Eyes in shadow: a dark grey sclera.
+        let sclera = [[0.33, 0.32, 0.32]; 2];
+        let t = teeth_colour(&image, &face(16.0), 100.0, &sclera);
+        let red = 140.0 / 255.0;
+        assert!((luma(t) - super::TEETH_FLOOR * red).abs() < 0.01, "lifted to the skin's red: {t:?}");
+        // Lifted as a grey: the eyes' near-grey hue kept, not the lips' red.
+        let (hi, lo) = (t.iter().cloned().fold(0.0f32, f32::max), t.iter().cloned().fold(1.0f32, f32::min));
+        assert!(hi - lo < 0.05, "{t:?}");
+        // Bright eyes are not darkened by the floor.
+        let white = [[0.95, 0.95, 0.95]; 2];
+        assert_eq!(teeth_colour(&image, &face(16.0), 100.0, &white), tooth_colour(&white));
     }
 
     /// An eye (iBUG order: outer corner, upper lid, inner corner, lower lid) 60 px wide at

@@ -216,7 +216,7 @@ impl PreparedPortrait {
             super::colours::sclera_colour(&image, &rest[36..42]),
             super::colours::sclera_colour(&image, &rest[42..48]),
         ];
-        let tooth = super::colours::teeth_colour(&image, &rest[60..68], scale, &sclera);
+        let tooth = super::colours::teeth_colour(&image, &rest[..N_LANDMARKS], scale, &sclera);
         let rest_creases = wrinkles::rest_activations(&fit.weights);
         let smooth = wrinkles::smooth_skin(&image, &lm, wrinkles::smooth_sigma(&rest_creases), scale);
         let crease_soft = wrinkles::crease_softness(wrinkles::image_softness(&image, &lm), scale);
