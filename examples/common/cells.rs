@@ -78,9 +78,8 @@ impl Variants {
 
     /// `emotion`'s weights at intensity `mu`, with this variant's changes.
     pub fn weights(&self, emotion: EmotionPreset, mu: f32) -> [f32; emotalk::face::blendshapes::N_BLENDSHAPES] {
-        use emotalk::face::presets::{INTENSITY_GAMMA, MAX_INTENSITY};
         let mut w = emotion.weights(mu);
-        let scale = if mu > 0.0 { (mu.min(MAX_INTENSITY) / MAX_INTENSITY).powf(INTENSITY_GAMMA) } else { 0.0 };
+        let scale = EmotionPreset::intensity_scale(mu);
         for &(e, k, v) in &self.0 {
             if e == emotion {
                 w[k] = (v * scale).clamp(0.0, 1.0);

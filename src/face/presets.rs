@@ -292,13 +292,15 @@ impl EmotionPreset {
         }
     }
 
+    /// The share of its table an emotion shows at intensity `mu`: `(mu / 3)^0.7`, 0 for `mu` not
+    /// above 0 or not finite, 1 from 3 up (see the module docs).
+    pub fn intensity_scale(mu: f32) -> f32 {
+        if mu.is_finite() && mu > 0.0 { (mu.min(MAX_INTENSITY) / MAX_INTENSITY).powf(INTENSITY_GAMMA) } else { 0.0 }
+    }
+
     /// The blendshape weights of this emotion at intensity `mu` (0 to 3; see the module docs).
     pub fn weights(self, mu: f32) -> [f32; N_BLENDSHAPES] {
-        let scale = if mu.is_finite() && mu > 0.0 {
-            (mu.min(MAX_INTENSITY) / MAX_INTENSITY).powf(INTENSITY_GAMMA)
-        } else {
-            0.0
-        };
+        let scale = Self::intensity_scale(mu);
         let mut w = [0.0; N_BLENDSHAPES];
         for &(name, weight) in self.table() {
             let i = index_of(name).unwrap_or_else(|| panic!("preset table names unknown blendshape {name}"));
