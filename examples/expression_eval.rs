@@ -6,7 +6,7 @@
 //!
 //! ```sh
 //! cargo run --release --example expression_eval -- [--out DIR] [--held-out]
-//! cargo run --release --example expression_eval -- --seeds 300..400 [--intensity 2.5]
+//! cargo run --release --example expression_eval -- --seeds 300..400 [--intensity 2.5] [--out DIR]
 //! ```
 //!
 //! The tuned set is the astronaut photo and the bundled NPCs 3 and 7; `--held-out` runs NPC
@@ -19,8 +19,9 @@
 //!
 //! `--seeds A..B` judges a population instead: every emotion on each painted NPC of those seeds
 //! at one intensity (2.5 unless `--intensity`), and prints per emotion how many read as intended,
-//! what they read as, and the mean probability of the intended class. Seeds 100–129 were used to
-//! choose the presets; 300–399 never were.
+//! what they read as, and the mean probability of the intended class; with `--out` it writes
+//! every frame it judged, named by what the two judges read. Seeds 100–129 were used to choose
+//! the presets; 300–399 never were.
 //!
 //! `--set EMOTION:name=w,...` (repeatable, either mode) measures a variant of a preset before
 //! it is changed (`cells::Variants`).
@@ -85,13 +86,15 @@ struct Row {
 
 /// `--seeds A..B`: the read rate of every emotion over a population of painted NPCs, by both
 /// judges, in the rig's box and in the box face-api's detector finds (a face it does not find
-/// counts as not read, and is counted).
+/// counts as not read, and is counted). With `out`, every frame judged is written there as
+/// `npc_SEED_EMOTION_FACEAPI_FER.png`, named by what each judge read in the rig's box.
 fn population(
     seeds: std::ops::Range<u64>,
     mu: f32,
     judge: &Judge<Flex>,
     basis: &BlendshapeBasis,
     variants: &cells::Variants,
+    out: Option<&Path>,
 ) {
     let n = seeds.end.saturating_sub(seeds.start);
     println!("NPC seeds {}..{} ({n} characters) at intensity {mu}\n", seeds.start, seeds.end);
@@ -99,11 +102,14 @@ fn population(
     println!("|---|---|---|---|---|---|");
     let portraits: Vec<_> = portraits::npcs(seeds)
         .into_iter()
-        .map(|(_, image, rig)| {
+        .map(|(name, image, rig)| {
             let face = cells::face_rect(&rig);
-            (PreparedPortrait::new(image, &rig, basis).expect("rig fits"), face)
+            (name, PreparedPortrait::new(image, &rig, basis).expect("rig fits"), face)
         })
         .collect();
+    if let Some(dir) = out {
+        std::fs::create_dir_all(dir).expect("create --out");
+    }
     let mut total = [(0, 0); 2];
     let (mut detected_total, mut not_found) = ([0; 2], [0; 2]);
     let mut both = (0, 0);
@@ -111,9 +117,13 @@ fn population(
         let Some(class) = judged_as(emotion) else { continue };
         let mut reads = [std::collections::BTreeMap::<&str, usize>::new(), Default::default()];
         let (mut hits, mut p, mut detected) = ([0; 2], [0.0; 2], [0; 2]);
-        for (prepared, face) in &portraits {
+        for (name, prepared, face) in &portraits {
             let frame = prepared.render(&variants.weights(emotion, mu), &HeadPose::default(), basis);
             let js = judge.judge_in_both(&frame, *face, "npc").expect("judge a render");
+            if let Some(dir) = out {
+                let file = format!("{name}_{}_{}_{}.png", emotion.name(), js[0].top.name(), js[1].top.name());
+                frame.save(dir.join(file)).expect("write a judged frame");
+            }
             for (k, j) in js.iter().enumerate() {
                 *reads[k].entry(j.top.name()).or_default() += 1;
                 hits[k] += (j.top == class) as usize;
@@ -242,7 +252,9 @@ fn main() {
             .and_then(|i| args.get(i + 1))
             .map_or(2.5, |m| m.parse().expect("--intensity: a number"));
         let judge = Judge::<Flex>::shipped(&Default::default()).expect("shipped vision weights");
-        return population(portraits::seed_range(range), mu, &judge, BlendshapeBasis::default_basis(), &variants);
+        let out = args.iter().position(|a| a == "--out").and_then(|i| args.get(i + 1)).map(PathBuf::from);
+        let basis = BlendshapeBasis::default_basis();
+        return population(portraits::seed_range(range), mu, &judge, basis, &variants, out.as_deref());
     }
     let out = args.iter().position(|a| a == "--out").and_then(|i| args.get(i + 1)).map(PathBuf::from);
     let held_out = args.iter().any(|a| a == "--held-out");
