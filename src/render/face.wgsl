@@ -7,7 +7,7 @@
 // Fragment stage: the portrait at the vertex's rest UV (bilinear, as the CPU renderer samples),
 // shaded by the wrinkle maps (src/face/wrinkles/mod.rs) on the skin, except inside the mouth fan, where the portrait's own mouth interior stays where
 // the skull and the jaw hold it (a painted seam attached to each lip) and a procedural interior (cavity, tongue, teeth) fills what the lips open
-// beyond it or move off.
+// beyond it or move off (the mouth's geometry and procedural interior: src/render/mouth.wgsl, `emotalk::mouth`).
 // The portrait texture holds the sRGB bytes as plain unorm values so that bilinear filtering
 // mixes the same numbers the CPU renderer mixes; the result is converted to linear at the end
 // for the sRGB render target.
@@ -17,24 +17,14 @@
 #else
 #import bevy_sprite::mesh2d_functions
 #endif
+#import emotalk::mouth::{
+    MouthFrame, SEAM_OPENING, SEAM_SHADE, SEAM_SOFTNESS, SEAM_WIDTH, UPPER_TEETH, along_of, band_cover, frame_height,
+    mouth_frame, point_of, procedural_mouth, travel_at,
+}
 
 const N_TERMS: u32 = 53u;
 // src/face/wrinkles/mod.rs `RELAX_REACH` (8 mm in face-mesh units, IOD = 90 mm).
 const RELAX_REACH: f32 = 0.08888889;
-// src/face/mouth/seam.rs `SEAM_OPENING`, `SEAM_SHADE`, `SEAM_WIDTH` and `SEAM_SOFTNESS`.
-const SEAM_OPENING: f32 = 0.05;
-const SEAM_SHADE: f32 = 0.5;
-const SEAM_WIDTH: f32 = 0.012;
-const SEAM_SOFTNESS: f32 = 1.5;
-// src/face/mouth/teeth.rs `LOWER_TEETH_SHADE`.
-const LOWER_TEETH_SHADE: f32 = 0.15;
-// src/face/mouth/teeth.rs: where the upper teeth (fixed to the skull) and the lower ones (fixed to the
-// jaw) stand, and how much of them can show, face-model units.
-const UPPER_TEETH_AT_REST: f32 = 0.03;
-const UPPER_TEETH: f32 = 0.1;
-const LOWER_TEETH_AT_REST: f32 = 0.01;
-const LOWER_TEETH: f32 = 0.06;
-const TEETH_MIN_OPENING: f32 = 0.02;
 // src/face/wrinkles/mod.rs `SHADOW_TINT`: a crease's darkening per channel (skin shadows are redder).
 const SHADOW_TINT: vec3<f32> = vec3<f32>(0.89, 1.0, 1.39);
 
@@ -202,115 +192,10 @@ fn sample_px(p: vec2<f32>) -> vec3<f32> {
     return textureSampleLevel(portrait_texture, portrait_sampler, p / portrait.size.xy, 0.0).rgb;
 }
 
-fn point_of(poly: array<vec4<f32>, 4>, i: u32) -> vec2<f32> {
-    let v = poly[i / 2u];
-    if i % 2u == 0u {
-        return v.xy;
-    }
-    return v.zw;
-}
-
-// A point `t` (0-1) along the five points a..e, evenly spaced.
-fn lerp_contour(a: vec2<f32>, b: vec2<f32>, c: vec2<f32>, d: vec2<f32>, e: vec2<f32>, t: f32) -> vec2<f32> {
-    let s = t * 4.0;
-    let k = min(floor(s), 3.0);
-    let f = s - k;
-    if k < 0.5 {
-        return mix(a, b, f);
-    } else if k < 1.5 {
-        return mix(b, c, f);
-    } else if k < 2.5 {
-        return mix(c, d, f);
-    }
-    return mix(d, e, f);
-}
-
-// The CPU renderer's `MouthFrame`: upper and lower inner lip points `along` the mouth.
-struct MouthFrame {
-    upper: vec2<f32>,
-    lower: vec2<f32>,
-    down: vec2<f32>,
-};
-
-// Unit vector from the right mouth corner (60) to the left (64); zero when they coincide.
-fn mouth_axis(poly: array<vec4<f32>, 4>) -> vec2<f32> {
-    let d = point_of(poly, 4u) - point_of(poly, 0u);
-    let len = length(d);
-    if len > 0.0 {
-        return d / len;
-    }
-    return vec2<f32>(0.0, 0.0);
-}
-
-fn mouth_frame(poly: array<vec4<f32>, 4>, along: f32) -> MouthFrame {
-    let p0 = point_of(poly, 0u);
-    let p4 = point_of(poly, 4u);
-    let axis = mouth_axis(poly);
-    var f: MouthFrame;
-    f.upper = lerp_contour(p0, point_of(poly, 1u), point_of(poly, 2u), point_of(poly, 3u), p4, along);
-    f.lower = lerp_contour(p0, point_of(poly, 7u), point_of(poly, 6u), point_of(poly, 5u), p4, along);
-    f.down = vec2<f32>(-axis.y, axis.x);
-    return f;
-}
-
-fn along_of(poly: array<vec4<f32>, 4>, p: vec2<f32>) -> f32 {
-    let p0 = point_of(poly, 0u);
-    let len = distance(point_of(poly, 4u), p0);
-    return clamp(dot(p - p0, mouth_axis(poly)) / max(len, 1e-3), 0.0, 1.0);
-}
-
-fn frame_height(f: MouthFrame) -> f32 {
-    return max(dot(f.lower - f.upper, f.down), 0.0);
-}
-
-// `LipTravel::at` of a `LipTravel`'s ten values (the upper contour's five, then the lower's):
-// how far the upper lip has risen at `along` and how far the lower one has dropped beyond the
-// jaw, pixels.
-fn travel_at(values: array<vec4<f32>, 3>, along: f32) -> vec2<f32> {
-    // A function-scope copy, which may be indexed at run time.
-    var v = values;
-    let s = clamp(along, 0.0, 1.0) * 4.0;
-    let k = min(u32(floor(s)), 3u);
-    let f = s - f32(k);
-    let up = mix(v[k / 4u][k % 4u], v[(k + 1u) / 4u][(k + 1u) % 4u], f);
-    let down = mix(v[(5u + k) / 4u][(5u + k) % 4u], v[(6u + k) / 4u][(6u + k) % 4u], f);
-    return vec2<f32>(-up, down);
-}
-
-// src/face/mouth/teeth.rs `band_cover`: a band's far edge anti-aliased, a thin band its share.
-fn band_cover(d: f32, h: f32) -> f32 {
-    return clamp(h - d + 0.5, 0.0, 1.0) * clamp(h, 0.0, 1.0);
-}
-
-// The CPU renderer's `mouth_interior` (src/face/mouth/teeth.rs) (portrait.lip.w: pixels per face-model unit).
-fn procedural_mouth(here: MouthFrame, along: f32, p: vec2<f32>, travel: vec2<f32>) -> vec3<f32> {
-    let lip = portrait.lip.rgb;
-    let scale = portrait.lip.w;
-    let opening = frame_height(here);
-    // Lips barely parted show a dark line, no teeth.
-    let show_teeth = opening >= TEETH_MIN_OPENING * scale;
-    let below_upper = max(dot(p - here.upper, here.down), 0.0);
-    let above_lower = max(dot(here.lower - p, here.down), 0.0);
-    let depth = clamp(below_upper / max(opening, 1e-3), 0.0, 1.0);
-    let cavity = vec3<f32>(0.08) + 0.25 * lip;
-    let tongue = vec3<f32>(0.55 * lip.r + 0.25, 0.3 * lip.g + 0.08, 0.3 * lip.b + 0.08);
-    let edge = 4.0 * along * (1.0 - along);
-    let span = sqrt(edge);
-    var back = cavity;
-    if depth > 0.7 {
-        back = mix(cavity, tongue, ((depth - 0.7) / 0.3) * edge);
-    }
-    if !show_teeth {
-        return back;
-    }
-    let tooth = portrait.teeth.rgb;
-    let upper_h = clamp(UPPER_TEETH_AT_REST * scale + travel.x, 0.0, UPPER_TEETH * scale) * span;
-    let lower_h = clamp(LOWER_TEETH_AT_REST * scale + travel.y, 0.0, LOWER_TEETH * scale) * span;
-    let t = min(below_upper / max(upper_h, 1e-3), 1.0);
-    let upper = mix(mix(tooth, cavity, 1.0 - span * 0.9), cavity, 0.25 * t);
-    let lower = mix(mix(tooth, cavity, 1.0 - span * 0.8), cavity, LOWER_TEETH_SHADE);
-    let c = mix(back, lower, band_cover(above_lower, lower_h));
-    return mix(c, upper, band_cover(below_upper, upper_h));
+// The procedural interior (`emotalk::mouth::procedural_mouth`) in this portrait's colours and scale
+// (portrait.lip.w: pixels per face-model unit).
+fn interior(here: MouthFrame, along: f32, p: vec2<f32>, travel: vec2<f32>) -> vec3<f32> {
+    return procedural_mouth(here, along, p, travel, portrait.lip.rgb, portrait.lip.w, portrait.teeth.rgb);
 }
 
 fn mouth_colour(face: u32, p: vec2<f32>) -> vec3<f32> {
@@ -366,11 +251,11 @@ fn mouth_colour(face: u32, p: vec2<f32>) -> vec3<f32> {
         }
         band = max(band, uncovered);
         if band > 0.0 {
-            own = mix(own, procedural_mouth(here, along, p, teeth_travel), band);
+            own = mix(own, interior(here, along, p, teeth_travel), band);
         }
         return thin_opening_lips(face, here, then, p, seam(face, here, then, own));
     }
-    return thin_opening_lips(face, here, then, p, seam(face, here, then, procedural_mouth(here, along, p, teeth_travel)));
+    return thin_opening_lips(face, here, then, p, seam(face, here, then, interior(here, along, p, teeth_travel)));
 }
 
 // The CPU renderer's `seam_shadow` (src/face/mouth/seam.rs): how much of the seam's shade a mouth

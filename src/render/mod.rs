@@ -210,6 +210,7 @@ impl Plugin for FaceRenderPlugin {
             return;
         }
         ensure_core(app);
+        bevy::shader::load_shader_library!(app, "mouth.wgsl");
         embedded_asset!(app, "face.wgsl");
         app.add_plugins((Material2dPlugin::<FaceMaterial>::default(), MaterialPlugin::<FaceMaterial>::default()))
             .init_asset::<ShaderBuffer>()
@@ -399,7 +400,7 @@ mod tests {
     /// The shader repeats a few of the library's constants; they must stay equal.
     #[test]
     fn shader_constants_match_the_library() {
-        let wgsl = include_str!("face.wgsl");
+        let wgsl = [include_str!("face.wgsl"), include_str!("mouth.wgsl")].concat();
         let reach = format!("const RELAX_REACH: f32 = {};", crate::face::wrinkles::RELAX_REACH);
         assert!(wgsl.contains(&reach), "face.wgsl lacks `{reach}`");
         for (name, v) in [
@@ -413,6 +414,11 @@ mod tests {
             ("LOWER_TEETH_AT_REST", crate::face::mouth::LOWER_TEETH_AT_REST),
             ("LOWER_TEETH", crate::face::mouth::LOWER_TEETH),
             ("TEETH_MIN_OPENING", crate::face::mouth::TEETH_MIN_OPENING),
+            ("TOOTH_GAP", crate::face::mouth::TOOTH_GAP),
+            ("TOOTH_NOTCH", crate::face::mouth::TOOTH_NOTCH),
+            ("TOOTH_NOTCH_DEPTH", crate::face::mouth::TOOTH_NOTCH_DEPTH),
+            ("TOOTH_GAP_SHADE", crate::face::mouth::TOOTH_GAP_SHADE),
+            ("TOOTH_ROUNDNESS", crate::face::mouth::TOOTH_ROUNDNESS),
         ] {
             let line = format!("const {name}: f32 = {v};");
             assert!(wgsl.contains(&line), "face.wgsl lacks `{line}`");
@@ -422,6 +428,14 @@ mod tests {
         assert!(wgsl.contains(&tint), "face.wgsl lacks `{tint}`");
         let feather = format!("const HEF_FEATHER: f32 = {:?};", crate::model::hef::refine::FEATHER);
         assert!(wgsl.contains(&feather), "face.wgsl lacks `{feather}`");
+        let edges = |v: &[f32]| v.iter().map(|e| format!("{e:?}")).collect::<Vec<_>>().join(", ");
+        let upper = edges(&crate::face::mouth::UPPER_TOOTH_EDGES);
+        assert!(wgsl.contains(&format!("array<f32, 6>({upper})")), "mouth.wgsl lacks UPPER_TOOTH_EDGES {upper}");
+        let lower = edges(&crate::face::mouth::LOWER_TOOTH_EDGES);
+        assert!(
+            wgsl.contains(&format!("array<f32, 6>({lower}, 0.0, 0.0)")),
+            "mouth.wgsl lacks LOWER_TOOTH_EDGES {lower}"
+        );
         let terms = format!("const N_TERMS: u32 = {}u;", crate::face::warp::N_TERMS);
         assert!(wgsl.contains(&terms), "face.wgsl lacks `{terms}`");
     }

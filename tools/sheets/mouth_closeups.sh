@@ -6,17 +6,23 @@
 # rendered by `emotalk pose` (the reference CPU renderer), each cropped round the mouth (from the
 # rig's lip landmarks) and enlarged 3x without smoothing, so single pixels show.
 #
-#   bash tools/sheets/mouth_closeups.sh OUT.png [EMOTALK_BINARY]
+#   bash tools/sheets/mouth_closeups.sh OUT.png [EMOTALK_BINARY [WHO:EMOTION ...]]
+#
+# WHO:EMOTION cells (WHO one of astronaut, npc_3, npc_7) replace the fifteen above, e.g. the
+# eighteenth pass's tooth rows (docs/img/teeth_rows_*.png): npc_3:angry npc_3:happy npc_7:angry
+# npc_7:happy.
 #
 # Needs python3 with Pillow (`pip install pillow`) for the crops and the montage.
 set -euo pipefail
-out=${1:?usage: mouth_closeups.sh OUT.png [emotalk binary]}
+out=${1:?usage: mouth_closeups.sh OUT.png [emotalk binary [WHO:EMOTION ...]]}
 bin=${2:-cargo run --release --quiet --}
 source "$(dirname "$0")/three_portraits.sh"
 
+shift $(($# < 2 ? $# : 2))
 cells=(astronaut:neutral astronaut:sad astronaut:angry astronaut:happy astronaut:surprised astronaut:fear
   astronaut:disgusted npc_3:angry npc_3:happy npc_3:fear npc_3:disgusted npc_7:angry npc_7:happy npc_7:fear
   npc_7:disgusted)
+if (($# > 0)); then cells=("$@"); fi
 for cell in "${cells[@]}"; do
   who=${cell%%:*} emotion=${cell#*:}
   $bin pose --portrait "$work/$who.png" --rig "$work/$who.rig.json" --emotion "$emotion" --intensity 2.5 \

@@ -18,8 +18,9 @@ use seam::{closing, seam_shadow};
 pub(crate) use seam::{seam_colour, shade_seam_line};
 
 pub use teeth::{
-    LOWER_TEETH, LOWER_TEETH_AT_REST, LOWER_TEETH_SHADE, LipTravel, TEETH_MIN_OPENING, TOOTH_TINT, UPPER_TEETH,
-    UPPER_TEETH_AT_REST, tooth_colour,
+    LOWER_TEETH, LOWER_TEETH_AT_REST, LOWER_TEETH_SHADE, LOWER_TOOTH_EDGES, LipTravel, TEETH_MIN_OPENING, TOOTH_GAP,
+    TOOTH_GAP_SHADE, TOOTH_NOTCH, TOOTH_NOTCH_DEPTH, TOOTH_ROUNDNESS, TOOTH_TINT, UPPER_TEETH, UPPER_TEETH_AT_REST,
+    UPPER_TOOTH_EDGES, tooth_colour,
 };
 use teeth::{band_cover, mouth_interior};
 
@@ -197,6 +198,8 @@ impl OwnInterior {
 /// from the right corner to the left (0–1), and the upper and lower inner lip points there.
 struct MouthFrame {
     along: f32,
+    /// The distance between the mouth's corners (60, 64), pixels.
+    width: f32,
     upper: Vec2,
     lower: Vec2,
     /// Unit vector across the mouth, pointing down the face.
@@ -212,10 +215,17 @@ impl MouthFrame {
         let axis = (poly[4] - poly[0]).normalize_or_zero();
         Self {
             along,
+            width: poly[0].distance(poly[4]),
             upper: lerp_contour(&[poly[0], poly[1], poly[2], poly[3], poly[4]], along),
             lower: lerp_contour(&[poly[0], poly[7], poly[6], poly[5], poly[4]], along),
             down: Vec2::new(-axis.y, axis.x),
         }
+    }
+
+    /// How far from the middle of the mouth (half way between its corners) this place lies
+    /// along it, pixels, positive towards the left corner.
+    fn across(&self) -> f32 {
+        (self.along - 0.5) * self.width
     }
 
     fn height(&self) -> f32 {
@@ -414,7 +424,8 @@ pub(crate) mod tests {
         let open: Vec<Vec2> = contour(20.0).into_iter().map(|v| v + Vec2::new(0.0, 6.0)).collect();
         let mut out = RgbaImage::from_pixel(280, 200, lip_px);
         fill_mouth(&mut out, &image, &open, &rest, lip, tooth, scale, 0.0, [&LipTravel::default(); 2]);
-        let g = |y: u32| out.get_pixel(140, y).0[1];
+        // A column 2.5 mm off the middle of the mouth, inside a tooth of each row.
+        let g = |y: u32| out.get_pixel(137, y).0[1];
         // The teeth under the upper lip, where they were.
         assert!((96..103).all(|y| g(y) > 240), "{:?}", (94..118).map(g).collect::<Vec<_>>());
         // Below them the dark cavity, down to the lower lip: no second row of the photo's teeth
@@ -430,7 +441,7 @@ pub(crate) mod tests {
         let draw = |rest_travel: &LipTravel| {
             let mut out = RgbaImage::from_pixel(280, 200, lip_px);
             fill_mouth(&mut out, &image, &open, &rest, lip, tooth, scale, 0.0, [&smile_undone, rest_travel]);
-            (96..116).filter(|&y| out.get_pixel(140, y).0[1] > 150).count()
+            (96..116).filter(|&y| out.get_pixel(137, y).0[1] > 150).count()
         };
         let teeth_rows = |n: usize| n - 8; // less the eight rows of the photo's own teeth
         assert_eq!(teeth_rows(draw(&smile_undone)), 1, "the lower teeth from the neutral face's lip");

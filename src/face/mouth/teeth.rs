@@ -1,6 +1,7 @@
 //! The procedural teeth ([`super`]'s interior where the lips part wider than the portrait's own
 //! opening or move off what they covered): their colour, where the skull and the jaw hold them
-//! ([`LipTravel`]) and how much of them shows.
+//! ([`LipTravel`]), how much of them shows, and the row of single teeth they make
+//! ([`UPPER_TOOTH_EDGES`], [`LOWER_TOOTH_EDGES`]).
 
 use glam::Vec2;
 
@@ -46,6 +47,66 @@ pub const LOWER_TEETH: f32 = 0.06;
 /// rows of teeth, which both judges read as anger (`examples/talking_judge.rs`; BENCHMARKS.md,
 /// #14's tenth pass, has the numbers).
 pub const LOWER_TEETH_AT_REST: f32 = 0.01;
+
+/// Where the upper front teeth meet, seen from the front: the midline, then the far edge of the
+/// central incisor, the lateral incisor, the canine and the two premolars, face-model units from
+/// the middle of the mouth (IOD = 90 mm). The central incisor's crown is 8.6 mm wide; seen from
+/// the front, the arch turns the others away, and of the six front teeth's apparent width the
+/// central incisors take 22.5 %, the laterals 15 % and the canines 12.5 % each (Kalia, "An
+/// analysis of the aesthetic proportions of anterior maxillary teeth in a UK population",
+/// *Br Dent J* 228:449–455, 2020, 509 smiles photographed): edges at 8.6, 14.3 and 19.1 mm; the
+/// premolars, turned further, about 3.3 and 2.9 mm more. The teeth are fixed to the skull: a
+/// smile widens the mouth over them and uncovers more of the row, it does not stretch them.
+pub const UPPER_TOOTH_EDGES: [f32; 6] = [0.0, 0.0956, 0.1592, 0.2122, 0.2489, 0.2811];
+/// Where the lower front teeth meet, face-model units from the middle of the mouth: the
+/// mandibular incisors' crowns are 5.0 (central) and 5.5 mm (lateral) wide, the canine's 7.0 mm,
+/// about 4.5 mm of it seen from the front (Nelson, *Wheeler's Dental Anatomy, Physiology and
+/// Occlusion*, 10th ed., 2015, crown dimensions).
+pub const LOWER_TOOTH_EDGES: [f32; 4] = [0.0, 0.0556, 0.1167, 0.1667];
+/// The line where two teeth touch, face-model units wide (0.7 mm): the dark embrasure between
+/// their rounded sides.
+pub const TOOTH_GAP: f32 = 0.008;
+/// How much wider that line opens at the incisal edge, each side, face-model units (0.7 mm): the
+/// incisal embrasure, the notch between two teeth's rounded corners, over [`TOOTH_NOTCH_DEPTH`].
+pub const TOOTH_NOTCH: f32 = 0.008;
+/// How far from the incisal edge the notch between two teeth reaches, face-model units (1.4 mm).
+pub const TOOTH_NOTCH_DEPTH: f32 = 0.015;
+/// How much of the cavity's colour the line between two teeth takes.
+pub const TOOTH_GAP_SHADE: f32 = 0.3;
+/// How much of the cavity's colour a tooth takes at its sides, where it turns away from the light
+/// into the embrasure (none in its middle, as the square of the distance from it: its face is convex).
+pub const TOOTH_ROUNDNESS: f32 = 0.08;
+
+/// How much of the cavity's colour a tooth of the row whose edges are `edges` (face-model units
+/// from the middle of the mouth) takes at `across` pixels from the middle of the mouth and
+/// `to_edge` pixels from its incisal edge: the line between two teeth, opening into a notch at the
+/// incisal edge and anti-aliased (the share of the pixel it covers), and the tooth's rounded sides
+/// either side of it. `scale`: pixels per face-model unit.
+pub(super) fn tooth_shade(edges: &[f32], across: f32, to_edge: f32, scale: f32) -> f32 {
+    let u = across.abs();
+    let notch = TOOTH_NOTCH * scale * (1.0 - to_edge / (TOOTH_NOTCH_DEPTH * scale).max(1e-3)).clamp(0.0, 1.0);
+    let half = TOOTH_GAP * scale / 2.0 + notch;
+    let mut gap = 0.0f32;
+    let mut round = 0.0;
+    for (i, &e) in edges.iter().enumerate() {
+        let d = u - e * scale;
+        gap = gap.max(line_cover(d, half));
+        if let Some(&next) = edges.get(i + 1)
+            && (e..next).contains(&(u / scale.max(1e-3)))
+        {
+            let t = (u / scale - e) / (next - e);
+            round = (2.0 * t - 1.0).powi(2);
+        }
+    }
+    TOOTH_GAP_SHADE * gap + TOOTH_ROUNDNESS * round * (1.0 - gap)
+}
+
+/// How much of a pixel whose centre is `d` pixels from the middle of a line `2·half` pixels wide
+/// the line covers (the pixel `[d − ½, d + ½]` over the line `[−half, half]`): over a row of
+/// pixels the line's cover adds up to its width, wherever it falls between their centres.
+fn line_cover(d: f32, half: f32) -> f32 {
+    ((d + 0.5).min(half) - (d - 0.5).max(-half)).clamp(0.0, 1.0)
+}
 
 /// How far a frame's inner lips have moved down the face from the portrait's rest, before the
 /// head pose, in pixels (negative: up): the upper contour (iBUG 60, 61, 62, 63, 64) as it moved,
@@ -96,9 +157,12 @@ pub(super) fn band_cover(d: f32, h: f32) -> f32 {
 /// lower teeth are fixed to the jaw, [`LOWER_TEETH_AT_REST`] above the resting lower lip, and show
 /// as far as the lip has dropped beyond the jaw (`travel.1`) plus that, up to [`LOWER_TEETH`]
 /// ([`LipTravel`]). Their edges are anti-aliased. `scale` is the portrait's pixels per face-model
-/// unit; the teeth narrow into the dark corners of the mouth; between them a dark cavity tinted by
-/// the lips and a tongue hint low in the opening. A smile's small opening is filled by the upper
-/// teeth; a dropped jaw shows the cavity between them.
+/// unit; the teeth narrow into the dark corners of the mouth, and each row is a row of single
+/// teeth of their real widths, measured from the middle of the mouth ([`tooth_shade`]; until
+/// #14's eighteenth pass one band of one colour: at a photograph's scale a bared row was a pale
+/// slab); between them a dark cavity tinted by the lips and a tongue hint low in the opening. A
+/// smile's small opening is filled by the upper teeth; a dropped jaw shows the cavity between
+/// them.
 pub(super) fn mouth_interior(
     here: &MouthFrame,
     p: Vec2,
@@ -126,6 +190,11 @@ pub(super) fn mouth_interior(
     let t = (below_upper / upper_h.max(1e-3)).min(1.0);
     let upper = mix(mix(tooth, cavity, 1.0 - span * 0.9), cavity, 0.25 * t);
     let lower = mix(mix(tooth, cavity, 1.0 - span * 0.8), cavity, LOWER_TEETH_SHADE);
+    // One tooth beside the next, fixed to the skull and the jaw: the row is measured from the
+    // middle of the mouth, not stretched with it.
+    let across = here.across();
+    let upper = mix(upper, cavity, tooth_shade(&UPPER_TOOTH_EDGES, across, upper_h - below_upper, scale));
+    let lower = mix(lower, cavity, tooth_shade(&LOWER_TOOTH_EDGES, across, lower_h - above_lower, scale));
     let c = mix(back, lower, band_cover(above_lower, lower_h));
     mix(c, upper, band_cover(below_upper, upper_h))
 }
@@ -136,7 +205,10 @@ mod tests {
 
     use super::super::MouthFrame;
     use super::super::tests::contour;
-    use super::{TOOTH_TINT, band_cover, mouth_interior, tooth_colour};
+    use super::{
+        TOOTH_GAP, TOOTH_GAP_SHADE, TOOTH_ROUNDNESS, TOOTH_TINT, UPPER_TOOTH_EDGES, band_cover, line_cover,
+        mouth_interior, tooth_colour, tooth_shade,
+    };
 
     #[test]
     fn teeth_are_lit_as_the_eyes_and_a_little_yellower() {
@@ -158,13 +230,16 @@ mod tests {
     /// `LOWER_TEETH`; the teeth's edges are anti-aliased.
     #[test]
     fn the_lower_teeth_show_as_far_as_the_lower_lip_drops_beyond_the_jaw() {
-        // 90 px per face-model unit (1 px per mm); the lips 30 px apart at the middle.
+        // 90 px per face-model unit (1 px per mm); the lips 30 px apart at the middle; a column
+        // 2.5 mm off it, inside a tooth of each row.
         let (scale, lip, tooth) = (90.0, [0.8, 0.5, 0.5], [0.95, 0.95, 0.95]);
         let poly = contour(30.0);
-        let here = MouthFrame::at(&poly, 0.5);
         let column = |travel: (f32, f32)| -> Vec<f32> {
             (85..115)
-                .map(|y| mouth_interior(&here, Vec2::new(140.0, y as f32 + 0.5), lip, tooth, scale, travel)[1])
+                .map(|y| {
+                    let p = Vec2::new(137.5, y as f32 + 0.5);
+                    mouth_interior(&MouthFrame::new(&poly, p), p, lip, tooth, scale, travel)[1]
+                })
                 .collect()
         };
         let teeth_px = |c: &[f32], from_bottom: bool| {
@@ -183,6 +258,67 @@ mod tests {
         let raised = column((2.8, 0.0));
         assert!(raised[5] > 0.35 && raised[5] < 0.6, "the incisal edge anti-aliased: {raised:?}");
         assert!(raised[4] > 0.7 && raised[6] < 0.25, "{raised:?}");
+    }
+
+    /// An open mouth whose corners are `width` pixels apart, centred at x = `centre`, y = 100, the
+    /// lips 30 px apart, and the green of its interior along a row `below` pixels under the
+    /// upper lip at each pixel from `centre − 40` to `centre + 40`, the upper lip raised 5 px.
+    fn teeth_row(width: f32, centre: f32, below: f32) -> Vec<(f32, f32)> {
+        let (scale, lip, tooth) = (90.0, [0.8, 0.5, 0.5], [0.95, 0.95, 0.95]);
+        let poly: Vec<Vec2> =
+            contour(30.0).iter().map(|p| Vec2::new(centre + (p.x - 140.0) * width / 80.0, p.y)).collect();
+        let y = 85.0 + below;
+        (-40..40)
+            .map(|dx| {
+                let p = Vec2::new(centre.floor() + dx as f32 + 0.5, y);
+                let here = MouthFrame::new(&poly, p);
+                (p.x - centre, mouth_interior(&here, p, lip, tooth, scale, (5.0, 0.0))[1])
+            })
+            .collect()
+    }
+
+    /// The upper teeth are a row of teeth of their real widths, fixed to the skull: a darker line
+    /// where two meet (the midline, 8.6, 14.3, 19.1 and 22.4 mm out), darker than the teeth a
+    /// pixel and a half either side of it (their rounded sides alone shade smoothly), at the same
+    /// distances from the middle of a mouth 80 or 100 px wide; each line covers its share of the
+    /// pixels, wherever it falls between their centres.
+    #[test]
+    fn the_upper_teeth_meet_in_lines_fixed_to_the_skull() {
+        for width in [80.0, 100.0] {
+            let row = teeth_row(width, 140.0, 3.0);
+            let at = |x: f32| row.iter().min_by(|a, b| (a.0 - x).abs().total_cmp(&(b.0 - x).abs())).unwrap().1;
+            for &e in &UPPER_TOOTH_EDGES[..5] {
+                for side in [-1.0, 1.0] {
+                    let x = side * e * 90.0;
+                    let line = row.iter().filter(|(px, _)| (px - x).abs() <= 0.5).map(|p| p.1).fold(1.0, f32::min);
+                    let beside = at(x - 1.5).min(at(x + 1.5));
+                    assert!(line < beside - 0.03, "{width} px: the line {x} px out: {line} vs {beside}: {row:?}");
+                }
+            }
+        }
+        // Wherever a line falls between pixel centres, the pixels' cover of it adds up to its width.
+        for half in [0.3, 0.8, 1.7] {
+            for offset in [0.0, 0.2, 0.5, 0.75] {
+                let sum: f32 = (-4..=4).map(|k| line_cover(k as f32 + offset, half)).sum();
+                assert!((sum - 2.0 * half).abs() < 1e-5, "{half} at {offset}: {sum}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_line_between_two_teeth_opens_into_a_notch_at_their_edge() {
+        let scale = 90.0;
+        let deep = tooth_shade(&UPPER_TOOTH_EDGES, 0.0, 5.0, scale);
+        let edge = tooth_shade(&UPPER_TOOTH_EDGES, 0.0, 0.0, scale);
+        // 0.7 px of the pixel is the line, the rest the two central incisors' rounded sides.
+        let line = TOOTH_GAP * scale;
+        let expected = TOOTH_GAP_SHADE * line + TOOTH_ROUNDNESS * (1.0 - line);
+        assert!((deep - expected).abs() < 1e-4, "{deep} vs {expected}");
+        assert!((edge - TOOTH_GAP_SHADE).abs() < 1e-4, "the notch covers the pixel: {edge}");
+        // A tooth's middle takes no shade; a side a little.
+        let middle = tooth_shade(&UPPER_TOOTH_EDGES, UPPER_TOOTH_EDGES[1] * scale / 2.0, 5.0, scale);
+        let side = tooth_shade(&UPPER_TOOTH_EDGES, UPPER_TOOTH_EDGES[1] * scale - 1.5, 5.0, scale);
+        assert!(middle < 1e-6 && side > 0.3 * TOOTH_ROUNDNESS && side < TOOTH_ROUNDNESS, "{middle} {side}");
     }
 
     #[test]

@@ -1,0 +1,191 @@
+// The mouth opening's geometry and procedural interior of emotalk's face shader (src/render/face.wgsl),
+// the reference CPU renderer's src/face/mouth/ on the GPU: where a point sits along the inner lip
+// contour (`MouthFrame`), how far the lips have moved off the teeth (`travel_at`), and the
+// procedural cavity, tongue and teeth (`procedural_mouth`), each tooth of its real width, the upper
+// ones fixed to the skull and the lower ones to the jaw. Pure functions of their arguments: the
+// bindings stay in face.wgsl.
+
+#define_import_path emotalk::mouth
+
+// src/face/mouth/seam.rs `SEAM_OPENING`, `SEAM_SHADE`, `SEAM_WIDTH` and `SEAM_SOFTNESS`.
+const SEAM_OPENING: f32 = 0.05;
+const SEAM_SHADE: f32 = 0.5;
+const SEAM_WIDTH: f32 = 0.012;
+const SEAM_SOFTNESS: f32 = 1.5;
+// src/face/mouth/teeth.rs `LOWER_TEETH_SHADE`.
+const LOWER_TEETH_SHADE: f32 = 0.15;
+// src/face/mouth/teeth.rs: where the upper teeth (fixed to the skull) and the lower ones (fixed to the
+// jaw) stand, and how much of them can show, face-model units.
+const UPPER_TEETH_AT_REST: f32 = 0.03;
+const UPPER_TEETH: f32 = 0.1;
+const LOWER_TEETH_AT_REST: f32 = 0.01;
+const LOWER_TEETH: f32 = 0.06;
+const TEETH_MIN_OPENING: f32 = 0.02;
+// src/face/mouth/teeth.rs `UPPER_TOOTH_EDGES` and `LOWER_TOOTH_EDGES` (the lower row padded to six):
+// where one tooth meets the next, face-model units from the middle of the mouth.
+const UPPER_TOOTH_EDGES: array<f32, 6> = array<f32, 6>(0.0, 0.0956, 0.1592, 0.2122, 0.2489, 0.2811);
+const LOWER_TOOTH_EDGES: array<f32, 6> = array<f32, 6>(0.0, 0.0556, 0.1167, 0.1667, 0.0, 0.0);
+// src/face/mouth/teeth.rs `TOOTH_GAP`, `TOOTH_NOTCH`, `TOOTH_NOTCH_DEPTH`, `TOOTH_GAP_SHADE` and
+// `TOOTH_ROUNDNESS`: the line between two teeth, its notch at the incisal edge, and the teeth's
+// rounded sides.
+const TOOTH_GAP: f32 = 0.008;
+const TOOTH_NOTCH: f32 = 0.008;
+const TOOTH_NOTCH_DEPTH: f32 = 0.015;
+const TOOTH_GAP_SHADE: f32 = 0.3;
+const TOOTH_ROUNDNESS: f32 = 0.08;
+
+fn point_of(poly: array<vec4<f32>, 4>, i: u32) -> vec2<f32> {
+    let v = poly[i / 2u];
+    if i % 2u == 0u {
+        return v.xy;
+    }
+    return v.zw;
+}
+
+// A point `t` (0-1) along the five points a..e, evenly spaced.
+fn lerp_contour(a: vec2<f32>, b: vec2<f32>, c: vec2<f32>, d: vec2<f32>, e: vec2<f32>, t: f32) -> vec2<f32> {
+    let s = t * 4.0;
+    let k = min(floor(s), 3.0);
+    let f = s - k;
+    if k < 0.5 {
+        return mix(a, b, f);
+    } else if k < 1.5 {
+        return mix(b, c, f);
+    } else if k < 2.5 {
+        return mix(c, d, f);
+    }
+    return mix(d, e, f);
+}
+
+// The CPU renderer's `MouthFrame`: upper and lower inner lip points `along` the mouth.
+struct MouthFrame {
+    // The distance between the mouth's corners (60, 64), pixels.
+    width: f32,
+    upper: vec2<f32>,
+    lower: vec2<f32>,
+    down: vec2<f32>,
+};
+
+// Unit vector from the right mouth corner (60) to the left (64); zero when they coincide.
+fn mouth_axis(poly: array<vec4<f32>, 4>) -> vec2<f32> {
+    let d = point_of(poly, 4u) - point_of(poly, 0u);
+    let len = length(d);
+    if len > 0.0 {
+        return d / len;
+    }
+    return vec2<f32>(0.0, 0.0);
+}
+
+fn mouth_frame(poly: array<vec4<f32>, 4>, along: f32) -> MouthFrame {
+    let p0 = point_of(poly, 0u);
+    let p4 = point_of(poly, 4u);
+    let axis = mouth_axis(poly);
+    var f: MouthFrame;
+    f.width = distance(p4, p0);
+    f.upper = lerp_contour(p0, point_of(poly, 1u), point_of(poly, 2u), point_of(poly, 3u), p4, along);
+    f.lower = lerp_contour(p0, point_of(poly, 7u), point_of(poly, 6u), point_of(poly, 5u), p4, along);
+    f.down = vec2<f32>(-axis.y, axis.x);
+    return f;
+}
+
+fn along_of(poly: array<vec4<f32>, 4>, p: vec2<f32>) -> f32 {
+    let p0 = point_of(poly, 0u);
+    let len = distance(point_of(poly, 4u), p0);
+    return clamp(dot(p - p0, mouth_axis(poly)) / max(len, 1e-3), 0.0, 1.0);
+}
+
+fn frame_height(f: MouthFrame) -> f32 {
+    return max(dot(f.lower - f.upper, f.down), 0.0);
+}
+
+// `LipTravel::at` of a `LipTravel`'s ten values (the upper contour's five, then the lower's):
+// how far the upper lip has risen at `along` and how far the lower one has dropped beyond the
+// jaw, pixels.
+fn travel_at(values: array<vec4<f32>, 3>, along: f32) -> vec2<f32> {
+    // A function-scope copy, which may be indexed at run time.
+    var v = values;
+    let s = clamp(along, 0.0, 1.0) * 4.0;
+    let k = min(u32(floor(s)), 3u);
+    let f = s - f32(k);
+    let up = mix(v[k / 4u][k % 4u], v[(k + 1u) / 4u][(k + 1u) % 4u], f);
+    let down = mix(v[(5u + k) / 4u][(5u + k) % 4u], v[(6u + k) / 4u][(6u + k) % 4u], f);
+    return vec2<f32>(-up, down);
+}
+
+// src/face/mouth/teeth.rs `band_cover`: a band's far edge anti-aliased, a thin band its share.
+fn band_cover(d: f32, h: f32) -> f32 {
+    return clamp(h - d + 0.5, 0.0, 1.0) * clamp(h, 0.0, 1.0);
+}
+
+// src/face/mouth/teeth.rs `line_cover`: how much of a pixel `d` from the middle of a line `2·half`
+// wide the line covers.
+fn line_cover(d: f32, half: f32) -> f32 {
+    return clamp(min(d + 0.5, half) - max(d - 0.5, -half), 0.0, 1.0);
+}
+
+// src/face/mouth/teeth.rs `tooth_shade`: how much of the cavity's colour a tooth of the row whose
+// edges are `edges` (`count` of them) takes `across` pixels from the middle of the mouth and
+// `to_edge` from its incisal edge (the line between two teeth, its notch, their rounded sides).
+fn tooth_shade(edges: array<f32, 6>, count: u32, across: f32, to_edge: f32, scale: f32) -> f32 {
+    // A function-scope copy, which may be indexed at run time.
+    var e = edges;
+    let u = abs(across);
+    let notch = TOOTH_NOTCH * scale * clamp(1.0 - to_edge / max(TOOTH_NOTCH_DEPTH * scale, 1e-3), 0.0, 1.0);
+    let half = TOOTH_GAP * scale / 2.0 + notch;
+    var gap = 0.0;
+    var round = 0.0;
+    for (var i = 0u; i < count; i++) {
+        gap = max(gap, line_cover(u - e[i] * scale, half));
+        if i + 1u < count {
+            let v = u / max(scale, 1e-3);
+            if v >= e[i] && v < e[i + 1u] {
+                let t = (v - e[i]) / (e[i + 1u] - e[i]);
+                round = (2.0 * t - 1.0) * (2.0 * t - 1.0);
+            }
+        }
+    }
+    return TOOTH_GAP_SHADE * gap + TOOTH_ROUNDNESS * round * (1.0 - gap);
+}
+
+// The CPU renderer's `mouth_interior` (src/face/mouth/teeth.rs): the procedural interior at `p`,
+// its teeth of colour `tooth`, `lip` the lips' colour, `scale` pixels per face-model unit,
+// `travel` how far the upper lip has risen and the lower dropped beyond the jaw (`travel_at`).
+fn procedural_mouth(
+    here: MouthFrame,
+    along: f32,
+    p: vec2<f32>,
+    travel: vec2<f32>,
+    lip: vec3<f32>,
+    scale: f32,
+    tooth: vec3<f32>,
+) -> vec3<f32> {
+    let opening = frame_height(here);
+    // Lips barely parted show a dark line, no teeth.
+    let show_teeth = opening >= TEETH_MIN_OPENING * scale;
+    let below_upper = max(dot(p - here.upper, here.down), 0.0);
+    let above_lower = max(dot(here.lower - p, here.down), 0.0);
+    let depth = clamp(below_upper / max(opening, 1e-3), 0.0, 1.0);
+    let cavity = vec3<f32>(0.08) + 0.25 * lip;
+    let tongue = vec3<f32>(0.55 * lip.r + 0.25, 0.3 * lip.g + 0.08, 0.3 * lip.b + 0.08);
+    let edge = 4.0 * along * (1.0 - along);
+    let span = sqrt(edge);
+    var back = cavity;
+    if depth > 0.7 {
+        back = mix(cavity, tongue, ((depth - 0.7) / 0.3) * edge);
+    }
+    if !show_teeth {
+        return back;
+    }
+    let upper_h = clamp(UPPER_TEETH_AT_REST * scale + travel.x, 0.0, UPPER_TEETH * scale) * span;
+    let lower_h = clamp(LOWER_TEETH_AT_REST * scale + travel.y, 0.0, LOWER_TEETH * scale) * span;
+    let t = min(below_upper / max(upper_h, 1e-3), 1.0);
+    var upper = mix(mix(tooth, cavity, 1.0 - span * 0.9), cavity, 0.25 * t);
+    var lower = mix(mix(tooth, cavity, 1.0 - span * 0.8), cavity, LOWER_TEETH_SHADE);
+    // One tooth beside the next, fixed to the skull and the jaw: the row is measured from the
+    // middle of the mouth, not stretched with it.
+    let across = (along - 0.5) * here.width;
+    upper = mix(upper, cavity, tooth_shade(UPPER_TOOTH_EDGES, 6u, across, upper_h - below_upper, scale));
+    lower = mix(lower, cavity, tooth_shade(LOWER_TOOTH_EDGES, 4u, across, lower_h - above_lower, scale));
+    let c = mix(back, lower, band_cover(above_lower, lower_h));
+    return mix(c, upper, band_cover(below_upper, upper_h));
+}
