@@ -8,7 +8,9 @@
 //! Per face, per frame: one 512-byte row of [`FaceTable`] (weights, pose, the deformed inner lip
 //! contour, the wrinkle activations to draw and to relax), chosen in the shader by the entity's [`MeshTag`]. Faces that share a portrait share
 //! the mesh and material, so Bevy draws them as instances of one batch; nothing per face touches
-//! an image on the CPU. The shader: `src/render/face.wgsl`.
+//! an image on the CPU. The shader: `src/render/face.wgsl`, which imports the mouth opening's
+//! geometry and procedural interior (cavity, tongue, the rows of teeth) from
+//! `src/render/mouth.wgsl` (`emotalk::mouth`).
 
 use std::collections::HashMap;
 
