@@ -404,7 +404,7 @@ mod tests {
     fn shader_constants_match_the_library() {
         let wgsl = [include_str!("face.wgsl"), include_str!("mouth.wgsl")].concat();
         let reach = format!("const RELAX_REACH: f32 = {};", crate::face::wrinkles::RELAX_REACH);
-        assert!(wgsl.contains(&reach), "face.wgsl lacks `{reach}`");
+        assert!(wgsl.contains(&reach), "face.wgsl / mouth.wgsl lack `{reach}`");
         for (name, v) in [
             ("SEAM_OPENING", crate::face::mouth::SEAM_OPENING),
             ("SEAM_SHADE", crate::face::mouth::SEAM_SHADE),
@@ -423,22 +423,27 @@ mod tests {
             ("TOOTH_ROUNDNESS", crate::face::mouth::TOOTH_ROUNDNESS),
         ] {
             let line = format!("const {name}: f32 = {v};");
-            assert!(wgsl.contains(&line), "face.wgsl lacks `{line}`");
+            assert!(wgsl.contains(&line), "face.wgsl / mouth.wgsl lack `{line}`");
         }
         let [r, g, b] = crate::face::wrinkles::SHADOW_TINT;
         let tint = format!("const SHADOW_TINT: vec3<f32> = vec3<f32>({r:?}, {g:?}, {b:?});");
-        assert!(wgsl.contains(&tint), "face.wgsl lacks `{tint}`");
+        assert!(wgsl.contains(&tint), "face.wgsl / mouth.wgsl lack `{tint}`");
         let feather = format!("const HEF_FEATHER: f32 = {:?};", crate::model::hef::refine::FEATHER);
-        assert!(wgsl.contains(&feather), "face.wgsl lacks `{feather}`");
-        let edges = |v: &[f32]| v.iter().map(|e| format!("{e:?}")).collect::<Vec<_>>().join(", ");
-        let upper = edges(&crate::face::mouth::UPPER_TOOTH_EDGES);
-        assert!(wgsl.contains(&format!("array<f32, 6>({upper})")), "mouth.wgsl lacks UPPER_TOOTH_EDGES {upper}");
-        let lower = edges(&crate::face::mouth::LOWER_TOOTH_EDGES);
-        assert!(
-            wgsl.contains(&format!("array<f32, 6>({lower}, 0.0, 0.0)")),
-            "mouth.wgsl lacks LOWER_TOOTH_EDGES {lower}"
-        );
+        assert!(wgsl.contains(&feather), "face.wgsl / mouth.wgsl lack `{feather}`");
+        // The shader's rows are six long, the lower one padded with zeros; each is drawn to its
+        // own length (`tooth_shade`'s `count` in `procedural_mouth`).
+        for (name, row) in [
+            ("UPPER_TOOTH_EDGES", &crate::face::mouth::UPPER_TOOTH_EDGES[..]),
+            ("LOWER_TOOTH_EDGES", &crate::face::mouth::LOWER_TOOTH_EDGES[..]),
+        ] {
+            let mut values: Vec<String> = row.iter().map(|e| format!("{e:?}")).collect();
+            values.resize(6, "0.0".into());
+            let line = format!("const {name}: array<f32, 6> = array<f32, 6>({});", values.join(", "));
+            assert!(wgsl.contains(&line), "face.wgsl / mouth.wgsl lack `{line}`");
+            let drawn = format!("tooth_shade({name}, {}u,", row.len());
+            assert!(wgsl.contains(&drawn), "face.wgsl / mouth.wgsl lack `{drawn}`");
+        }
         let terms = format!("const N_TERMS: u32 = {}u;", crate::face::warp::N_TERMS);
-        assert!(wgsl.contains(&terms), "face.wgsl lacks `{terms}`");
+        assert!(wgsl.contains(&terms), "face.wgsl / mouth.wgsl lack `{terms}`");
     }
 }

@@ -7,7 +7,8 @@
 
 #define_import_path emotalk::mouth
 
-// src/face/mouth/seam.rs `SEAM_OPENING`, `SEAM_SHADE`, `SEAM_WIDTH` and `SEAM_SOFTNESS`.
+// src/face/mouth/seam.rs `SEAM_OPENING`, `SEAM_SHADE`, `SEAM_WIDTH` and `SEAM_SOFTNESS` (the seam of
+// closing lips, which face.wgsl draws).
 const SEAM_OPENING: f32 = 0.05;
 const SEAM_SHADE: f32 = 0.5;
 const SEAM_WIDTH: f32 = 0.012;
@@ -133,18 +134,18 @@ fn tooth_shade(edges: array<f32, 6>, count: u32, across: f32, to_edge: f32, scal
     let notch = TOOTH_NOTCH * scale * clamp(1.0 - to_edge / max(TOOTH_NOTCH_DEPTH * scale, 1e-3), 0.0, 1.0);
     let half = TOOTH_GAP * scale / 2.0 + notch;
     var gap = 0.0;
-    var round = 0.0;
+    var side = 0.0;
     for (var i = 0u; i < count; i++) {
         gap = max(gap, line_cover(u - e[i] * scale, half));
         if i + 1u < count {
             let v = u / max(scale, 1e-3);
             if v >= e[i] && v < e[i + 1u] {
                 let t = (v - e[i]) / (e[i + 1u] - e[i]);
-                round = (2.0 * t - 1.0) * (2.0 * t - 1.0);
+                side = (2.0 * t - 1.0) * (2.0 * t - 1.0);
             }
         }
     }
-    return TOOTH_GAP_SHADE * gap + TOOTH_ROUNDNESS * round * (1.0 - gap);
+    return TOOTH_GAP_SHADE * gap + TOOTH_ROUNDNESS * side * (1.0 - gap);
 }
 
 // The CPU renderer's `mouth_interior` (src/face/mouth/teeth.rs): the procedural interior at `p`,

@@ -195,7 +195,8 @@ impl OwnInterior {
 }
 
 /// Where a point sits in a mouth opening (inner lip contour, iBUG order 60–67): how far along
-/// from the right corner to the left (0–1), and the upper and lower inner lip points there.
+/// from the right corner to the left (0–1), the upper and lower inner lip points there, and how
+/// wide the mouth is (which places the teeth from its middle, [`MouthFrame::across`]).
 struct MouthFrame {
     along: f32,
     /// The distance between the mouth's corners (60, 64), pixels.

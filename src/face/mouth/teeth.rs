@@ -87,7 +87,7 @@ pub(super) fn tooth_shade(edges: &[f32], across: f32, to_edge: f32, scale: f32) 
     let notch = TOOTH_NOTCH * scale * (1.0 - to_edge / (TOOTH_NOTCH_DEPTH * scale).max(1e-3)).clamp(0.0, 1.0);
     let half = TOOTH_GAP * scale / 2.0 + notch;
     let mut gap = 0.0f32;
-    let mut round = 0.0;
+    let mut side = 0.0;
     for (i, &e) in edges.iter().enumerate() {
         let d = u - e * scale;
         gap = gap.max(line_cover(d, half));
@@ -95,10 +95,10 @@ pub(super) fn tooth_shade(edges: &[f32], across: f32, to_edge: f32, scale: f32) 
             && (e..next).contains(&(u / scale.max(1e-3)))
         {
             let t = (u / scale - e) / (next - e);
-            round = (2.0 * t - 1.0).powi(2);
+            side = (2.0 * t - 1.0).powi(2);
         }
     }
-    TOOTH_GAP_SHADE * gap + TOOTH_ROUNDNESS * round * (1.0 - gap)
+    TOOTH_GAP_SHADE * gap + TOOTH_ROUNDNESS * side * (1.0 - gap)
 }
 
 /// How much of a pixel whose centre is `d` pixels from the middle of a line `2·half` pixels wide
@@ -206,8 +206,8 @@ mod tests {
     use super::super::MouthFrame;
     use super::super::tests::contour;
     use super::{
-        TOOTH_GAP, TOOTH_GAP_SHADE, TOOTH_ROUNDNESS, TOOTH_TINT, UPPER_TOOTH_EDGES, band_cover, line_cover,
-        mouth_interior, tooth_colour, tooth_shade,
+        LOWER_TOOTH_EDGES, TOOTH_GAP, TOOTH_GAP_SHADE, TOOTH_ROUNDNESS, TOOTH_TINT, UPPER_TOOTH_EDGES, band_cover,
+        line_cover, mouth_interior, tooth_colour, tooth_shade,
     };
 
     #[test]
@@ -261,41 +261,54 @@ mod tests {
     }
 
     /// An open mouth whose corners are `width` pixels apart, centred at x = `centre`, y = 100, the
-    /// lips 30 px apart, and the green of its interior along a row `below` pixels under the
-    /// upper lip at each pixel from `centre − 40` to `centre + 40`, the upper lip raised 5 px.
-    fn teeth_row(width: f32, centre: f32, below: f32) -> Vec<(f32, f32)> {
+    /// lips 30 px apart (the upper one at y = 85, the lower at 115), and the green of its
+    /// interior along the row at `y` at each pixel from `centre − 40` to `centre + 40`, the upper
+    /// lip raised 5 px and the lower one pulled 4 px down beyond the jaw.
+    fn teeth_row(width: f32, centre: f32, y: f32) -> Vec<(f32, f32)> {
         let (scale, lip, tooth) = (90.0, [0.8, 0.5, 0.5], [0.95, 0.95, 0.95]);
         let poly: Vec<Vec2> =
             contour(30.0).iter().map(|p| Vec2::new(centre + (p.x - 140.0) * width / 80.0, p.y)).collect();
-        let y = 85.0 + below;
         (-40..40)
             .map(|dx| {
                 let p = Vec2::new(centre.floor() + dx as f32 + 0.5, y);
                 let here = MouthFrame::new(&poly, p);
-                (p.x - centre, mouth_interior(&here, p, lip, tooth, scale, (5.0, 0.0))[1])
+                (p.x - centre, mouth_interior(&here, p, lip, tooth, scale, (5.0, 4.0))[1])
             })
             .collect()
     }
 
-    /// The upper teeth are a row of teeth of their real widths, fixed to the skull: a darker line
-    /// where two meet (the midline, 8.6, 14.3, 19.1 and 22.4 mm out), darker than the teeth a
-    /// pixel and a half either side of it (their rounded sides alone shade smoothly), at the same
-    /// distances from the middle of a mouth 80 or 100 px wide; each line covers its share of the
-    /// pixels, wherever it falls between their centres.
-    #[test]
-    fn the_upper_teeth_meet_in_lines_fixed_to_the_skull() {
-        for width in [80.0, 100.0] {
-            let row = teeth_row(width, 140.0, 3.0);
-            let at = |x: f32| row.iter().min_by(|a, b| (a.0 - x).abs().total_cmp(&(b.0 - x).abs())).unwrap().1;
-            for &e in &UPPER_TOOTH_EDGES[..5] {
-                for side in [-1.0, 1.0] {
-                    let x = side * e * 90.0;
-                    let line = row.iter().filter(|(px, _)| (px - x).abs() <= 0.5).map(|p| p.1).fold(1.0, f32::min);
-                    let beside = at(x - 1.5).min(at(x + 1.5));
-                    assert!(line < beside - 0.03, "{width} px: the line {x} px out: {line} vs {beside}: {row:?}");
+    /// Whether every edge of `edges` (face-model units, 90 px each) is a line in `row`, either
+    /// side of the middle: the pixels within half a pixel of it darker than the teeth a pixel and
+    /// a half either side of it (the teeth's rounded sides alone shade smoothly).
+    fn lines_at(row: &[(f32, f32)], edges: &[f32]) -> Result<(), String> {
+        let at = |x: f32| row.iter().min_by(|a, b| (a.0 - x).abs().total_cmp(&(b.0 - x).abs())).unwrap().1;
+        for &e in edges {
+            for side in [-1.0, 1.0] {
+                let x = side * e * 90.0;
+                let line = row.iter().filter(|(px, _)| (px - x).abs() <= 0.5).map(|p| p.1).fold(1.0, f32::min);
+                let beside = at(x - 1.5).min(at(x + 1.5));
+                if line >= beside - 0.03 {
+                    return Err(format!("no line {x} px out: {line} vs {beside}: {row:?}"));
                 }
             }
         }
+        Ok(())
+    }
+
+    /// The teeth are rows of teeth of their real widths, the upper fixed to the skull and the
+    /// lower to the jaw: a darker line where two meet (upper: the midline, 8.6, 14.3, 19.1 and
+    /// 22.4 mm out; lower: the midline, 5.0 and 10.5 mm), at the same distances from the middle of
+    /// a mouth 80 or 100 px wide; each line covers its share of the pixels, wherever it falls
+    /// between their centres.
+    #[test]
+    fn the_teeth_meet_in_lines_fixed_to_the_skull_and_the_jaw() {
+        for width in [80.0, 100.0] {
+            // 3 px below the upper lip, 2 px above the lower one.
+            lines_at(&teeth_row(width, 140.0, 88.0), &UPPER_TOOTH_EDGES[..5]).unwrap();
+            lines_at(&teeth_row(width, 140.0, 113.0), &LOWER_TOOTH_EDGES[..3]).unwrap();
+        }
+        // Each row its own: the upper teeth have no line where the lower ones meet.
+        assert!(lines_at(&teeth_row(80.0, 140.0, 88.0), &LOWER_TOOTH_EDGES[1..2]).is_err());
         // Wherever a line falls between pixel centres, the pixels' cover of it adds up to its width.
         for half in [0.3, 0.8, 1.7] {
             for offset in [0.0, 0.2, 0.5, 0.75] {
