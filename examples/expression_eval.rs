@@ -245,6 +245,7 @@ fn crop_robustness(
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let variants = cells::Variants::from_args(&args);
+    let out = args.iter().position(|a| a == "--out").and_then(|i| args.get(i + 1)).map(PathBuf::from);
     if let Some(range) = args.iter().position(|a| a == "--seeds").and_then(|i| args.get(i + 1)) {
         let mu = args
             .iter()
@@ -252,11 +253,9 @@ fn main() {
             .and_then(|i| args.get(i + 1))
             .map_or(2.5, |m| m.parse().expect("--intensity: a number"));
         let judge = Judge::<Flex>::shipped(&Default::default()).expect("shipped vision weights");
-        let out = args.iter().position(|a| a == "--out").and_then(|i| args.get(i + 1)).map(PathBuf::from);
         let basis = BlendshapeBasis::default_basis();
         return population(portraits::seed_range(range), mu, &judge, basis, &variants, out.as_deref());
     }
-    let out = args.iter().position(|a| a == "--out").and_then(|i| args.get(i + 1)).map(PathBuf::from);
     let held_out = args.iter().any(|a| a == "--held-out");
     let basis = BlendshapeBasis::default_basis();
     let judge = Judge::<Flex>::shipped(&Default::default()).expect("shipped vision weights");

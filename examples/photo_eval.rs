@@ -17,13 +17,14 @@
 //! (`../shared/data/portraits`); face-api's demo photos (`package/demo/sample1..6.jpg` of the npm
 //! package, real group photos at 1920 px) are a held-out set of real faces: this project does not
 //! ship them and never chooses on them. A second set, to look at and choose on, holds five photos
-//! of PyPI packages' test images (`tools/photo-sets/fetch.sh` says which), five usable faces. A face is kept when its detector box is at least 80 px wide in the
-//! original and it looks roughly at the camera (the nose tip between 30 % and 70 % of the way
-//! across the eyes' outer corners): the renderer animates a frontal portrait. Each kept face is
-//! cropped to a square four times its box, scaled to 512 px (about the astronaut's framing) and
-//! rigged again in the crop; its head pose (yaw, pitch: `vision::headpose`, from the rig's
-//! landmarks) and its own blur (`face::wrinkles::image_softness`, which the drawn creases take
-//! on) are printed beside it. With `--out`, `photo_faces.png` is the contact sheet (a row per
+//! of PyPI packages' test images (`tools/photo-sets/fetch.sh` says which), five usable faces. A
+//! face is kept when its detector box is at least 80 px wide in the original and it looks
+//! roughly at the camera (the nose tip between 30 % and 70 % of the way across the eyes' outer
+//! corners): the renderer animates a frontal portrait. Each kept face is cropped to a square
+//! four times its box, scaled to 512 px (about the astronaut's framing) and rigged again in the
+//! crop; its head pose (yaw, pitch: `vision::headpose`, from the rig's landmarks) and its own
+//! blur (`face::wrinkles::image_softness`, which the drawn creases take on) are printed beside
+//! it. With `--out`, `photo_faces.png` is the contact sheet (a row per
 //! face: the crop, then the seven emotions); with `--frames` too, every frame at full size
 //! (`FACE_EMOTION.png`) and each face's crop and rig (`FACE.png`, `FACE.rig.json`).
 

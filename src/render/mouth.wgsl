@@ -130,7 +130,9 @@ fn line_cover(d: f32, half: f32) -> f32 {
 fn tooth_shade(edges: array<f32, 6>, count: u32, across: f32, to_edge: f32, scale: f32) -> f32 {
     // A function-scope copy, which may be indexed at run time.
     var e = edges;
+    // From the middle of the mouth, in pixels and in face-model units.
     let u = abs(across);
+    let v = u / max(scale, 1e-3);
     let notch = TOOTH_NOTCH * scale * clamp(1.0 - to_edge / max(TOOTH_NOTCH_DEPTH * scale, 1e-3), 0.0, 1.0);
     let half = TOOTH_GAP * scale / 2.0 + notch;
     var gap = 0.0;
@@ -138,7 +140,6 @@ fn tooth_shade(edges: array<f32, 6>, count: u32, across: f32, to_edge: f32, scal
     for (var i = 0u; i < count; i++) {
         gap = max(gap, line_cover(u - e[i] * scale, half));
         if i + 1u < count {
-            let v = u / max(scale, 1e-3);
             if v >= e[i] && v < e[i + 1u] {
                 let t = (v - e[i]) / (e[i + 1u] - e[i]);
                 side = (2.0 * t - 1.0) * (2.0 * t - 1.0);

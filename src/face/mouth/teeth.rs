@@ -83,18 +83,18 @@ pub const TOOTH_ROUNDNESS: f32 = 0.08;
 /// incisal edge and anti-aliased (the share of the pixel it covers), and the tooth's rounded sides
 /// either side of it. `scale`: pixels per face-model unit.
 pub(super) fn tooth_shade(edges: &[f32], across: f32, to_edge: f32, scale: f32) -> f32 {
-    let u = across.abs();
+    // From the middle of the mouth, in pixels and in face-model units.
+    let (u, v) = (across.abs(), across.abs() / scale.max(1e-3));
     let notch = TOOTH_NOTCH * scale * (1.0 - to_edge / (TOOTH_NOTCH_DEPTH * scale).max(1e-3)).clamp(0.0, 1.0);
     let half = TOOTH_GAP * scale / 2.0 + notch;
     let mut gap = 0.0f32;
     let mut side = 0.0;
     for (i, &e) in edges.iter().enumerate() {
-        let d = u - e * scale;
-        gap = gap.max(line_cover(d, half));
+        gap = gap.max(line_cover(u - e * scale, half));
         if let Some(&next) = edges.get(i + 1)
-            && (e..next).contains(&(u / scale.max(1e-3)))
+            && (e..next).contains(&v)
         {
-            let t = (u / scale - e) / (next - e);
+            let t = (v - e) / (next - e);
             side = (2.0 * t - 1.0).powi(2);
         }
     }
