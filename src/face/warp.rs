@@ -22,14 +22,14 @@ use super::cpu_render::{EYE_CORNERS, EyeFrame, HeadPose, PreparedPortrait, lip_c
 use super::deform::MeshDeformer;
 use super::layout::Region;
 use super::mesh::{FaceMesh, VertexKind};
-use super::mouth::LipTravel;
+use super::mouth::{LipTravel, MouthShape};
 use super::wrinkles;
 
 /// Vectors per basis row: the constant term, then one per blendshape.
 pub const N_TERMS: usize = N_BLENDSHAPES + 1;
 
-/// 32-bit words in one face's [`WarpRig::face_params`] (the shader's `FaceParams`: 35 `vec4`s).
-pub const FACE_PARAMS_WORDS: usize = 140;
+/// 32-bit words in one face's [`WarpRig::face_params`] (the shader's `FaceParams`: 38 `vec4`s).
+pub const FACE_PARAMS_WORDS: usize = 152;
 
 /// Where the two eyes' [`EyeFrame`]s (`inv.x, inv.y, t.x, t.y` each) start in
 /// [`WarpRig::face_params`].
@@ -46,6 +46,11 @@ pub const RELAX_WORDS_AT: usize = 112;
 /// Where the lips' travel ([`LipTravel`]: the upper contour's five values, then the lower's;
 /// three `vec4`, the last two words unused) starts in [`WarpRig::face_params`].
 pub const LIP_TRAVEL_WORDS_AT: usize = 128;
+
+/// Where the deformed inner lip contour's edges (the slopes of its lips' smooth edges and how far
+/// they are followed, three `vec4`: `MouthShape::gpu_words` in `src/face/mouth/edge.rs`, the
+/// shader's `edge_word`) start in [`WarpRig::face_params`].
+pub const MOUTH_EDGE_WORDS_AT: usize = 140;
 
 /// The face-mesh position given to vertices that are not skin (the background rectangle): far
 /// from every crease.
@@ -294,8 +299,9 @@ impl WarpRig {
     /// by the translation), and the
     /// deformed, posed inner lip contour (4 `vec4`, two points each), then the wrinkle
     /// activations to draw (4 `vec4`), the two eyes' [`EyeFrame`]s (a `vec4` each), the
-    /// activations of the portrait's own creases to relax (4 `vec4`; see [`wrinkles::SkinShading`])
-    /// and the lips' travel ([`Self::lip_travel`], 3 `vec4`).
+    /// activations of the portrait's own creases to relax (4 `vec4`; see [`wrinkles::SkinShading`]),
+    /// the lips' travel ([`Self::lip_travel`], 3 `vec4`) and the inner lip contour's smooth edges
+    /// ([`MOUTH_EDGE_WORDS_AT`], 3 `vec4`).
     pub fn face_params(&self, weights: &[f32; N_BLENDSHAPES], pose: &HeadPose) -> [f32; FACE_PARAMS_WORDS] {
         let mut out = [0.0f32; FACE_PARAMS_WORDS];
         let gained = weights.map(|v| v * self.expressiveness);
@@ -317,10 +323,12 @@ impl WarpRig {
         // The pivot's `w`: how far the lips close ([`lip_closure`]), which moves the inner lips' UVs.
         out[67] = lip_closure(|i| self.rest[i].truncate(), at);
         out[68..71].copy_from_slice(&(self.pivot + pose.translation.extend(0.0)).to_array());
-        for i in 0..8 {
-            let p = self.posed(self.rest[60 + i] + self.deformed(60 + i, weights), pose);
+        let mouth: [Vec2; 8] =
+            std::array::from_fn(|i| self.posed(self.rest[60 + i] + self.deformed(60 + i, weights), pose).truncate());
+        for (i, p) in mouth.iter().enumerate() {
             out[72 + 2 * i..74 + 2 * i].copy_from_slice(&[p.x, p.y]);
         }
+        out[MOUTH_EDGE_WORDS_AT..MOUTH_EDGE_WORDS_AT + 12].copy_from_slice(&MouthShape::new(&mouth).gpu_words());
         let travel = self.lip_travel(weights);
         out[LIP_TRAVEL_WORDS_AT..LIP_TRAVEL_WORDS_AT + 5].copy_from_slice(&travel.upper);
         out[LIP_TRAVEL_WORDS_AT + 5..LIP_TRAVEL_WORDS_AT + 10].copy_from_slice(&travel.lower);

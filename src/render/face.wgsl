@@ -19,7 +19,8 @@
 #endif
 #import emotalk::mouth::{
     MouthFrame, SEAM_OPENING, SEAM_SHADE, SEAM_SOFTNESS, SEAM_WIDTH, UPPER_TEETH, along_of, band_cover, frame_height,
-    mouth_frame, point_of, procedural_mouth, travel_at,
+    grown_fan_point, in_mouth_polygon, lip_beyond_at, mouth_frame, opening_cover, point_of, procedural_mouth, ray_crosses,
+    travel_at,
 }
 
 const N_TERMS: u32 = 53u;
@@ -49,6 +50,8 @@ struct PortraitUniform {
     // How far the neutral face's lips stand from the portrait's (`PreparedPortrait::rest_travel`,
     // a `LipTravel`'s ten values as `lip_travel`'s).
     rest_travel: array<vec4<f32>, 3>,
+    // The rest contour's smooth edges (src/render/mouth.wgsl `edge_word`).
+    mouth_rest_edges: array<vec4<f32>, 3>,
 };
 
 struct FaceParams {
@@ -71,6 +74,8 @@ struct FaceParams {
     // The lips' travel before the pose (src/face/mouth/teeth.rs `LipTravel`): the upper inner lip's
     // five values (right corner to left), then the lower's net of the jaw; two words unused.
     lip_travel: array<vec4<f32>, 3>,
+    // The deformed contour's smooth edges (src/render/mouth.wgsl `edge_word`).
+    mouth_edges: array<vec4<f32>, 3>,
 };
 
 @group(#{MATERIAL_BIND_GROUP}) @binding(0) var<uniform> portrait: PortraitUniform;
@@ -167,6 +172,11 @@ fn vertex(v: Vertex) -> FaceVertexOutput {
         let m = mat3x3<f32>(p.rot_x.xyz, p.rot_y.xyz, p.rot_z.xyz);
         q = mix(q, m * (q - p.pivot.xyz) + p.moved_pivot.xyz, follow);
     }
+    // The mouth fan's contour copies (rows 60-67, the inner lips) grown to hold the smooth opening
+    // (src/face/mouth/edge.rs `grown_fan`); its centre (a row of its own) stays.
+    if kind > 1.5 && kind < 2.5 && row >= 60u && row < 68u {
+        q = vec3<f32>(grown_fan_point(faces[face].mouth, row - 60u), q.z);
+    }
     // Portrait pixels (y down) to the quad's local frame: centred, y up, one unit per pixel; the
     // card is flat (depth only moved points across it).
     let local = vec4<f32>(q.x - 0.5 * portrait.size.x, 0.5 * portrait.size.y - q.y, 0.0, 1.0);
@@ -198,11 +208,9 @@ fn interior(here: MouthFrame, along: f32, p: vec2<f32>, travel: vec2<f32>) -> ve
     return procedural_mouth(here, along, p, travel, portrait.lip.rgb, portrait.lip.w, portrait.teeth.rgb);
 }
 
-fn mouth_colour(face: u32, p: vec2<f32>) -> vec3<f32> {
-    let poly = faces[face].mouth;
-    let along = along_of(poly, p);
-    let here = mouth_frame(poly, along);
-    let then = mouth_frame(portrait.mouth_rest, along);
+// The mouth's colour at `p`, `along` the mouth, where the frame's lips are `here` and the
+// portrait's own `then`.
+fn mouth_colour(face: u32, p: vec2<f32>, along: f32, here: MouthFrame, then: MouthFrame) -> vec3<f32> {
     // As the CPU renderer (src/face/mouth/mod.rs, `OwnInterior`): a painted seam narrower than
     // SEAM_OPENING holds no teeth of its own, and each half of it follows its lip; a portrait that
     // shows its teeth keeps up to UPPER_TEETH of its opening on the skull (the upper lip's rest,
@@ -313,7 +321,7 @@ fn seam_line(face: u32, p: vec2<f32>) -> f32 {
     if t < 0.0 || t > 1.0 {
         return 0.0;
     }
-    let here = mouth_frame(poly, t);
+    let here = mouth_frame(poly, faces[face].mouth_edges, t);
     let opening = frame_height(here);
     let off = abs(dot(p - (here.upper + here.lower) * 0.5, here.down));
     // Across the line first: most fragments beside the mouth are beyond it.
@@ -323,7 +331,7 @@ fn seam_line(face: u32, p: vec2<f32>) -> f32 {
     if across <= 0.0 || inside <= 0.0 {
         return 0.0;
     }
-    return inside * across * seam_shadow(closing_at(face, here, mouth_frame(portrait.mouth_rest, t)), opening);
+    return inside * across * seam_shadow(closing_at(face, here, mouth_frame(portrait.mouth_rest, portrait.mouth_rest_edges, t)), opening);
 }
 
 // Distance from `p` to the crease segment `ab.xy → ab.zw` (src/face/wrinkles/mod.rs `segment_distance`).
@@ -417,11 +425,7 @@ fn eye_point(e: u32, i: u32) -> vec2<f32> {
 fn in_opening(e: u32, src: vec2<f32>) -> bool {
     var inside = false;
     for (var i = 0u; i < 6u; i++) {
-        let a = eye_point(e, i);
-        let b = eye_point(e, (i + 5u) % 6u);
-        if (a.y > src.y) != (b.y > src.y) && src.x < (b.x - a.x) * (src.y - a.y) / (b.y - a.y) + a.x {
-            inside = !inside;
-        }
+        inside = inside != ray_crosses(eye_point(e, i), eye_point(e, (i + 5u) % 6u), src);
     }
     return inside;
 }
@@ -457,11 +461,26 @@ fn fragment(in: FaceVertexOutput) -> @location(0) vec4<f32> {
         c = eye_colour(in.face, select(0u, 1u, in.kind > 3.5), in.px, in.uv * portrait.size.xy);
     } else if in.kind > 1.5 {
         // Lips that meet or overlap here close the opening: the lips drawn before stay.
-        let here = mouth_frame(faces[in.face].mouth, along_of(faces[in.face].mouth, in.px));
+        let poly = faces[in.face].mouth;
+        let along = along_of(poly, in.px);
+        let here = mouth_frame(poly, faces[in.face].mouth_edges, along);
         if dot(here.lower - here.upper, here.down) <= 0.0 {
             discard;
         }
-        c = mouth_colour(in.face, in.px);
+        // How much of the pixel the smooth opening covers (`fill_mouth`), the portrait's own lip
+        // beyond its inner edge taking the rest; beyond the landmarks' polygon, where it covers
+        // none of the pixel, the lips drawn before stay.
+        let in_poly = in_mouth_polygon(poly, in.px);
+        let cover = opening_cover(here, in.px, in_poly);
+        if cover <= 0.0 && !in_poly {
+            discard;
+        }
+        let then = mouth_frame(portrait.mouth_rest, portrait.mouth_rest_edges, along);
+        c = mouth_colour(in.face, in.px, along, here, then);
+        if cover < 1.0 {
+            let lip = sample_px(lip_beyond_at(here, then, in.px));
+            c = mix(lip, c, cover);
+        }
         c = mix(c, seam_colour(), seam_line(in.face, in.px));
     } else {
         c = textureSampleLevel(portrait_texture, portrait_sampler, in.uv, 0.0).rgb;

@@ -101,6 +101,9 @@ pub struct PortraitUniform {
     /// ([`crate::face::PreparedPortrait::rest_travel`]: the upper contour's five values, then the
     /// lower's; the last two words unused).
     pub rest_travel: [Vec4; 3],
+    /// The inner lip contour at rest's smooth edges (the shader's `edge_word`: the lips' slopes
+    /// and how far they are followed, [`crate::face::warp::MOUTH_EDGE_WORDS_AT`]'s layout).
+    pub mouth_rest_edges: [Vec4; 3],
 }
 
 fn vertex_layout(
@@ -331,6 +334,10 @@ pub fn attach_faces(
                             words[5..10].copy_from_slice(&warp.rest_travel.lower);
                             std::array::from_fn(|i| Vec4::from_slice(&words[4 * i..4 * i + 4]))
                         },
+                        mouth_rest_edges: {
+                            let words = crate::face::mouth::MouthShape::new(&warp.mouth_rest).gpu_words();
+                            std::array::from_fn(|i| Vec4::from_slice(&words[4 * i..4 * i + 4]))
+                        },
                     },
                     texture: images.add(portrait_texture(portrait.prepared.image())),
                     smooth: images.add(portrait_texture(portrait.prepared.smooth_skin())),
@@ -421,6 +428,8 @@ mod tests {
             ("TOOTH_NOTCH_DEPTH", crate::face::mouth::TOOTH_NOTCH_DEPTH),
             ("TOOTH_GAP_SHADE", crate::face::mouth::TOOTH_GAP_SHADE),
             ("TOOTH_ROUNDNESS", crate::face::mouth::TOOTH_ROUNDNESS),
+            ("FAN_MARGIN", crate::face::mouth::FAN_MARGIN),
+            ("FAN_GROWTH", crate::face::mouth::FAN_GROWTH),
         ] {
             let line = format!("const {name}: f32 = {v};");
             assert!(wgsl.contains(&line), "face.wgsl / mouth.wgsl lack `{line}`");

@@ -1,6 +1,8 @@
 // The mouth opening's geometry and procedural interior of emotalk's face shader (src/render/face.wgsl),
 // the reference CPU renderer's src/face/mouth/ on the GPU: where a point sits along the inner lip
-// contour (`MouthFrame`), how far the lips have moved off the teeth (`travel_at`), and the
+// contour (`MouthFrame`, each lip's edge a smooth curve through its landmarks, `lip_edge`; the fan
+// grown to hold it, `grown_fan_point`; how much of a pixel it covers, `opening_cover`), how far the
+// lips have moved off the teeth (`travel_at`), and the
 // procedural cavity, tongue and teeth (`procedural_mouth`), each tooth of its real width, the upper
 // ones fixed to the skull and the lower ones to the jaw. Pure functions of their arguments: the
 // bindings stay in face.wgsl.
@@ -34,7 +36,10 @@ const TOOTH_NOTCH: f32 = 0.008;
 const TOOTH_NOTCH_DEPTH: f32 = 0.015;
 const TOOTH_GAP_SHADE: f32 = 0.3;
 const TOOTH_ROUNDNESS: f32 = 0.08;
-
+// src/face/mouth/edge.rs `FAN_MARGIN` and `FAN_GROWTH`: how far the mouth fan is grown beyond the
+// landmarks' polygon to hold the smooth opening.
+const FAN_MARGIN: f32 = 1.5;
+const FAN_GROWTH: f32 = 0.4;
 fn point_of(poly: array<vec4<f32>, 4>, i: u32) -> vec2<f32> {
     let v = poly[i / 2u];
     if i % 2u == 0u {
@@ -43,7 +48,7 @@ fn point_of(poly: array<vec4<f32>, 4>, i: u32) -> vec2<f32> {
     return v.zw;
 }
 
-// A point `t` (0-1) along the five points a..e, evenly spaced.
+// A point `t` (0-1) along the five points a..e, evenly spaced (a mouth barely parted: `MouthShape::curved`).
 fn lerp_contour(a: vec2<f32>, b: vec2<f32>, c: vec2<f32>, d: vec2<f32>, e: vec2<f32>, t: f32) -> vec2<f32> {
     let s = t * 4.0;
     let k = min(floor(s), 3.0);
@@ -58,6 +63,56 @@ fn lerp_contour(a: vec2<f32>, b: vec2<f32>, c: vec2<f32>, d: vec2<f32>, e: vec2<
     return mix(d, e, f);
 }
 
+// One word of a contour's smooth edges (src/face/mouth/edge.rs `MouthShape::gpu_words`, computed once
+// per contour on the CPU): the upper lip's edge's five slopes (0-4), the lower's (5-9), how far the
+// edges are the smooth curves (10; `MouthShape::smooth`), a word unused.
+fn edge_word(edges: array<vec4<f32>, 3>, i: u32) -> f32 {
+    // A function-scope copy, which may be indexed at run time.
+    var e = edges;
+    return e[i / 4u][i % 4u];
+}
+
+// src/face/mouth/edge.rs `LipEdge::at` and `LipEdge::linear_at`, the more open of them
+// (`MouthShape::edges_at`): (y, dy/dx) at `at` of a lip's edge through five points of its inner
+// contour in the mouth's frame, the monotone cubic (Fritsch-Carlson) whose slopes are the words
+// from `first` of `edges`, or where the landmarks' polygon is more open (`opens`: -1 up for the
+// upper lip, 1 down for the lower), the polygon.
+fn lip_edge(xs: array<f32, 5>, ys: array<f32, 5>, edges: array<vec4<f32>, 3>, first: u32, opens: f32, at: f32) -> vec2<f32> {
+    // Function-scope copies, which may be indexed at run time.
+    var x = xs;
+    var y = ys;
+    for (var i = 1u; i < 5u; i++) {
+        x[i] = max(x[i], x[i - 1u]);
+    }
+    let xc = clamp(at, x[0], x[4]);
+    var k = 3u;
+    for (var j = 0u; j < 4u; j++) {
+        if xc <= x[j + 1u] && x[j + 1u] - x[j] > 1e-4 {
+            k = j;
+            break;
+        }
+    }
+    let hk = x[k + 1u] - x[k];
+    if hk <= 1e-4 {
+        return vec2<f32>(y[k + 1u], 0.0);
+    }
+    let t = clamp((xc - x[k]) / hk, 0.0, 1.0);
+    let t2 = t * t;
+    let t3 = t2 * t;
+    let y0 = y[k];
+    let y1 = y[k + 1u];
+    let m0 = edge_word(edges, first + k) * hk;
+    let m1 = edge_word(edges, first + k + 1u) * hk;
+    let v = (2.0 * t3 - 3.0 * t2 + 1.0) * y0 + (t3 - 2.0 * t2 + t) * m0 + (-2.0 * t3 + 3.0 * t2) * y1 + (t3 - t2) * m1;
+    let dv = (6.0 * t2 - 6.0 * t) * y0 + (3.0 * t2 - 4.0 * t + 1.0) * m0 + (6.0 * t - 6.0 * t2) * y1 + (3.0 * t2 - 2.0 * t) * m1;
+    let slope = (y1 - y0) / hk;
+    let line = y0 + slope * (xc - x[k]);
+    if (line - v) * opens > 0.0 {
+        return vec2<f32>(line, slope);
+    }
+    return vec2<f32>(v, dv / hk);
+}
+
 // The CPU renderer's `MouthFrame`: upper and lower inner lip points `along` the mouth.
 struct MouthFrame {
     // The distance between the mouth's corners (60, 64), pixels.
@@ -65,6 +120,10 @@ struct MouthFrame {
     upper: vec2<f32>,
     lower: vec2<f32>,
     down: vec2<f32>,
+    // The slopes of the upper and lower lips' edges here.
+    slopes: vec2<f32>,
+    // How far the edges are the smooth curves (`smoothness`).
+    curved: f32,
 };
 
 // Unit vector from the right mouth corner (60) to the left (64); zero when they coincide.
@@ -77,16 +136,109 @@ fn mouth_axis(poly: array<vec4<f32>, 4>) -> vec2<f32> {
     return vec2<f32>(0.0, 0.0);
 }
 
-fn mouth_frame(poly: array<vec4<f32>, 4>, along: f32) -> MouthFrame {
+// src/face/mouth/mod.rs `MouthFrame::at`: the lips' inner edges `along` the mouth of the contour
+// `poly` whose smooth edges are `edges` (`edge_word`).
+fn mouth_frame(poly: array<vec4<f32>, 4>, edges: array<vec4<f32>, 3>, along: f32) -> MouthFrame {
     let p0 = point_of(poly, 0u);
     let p4 = point_of(poly, 4u);
     let axis = mouth_axis(poly);
+    let down = vec2<f32>(-axis.y, axis.x);
+    var ux: array<f32, 5>;
+    var uy: array<f32, 5>;
+    var lx: array<f32, 5>;
+    var ly: array<f32, 5>;
+    var upper_ids = array<u32, 5>(0u, 1u, 2u, 3u, 4u);
+    var lower_ids = array<u32, 5>(0u, 7u, 6u, 5u, 4u);
+    for (var i = 0u; i < 5u; i++) {
+        let u = point_of(poly, upper_ids[i]) - p0;
+        let l = point_of(poly, lower_ids[i]) - p0;
+        ux[i] = dot(u, axis);
+        uy[i] = dot(u, down);
+        lx[i] = dot(l, axis);
+        ly[i] = dot(l, down);
+    }
     var f: MouthFrame;
     f.width = distance(p4, p0);
+    f.down = down;
     f.upper = lerp_contour(p0, point_of(poly, 1u), point_of(poly, 2u), point_of(poly, 3u), p4, along);
     f.lower = lerp_contour(p0, point_of(poly, 7u), point_of(poly, 6u), point_of(poly, 5u), p4, along);
-    f.down = vec2<f32>(-axis.y, axis.x);
+    f.slopes = vec2<f32>(0.0);
+    f.curved = edge_word(edges, 10u);
+    if f.curved <= 0.0 {
+        return f;
+    }
+    let x = along * f.width;
+    let up = lip_edge(ux, uy, edges, 0u, -1.0, x);
+    let low = lip_edge(lx, ly, edges, 5u, 1.0, x);
+    let base = p0 + axis * x;
+    f.upper = mix(f.upper, base + down * up.x, f.curved);
+    f.lower = mix(f.lower, base + down * low.x, f.curved);
+    f.slopes = vec2<f32>(up.y, low.y) * f.curved;
     return f;
+}
+
+// src/face/mouth/edge.rs `grown_fan`: contour point `i` of the fan grown to hold the smooth opening
+// (the landmarks' polygon grown by FAN_MARGIN px and FAN_GROWTH of its height: the upper lip's
+// points up, the lower's down, the corners outward along the mouth).
+fn grown_fan_point(poly: array<vec4<f32>, 4>, i: u32) -> vec2<f32> {
+    let p0 = point_of(poly, 0u);
+    let axis = mouth_axis(poly);
+    let down = vec2<f32>(-axis.y, axis.x);
+    var lo = 1e30;
+    var hi = -1e30;
+    for (var k = 0u; k < 8u; k++) {
+        let y = dot(point_of(poly, k) - p0, down);
+        lo = min(lo, y);
+        hi = max(hi, y);
+    }
+    let g = FAN_MARGIN + FAN_GROWTH * max(hi - lo, 0.0);
+    let p = point_of(poly, i);
+    if i == 0u {
+        return p - axis * g;
+    } else if i == 4u {
+        return p + axis * g;
+    } else if i < 4u {
+        return p - down * g;
+    }
+    return p + down * g;
+}
+
+// Whether the ray from `p` towards +x crosses the polygon side a-b: the even-odd test of
+// src/face/cpu_render `inside`, side by side (the mouth's `in_mouth_polygon`, face.wgsl's eye
+// `in_opening`).
+fn ray_crosses(a: vec2<f32>, b: vec2<f32>, p: vec2<f32>) -> bool {
+    return (a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x;
+}
+
+// Whether `p` is inside the landmarks' polygon (even-odd).
+fn in_mouth_polygon(poly: array<vec4<f32>, 4>, p: vec2<f32>) -> bool {
+    var inside = false;
+    for (var i = 0u; i < 8u; i++) {
+        inside = inside != ray_crosses(point_of(poly, i), point_of(poly, (i + 7u) % 8u), p);
+    }
+    return inside;
+}
+
+// src/face/mouth/mod.rs `MouthFrame::cover`: how much of the pixel at `p` the opening covers.
+fn opening_cover(f: MouthFrame, p: vec2<f32>, in_poly: bool) -> f32 {
+    let below_upper = dot(p - f.upper, f.down) / sqrt(1.0 + f.slopes.x * f.slopes.x);
+    let above_lower = dot(f.lower - p, f.down) / sqrt(1.0 + f.slopes.y * f.slopes.y);
+    let edge = clamp(min(below_upper, above_lower) + 0.5, 0.0, 1.0);
+    let polygon = select(0.0, 1.0, in_poly);
+    let t = clamp((frame_height(f) - 1.0) / 2.0, 0.0, 1.0);
+    return polygon + (edge - polygon) * t * t * (3.0 - 2.0 * t) * f.curved;
+}
+
+// src/face/mouth/mod.rs `MouthFrame::lip_beyond`: where in the portrait (`then`, its own frame
+// at this place) its lip lies for a point `p` near or beyond the frame's edge, as far beyond its
+// edge, at least half a pixel.
+fn lip_beyond_at(here: MouthFrame, then: MouthFrame, p: vec2<f32>) -> vec2<f32> {
+    let above = dot(here.upper - p, here.down);
+    let below = dot(p - here.lower, here.down);
+    if above >= below {
+        return then.upper - then.down * max(above, 0.5);
+    }
+    return then.lower + then.down * max(below, 0.5);
 }
 
 fn along_of(poly: array<vec4<f32>, 4>, p: vec2<f32>) -> f32 {

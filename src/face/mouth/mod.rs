@@ -8,9 +8,13 @@
 use glam::Vec2;
 use image::RgbaImage;
 
-use crate::face::cpu_render::{raster, sample, to_rgba};
+use crate::face::cpu_render::{inside, raster, sample, to_rgba};
+pub(crate) use edge::{MouthShape, grown_fan};
 
+mod edge;
 mod seam;
+
+pub use edge::{FAN_GROWTH, FAN_MARGIN, SMOOTH_FROM, SMOOTH_FULL};
 mod teeth;
 
 pub use seam::{SEAM_OPENING, SEAM_SHADE, SEAM_SOFTNESS, SEAM_WIDTH};
@@ -53,17 +57,30 @@ pub(crate) fn fill_mouth(
     let n = deformed.len();
     let cd = deformed.iter().sum::<Vec2>() / n as f32;
     let (w, h) = out.dimensions();
+    // Both contours' edges, once; the fan over the landmarks' polygon grown to hold the smooth
+    // opening ([`edge`]).
+    let (shape, rest_shape) = (MouthShape::new(deformed), MouthShape::new(rest));
+    let fan = grown_fan(&shape);
     for k in 0..n {
-        let (a, b) = (deformed[k], deformed[(k + 1) % n]);
+        let (a, b) = (fan[k], fan[(k + 1) % n]);
         raster([cd, a, b], w, h, |x, y, _| {
             let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
-            let here = MouthFrame::new(deformed, p);
+            let here = MouthFrame::new(&shape, p);
             if here.closed() {
                 // Lips that meet or overlap here close the opening: the lips drawn before stay.
                 return;
             }
+            // How much of the pixel the opening covers; the portrait's own lip beyond its inner
+            // edge takes the rest (at the portrait's own lips, the pixel itself). Inside the
+            // landmarks' polygon there is nothing else (the skin mesh leaves it to the mouth);
+            // beyond it the lips drawn before stay where the opening covers none of the pixel.
+            let in_poly = inside(deformed, p);
+            let cover = here.cover(p, in_poly);
+            if cover <= 0.0 && !in_poly {
+                return;
+            }
             // The portrait's own opening at the same place along the mouth.
-            let then = MouthFrame::at(rest, here.along);
+            let then = MouthFrame::at(&rest_shape, here.along);
             // A portrait's own opening narrower than SEAM_OPENING (a painted seam between closed
             // lips) holds no teeth of its own.
             let own_teeth = then.height() >= SEAM_OPENING * scale;
@@ -110,6 +127,8 @@ pub(crate) fn fill_mouth(
             } else {
                 colour
             };
+            let colour =
+                if cover >= 1.0 { colour } else { mix(here.lip_beyond(&then, p, |q| sample(image, q)), colour, cover) };
             out.put_pixel(x, y, to_rgba(colour));
         });
     }
@@ -205,21 +224,68 @@ struct MouthFrame {
     lower: Vec2,
     /// Unit vector across the mouth, pointing down the face.
     down: Vec2,
+    /// The slopes of the upper and lower lips' edges here, across the mouth per pixel along it.
+    slopes: (f32, f32),
+    /// How far the edges are the smooth curves ([`edge::smoothness`]).
+    curved: f32,
 }
 
 impl MouthFrame {
-    fn new(poly: &[Vec2], p: Vec2) -> Self {
-        Self::at(poly, along(poly, p).clamp(0.0, 1.0))
+    fn new(shape: &MouthShape, p: Vec2) -> Self {
+        Self::at(shape, along(&shape.poly, p).clamp(0.0, 1.0))
     }
 
-    fn at(poly: &[Vec2], along: f32) -> Self {
-        let axis = (poly[4] - poly[0]).normalize_or_zero();
+    /// The lips' inner edges `along` the mouth: the more open of the smooth curve through the
+    /// landmarks and their polygon ([`MouthShape::edges_at`]). A mouth barely parted keeps its
+    /// landmarks' polygon ([`MouthShape::curved`]), wider ones take the edges.
+    fn at(shape: &MouthShape, along: f32) -> Self {
+        let poly = &shape.poly;
+        let polygon = (
+            lerp_contour(&[poly[0], poly[1], poly[2], poly[3], poly[4]], along),
+            lerp_contour(&[poly[0], poly[7], poly[6], poly[5], poly[4]], along),
+        );
+        let (s, width, down) = (shape.curved, shape.width, shape.down);
+        if s <= 0.0 {
+            return Self { along, width, upper: polygon.0, lower: polygon.1, down, slopes: (0.0, 0.0), curved: 0.0 };
+        }
+        let x = along * width;
+        let [(yu, su), (yl, sl)] = shape.edges_at(x);
+        let base = shape.origin + shape.axis * x;
         Self {
             along,
-            width: poly[0].distance(poly[4]),
-            upper: lerp_contour(&[poly[0], poly[1], poly[2], poly[3], poly[4]], along),
-            lower: lerp_contour(&[poly[0], poly[7], poly[6], poly[5], poly[4]], along),
-            down: Vec2::new(-axis.y, axis.x),
+            width,
+            upper: polygon.0.lerp(base + down * yu, s),
+            lower: polygon.1.lerp(base + down * yl, s),
+            down,
+            slopes: (su * s, sl * s),
+            curved: s,
+        }
+    }
+
+    /// How much of the pixel at `p` the opening covers (0–1): its distance inside the nearer
+    /// lip's edge, plus half a pixel (the edge anti-aliased), where the opening is three pixels
+    /// or more; openings under a pixel keep the landmarks' polygon (`in_poly`: whether `p` is in
+    /// it), whose thin openings and seams [`fill_mouth`] and the seam line shade, with a smooth
+    /// change between.
+    fn cover(&self, p: Vec2, in_poly: bool) -> f32 {
+        let below_upper = (p - self.upper).dot(self.down) / (1.0 + self.slopes.0 * self.slopes.0).sqrt();
+        let above_lower = (self.lower - p).dot(self.down) / (1.0 + self.slopes.1 * self.slopes.1).sqrt();
+        let edge = (below_upper.min(above_lower) + 0.5).clamp(0.0, 1.0);
+        let polygon = if in_poly { 1.0 } else { 0.0 };
+        let t = ((self.height() - 1.0) / 2.0).clamp(0.0, 1.0);
+        polygon + (edge - polygon) * t * t * (3.0 - 2.0 * t) * self.curved
+    }
+
+    /// The portrait's own lip beyond its inner edge for a point `p` near or beyond the frame's,
+    /// sampled by `sample` in the portrait `then` (at this place along the mouth) as far beyond
+    /// its edge as `p` is beyond the frame's, at least half a pixel: at the portrait's own lips
+    /// `p` itself, and never its mouth's inside.
+    fn lip_beyond(&self, then: &MouthFrame, p: Vec2, sample: impl Fn(Vec2) -> [f32; 3]) -> [f32; 3] {
+        let (above, below) = ((self.upper - p).dot(self.down), (p - self.lower).dot(self.down));
+        if above >= below {
+            sample(then.upper - then.down * above.max(0.5))
+        } else {
+            sample(then.lower + then.down * below.max(0.5))
         }
     }
 
@@ -254,7 +320,8 @@ fn along(poly: &[Vec2], p: Vec2) -> f32 {
 }
 
 /// A value along five points of the inner lip contour (corner, three inner points, corner) at
-/// `t` from 0 to 1, piecewise linear: contour points, or per-point values ([`LipTravel`]).
+/// `t` from 0 to 1, piecewise linear: contour points (a mouth barely parted, [`edge::smoothness`]),
+/// or per-point values ([`LipTravel`]).
 fn lerp_contour<T>(pts: &[T; 5], t: f32) -> T
 where
     T: Copy + std::ops::Add<Output = T> + std::ops::Sub<Output = T> + std::ops::Mul<f32, Output = T>,
@@ -273,7 +340,7 @@ pub(crate) mod tests {
     use glam::Vec2;
     use image::{Rgba, RgbaImage};
 
-    use super::{LipTravel, MouthFrame, OwnInterior, fill_mouth, shade_seam_line};
+    use super::{LipTravel, MouthFrame, MouthShape, OwnInterior, fill_mouth, shade_seam_line};
 
     /// An inner lip contour (iBUG 60–67) from x = 100 to 180 at y = 100, the upper lip's middle
     /// `gap` pixels above the lower's (negative: the lips overlap, pressed together).
@@ -337,10 +404,52 @@ pub(crate) mod tests {
         }
     }
 
+    /// An open mouth's edge is the smooth curve through the landmarks, anti-aliased: beside a
+    /// corner it bulges beyond their polygon (until #14's nineteenth pass the opening was the
+    /// polygon, a hexagon with hard edges), and a pixel the edge halves is half lip, half mouth.
+    #[test]
+    fn an_open_mouths_edge_is_smooth_and_anti_aliased() {
+        // Lips (204, 127, 127) everywhere, closed at rest; the frame opens them 19 px (the upper
+        // edge's flat middle at y = 90.5, half way across row 90). No teeth at this scale.
+        let (scale, lip) = (1000.0, [0.8, 0.5, 0.5]);
+        let lip_px = Rgba([204, 127, 127, 255]);
+        let image = RgbaImage::from_pixel(280, 200, lip_px);
+        let mut out = image.clone();
+        let open = contour(19.0);
+        fill_mouth(
+            &mut out,
+            &image,
+            &open,
+            &contour(0.0),
+            lip,
+            [0.95, 0.92, 0.85],
+            scale,
+            0.0,
+            [&LipTravel::default(); 2],
+        );
+        let r = |x: u32, y: u32| out.get_pixel(x, y).0[0];
+        // Ten pixels from the right corner the chord to the first landmark is at y = 95.25; the
+        // curve is at 93.1, so the pixel centred at 94.5 is mouth, not lip.
+        assert!(!crate::face::cpu_render::inside(&open, Vec2::new(110.5, 94.5)));
+        assert!(r(110, 94) < 100, "beyond the polygon, inside the curve: {}", r(110, 94));
+        // The flat middle: lip above, half and half on the edge, mouth below.
+        let column: Vec<u8> = (87..94).map(|y| r(140, y)).collect();
+        assert_eq!(r(140, 89), 204, "{column:?}");
+        assert!(r(140, 91) < 100, "{column:?}");
+        let half = (204.0 + r(140, 91) as f32) / 2.0;
+        assert!((r(140, 90) as f32 - half).abs() < 12.0, "{column:?}");
+        // Outside the opening the lips drawn before stay, beyond the corners too.
+        assert_eq!(r(140, 80), 204);
+        assert_eq!(r(97, 100), 204);
+    }
+
     /// The parts of a portrait's own opening and the procedural band between them, in the middle
     /// of a frame whose lips are `gap` apart, over a rest opening `rest_gap` tall.
     fn own_interior(rest_gap: f32, gap: f32, own_teeth: bool, travel: (f32, f32), scale: f32) -> OwnInterior {
-        let (here, then) = (MouthFrame::at(&contour(gap), 0.5), MouthFrame::at(&contour(rest_gap), 0.5));
+        let (here, then) = (
+            MouthFrame::at(&MouthShape::new(&contour(gap)), 0.5),
+            MouthFrame::at(&MouthShape::new(&contour(rest_gap)), 0.5),
+        );
         OwnInterior::new(&here, &then, own_teeth, travel, scale)
     }
 

@@ -4,7 +4,7 @@
 use glam::Vec2;
 use image::RgbaImage;
 
-use super::{MouthFrame, along};
+use super::{MouthFrame, MouthShape, along};
 use crate::face::cpu_render::to_rgba;
 use crate::face::mouth::mix;
 
@@ -59,11 +59,11 @@ pub const SEAM_SOFTNESS: f32 = 1.5;
 /// than a pixel: a broken, stepped line, and none where the lips overlap. `rest` is the
 /// portrait's inner lip contour: where the lips close its own opening, the line is as strong as
 /// that closure if the mouth's is less ([`closing`]).
-pub(crate) fn seam_line(deformed: &[Vec2], rest: &[Vec2], p: Vec2, scale: f32, closure: f32) -> f32 {
-    if deformed[0].distance(deformed[4]) < 1e-3 {
+pub(crate) fn seam_line(deformed: &MouthShape, rest: &MouthShape, p: Vec2, scale: f32, closure: f32) -> f32 {
+    if deformed.width < 1e-3 {
         return 0.0;
     }
-    let t = along(deformed, p);
+    let t = along(&deformed.poly, p);
     if !(0.0..=1.0).contains(&t) {
         return 0.0;
     }
@@ -99,9 +99,10 @@ pub(crate) fn shade_seam_line(
     let x1 = ((hi.x + margin).ceil().max(0.0) as u32).min(w);
     let y1 = ((hi.y + margin).ceil().max(0.0) as u32).min(h);
     let shade = seam_colour(lip_colour);
+    let (deformed, rest) = (MouthShape::new(deformed), MouthShape::new(rest));
     for y in y0..y1 {
         for x in x0..x1 {
-            let a = seam_line(deformed, rest, Vec2::new(x as f32 + 0.5, y as f32 + 0.5), scale, closure);
+            let a = seam_line(&deformed, &rest, Vec2::new(x as f32 + 0.5, y as f32 + 0.5), scale, closure);
             if a > 0.0 {
                 let px = out.get_pixel(x, y).0;
                 let c = [px[0], px[1], px[2]].map(|v| v as f32 / 255.0);
@@ -124,8 +125,13 @@ mod tests {
 
     use super::super::tests::contour;
     use super::{
-        SEAM_OPENING, SEAM_SHADE, SEAM_SOFTNESS, SEAM_WIDTH, seam_colour, seam_line, seam_shadow, shade_seam_line,
+        MouthShape, SEAM_OPENING, SEAM_SHADE, SEAM_SOFTNESS, SEAM_WIDTH, seam_colour, seam_shadow, shade_seam_line,
     };
+
+    /// [`super::seam_line`] of two inner lip contours.
+    fn seam_line(deformed: &[Vec2], rest: &[Vec2], p: Vec2, scale: f32, closure: f32) -> f32 {
+        super::seam_line(&MouthShape::new(deformed), &MouthShape::new(rest), p, scale, closure)
+    }
 
     /// Where a frame narrows the portrait's own opening, the lips close there whatever the mouth
     /// as a whole does (a neutral face narrows the ends of a photograph's parted lips while its

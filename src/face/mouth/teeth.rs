@@ -203,8 +203,8 @@ pub(super) fn mouth_interior(
 mod tests {
     use glam::Vec2;
 
-    use super::super::MouthFrame;
     use super::super::tests::contour;
+    use super::super::{MouthFrame, MouthShape};
     use super::{
         LOWER_TOOTH_EDGES, TOOTH_GAP, TOOTH_GAP_SHADE, TOOTH_ROUNDNESS, TOOTH_TINT, UPPER_TOOTH_EDGES, band_cover,
         line_cover, mouth_interior, tooth_colour, tooth_shade,
@@ -238,7 +238,7 @@ mod tests {
             (85..115)
                 .map(|y| {
                     let p = Vec2::new(137.5, y as f32 + 0.5);
-                    mouth_interior(&MouthFrame::new(&poly, p), p, lip, tooth, scale, travel)[1]
+                    mouth_interior(&MouthFrame::new(&MouthShape::new(&poly), p), p, lip, tooth, scale, travel)[1]
                 })
                 .collect()
         };
@@ -271,7 +271,7 @@ mod tests {
         (-40..40)
             .map(|dx| {
                 let p = Vec2::new(centre.floor() + dx as f32 + 0.5, y);
-                let here = MouthFrame::new(&poly, p);
+                let here = MouthFrame::new(&MouthShape::new(&poly), p);
                 (p.x - centre, mouth_interior(&here, p, lip, tooth, scale, (5.0, 4.0))[1])
             })
             .collect()
