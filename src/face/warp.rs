@@ -323,8 +323,7 @@ impl WarpRig {
         // The pivot's `w`: how far the lips close ([`lip_closure`]), which moves the inner lips' UVs.
         out[67] = lip_closure(|i| self.rest[i].truncate(), at);
         out[68..71].copy_from_slice(&(self.pivot + pose.translation.extend(0.0)).to_array());
-        let mouth: [Vec2; 8] =
-            std::array::from_fn(|i| self.posed(self.rest[60 + i] + self.deformed(60 + i, weights), pose).truncate());
+        let mouth: [Vec2; 8] = std::array::from_fn(|i| at(60 + i));
         for (i, p) in mouth.iter().enumerate() {
             out[72 + 2 * i..74 + 2 * i].copy_from_slice(&[p.x, p.y]);
         }
@@ -459,6 +458,11 @@ mod tests {
         for (a, b) in words.iter().zip(gpu.upper.iter().chain(&gpu.lower)) {
             assert!((a - b).abs() < 1e-6, "{words:?} vs {gpu:?}");
         }
+        // The deformed contour's smooth edges (the shader's `edge_word`) are its `MouthShape`'s.
+        let mouth: Vec<Vec2> = (0..8).map(|i| Vec2::new(p[72 + 2 * i], p[73 + 2 * i])).collect();
+        let edges = crate::face::mouth::MouthShape::new(&mouth).gpu_words();
+        assert_eq!(&p[MOUTH_EDGE_WORDS_AT..MOUTH_EDGE_WORDS_AT + 12], &edges[..]);
+        assert!(edges[10] > 0.0 && edges[..10].iter().any(|m| *m != 0.0), "{edges:?}");
         // The lower lip pulled down beyond the jaw (AU16) travels down.
         w[index_of("mouthClose").unwrap()] = 0.0;
         w[index_of("mouthLowerDownLeft").unwrap()] = 1.0;

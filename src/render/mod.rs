@@ -106,6 +106,11 @@ pub struct PortraitUniform {
     pub mouth_rest_edges: [Vec4; 3],
 }
 
+/// Twelve words as the shader's three `vec4`s.
+fn vec4s(words: &[f32; 12]) -> [Vec4; 3] {
+    std::array::from_fn(|i| Vec4::from_slice(&words[4 * i..4 * i + 4]))
+}
+
 fn vertex_layout(
     descriptor: &mut RenderPipelineDescriptor,
     layout: &MeshVertexBufferLayoutRef,
@@ -332,12 +337,9 @@ pub fn attach_faces(
                             let mut words = [0.0f32; 12];
                             words[..5].copy_from_slice(&warp.rest_travel.upper);
                             words[5..10].copy_from_slice(&warp.rest_travel.lower);
-                            std::array::from_fn(|i| Vec4::from_slice(&words[4 * i..4 * i + 4]))
+                            vec4s(&words)
                         },
-                        mouth_rest_edges: {
-                            let words = crate::face::mouth::MouthShape::new(&warp.mouth_rest).gpu_words();
-                            std::array::from_fn(|i| Vec4::from_slice(&words[4 * i..4 * i + 4]))
-                        },
+                        mouth_rest_edges: vec4s(&crate::face::mouth::MouthShape::new(&warp.mouth_rest).gpu_words()),
                     },
                     texture: images.add(portrait_texture(portrait.prepared.image())),
                     smooth: images.add(portrait_texture(portrait.prepared.smooth_skin())),

@@ -65,7 +65,7 @@ fn lerp_contour(a: vec2<f32>, b: vec2<f32>, c: vec2<f32>, d: vec2<f32>, e: vec2<
 
 // One word of a contour's smooth edges (src/face/mouth/edge.rs `MouthShape::gpu_words`, computed once
 // per contour on the CPU): the upper lip's edge's five slopes (0-4), the lower's (5-9), how far the
-// edges are the smooth curves (10; `MouthShape::smooth`), a word unused.
+// edges are the smooth curves (10; `MouthShape::curved`), a word unused.
 fn edge_word(edges: array<vec4<f32>, 3>, i: u32) -> f32 {
     // A function-scope copy, which may be indexed at run time.
     var e = edges;
@@ -81,10 +81,18 @@ fn lip_edge(xs: array<f32, 5>, ys: array<f32, 5>, edges: array<vec4<f32>, 3>, fi
     // Function-scope copies, which may be indexed at run time.
     var x = xs;
     var y = ys;
+    let hi = max(x[4], x[0]);
     for (var i = 1u; i < 5u; i++) {
-        x[i] = max(x[i], x[i - 1u]);
+        x[i] = max(clamp(x[i], x[0], hi), x[i - 1u]);
     }
     let xc = clamp(at, x[0], x[4]);
+    // `LipEdge::interval`: at a corner whose neighbour lies at or beyond it, the corner.
+    if xc <= x[0] && x[1] - x[0] <= 1e-4 {
+        return vec2<f32>(y[0], 0.0);
+    }
+    if xc >= x[4] && x[4] - x[3] <= 1e-4 {
+        return vec2<f32>(y[4], 0.0);
+    }
     var k = 3u;
     for (var j = 0u; j < 4u; j++) {
         if xc <= x[j + 1u] && x[j + 1u] - x[j] > 1e-4 {
@@ -106,7 +114,7 @@ fn lip_edge(xs: array<f32, 5>, ys: array<f32, 5>, edges: array<vec4<f32>, 3>, fi
     let v = (2.0 * t3 - 3.0 * t2 + 1.0) * y0 + (t3 - 2.0 * t2 + t) * m0 + (-2.0 * t3 + 3.0 * t2) * y1 + (t3 - t2) * m1;
     let dv = (6.0 * t2 - 6.0 * t) * y0 + (3.0 * t2 - 4.0 * t + 1.0) * m0 + (6.0 * t - 6.0 * t2) * y1 + (3.0 * t2 - 2.0 * t) * m1;
     let slope = (y1 - y0) / hk;
-    let line = y0 + slope * (xc - x[k]);
+    let line = y0 + (y1 - y0) * t;
     if (line - v) * opens > 0.0 {
         return vec2<f32>(line, slope);
     }
@@ -143,6 +151,16 @@ fn mouth_frame(poly: array<vec4<f32>, 4>, edges: array<vec4<f32>, 3>, along: f32
     let p4 = point_of(poly, 4u);
     let axis = mouth_axis(poly);
     let down = vec2<f32>(-axis.y, axis.x);
+    var f: MouthFrame;
+    f.width = distance(p4, p0);
+    f.down = down;
+    f.upper = lerp_contour(p0, point_of(poly, 1u), point_of(poly, 2u), point_of(poly, 3u), p4, along);
+    f.lower = lerp_contour(p0, point_of(poly, 7u), point_of(poly, 6u), point_of(poly, 5u), p4, along);
+    f.slopes = vec2<f32>(0.0);
+    f.curved = edge_word(edges, 10u);
+    if f.curved <= 0.0 {
+        return f;
+    }
     var ux: array<f32, 5>;
     var uy: array<f32, 5>;
     var lx: array<f32, 5>;
@@ -156,16 +174,6 @@ fn mouth_frame(poly: array<vec4<f32>, 4>, edges: array<vec4<f32>, 3>, along: f32
         uy[i] = dot(u, down);
         lx[i] = dot(l, axis);
         ly[i] = dot(l, down);
-    }
-    var f: MouthFrame;
-    f.width = distance(p4, p0);
-    f.down = down;
-    f.upper = lerp_contour(p0, point_of(poly, 1u), point_of(poly, 2u), point_of(poly, 3u), p4, along);
-    f.lower = lerp_contour(p0, point_of(poly, 7u), point_of(poly, 6u), point_of(poly, 5u), p4, along);
-    f.slopes = vec2<f32>(0.0);
-    f.curved = edge_word(edges, 10u);
-    if f.curved <= 0.0 {
-        return f;
     }
     let x = along * f.width;
     let up = lip_edge(ux, uy, edges, 0u, -1.0, x);

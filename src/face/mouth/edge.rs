@@ -36,11 +36,13 @@ pub(crate) struct LipEdge {
 }
 
 impl LipEdge {
-    /// The edge through `(x[i], y[i])`; `x` is made non-decreasing (a landmark that lies before
-    /// the one before it along the mouth is taken at that one's place).
+    /// The edge through `(x[i], y[i])`; `x` is made non-decreasing between the corners (a
+    /// landmark that lies before the one before it along the mouth is taken at that one's place,
+    /// one beyond a corner at the corner's).
     pub(crate) fn new(mut x: [f32; 5], y: [f32; 5]) -> Self {
+        let (lo, hi) = (x[0], x[4].max(x[0]));
         for i in 1..5 {
-            x[i] = x[i].max(x[i - 1]);
+            x[i] = x[i].max(lo).min(hi).max(x[i - 1]);
         }
         let h: [f32; 4] = std::array::from_fn(|k| x[k + 1] - x[k]);
         let d: [f32; 4] = std::array::from_fn(|k| if h[k] > 1e-4 { (y[k + 1] - y[k]) / h[k] } else { 0.0 });
@@ -63,18 +65,29 @@ impl LipEdge {
     }
 
     /// The interval between two landmarks that holds `x` (clamped to the edge's span): its
-    /// first landmark `k`, its width `h` and how far across it `x` lies (0–1); `None` where the
-    /// landmarks stand at one place along the mouth.
-    fn interval(&self, x: f32) -> Option<(usize, f32, f32)> {
-        let x = x.clamp(self.x[0], self.x[4]);
+    /// first landmark `k`, its width `h` and how far across it `x` lies (0–1); else the height
+    /// there, where the landmarks stand at one place along the mouth. At a corner whose
+    /// neighbour lies at or beyond it along the mouth, the corner: the mouth stays closed there
+    /// (taking the neighbour opened the frame of every pixel beyond the corner).
+    fn interval(&self, x: f32) -> Result<(usize, f32, f32), f32> {
+        let x = x.max(self.x[0]).min(self.x[4]);
+        if x <= self.x[0] && self.x[1] - self.x[0] <= 1e-4 {
+            return Err(self.y[0]);
+        }
+        if x >= self.x[4] && self.x[4] - self.x[3] <= 1e-4 {
+            return Err(self.y[4]);
+        }
         let k = (0..4).find(|&k| x <= self.x[k + 1] && self.x[k + 1] - self.x[k] > 1e-4).unwrap_or(3);
         let h = self.x[k + 1] - self.x[k];
-        (h > 1e-4).then(|| (k, h, ((x - self.x[k]) / h).clamp(0.0, 1.0)))
+        if h > 1e-4 { Ok((k, h, ((x - self.x[k]) / h).clamp(0.0, 1.0))) } else { Err(self.y[4]) }
     }
 
     /// `(y, dy/dx)` at `x`, which is clamped to the edge's span.
     pub(crate) fn at(&self, x: f32) -> (f32, f32) {
-        let Some((k, h, t)) = self.interval(x) else { return (self.y[4], 0.0) };
+        let (k, h, t) = match self.interval(x) {
+            Ok(at) => at,
+            Err(y) => return (y, 0.0),
+        };
         let (t2, t3) = (t * t, t * t * t);
         let (y0, y1, m0, m1) = (self.y[k], self.y[k + 1], self.m[k] * h, self.m[k + 1] * h);
         let y =
@@ -89,7 +102,10 @@ impl LipEdge {
     /// `(y, dy/dx)` at `x` of the landmarks' polygon (straight between two of them), `x` clamped
     /// to the edge's span.
     pub(crate) fn linear_at(&self, x: f32) -> (f32, f32) {
-        let Some((k, h, t)) = self.interval(x) else { return (self.y[4], 0.0) };
+        let (k, h, t) = match self.interval(x) {
+            Ok(at) => at,
+            Err(y) => return (y, 0.0),
+        };
         let slope = (self.y[k + 1] - self.y[k]) / h;
         (self.y[k] + (self.y[k + 1] - self.y[k]) * t, slope)
     }
@@ -280,6 +296,29 @@ mod tests {
         assert!((shape.edges_at(27.0)[0].0 + 9.6).abs() < 1e-4, "{:?}", shape.edges_at(27.0));
         assert!(shape.edges_at(5.0)[0].0 < polygon(5.0, [0, 1, 2, 3, 4]) - 0.5);
         assert!(shape.edges_at(5.0)[1].0 > polygon(5.0, [0, 7, 6, 5, 4]) + 0.5);
+    }
+
+    /// A landmark beside a corner that lies beyond it along the mouth (a contour folded there)
+    /// leaves the corner closed: pixels beyond it see lips that meet, not an opening.
+    #[test]
+    fn a_landmark_beyond_a_corner_does_not_open_it() {
+        let poly = [
+            (0.0, 0.0),
+            (-3.0, -8.0),
+            (30.0, -10.0),
+            (63.0, -8.0),
+            (60.0, 0.0),
+            (45.0, 8.0),
+            (30.0, 10.0),
+            (15.0, 8.0),
+        ]
+        .map(|(x, y)| Vec2::new(100.0 + x, 100.0 + y));
+        let shape = MouthShape::new(&poly);
+        for x in [0.0, 60.0] {
+            let [(u, _), (l, _)] = shape.edges_at(x);
+            assert!(u.abs() < 1e-4 && l.abs() < 1e-4, "at {x}: {u}, {l}");
+        }
+        assert!(shape.edges_at(30.0)[1].0 - shape.edges_at(30.0)[0].0 > 19.0);
     }
 
     #[test]

@@ -28,7 +28,9 @@ pub use teeth::{
 };
 use teeth::{band_cover, mouth_interior};
 
-/// Fills the mouth opening (a fan of triangles from its centroid): the portrait's own interior at
+/// Fills the mouth opening (a fan of triangles from its centroid over the inner lip contour,
+/// iBUG 60–67, eight points, grown to hold its smooth edge, [`edge`]; the edge anti-aliased,
+/// [`MouthFrame::cover`]): the portrait's own interior at
 /// its own scale, its upper teeth fixed to the skull and the rest to the jaw, or a painted seam's
 /// halves attached to their lips ([`OwnInterior`]); where the lips part wider than in the portrait
 /// or move off what they covered, the procedural interior; where the lips meet, the lips drawn
