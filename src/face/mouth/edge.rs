@@ -185,11 +185,11 @@ impl MouthShape {
 }
 
 /// Below this opening (pixels, the widest of the three places between the corners) a mouth keeps
-/// its landmarks' polygon ([`smoothness`]): a mouth barely parted is drawn by the seam's rules,
-/// tuned on it (#14's eighth and ninth passes), and a curve there uncovered a portrait's own
-/// teeth between sad lips parted two pixels (the astronaut's, read fearful).
+/// its landmarks' polygon (`edge::smoothness`): a mouth barely parted is drawn by the seam's
+/// rules, tuned on it (#14's eighth and ninth passes), and a curve there uncovered a portrait's
+/// own teeth between sad lips parted two pixels (the astronaut's, read fearful).
 pub const SMOOTH_FROM: f32 = 3.0;
-/// From this opening (pixels) a mouth's edges are the smooth curves in full ([`smoothness`]).
+/// From this opening (pixels) a mouth's edges are the smooth curves in full (`edge::smoothness`).
 pub const SMOOTH_FULL: f32 = 8.0;
 
 /// How far a mouth's edges follow the smooth curves rather than the landmarks' polygon (0–1):
@@ -202,10 +202,11 @@ fn smoothness(poly: &[Vec2; 8]) -> f32 {
     t * t * (3.0 - 2.0 * t)
 }
 
-/// The fan's margin beyond the landmarks' polygon for the anti-aliased edge, pixels ([`fan_growth`]).
+/// The fan's margin beyond the landmarks' polygon for the anti-aliased edge, pixels
+/// (`edge::fan_growth`).
 pub const FAN_MARGIN: f32 = 1.5;
 /// The fan's growth beyond the landmarks' polygon per pixel of the opening's height
-/// ([`fan_growth`]).
+/// (`edge::fan_growth`).
 pub const FAN_GROWTH: f32 = 0.4;
 
 /// How far [`fill_mouth`](super::fill_mouth)'s fan (and the shader's) is grown beyond the

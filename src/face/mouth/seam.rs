@@ -12,7 +12,7 @@ use crate::face::mouth::mix;
 /// just parted shows a dark seam, not its teeth in full light.
 pub const SEAM_OPENING: f32 = 0.05;
 /// The seam's darkness: its colour is the lip colour with green (most of the luminance) at this
-/// fraction, red and blue as skin shadows are ([`seam_colour`]).
+/// fraction, red and blue as skin shadows are (`seam::seam_colour`).
 pub const SEAM_SHADE: f32 = 0.5;
 
 /// How far the lips close at one place along the mouth (0–1): the mouth's `closure` as a whole
