@@ -8,6 +8,7 @@ use image::RgbaImage;
 use super::PreparedPortrait;
 use crate::face::blendshapes::BlendshapeBasis;
 use crate::face::fit::LIP_PAIRS;
+use crate::face::mouth::MouthShape;
 
 /// Rest inner-lip gap (IOD units) above which a portrait's mouth counts as parted at rest.
 const PARTED_AT_REST: f32 = 0.03;
@@ -105,17 +106,19 @@ impl PreparedPortrait {
     ) {
         let scale = self.fit.similarity.scale();
         let travel = [travel, &self.rest_travel];
+        // Each contour's smooth edges, once for the opening and its seam line.
+        let (deformed, rest) = (MouthShape::new(deformed), MouthShape::new(rest));
         crate::face::mouth::fill_mouth(
             out,
             &self.image,
-            deformed,
-            rest,
+            &deformed,
+            &rest,
             self.lip_colour,
             self.tooth,
             scale,
             closure,
             travel,
         );
-        crate::face::mouth::shade_seam_line(out, deformed, rest, self.lip_colour, scale, closure);
+        crate::face::mouth::shade_seam_line(out, &deformed, &rest, self.lip_colour, scale, closure);
     }
 }

@@ -159,7 +159,12 @@ impl MouthShape {
             let pts = ids.map(local);
             LipEdge::new(pts.map(|p| p.0), pts.map(|p| p.1))
         });
-        Self { poly, origin, axis, down, width: poly[0].distance(poly[4]), edges, curved: smoothness(&poly) }
+        Self { poly, origin, axis, down, width: poly[0].distance(poly[4]), edges, curved: smoothness(&poly, down) }
+    }
+
+    /// How far along the mouth `p` lies, from the right corner (0) to the left (1), unclamped.
+    pub(crate) fn along(&self, p: Vec2) -> f32 {
+        (p - self.origin).dot(self.axis) / self.width.max(1e-3)
     }
 
     /// Each lip's edge `x` pixels along the mouth from the right corner, `(y, dy/dx)` in the
@@ -194,9 +199,8 @@ pub const SMOOTH_FULL: f32 = 8.0;
 
 /// How far a mouth's edges follow the smooth curves rather than the landmarks' polygon (0–1):
 /// from [`SMOOTH_FROM`] to [`SMOOTH_FULL`] pixels of its widest opening, smoothly.
-fn smoothness(poly: &[Vec2; 8]) -> f32 {
-    let axis = (poly[4] - poly[0]).normalize_or_zero();
-    let down = Vec2::new(-axis.y, axis.x);
+/// `down`: the unit vector across the mouth, pointing down the face.
+fn smoothness(poly: &[Vec2; 8], down: Vec2) -> f32 {
     let open = [(1, 7), (2, 6), (3, 5)].iter().map(|&(u, l)| (poly[l] - poly[u]).dot(down)).fold(0.0f32, f32::max);
     let t = ((open - SMOOTH_FROM) / (SMOOTH_FULL - SMOOTH_FROM)).clamp(0.0, 1.0);
     t * t * (3.0 - 2.0 * t)
@@ -264,13 +268,18 @@ mod tests {
         assert!(v.at(30.0).1.abs() < 1e-5 && v.at(22.5).0 > -12.0 && v.at(22.5).0 < -9.0);
     }
 
+    /// An inner lip contour (iBUG 60–67) of points given from (100, 100).
+    fn at_100(pts: [(f32, f32); 8]) -> [Vec2; 8] {
+        pts.map(|(x, y)| Vec2::new(100.0 + x, 100.0 + y))
+    }
+
     /// An edge is never less open than the landmarks' polygon: where the upper lip's middle dips
     /// between its neighbours (the astronaut's angry mouth over her own teeth), the curve alone is
     /// flat at the dip and lowered the lip over the teeth beside it (read less angry, #14's
     /// nineteenth pass); the polygon's straight sides stay there, the curve's bulge elsewhere.
     #[test]
     fn the_edge_is_never_less_open_than_the_landmarks_polygon() {
-        let poly = [
+        let poly = at_100([
             (0.0, 0.0),
             (15.0, -12.0),
             (30.0, -9.0),
@@ -279,8 +288,7 @@ mod tests {
             (45.0, 10.0),
             (30.0, 12.0),
             (15.0, 10.0),
-        ]
-        .map(|(x, y)| Vec2::new(100.0 + x, 100.0 + y));
+        ]);
         let shape = MouthShape::new(&poly);
         let polygon = |x: f32, ids: [usize; 5]| {
             let k = ids.windows(2).position(|w| x <= poly[w[1]].x - 100.0).unwrap_or(3);
@@ -303,7 +311,7 @@ mod tests {
     /// leaves the corner closed: pixels beyond it see lips that meet, not an opening.
     #[test]
     fn a_landmark_beyond_a_corner_does_not_open_it() {
-        let poly = [
+        let poly = at_100([
             (0.0, 0.0),
             (-3.0, -8.0),
             (30.0, -10.0),
@@ -312,8 +320,7 @@ mod tests {
             (45.0, 8.0),
             (30.0, 10.0),
             (15.0, 8.0),
-        ]
-        .map(|(x, y)| Vec2::new(100.0 + x, 100.0 + y));
+        ]);
         let shape = MouthShape::new(&poly);
         for x in [0.0, 60.0] {
             let [(u, _), (l, _)] = shape.edges_at(x);

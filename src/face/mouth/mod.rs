@@ -28,9 +28,9 @@ pub use teeth::{
 };
 use teeth::{band_cover, mouth_interior};
 
-/// Fills the mouth opening (a fan of triangles from its centroid over the inner lip contour,
-/// iBUG 60–67, eight points, grown to hold its smooth edge, [`edge`]; the edge anti-aliased,
-/// [`MouthFrame::cover`]): the portrait's own interior at
+/// Fills the mouth opening of the frame's inner lip contour `deformed` over the portrait's `rest`
+/// (a fan of triangles from its centroid, grown to hold its smooth edge, [`edge`]; the edge
+/// anti-aliased, [`MouthFrame::cover`]): the portrait's own interior at
 /// its own scale, its upper teeth fixed to the skull and the rest to the jaw, or a painted seam's
 /// halves attached to their lips ([`OwnInterior`]); where the lips part wider than in the portrait
 /// or move off what they covered, the procedural interior; where the lips meet, the lips drawn
@@ -47,8 +47,8 @@ use teeth::{band_cover, mouth_interior};
 pub(crate) fn fill_mouth(
     out: &mut RgbaImage,
     image: &RgbaImage,
-    deformed: &[Vec2],
-    rest: &[Vec2],
+    deformed: &MouthShape,
+    rest: &MouthShape,
     lip_colour: [f32; 3],
     tooth: [f32; 3],
     scale: f32,
@@ -56,18 +56,16 @@ pub(crate) fn fill_mouth(
     travel: [&LipTravel; 2],
 ) {
     let [travel, rest_travel] = travel;
-    let n = deformed.len();
-    let cd = deformed.iter().sum::<Vec2>() / n as f32;
+    let n = deformed.poly.len();
+    let cd = deformed.poly.iter().sum::<Vec2>() / n as f32;
     let (w, h) = out.dimensions();
-    // Both contours' edges, once; the fan over the landmarks' polygon grown to hold the smooth
-    // opening ([`edge`]).
-    let (shape, rest_shape) = (MouthShape::new(deformed), MouthShape::new(rest));
-    let fan = grown_fan(&shape);
+    // The fan over the landmarks' polygon grown to hold the smooth opening ([`edge`]).
+    let fan = grown_fan(deformed);
     for k in 0..n {
         let (a, b) = (fan[k], fan[(k + 1) % n]);
         raster([cd, a, b], w, h, |x, y, _| {
             let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
-            let here = MouthFrame::new(&shape, p);
+            let here = MouthFrame::new(deformed, p);
             if here.closed() {
                 // Lips that meet or overlap here close the opening: the lips drawn before stay.
                 return;
@@ -76,13 +74,13 @@ pub(crate) fn fill_mouth(
             // edge takes the rest (at the portrait's own lips, the pixel itself). Inside the
             // landmarks' polygon there is nothing else (the skin mesh leaves it to the mouth);
             // beyond it the lips drawn before stay where the opening covers none of the pixel.
-            let in_poly = inside(deformed, p);
+            let in_poly = inside(&deformed.poly, p);
             let cover = here.cover(p, in_poly);
             if cover <= 0.0 && !in_poly {
                 return;
             }
             // The portrait's own opening at the same place along the mouth.
-            let then = MouthFrame::at(&rest_shape, here.along);
+            let then = MouthFrame::at(rest, here.along);
             // A portrait's own opening narrower than SEAM_OPENING (a painted seam between closed
             // lips) holds no teeth of its own.
             let own_teeth = then.height() >= SEAM_OPENING * scale;
@@ -234,7 +232,7 @@ struct MouthFrame {
 
 impl MouthFrame {
     fn new(shape: &MouthShape, p: Vec2) -> Self {
-        Self::at(shape, along(&shape.poly, p).clamp(0.0, 1.0))
+        Self::at(shape, shape.along(p).clamp(0.0, 1.0))
     }
 
     /// The lips' inner edges `along` the mouth: the more open of the smooth curve through the
@@ -315,12 +313,6 @@ impl MouthFrame {
     }
 }
 
-/// How far along the mouth `p` lies, from the right corner (0) to the left (1), unclamped.
-fn along(poly: &[Vec2], p: Vec2) -> f32 {
-    let axis = (poly[4] - poly[0]).normalize_or_zero();
-    (p - poly[0]).dot(axis) / poly[0].distance(poly[4]).max(1e-3)
-}
-
 /// A value along five points of the inner lip contour (corner, three inner points, corner) at
 /// `t` from 0 to 1, piecewise linear: contour points (a mouth barely parted, [`edge::smoothness`]),
 /// or per-point values ([`LipTravel`]).
@@ -374,15 +366,16 @@ pub(crate) mod tests {
                 fill_mouth(
                     &mut out,
                     &image,
-                    &at(gap),
-                    &rest,
+                    &MouthShape::new(&at(gap)),
+                    &MouthShape::new(&rest),
                     lip,
                     [0.95, 0.92, 0.85],
                     scale,
                     1.0,
                     [&LipTravel::default(); 2],
                 );
-                shade_seam_line(&mut out, &at(gap), &at(gap), lip, scale, 1.0);
+                let shape = MouthShape::new(&at(gap));
+                shade_seam_line(&mut out, &shape, &shape, lip, scale, 1.0);
                 out
             };
             let touching = draw(0.0);
@@ -421,8 +414,8 @@ pub(crate) mod tests {
         fill_mouth(
             &mut out,
             &image,
-            &open,
-            &contour(0.0),
+            &MouthShape::new(&open),
+            &MouthShape::new(&contour(0.0)),
             lip,
             [0.95, 0.92, 0.85],
             scale,
@@ -534,6 +527,7 @@ pub(crate) mod tests {
         }
         // The jaw drops 12 px: the upper lip stays at y = 96, the lower one goes to 116.
         let open: Vec<Vec2> = contour(20.0).into_iter().map(|v| v + Vec2::new(0.0, 6.0)).collect();
+        let (open, rest) = (MouthShape::new(&open), MouthShape::new(&rest));
         let mut out = RgbaImage::from_pixel(280, 200, lip_px);
         fill_mouth(&mut out, &image, &open, &rest, lip, tooth, scale, 0.0, [&LipTravel::default(); 2]);
         // A column 2.5 mm off the middle of the mouth, inside a tooth of each row.

@@ -4,7 +4,7 @@
 use glam::Vec2;
 use image::RgbaImage;
 
-use super::{MouthFrame, MouthShape, along};
+use super::{MouthFrame, MouthShape};
 use crate::face::cpu_render::to_rgba;
 use crate::face::mouth::mix;
 
@@ -63,7 +63,7 @@ pub(crate) fn seam_line(deformed: &MouthShape, rest: &MouthShape, p: Vec2, scale
     if deformed.width < 1e-3 {
         return 0.0;
     }
-    let t = along(&deformed.poly, p);
+    let t = deformed.along(p);
     if !(0.0..=1.0).contains(&t) {
         return 0.0;
     }
@@ -84,25 +84,26 @@ pub(crate) fn seam_line(deformed: &MouthShape, rest: &MouthShape, p: Vec2, scale
 /// Draws [`seam_line`] over the frame `out` (after [`super::fill_mouth`]); `lip_colour` as there.
 pub(crate) fn shade_seam_line(
     out: &mut RgbaImage,
-    deformed: &[Vec2],
-    rest: &[Vec2],
+    deformed: &MouthShape,
+    rest: &MouthShape,
     lip_colour: [f32; 3],
     scale: f32,
     closure: f32,
 ) {
     let margin = (SEAM_WIDTH * scale).max(SEAM_OPENING * scale) + 2.0;
-    let (lo, hi) =
-        deformed.iter().fold((Vec2::splat(f32::MAX), Vec2::splat(f32::MIN)), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    let (lo, hi) = deformed
+        .poly
+        .iter()
+        .fold((Vec2::splat(f32::MAX), Vec2::splat(f32::MIN)), |(lo, hi), &v| (lo.min(v), hi.max(v)));
     let (w, h) = out.dimensions();
     let x0 = (lo.x - margin).floor().max(0.0) as u32;
     let y0 = (lo.y - margin).floor().max(0.0) as u32;
     let x1 = ((hi.x + margin).ceil().max(0.0) as u32).min(w);
     let y1 = ((hi.y + margin).ceil().max(0.0) as u32).min(h);
     let shade = seam_colour(lip_colour);
-    let (deformed, rest) = (MouthShape::new(deformed), MouthShape::new(rest));
     for y in y0..y1 {
         for x in x0..x1 {
-            let a = seam_line(&deformed, &rest, Vec2::new(x as f32 + 0.5, y as f32 + 0.5), scale, closure);
+            let a = seam_line(deformed, rest, Vec2::new(x as f32 + 0.5, y as f32 + 0.5), scale, closure);
             if a > 0.0 {
                 let px = out.get_pixel(x, y).0;
                 let c = [px[0], px[1], px[2]].map(|v| v as f32 / 255.0);
@@ -156,7 +157,8 @@ mod tests {
         let lip = [0.8, 0.5, 0.5];
         for gap in [-1.5f32, 0.0, 0.4] {
             let mut img = RgbaImage::from_pixel(280, 200, Rgba([204, 127, 127, 255]));
-            shade_seam_line(&mut img, &contour(gap), &contour(gap), lip, scale, 1.0);
+            let shape = MouthShape::new(&contour(gap));
+            shade_seam_line(&mut img, &shape, &shape, lip, scale, 1.0);
             // Every column between the corners has a pixel darkened at least halfway to the seam's
             // shade (before, only pixel centres inside an opening thinner than a pixel were: a
             // broken line, and none where the lips overlap).
