@@ -38,7 +38,7 @@ use emotalk::face::blendshapes::BlendshapeBasis;
 use emotalk::face::cpu_render::{HeadPose, PreparedPortrait};
 use emotalk::face::fit::FaceFit;
 use emotalk::face::{EmotionPreset, PortraitRig};
-use emotalk::vision::judge::{Judge, JudgeNet};
+use emotalk::vision::judge::{Judge, JudgeNet, jittered_boxes};
 use emotalk::vision::{Expression, Rect};
 use glam::Vec2;
 use image::RgbaImage;
@@ -169,21 +169,9 @@ fn population(
 
 /// Boxes around `face`: its size times 0.9, 1 and 1.1, each moved up and down by a twentieth of
 /// it (nine in all), the spread of face boxes that a detector or a rig gives the same face.
-fn jittered(face: Rect) -> Vec<Rect> {
-    let mut out = Vec::new();
-    for scale in [0.9f32, 1.0, 1.1] {
-        for dy in [-0.05f32, 0.0, 0.05] {
-            let (w, h) = (face.width * scale, face.height * scale);
-            let (cx, cy) = (face.x + face.width / 2.0, face.y + face.height / 2.0 + dy * face.height);
-            out.push(Rect { x: cx - w / 2.0, y: cy - h / 2.0, width: w, height: h });
-        }
-    }
-    out
-}
-
 /// How much a reading depends on where the face box is: each emotion at 2.5 judged in the rig's
 /// box (the tables above), in the box face-api's own detector finds (what `emotalk judge` does),
-/// and as the mean of the probabilities over nine boxes about the rig's ([`jittered`]).
+/// and as the mean of the probabilities over nine boxes about the rig's (`vision::judge::jittered_boxes`).
 fn crop_robustness(
     set: &[(String, RgbaImage, PortraitRig)],
     judge: &Judge<Flex>,
@@ -203,7 +191,7 @@ fn crop_robustness(
             let frame = prepared.render(&variants.weights(emotion, 2.5), &HeadPose::default(), basis);
             let rig_box = judge.judge_in_both(&frame, face, name).expect("judge a render");
             let detected = judge.judge_both(&frame, name).ok();
-            let boxes = jittered(face);
+            let boxes = jittered_boxes(face);
             let mut text = Vec::new();
             for (k, net) in JudgeNet::ALL.iter().enumerate() {
                 let mut mean = std::collections::BTreeMap::<String, f32>::new();

@@ -157,7 +157,13 @@ impl<B: Backend> Judge<B> {
     }
 
     /// `net`'s judgement of the face inside `face` (only that net runs).
-    pub fn judge_in_by(&self, net: JudgeNet, img: &RgbaImage, face: Rect, label: &str) -> Result<Judgement, VisionError> {
+    pub fn judge_in_by(
+        &self,
+        net: JudgeNet,
+        img: &RgbaImage,
+        face: Rect,
+        label: &str,
+    ) -> Result<Judgement, VisionError> {
         let rgb = RgbF32::from_rgba(img);
         let points = self.perception.landmarks(&rgb, &face, false).ok_or_else(|| no_face(label))?;
         let p = match net {
@@ -243,6 +249,19 @@ fn is_png(p: &Path) -> bool {
     p.extension().is_some_and(|e| e.eq_ignore_ascii_case("png"))
 }
 
+/// Nine boxes about `face` for a judgement that depends less on where the box is: 90, 100 and
+/// 110 % of its size, each centred 5 % of its height above, on and below its centre. A reading
+/// averaged over them (`examples/expression_eval.rs`'s "mean of 9 boxes") moves less with
+/// changes no one could see than the reading in one box.
+pub fn jittered_boxes(face: Rect) -> [Rect; 9] {
+    std::array::from_fn(|k| {
+        let (scale, dy) = ([0.9f32, 1.0, 1.1][k / 3], [-0.05f32, 0.0, 0.05][k % 3]);
+        let (w, h) = (face.width * scale, face.height * scale);
+        let (cx, cy) = (face.x + face.width / 2.0, face.y + face.height / 2.0 + dy * face.height);
+        Rect { x: cx - w / 2.0, y: cy - h / 2.0, width: w, height: h }
+    })
+}
+
 /// The summary of `judged` out of `images`.
 pub fn summarise(images: usize, judged: &[Judgement], failed: Vec<(String, String)>) -> Summary {
     let mut top_counts = BTreeMap::new();
@@ -255,4 +274,25 @@ pub fn summarise(images: usize, judged: &[Judgement], failed: Vec<(String, Strin
         }
     }
     Summary { images, judged: judged.len(), failed, top_counts, mean_probabilities }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_jittered_boxes_surround_the_face() {
+        let face = Rect { x: 100.0, y: 50.0, width: 80.0, height: 100.0 };
+        let boxes = jittered_boxes(face);
+        // The middle one is the face's own box.
+        let m = boxes[4];
+        assert!((m.x - face.x).abs() < 1e-4 && (m.y - face.y).abs() < 1e-4 && (m.width - face.width).abs() < 1e-4);
+        for (k, b) in boxes.iter().enumerate() {
+            let scale = [0.9, 1.0, 1.1][k / 3];
+            let centre = (b.x + b.width / 2.0, b.y + b.height / 2.0);
+            assert!((b.width - face.width * scale).abs() < 1e-3 && (b.height - face.height * scale).abs() < 1e-3);
+            assert!((centre.0 - 140.0).abs() < 1e-3, "{k}: centred across");
+            assert!((centre.1 - (100.0 + [-5.0, 0.0, 5.0][k % 3])).abs() < 1e-3, "{k}: {centre:?}");
+        }
+    }
 }
