@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use emotalk::face::blendshapes::index_of;
-use emotalk::face::import::import_rig;
 use emotalk::face::cpu_render::psnr;
+use emotalk::face::import::import_rig;
 use emotalk::face::{BlendshapeBasis, EmotionPreset, HeadPose, PreparedPortrait};
 
 fn astronaut() -> PreparedPortrait {
@@ -246,4 +246,47 @@ fn uncovered_sclera_is_a_grey_not_the_lids_colour() {
         }
     }
     assert!(uncovered > 20, "the widened lid uncovers sclera: {uncovered} pixels");
+}
+
+/// Since #14's twenty-first pass the eye contours carry lid vertices on each lid's cubic through
+/// its landmarks (`face::mesh::LidPoint`): a widened eye's deformed contour and the eyeball's
+/// rest opening turn a little at each of their points, not sharply at the six landmarks (a
+/// widened lid was a tent with corners where the landmarks are).
+#[test]
+fn a_widened_eye_bends_gradually_between_its_corners() {
+    use emotalk::face::mesh::{EYE_CONTOUR, FaceMesh, LID_INSERTED};
+    use glam::Vec2;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/portraits");
+    let rig = emotalk::face::PortraitRig::load(dir.join("npc_7.rig.json")).unwrap();
+    let image = image::open(dir.join("npc_7.png")).unwrap().to_rgba8();
+    let basis = BlendshapeBasis::default_basis();
+    let p = PreparedPortrait::new(image, &rig, basis).unwrap();
+    let mut weights = vec![0.0; 52];
+    for n in ["eyeWideLeft", "eyeWideRight"] {
+        weights[index_of(n).unwrap()] = 1.0;
+    }
+    let q = p.deformed_vertices(&weights, &HeadPose::default(), basis);
+    // The turn (degrees) of a closed polygon at point `i`.
+    let turn = |poly: &[Vec2], i: usize| {
+        let n = poly.len();
+        let (a, b) = (poly[i] - poly[(i + n - 1) % n], poly[(i + 1) % n] - poly[i]);
+        a.angle_to(b).abs().to_degrees()
+    };
+    let step = LID_INSERTED + 1;
+    let corners = [0, 3 * step];
+    for e in 0..2 {
+        let contour: Vec<Vec2> = FaceMesh::get().eye_contours[e].iter().map(|&v| q[v]).collect();
+        let opening = p.eye_opening(e);
+        let sharpest = |poly: &[Vec2]| {
+            (0..EYE_CONTOUR).filter(|i| !corners.contains(i)).map(|i| turn(poly, i)).fold(0.0f32, f32::max)
+        };
+        // The landmarks alone: the hexagon the lids were before.
+        let hexagon: Vec<Vec2> = contour.iter().step_by(step).copied().collect();
+        let hexagon_sharpest = [1, 2, 4, 5].map(|i| turn(&hexagon, i)).into_iter().fold(0.0f32, f32::max);
+        let (c, o) = (sharpest(&contour), sharpest(&opening));
+        println!("eye {e}: contour {c:.1}°, opening {o:.1}°, hexagon {hexagon_sharpest:.1}°");
+        assert!(hexagon_sharpest > 30.0, "eye {e}: the widened landmarks' hexagon turns {hexagon_sharpest}°");
+        assert!(c < 0.6 * hexagon_sharpest, "eye {e}: the deformed contour turns {c}° at a point");
+        assert!(o < 0.6 * hexagon_sharpest, "eye {e}: the rest opening turns {o}° at a point");
+    }
 }

@@ -1,6 +1,7 @@
 //! Dense deformation: from landmark displacements to a displacement of every mesh vertex.
 //!
-//! Landmarks move as given, the outer ring stays put, and every other vertex (support vertices,
+//! Landmarks move as given, the outer ring stays put, the lid vertices move as their fixed
+//! combination of their lid's landmarks ([`LidPoint`]), and every other vertex (support vertices,
 //! inner ring) takes the *harmonic* interpolation of its neighbours: each is the weighted mean
 //! of the vertices it shares a triangle edge with (weights: inverse edge length on the mean
 //! face). This is the smoothest fall-off from the face into hair, neck and background that the
@@ -15,7 +16,7 @@ use std::sync::OnceLock;
 use glam::{Vec2, Vec3};
 
 use super::N_LANDMARKS;
-use super::mesh::{FaceMesh, VertexKind};
+use super::mesh::{FaceMesh, LidPoint, VertexKind};
 use super::similarity::Similarity;
 
 /// The precomputed harmonic interpolation of the crate's face mesh.
@@ -28,6 +29,8 @@ pub struct MeshDeformer {
     n_vertices: usize,
     /// The mesh's rest positions (the mean face), for [`Self::place`].
     rest: Vec<Vec2>,
+    /// The lid vertices and their combinations of landmarks.
+    lids: Vec<(usize, LidPoint)>,
 }
 
 impl MeshDeformer {
@@ -42,11 +45,16 @@ impl MeshDeformer {
         let free: Vec<usize> =
             (0..n).filter(|&i| matches!(mesh.kinds[i], VertexKind::Support | VertexKind::InnerRing)).collect();
         let slot: Vec<Option<usize>> = (0..n).map(|i| free.iter().position(|&f| f == i)).collect();
-        // Symmetric edge weights from the triangles.
+        // Symmetric edge weights from the triangles. The lid vertices take no part: they follow
+        // their landmarks, and the skin around them spreads as it does from the landmarks alone.
+        let lid = |v: usize| matches!(mesh.kinds[v], VertexKind::Lid(_));
         let mut w = vec![0.0f64; n * n];
         for t in &mesh.triangles {
             for k in 0..3 {
                 let (a, b) = (t[k] as usize, t[(k + 1) % 3] as usize);
+                if lid(a) || lid(b) {
+                    continue;
+                }
                 let len = mesh.rest[a].distance(mesh.rest[b]).max(1e-6) as f64;
                 w[a * n + b] = 1.0 / len;
                 w[b * n + a] = 1.0 / len;
@@ -73,7 +81,13 @@ impl MeshDeformer {
             a[r * f + r] += diag;
         }
         let weights = solve_many(&mut a, &mut rhs, f, N_LANDMARKS).into_iter().map(|v| v as f32).collect();
-        Self { free, weights, n_vertices: n, rest: mesh.rest.clone() }
+        let lids = (0..n)
+            .filter_map(|v| match mesh.kinds[v] {
+                VertexKind::Lid(k) => Some((v, mesh.lid_points[k])),
+                _ => None,
+            })
+            .collect();
+        Self { free, weights, n_vertices: n, rest: mesh.rest.clone(), lids }
     }
 
     /// Vertex positions on a face whose 68 landmarks are `landmarks` (any frame: pixels or
@@ -81,7 +95,9 @@ impl MeshDeformer {
     /// then the landmarks' residuals (where this face differs from the mean in shape) spread to
     /// the support and inner-ring vertices by the same harmonic interpolation that deforms
     /// expressions ([`Self::deform`]), which never overshoots, so no triangle folds where the
-    /// landmarks themselves are in order. `None` when the mean face cannot be mapped.
+    /// landmarks themselves are in order. The lid vertices land on their lids' cubics through
+    /// these landmarks (their combinations are affine). `None` when the mean face cannot be
+    /// mapped.
     pub fn place(&self, landmarks: &[Vec2; N_LANDMARKS]) -> Option<Vec<Vec2>> {
         let sim = Similarity::fit(&self.rest[..N_LANDMARKS], landmarks)?;
         let residual: [Vec3; N_LANDMARKS] =
@@ -94,6 +110,9 @@ impl MeshDeformer {
     pub fn deform(&self, landmarks: &[Vec3; N_LANDMARKS]) -> Vec<Vec3> {
         let mut out = vec![Vec3::ZERO; self.n_vertices];
         out[..N_LANDMARKS].copy_from_slice(landmarks);
+        for (v, p) in &self.lids {
+            out[*v] = p.of(|l| landmarks[l]);
+        }
         for (r, &v) in self.free.iter().enumerate() {
             let row = &self.weights[r * N_LANDMARKS..(r + 1) * N_LANDMARKS];
             out[v] = row.iter().zip(landmarks).map(|(w, d)| *d * *w).sum();
@@ -173,5 +192,31 @@ mod tests {
         let sim = |p: Vec2| Vec2::from_angle(r).rotate(p) * s + t;
         let placed = d.place(&lm.map(sim)).unwrap();
         assert!(placed.iter().zip(&m.rest).all(|(a, b)| a.distance(sim(*b)) < 1e-2));
+    }
+
+    #[test]
+    fn lid_vertices_follow_their_lids_cubic_when_placed_and_deformed() {
+        let (m, d) = (FaceMesh::get(), MeshDeformer::get());
+        // A face whose right upper lid stands higher than the mean face's.
+        let mut lm: [Vec2; N_LANDMARKS] = std::array::from_fn(|i| m.rest[i] * 120.0 + Vec2::splat(250.0));
+        lm[37].y -= 6.0;
+        lm[38].y -= 5.0;
+        let placed = d.place(&lm).unwrap();
+        let lift: [Vec3; N_LANDMARKS] = std::array::from_fn(|i| Vec3::new(0.0, -2.0 * (i == 37) as u8 as f32, 0.0));
+        let moved = d.deform(&lift);
+        let mut lids = 0;
+        for (v, kind) in m.kinds.iter().enumerate() {
+            if let VertexKind::Lid(k) = kind {
+                let p = m.lid_points[*k];
+                assert!(placed[v].distance(p.of(|l| lm[l])) < 1e-3, "vertex {v}");
+                assert!(moved[v].distance(p.of(|l| lift[l])) < 1e-6, "vertex {v}");
+                lids += 1;
+            }
+        }
+        assert_eq!(lids, 24);
+        // The lifted landmark's neighbours on the lid rise with it, the other eye's do not.
+        let [right, left] = m.eye_contours;
+        assert!(moved[right[2]].y < -1.0 && moved[right[4]].y < -1.0);
+        assert!(left.iter().all(|&v| moved[v] == Vec3::ZERO));
     }
 }

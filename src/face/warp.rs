@@ -21,7 +21,7 @@ use super::blendshapes::{BlendshapeBasis, N_BLENDSHAPES, index_of};
 use super::cpu_render::{EYE_CORNERS, EyeFrame, HeadPose, PreparedPortrait, lip_closure};
 use super::deform::MeshDeformer;
 use super::layout::Region;
-use super::mesh::{FaceMesh, VertexKind};
+use super::mesh::{EYE_CONTOUR, FaceMesh, VertexKind};
 use super::mouth::{LipTravel, MouthShape};
 use super::wrinkles;
 
@@ -110,7 +110,7 @@ pub struct WarpRig {
     /// Pixels per face-model unit (the fit's scale): the size of the procedural teeth.
     pub scale: f32,
     /// The eyes' openings at rest ([`PreparedPortrait::eye_opening`]; right, then left), pixels.
-    pub eyes_rest: [[Vec2; 6]; 2],
+    pub eyes_rest: [[Vec2; EYE_CONTOUR]; 2],
     /// The eyes' sclera colours.
     pub sclera: [[f32; 3]; 2],
     /// The procedural teeth's colour ([`PreparedPortrait::tooth`]).
@@ -194,12 +194,11 @@ impl WarpRig {
         };
         // Fans: a centre vertex (the mean of the contour, a basis row of its own) and one
         // triangle per contour edge, as the reference renderer draws them.
-        for (region, kind) in [
-            (Region::RightEye, WarpVertexKind::RightEye),
-            (Region::LeftEye, WarpVertexKind::LeftEye),
-            (Region::InnerLips, WarpVertexKind::Mouth),
+        for (contour, kind) in [
+            (mesh.eye_contours[0].to_vec(), WarpVertexKind::RightEye),
+            (mesh.eye_contours[1].to_vec(), WarpVertexKind::LeftEye),
+            (Region::InnerLips.range().collect(), WarpVertexKind::Mouth),
         ] {
-            let contour: Vec<usize> = region.range().collect();
             let m = contour.len() as f32;
             let centre_row: [Vec3; N_TERMS] =
                 std::array::from_fn(|t| contour.iter().map(|&v| rows[v][t]).sum::<Vec3>() / m);
@@ -390,27 +389,29 @@ mod tests {
     #[test]
     fn fans_follow_their_contours() {
         let (_, warp, _) = rig();
-        let n = FaceMesh::get().n_vertices();
-        // Per eye a centre and 6 contour copies, the mouth centre and 8 copies, 4 portrait corners.
-        assert_eq!(warp.rest.len(), n + 27);
+        let mesh = FaceMesh::get();
+        let n = mesh.n_vertices();
+        // Per eye a centre and its contour's copies, the mouth centre and 8 copies, 4 portrait
+        // corners.
+        let eye = 1 + EYE_CONTOUR;
+        assert_eq!(warp.rest.len(), n + 2 * eye + 9 + 4);
         assert_eq!(warp.n_rows(), n + 4);
         let w = [0.3f32; N_BLENDSHAPES];
         let pose = HeadPose { yaw: 8.0, ..Default::default() };
         // The mouth centre is the mean of the deformed inner lip contour.
-        let centre = warp.vertex(n + 14, &w, &pose);
+        let centre = warp.vertex(n + 2 * eye, &w, &pose);
         let mean = (60..68).map(|v| warp.vertex(v, &w, &pose)).sum::<Vec3>() / 8.0;
         assert!(centre.distance(mean) < 1e-3);
         // Fan copies move with their contour vertex but carry the fan's kind.
         for (first, contour, kind) in [
-            (n + 1, 36, WarpVertexKind::RightEye),
-            (n + 8, 42, WarpVertexKind::LeftEye),
-            (n + 15, 60, WarpVertexKind::Mouth),
+            (n + 1, mesh.eye_contours[0].to_vec(), WarpVertexKind::RightEye),
+            (n + 1 + eye, mesh.eye_contours[1].to_vec(), WarpVertexKind::LeftEye),
+            (n + 1 + 2 * eye, (60..68).collect(), WarpVertexKind::Mouth),
         ] {
-            let len = if kind == WarpVertexKind::Mouth { 8 } else { 6 };
             assert_eq!(warp.kind[first - 1], kind, "the centre");
-            for i in 0..len {
+            for (i, v) in contour.into_iter().enumerate() {
                 assert_eq!(warp.kind[first + i], kind);
-                assert!(warp.vertex(first + i, &w, &pose).distance(warp.vertex(contour + i, &w, &pose)) < 1e-4);
+                assert!(warp.vertex(first + i, &w, &pose).distance(warp.vertex(v, &w, &pose)) < 1e-4);
             }
         }
         // face_params carries the same deformed mouth.

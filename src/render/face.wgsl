@@ -37,8 +37,9 @@ struct PortraitUniform {
     lip: vec4<f32>,
     // The portrait's inner lip contour at rest (iBUG 60-67), two points per vec4.
     mouth_rest: array<vec4<f32>, 4>,
-    // The eyes' openings at rest (contours 36-41 and 42-47 shrunk to 0.82), two points per vec4.
-    eyes_rest: array<vec4<f32>, 6>,
+    // The eyes' openings at rest (the contours round 36-41 and 42-47, lid vertices between the
+    // landmarks, EYE_CONTOUR points each, shrunk to 0.82), two points per vec4.
+    eyes_rest: array<vec4<f32>, EYE_CONTOUR>,
     // The eyes' sclera colours (rgb).
     sclera: array<vec4<f32>, 2>,
     // A HEF head's face crop: origin (xy, portrait pixels), side (z), the network's size (w; 0
@@ -410,9 +411,12 @@ fn wrinkle_relax(f: u32, p: vec2<f32>) -> vec2<f32> {
     return vec2<f32>(min(blend, 1.0), min(unlight, 0.5));
 }
 
-// Eye `e`'s rest contour point `i` (0-5).
+// Points round an eye's contour (`face::mesh::EYE_CONTOUR`; a test checks they agree).
+const EYE_CONTOUR: u32 = 18u;
+
+// Eye `e`'s rest opening point `i` (0 to EYE_CONTOUR - 1).
 fn eye_point(e: u32, i: u32) -> vec2<f32> {
-    let k = 6u * e + i;
+    let k = EYE_CONTOUR * e + i;
     let v = portrait.eyes_rest[k / 2u];
     if k % 2u == 0u {
         return v.xy;
@@ -424,8 +428,8 @@ fn eye_point(e: u32, i: u32) -> vec2<f32> {
 // gaze; the sclera where that falls outside the rest opening.
 fn in_opening(e: u32, src: vec2<f32>) -> bool {
     var inside = false;
-    for (var i = 0u; i < 6u; i++) {
-        inside = inside != ray_crosses(eye_point(e, i), eye_point(e, (i + 5u) % 6u), src);
+    for (var i = 0u; i < EYE_CONTOUR; i++) {
+        inside = inside != ray_crosses(eye_point(e, i), eye_point(e, (i + EYE_CONTOUR - 1u) % EYE_CONTOUR), src);
     }
     return inside;
 }

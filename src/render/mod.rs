@@ -88,8 +88,9 @@ pub struct PortraitUniform {
     pub lip: Vec4,
     /// The inner lip contour at rest, two points per vector.
     pub mouth_rest: [Vec4; 4],
-    /// The eyes' openings at rest (right then left, 6 points each), two points per vector.
-    pub eyes_rest: [Vec4; 6],
+    /// The eyes' openings at rest (right then left,
+    /// [`EYE_CONTOUR`](crate::face::mesh::EYE_CONTOUR) points each), two points per vector.
+    pub eyes_rest: [Vec4; crate::face::mesh::EYE_CONTOUR],
     /// The eyes' sclera colours (`w` unused).
     pub sclera: [Vec4; 2],
     /// A HEF head's face crop: its origin (`xy`, portrait pixels), side (`z`) and the network's
@@ -326,10 +327,12 @@ pub fn attach_faces(
                         size: Vec4::new(warp.size[0] as f32, warp.size[1] as f32, warp.crease_soft, 0.0),
                         lip: Vec4::new(r, g, b, warp.scale),
                         mouth_rest: mouth,
-                        eyes_rest: std::array::from_fn(|i| {
-                            let (a, b) = (warp.eyes_rest[i / 3][2 * (i % 3)], warp.eyes_rest[i / 3][2 * (i % 3) + 1]);
-                            Vec4::new(a.x, a.y, b.x, b.y)
-                        }),
+                        eyes_rest: {
+                            let points: Vec<_> = warp.eyes_rest.iter().flatten().copied().collect();
+                            std::array::from_fn(|i| {
+                                Vec4::new(points[2 * i].x, points[2 * i].y, points[2 * i + 1].x, points[2 * i + 1].y)
+                            })
+                        },
                         sclera: warp.sclera.map(|[r, g, b]| Vec4::new(r, g, b, 0.0)),
                         hef: Vec4::ZERO,
                         teeth: Vec4::new(warp.tooth[0], warp.tooth[1], warp.tooth[2], 0.0),
@@ -414,6 +417,8 @@ mod tests {
         let wgsl = [include_str!("face.wgsl"), include_str!("mouth.wgsl")].concat();
         let reach = format!("const RELAX_REACH: f32 = {};", crate::face::wrinkles::RELAX_REACH);
         assert!(wgsl.contains(&reach), "face.wgsl / mouth.wgsl lack `{reach}`");
+        let eye = format!("const EYE_CONTOUR: u32 = {}u;", crate::face::mesh::EYE_CONTOUR);
+        assert!(wgsl.contains(&eye), "face.wgsl lacks `{eye}`");
         for (name, v) in [
             ("SEAM_OPENING", crate::face::mouth::SEAM_OPENING),
             ("SEAM_SHADE", crate::face::mouth::SEAM_SHADE),

@@ -34,7 +34,7 @@ use super::deform::MeshDeformer;
 use super::fit::FaceFit;
 use super::layout::Region;
 use super::mean::mean_face;
-use super::mesh::FaceMesh;
+use super::mesh::{EYE_CONTOUR, FaceMesh, LID_INSERTED};
 use super::rig::{PortraitRig, RigError};
 use super::wrinkles;
 
@@ -91,6 +91,16 @@ pub struct PreparedPortrait {
 
 /// How much of the rest eye contour's size is eyeball ([`PreparedPortrait::eye_opening`]).
 pub const EYE_OPENING: f32 = 0.82;
+/// How far inside the upper lid the eyeball starts at least (face-model units, IOD ≈ 90 mm:
+/// 1.4 mm), so the lash line drawn along it stays with the lid (the lower lid's line is thin;
+/// an inset there cut the bottom of a widened eye's iris into the sclera). The contour runs through the
+/// middle of the lash line (the landmarks sit on the lid margin; the bundled NPCs' lash line is
+/// 0.028 wide, `face::npc`), and where the lids round out between the landmarks a shrink
+/// towards the centre alone ([`EYE_OPENING`]) left its inner edge inside the eyeball, which a
+/// widened eye then carried onto the iris as a dark tick. Further in, the top of the iris that
+/// the lid covers at rest is left in the lid's band and stretched with it (a brown smudge under
+/// a widened lid from 0.019 on the bundled NPCs); 0.016 is between the two.
+pub const EYE_INSET: f32 = 0.016;
 /// The uncovered sclera's shade (the lids and the socket shadow it a little).
 pub const SCLERA_SHADE: f32 = 0.96;
 
@@ -152,11 +162,28 @@ fn complex_div(a: Vec2, b: Vec2) -> Vec2 {
     Vec2::new(a.x * b.x + a.y * b.y, a.y * b.x - a.x * b.y) / d
 }
 
-/// The eyeball part of an eye's six contour points (pixels): the contour shrunk towards its
-/// centre by [`EYE_OPENING`] ([`PreparedPortrait::eye_opening`]).
+/// The eyeball part of an eye's six contour landmarks (pixels): the contour shrunk towards its
+/// centre by [`EYE_OPENING`].
 pub(crate) fn eye_opening(eye: &[Vec2]) -> [Vec2; 6] {
     let c = eye.iter().sum::<Vec2>() / eye.len() as f32;
     std::array::from_fn(|i| c + (eye[i] - c) * EYE_OPENING)
+}
+
+/// The eyeball part of an eye's whole contour ([`FaceMesh::eye_contours`], pixels): shrunk
+/// towards the centre of its six landmarks by [`EYE_OPENING`], as [`eye_opening`] shrinks them,
+/// and along the upper lid (the contour's first half, corner to corner) at least `inset` pixels
+/// ([`EYE_INSET`] in face-model units) inside the contour.
+pub(crate) fn smooth_eye_opening(contour: &[Vec2; EYE_CONTOUR], inset: f32) -> [Vec2; EYE_CONTOUR] {
+    let c = contour.iter().step_by(LID_INSERTED + 1).sum::<Vec2>() / 6.0;
+    std::array::from_fn(|i| {
+        let reach = contour[i].distance(c);
+        let keep = match reach > 0.0 {
+            true if i <= EYE_CONTOUR / 2 => EYE_OPENING.min(1.0 - inset / reach).max(0.0),
+            true => EYE_OPENING,
+            false => 0.0,
+        };
+        c + (contour[i] - c) * keep
+    })
 }
 
 /// Whether `p` is inside the closed polygon `poly` (even-odd rule).
@@ -389,10 +416,9 @@ impl PreparedPortrait {
             );
         }
         // Eyes: the eyeball seen through the deformed lids (see `EyeFrame`).
-        for (e, eye) in [Region::RightEye, Region::LeftEye].into_iter().enumerate() {
+        for (e, contour) in mesh.eye_contours.iter().enumerate() {
             let frame = self.eye_frame(e, &q, &gained);
-            let dq: Vec<Vec2> = eye.range().map(|i| q[i]).collect();
-            self.fill_eye(&mut out, &dq, e, &frame);
+            self.fill_eye(&mut out, &contour.map(|v| q[v]), e, &frame);
         }
         // Mouth.
         let r = Region::InnerLips.range();
@@ -435,8 +461,8 @@ impl PreparedPortrait {
     /// the eye corners (so widened lids uncover sclera instead of stretching the iris, a squint
     /// covers without squashing) and shifted by the gaze; where that lands outside the eye's
     /// rest opening, the sclera the lids hid. At rest both mappings are the identity.
-    fn fill_eye(&self, out: &mut RgbaImage, deformed: &[Vec2], e: usize, frame: &EyeFrame) {
-        let n = deformed.len();
+    fn fill_eye(&self, out: &mut RgbaImage, deformed: &[Vec2; EYE_CONTOUR], e: usize, frame: &EyeFrame) {
+        let n = EYE_CONTOUR;
         let cd = deformed.iter().sum::<Vec2>() / n as f32;
         let rest = self.eye_rest(e);
         let cr = rest.iter().sum::<Vec2>() / n as f32;
@@ -464,17 +490,17 @@ impl PreparedPortrait {
         }
     }
 
-    /// Eye `e`'s contour at rest (0 right: iBUG 36–41, 1 left: 42–47), pixels.
-    pub fn eye_rest(&self, e: usize) -> &[Vec2] {
-        let start = if e == 0 { 36 } else { 42 };
-        &self.rest[start..start + 6]
+    /// Eye `e`'s contour at rest (0 right: iBUG 36–41, 1 left: 42–47, with the lid vertices
+    /// between them, [`FaceMesh::eye_contours`]), pixels.
+    pub fn eye_rest(&self, e: usize) -> [Vec2; EYE_CONTOUR] {
+        FaceMesh::get().eye_contours[e.min(1)].map(|v| self.rest[v])
     }
 
     /// The part of eye `e`'s rest opening that is eyeball: the contour shrunk towards its centre
     /// by [`EYE_OPENING`], leaving out the lash line drawn along the lids (it stays with the lid
     /// skin), so a gaze or a widened lid does not carry it across the eye.
-    pub fn eye_opening(&self, e: usize) -> [Vec2; 6] {
-        eye_opening(self.eye_rest(e))
+    pub fn eye_opening(&self, e: usize) -> [Vec2; EYE_CONTOUR] {
+        smooth_eye_opening(&self.eye_rest(e), EYE_INSET * self.fit.similarity.scale())
     }
 
     /// The sclera colour of eye `e` (0–1 RGB of the sRGB bytes), estimated from the portrait.
