@@ -290,3 +290,36 @@ fn a_widened_eye_bends_gradually_between_its_corners() {
         assert!(o < 0.6 * hexagon_sharpest, "eye {e}: the rest opening turns {o}° at a point");
     }
 }
+
+/// The geometry image (HEF's input and its masks) draws the eyes over the same 18-point contours
+/// the renderer's skin stops at: every pixel round a widened eye is labelled, none is background.
+#[test]
+fn the_geometry_image_has_no_gaps_round_the_eyes() {
+    use emotalk::face::geometry::GeometryLabel;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/portraits");
+    let rig = emotalk::face::PortraitRig::load(dir.join("npc_7.rig.json")).unwrap();
+    let image = image::open(dir.join("npc_7.png")).unwrap().to_rgba8();
+    let basis = BlendshapeBasis::default_basis();
+    let p = PreparedPortrait::new(image, &rig, basis).unwrap();
+    let mut weights = vec![0.0; 52];
+    for n in ["eyeWideLeft", "eyeWideRight"] {
+        weights[index_of(n).unwrap()] = 1.0;
+    }
+    let g = p.geometry_image(&weights, &HeadPose::default(), basis);
+    let q = p.deformed_vertices(&weights, &HeadPose::default(), basis);
+    let (mut eye, mut gaps) = (0, Vec::new());
+    for r in [36..42, 42..48] {
+        let (lo, hi) = r.map(|i| q[i]).fold((glam::Vec2::MAX, glam::Vec2::MIN), |(a, b), v| (a.min(v), b.max(v)));
+        for y in lo.y as u32 - 4..hi.y as u32 + 4 {
+            for x in lo.x as u32 - 4..hi.x as u32 + 4 {
+                match GeometryLabel::from_red(g.get_pixel(x, y).0[0]) {
+                    Some(GeometryLabel::Eye) => eye += 1,
+                    Some(GeometryLabel::Background) | None => gaps.push((x, y)),
+                    _ => {}
+                }
+            }
+        }
+    }
+    assert!(eye > 400, "the eyes are labelled: {eye} pixels");
+    assert!(gaps.is_empty(), "unlabelled pixels round the eyes: {gaps:?}");
+}

@@ -96,8 +96,9 @@ impl MeshDeformer {
     /// the support and inner-ring vertices by the same harmonic interpolation that deforms
     /// expressions ([`Self::deform`]), which never overshoots, so no triangle folds where the
     /// landmarks themselves are in order. The lid vertices land on their lids' cubics through
-    /// these landmarks (their combinations are affine). `None` when the mean face cannot be
-    /// mapped.
+    /// these landmarks (their combinations are affine; a cubic can bulge a little beyond its
+    /// landmarks, which the rig's fold check sees like any other vertex). `None` when the mean
+    /// face cannot be mapped.
     pub fn place(&self, landmarks: &[Vec2; N_LANDMARKS]) -> Option<Vec<Vec2>> {
         let sim = Similarity::fit(&self.rest[..N_LANDMARKS], landmarks)?;
         let residual: [Vec3; N_LANDMARKS] =

@@ -101,12 +101,12 @@ impl PreparedPortrait {
                 (sa * l.x + sb * l.y + sc * l.z, depth(a.z * l.x + b.z * l.y + c.z * l.z))
             });
         }
-        for (region, label, lit) in [
-            (Region::RightEye, GeometryLabel::Eye, 0.9),
-            (Region::LeftEye, GeometryLabel::Eye, 0.9),
-            (Region::InnerLips, GeometryLabel::Mouth, 0.15),
+        for (contour, label, lit) in [
+            (mesh.eye_contours[0].to_vec(), GeometryLabel::Eye, 0.9),
+            (mesh.eye_contours[1].to_vec(), GeometryLabel::Eye, 0.9),
+            (Region::InnerLips.range().collect(), GeometryLabel::Mouth, 0.15),
         ] {
-            let pts: Vec<Vec3> = region.range().map(|i| v[i]).collect();
+            let pts: Vec<Vec3> = contour.iter().map(|&i| v[i]).collect();
             let c = pts.iter().sum::<Vec3>() / pts.len() as f32;
             for k in 0..pts.len() {
                 let (a, b) = (pts[k], pts[(k + 1) % pts.len()]);

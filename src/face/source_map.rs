@@ -34,9 +34,9 @@ impl PreparedPortrait {
             let [sa, sb, sc] = t.map(|i| src[i as usize]);
             raster([a, b, c], w, h, |x, y, l: Vec3| put(x, y, sa * l.x + sb * l.y + sc * l.z));
         }
-        for (e, eye) in [Region::RightEye, Region::LeftEye].into_iter().enumerate() {
+        for (e, contour) in mesh.eye_contours.iter().enumerate() {
             let frame = self.eye_frame(e, &q, &gained);
-            fan(eye.range().map(|i| q[i]).collect(), w, h, |x, y, _| {
+            fan(contour.iter().map(|&i| q[i]).collect(), w, h, |x, y, _| {
                 put(x, y, frame.source(Vec2::new(x as f32 + 0.5, y as f32 + 0.5)))
             });
         }

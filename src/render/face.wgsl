@@ -29,6 +29,9 @@ const RELAX_REACH: f32 = 0.08888889;
 // src/face/wrinkles/mod.rs `SHADOW_TINT`: a crease's darkening per channel (skin shadows are redder).
 const SHADOW_TINT: vec3<f32> = vec3<f32>(0.89, 1.0, 1.39);
 
+// Points round an eye's contour (`face::mesh::EYE_CONTOUR`; a test checks they agree).
+const EYE_CONTOUR: u32 = 18u;
+
 struct PortraitUniform {
     // x, y: portrait size in pixels; z: how soft the drawn creases are (face-mesh units,
     // src/face/wrinkles/mod.rs `crease_softness`); w: unused.
@@ -38,7 +41,9 @@ struct PortraitUniform {
     // The portrait's inner lip contour at rest (iBUG 60-67), two points per vec4.
     mouth_rest: array<vec4<f32>, 4>,
     // The eyes' openings at rest (the contours round 36-41 and 42-47, lid vertices between the
-    // landmarks, EYE_CONTOUR points each, shrunk to 0.82), two points per vec4.
+    // landmarks, EYE_CONTOUR points each, shrunk to 0.82 towards the landmarks' centre and along
+    // the upper lid at least EYE_INSET inside it: `PreparedPortrait::eye_opening`), two points
+    // per vec4.
     eyes_rest: array<vec4<f32>, EYE_CONTOUR>,
     // The eyes' sclera colours (rgb).
     sclera: array<vec4<f32>, 2>,
@@ -410,9 +415,6 @@ fn wrinkle_relax(f: u32, p: vec2<f32>) -> vec2<f32> {
     }
     return vec2<f32>(min(blend, 1.0), min(unlight, 0.5));
 }
-
-// Points round an eye's contour (`face::mesh::EYE_CONTOUR`; a test checks they agree).
-const EYE_CONTOUR: u32 = 18u;
 
 // Eye `e`'s rest opening point `i` (0 to EYE_CONTOUR - 1).
 fn eye_point(e: u32, i: u32) -> vec2<f32> {

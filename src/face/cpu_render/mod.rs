@@ -496,9 +496,10 @@ impl PreparedPortrait {
         FaceMesh::get().eye_contours[e.min(1)].map(|v| self.rest[v])
     }
 
-    /// The part of eye `e`'s rest opening that is eyeball: the contour shrunk towards its centre
-    /// by [`EYE_OPENING`], leaving out the lash line drawn along the lids (it stays with the lid
-    /// skin), so a gaze or a widened lid does not carry it across the eye.
+    /// The part of eye `e`'s rest opening that is eyeball: the contour ([`Self::eye_rest`])
+    /// shrunk towards its six landmarks' centre by [`EYE_OPENING`], and along the upper lid at
+    /// least [`EYE_INSET`] inside it, leaving out the lash line drawn along the lids (it stays
+    /// with the lid skin), so a gaze or a widened lid does not carry it across the eye.
     pub fn eye_opening(&self, e: usize) -> [Vec2; EYE_CONTOUR] {
         smooth_eye_opening(&self.eye_rest(e), EYE_INSET * self.fit.similarity.scale())
     }
