@@ -6,9 +6,9 @@ use glam::Vec2;
 use super::SMOOTH_SIGMA;
 
 /// The portrait's skin, low-passed: RGB is a Gaussian blur (σ = `sigma` × `scale` pixels,
-/// `sigma` in face-mesh units ([`smooth_sigma`]), `scale` the fit's pixels per face-mesh unit) of
-/// the skin alone, so the lips, eyes and lower nose
-/// (the polygons of `landmarks`' outer lip contour and eye contours, and [`nose_hole`]) do not
+/// `sigma` in face-mesh units ([`smooth_sigma`](super::smooth_sigma)), `scale` the fit's pixels
+/// per face-mesh unit) of the skin alone, so the lips, eyes and lower nose
+/// (the polygons of `landmarks`' outer lip contour and eye contours, and `nose_hole`) do not
 /// bleed into it; alpha is how much a pixel is skin (0 on them, 1 a [`SMOOTH_SIGMA`] blur's
 /// width away, whatever `sigma`), which keeps the relaxing off them: a photograph's broad smile
 /// relaxes over a band that reaches the nose's wings, and its wide low-pass smeared the wings and

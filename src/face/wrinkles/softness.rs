@@ -35,8 +35,8 @@ pub const SOFTNESS_RANGE: (f32, f32) = (0.0, 6.0);
 pub const GRID_BLUR: f32 = 0.8;
 
 /// The Gaussian blur σ (pixels) of the portrait's own edges over the box of `landmarks`
-/// (the whole image when there are none), less the grid's own ([`GRID_BLUR`]), clamped to
-/// [`SOFTNESS_RANGE`].
+/// (the whole image when there are none), less the grid's own (`GRID_BLUR`), clamped to
+/// `SOFTNESS_RANGE`.
 pub fn image_softness(image: &RgbaImage, landmarks: &[Vec2]) -> f32 {
     let (w, h) = image.dimensions();
     if w < 8 || h < 8 {
