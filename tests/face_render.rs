@@ -248,6 +248,19 @@ fn uncovered_sclera_is_a_grey_not_the_lids_colour() {
     assert!(uncovered > 20, "the widened lid uncovers sclera: {uncovered} pixels");
 }
 
+/// The bundled NPC 7 and the weights that widen both its eyes fully.
+fn widened_npc_7() -> (PreparedPortrait, Vec<f32>) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/portraits");
+    let rig = emotalk::face::PortraitRig::load(dir.join("npc_7.rig.json")).unwrap();
+    let image = image::open(dir.join("npc_7.png")).unwrap().to_rgba8();
+    let p = PreparedPortrait::new(image, &rig, BlendshapeBasis::default_basis()).unwrap();
+    let mut weights = vec![0.0; 52];
+    for n in ["eyeWideLeft", "eyeWideRight"] {
+        weights[index_of(n).unwrap()] = 1.0;
+    }
+    (p, weights)
+}
+
 /// Since #14's twenty-first pass the eye contours carry lid vertices on each lid's cubic through
 /// its landmarks (`face::mesh::LidPoint`): a widened eye's deformed contour and the eyeball's
 /// rest opening turn a little at each of their points, not sharply at the six landmarks (a
@@ -256,15 +269,8 @@ fn uncovered_sclera_is_a_grey_not_the_lids_colour() {
 fn a_widened_eye_bends_gradually_between_its_corners() {
     use emotalk::face::mesh::{EYE_CONTOUR, FaceMesh, LID_INSERTED};
     use glam::Vec2;
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/portraits");
-    let rig = emotalk::face::PortraitRig::load(dir.join("npc_7.rig.json")).unwrap();
-    let image = image::open(dir.join("npc_7.png")).unwrap().to_rgba8();
+    let (p, weights) = widened_npc_7();
     let basis = BlendshapeBasis::default_basis();
-    let p = PreparedPortrait::new(image, &rig, basis).unwrap();
-    let mut weights = vec![0.0; 52];
-    for n in ["eyeWideLeft", "eyeWideRight"] {
-        weights[index_of(n).unwrap()] = 1.0;
-    }
     let q = p.deformed_vertices(&weights, &HeadPose::default(), basis);
     // The turn (degrees) of a closed polygon at point `i`.
     let turn = |poly: &[Vec2], i: usize| {
@@ -296,15 +302,8 @@ fn a_widened_eye_bends_gradually_between_its_corners() {
 #[test]
 fn the_geometry_image_has_no_gaps_round_the_eyes() {
     use emotalk::face::geometry::GeometryLabel;
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/portraits");
-    let rig = emotalk::face::PortraitRig::load(dir.join("npc_7.rig.json")).unwrap();
-    let image = image::open(dir.join("npc_7.png")).unwrap().to_rgba8();
+    let (p, weights) = widened_npc_7();
     let basis = BlendshapeBasis::default_basis();
-    let p = PreparedPortrait::new(image, &rig, basis).unwrap();
-    let mut weights = vec![0.0; 52];
-    for n in ["eyeWideLeft", "eyeWideRight"] {
-        weights[index_of(n).unwrap()] = 1.0;
-    }
     let g = p.geometry_image(&weights, &HeadPose::default(), basis);
     let q = p.deformed_vertices(&weights, &HeadPose::default(), basis);
     let (mut eye, mut gaps) = (0, Vec::new());

@@ -92,14 +92,14 @@ pub struct PreparedPortrait {
 /// How much of the rest eye contour's size is eyeball ([`PreparedPortrait::eye_opening`]).
 pub const EYE_OPENING: f32 = 0.82;
 /// How far inside the upper lid the eyeball starts at least (face-model units, IOD ≈ 90 mm:
-/// 1.4 mm), so the lash line drawn along it stays with the lid (the lower lid's line is thin;
-/// an inset there cut the bottom of a widened eye's iris into the sclera). The contour runs through the
+/// 1.4 mm), so the lash line drawn along it stays with the lid. The contour runs through the
 /// middle of the lash line (the landmarks sit on the lid margin; the bundled NPCs' lash line is
 /// 0.028 wide, `face::npc`), and where the lids round out between the landmarks a shrink
 /// towards the centre alone ([`EYE_OPENING`]) left its inner edge inside the eyeball, which a
 /// widened eye then carried onto the iris as a dark tick. Further in, the top of the iris that
 /// the lid covers at rest is left in the lid's band and stretched with it (a brown smudge under
-/// a widened lid from 0.019 on the bundled NPCs); 0.016 is between the two.
+/// a widened lid from 0.019 on the bundled NPCs); 0.016 is between the two. The lower lid's line
+/// is thin and has no inset (one cut the bottom of a widened eye's iris into the sclera).
 pub const EYE_INSET: f32 = 0.016;
 /// The uncovered sclera's shade (the lids and the socket shadow it a little).
 pub const SCLERA_SHADE: f32 = 0.96;
@@ -177,11 +177,8 @@ pub(crate) fn smooth_eye_opening(contour: &[Vec2; EYE_CONTOUR], inset: f32) -> [
     let c = contour.iter().step_by(LID_INSERTED + 1).sum::<Vec2>() / 6.0;
     std::array::from_fn(|i| {
         let reach = contour[i].distance(c);
-        let keep = match reach > 0.0 {
-            true if i <= EYE_CONTOUR / 2 => EYE_OPENING.min(1.0 - inset / reach).max(0.0),
-            true => EYE_OPENING,
-            false => 0.0,
-        };
+        let upper_lid = i <= EYE_CONTOUR / 2;
+        let keep = if upper_lid && reach > 0.0 { EYE_OPENING.min(1.0 - inset / reach).max(0.0) } else { EYE_OPENING };
         c + (contour[i] - c) * keep
     })
 }
