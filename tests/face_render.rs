@@ -322,3 +322,72 @@ fn the_geometry_image_has_no_gaps_round_the_eyes() {
     assert!(eye > 400, "the eyes are labelled: {eye} pixels");
     assert!(gaps.is_empty(), "unlabelled pixels round the eyes: {gaps:?}");
 }
+
+/// Since #14's twenty-second pass the eyeball leaves the lids' fringe behind when it slides under
+/// them (`cpu_render::LID_FRINGE`): the rim of its rest opening is the lash line's anti-aliased
+/// edge, and a widened lid carried it onto the sclera as a row of grey dots. Where that rim now
+/// lands mid-sclera (its columns white just below it at rest, not iris), the render shows the
+/// sclera.
+#[test]
+fn a_widened_eye_leaves_the_lash_line_behind() {
+    use emotalk::face::mesh::{EYE_CONTOUR, LID_INSERTED};
+    use glam::Vec2;
+    let (p, weights) = widened_npc_7();
+    let basis = BlendshapeBasis::default_basis();
+    let out = p.render(&weights, &HeadPose::default(), basis);
+    let q = p.deformed_vertices(&weights, &HeadPose::default(), basis);
+    let px = |img: &image::RgbaImage, v: Vec2| {
+        let c = img.get_pixel(v.x as u32, v.y as u32).0;
+        [c[0], c[1], c[2]].map(|u| u as f32 / 255.0)
+    };
+    let luma = |c: [f32; 3]| 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+    let (mut checked, mut worst) = (0, (1.0f32, Vec2::ZERO));
+    for e in 0..2 {
+        let frame = p.eye_frame(e, &q, &weights);
+        let opening = p.eye_opening(e);
+        let centre = opening.iter().step_by(LID_INSERTED + 1).sum::<Vec2>() / 6.0;
+        let sclera = luma(p.sclera(e));
+        // Output point showing rest point `s`: the inverse of `frame.source`.
+        let shows = |s: Vec2| {
+            let (a, z) = (frame.inv, s - frame.t);
+            Vec2::new(a.x * z.x + a.y * z.y, a.x * z.y - a.y * z.x) / a.length_squared()
+        };
+        // The upper lid's part of the opening (corner to corner), sampled every half pixel.
+        for i in 0..EYE_CONTOUR / 2 {
+            let (a, b) = (opening[i], opening[i + 1]);
+            let steps = (a.distance(b) * 2.0).ceil() as usize;
+            for k in 0..steps {
+                let edge = a + (b - a) * (k as f32 / steps as f32);
+                let inward = (centre - edge).normalize();
+                let rim = edge + inward * 0.5;
+                // Columns where the rest eye is white just below its rim (not iris, not the
+                // corners' lids): there the rim should turn into sclera.
+                let below = edge + inward * 3.0;
+                if (luma(px(p.image(), below)) - sclera).abs() > 0.04 || centre.distance(edge) < 6.0 {
+                    continue;
+                }
+                let at = shows(rim);
+                // Only where the lid has moved well away from it (the rim is mid-sclera).
+                let lid = (0..EYE_CONTOUR)
+                    .map(|j| {
+                        let c = emotalk::face::mesh::FaceMesh::get().eye_contours[e];
+                        let (u, v) = (q[c[j]], q[c[(j + 1) % EYE_CONTOUR]]);
+                        let t = ((at - u).dot(v - u) / (v - u).length_squared()).clamp(0.0, 1.0);
+                        at.distance(u + (v - u) * t)
+                    })
+                    .fold(f32::INFINITY, f32::min);
+                if lid < 4.0 {
+                    continue;
+                }
+                checked += 1;
+                let l = luma(px(&out, at)) / sclera;
+                if l < worst.0 {
+                    worst = (l, at);
+                }
+            }
+        }
+    }
+    println!("{checked} rim points mid-sclera, darkest {:.3} of the sclera at {:?}", worst.0, worst.1);
+    assert!(checked > 10, "the widened lids uncover the rest rim: {checked} points");
+    assert!(worst.0 > 0.93, "the lash line's fringe shows mid-sclera: {:.3} of the sclera at {:?}", worst.0, worst.1);
+}

@@ -31,6 +31,13 @@ const SHADOW_TINT: vec3<f32> = vec3<f32>(0.89, 1.0, 1.39);
 
 // Points round an eye's contour (`face::mesh::EYE_CONTOUR`; a test checks they agree).
 const EYE_CONTOUR: u32 = 18u;
+// src/face/cpu_render/mod.rs: the lids' fringe inside the eyeball's rest opening (pixels), how
+// far the eyeball slides before it leaves the fringe in full (pixels), the uncovered sclera's
+// shade under the lid, and how far under the lid it reaches it (face-model units).
+const LID_FRINGE: f32 = 1.5;
+const EYEBALL_SLIDE: f32 = 1.0;
+const SCLERA_SHADE: f32 = 0.96;
+const SCLERA_SHADOW: f32 = 0.03;
 
 struct PortraitUniform {
     // x, y: portrait size in pixels; z: how soft the drawn creases are (face-mesh units,
@@ -436,17 +443,32 @@ fn in_opening(e: u32, src: vec2<f32>) -> bool {
     return inside;
 }
 
-// `rim`: the fan-mapped rest point (the vertex UVs), which the lash line follows.
+// The distance from rest point `p` to eye `e`'s rest opening's edge (`edge_distance`).
+fn opening_distance(e: u32, p: vec2<f32>) -> f32 {
+    var d = 1e30;
+    for (var i = 0u; i < EYE_CONTOUR; i++) {
+        d = min(d, segment_distance(p, vec4<f32>(eye_point(e, i), eye_point(e, (i + 1u) % EYE_CONTOUR))));
+    }
+    return d;
+}
+
+// `rim`: the fan-mapped rest point (the vertex UVs), which the lash line follows. Inside the
+// opening, the eyeball's rim (the lids' fringe) turns to sclera as far as the eyeball slid from
+// the lids; outside, the sclera, shaded towards the lid (`sclera_shade`).
 fn eye_colour(f: u32, e: u32, p: vec2<f32>, rim: vec2<f32>) -> vec3<f32> {
     if !in_opening(e, rim) {
         return sample_px(rim);
     }
     let fr = faces[f].eyes[e];
     let src = vec2<f32>(fr.x * p.x - fr.y * p.y, fr.y * p.x + fr.x * p.y) + fr.zw;
+    let sclera = portrait.sclera[e].rgb;
     if in_opening(e, src) {
-        return sample_px(src);
+        let slide = min(distance(src, rim) / EYEBALL_SLIDE, 1.0);
+        let cover = clamp(1.0 - opening_distance(e, src) / LID_FRINGE, 0.0, 1.0);
+        return mix(sample_px(src), sclera, slide * cover);
     }
-    return portrait.sclera[e].rgb * 0.96;
+    let reach = max(SCLERA_SHADOW * portrait.lip.w, 1e-6);
+    return sclera * (1.0 - (1.0 - SCLERA_SHADE) * min(opening_distance(e, src) / reach, 1.0));
 }
 
 fn srgb_to_linear(c: vec3<f32>) -> vec3<f32> {

@@ -437,8 +437,12 @@ mod tests {
             ("TOOTH_ROUNDNESS", crate::face::mouth::TOOTH_ROUNDNESS),
             ("FAN_MARGIN", crate::face::mouth::FAN_MARGIN),
             ("FAN_GROWTH", crate::face::mouth::FAN_GROWTH),
+            ("LID_FRINGE", crate::face::cpu_render::LID_FRINGE),
+            ("EYEBALL_SLIDE", crate::face::cpu_render::EYEBALL_SLIDE),
+            ("SCLERA_SHADE", crate::face::cpu_render::SCLERA_SHADE),
+            ("SCLERA_SHADOW", crate::face::cpu_render::SCLERA_SHADOW),
         ] {
-            let line = format!("const {name}: f32 = {v};");
+            let line = format!("const {name}: f32 = {v:?};");
             assert!(wgsl.contains(&line), "face.wgsl / mouth.wgsl lack `{line}`");
         }
         let [r, g, b] = crate::face::wrinkles::SHADOW_TINT;

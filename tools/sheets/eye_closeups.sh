@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Eye close-ups (issue #14, fifteenth pass: docs/img/eye_closeups_*.png; twenty-first pass, the lids: docs/img/eye_lids_*.png): the astronaut photo and the
+# Eye close-ups (issue #14, fifteenth pass: docs/img/eye_closeups_*.png; twenty-first pass, the lids: docs/img/eye_lids_*.png; twenty-second, the uncovered sclera: docs/img/eye_sclera_*.png): the astronaut photo and the
 # bundled NPCs 3 and 7 at rest and surprised, afraid and angry at intensity 2.5 (widened lids uncover
 # the sclera, a squint covers it), rendered by `emotalk pose` (the reference CPU renderer), each
 # cropped round the subject's left eye (from the rig's eye landmarks) and enlarged without

@@ -381,7 +381,7 @@ pub fn relax(p: Vec2, relax: &[f32; N_GROUPS]) -> (f32, f32) {
 /// Distance from `p` to the segment `a → b`, and which side `p` lies on: +1 where
 /// `(b − a).perp_dot(p − a) > 0` (for the authored right-half creases, which run downwards or
 /// towards the midline, the lateral or lower side), −1 on the other.
-fn segment_distance(p: Vec2, a: Vec2, b: Vec2) -> (f32, f32) {
+pub(crate) fn segment_distance(p: Vec2, a: Vec2, b: Vec2) -> (f32, f32) {
     let ab = b - a;
     let t = ((p - a).dot(ab) / ab.length_squared().max(1e-12)).clamp(0.0, 1.0);
     let d = p.distance(a + ab * t);
