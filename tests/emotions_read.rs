@@ -154,15 +154,15 @@ fn the_second_judge_sees_the_emotions_grow_with_intensity() {
         for (preset, class) in growing {
             let p = [1.0, 2.0, 3.0].map(|mu| mean_p(preset, mu, class));
             eprintln!("{name} {}: fer's p({}) at 1, 2, 3: {p:?}", preset.name(), class.name());
-            // Rising, or on a plateau once read at 0.85 or more and still at 0.8 at 3 (NPC 7's
-            // surprise, whose lids are near their widest from 2 on: 0.80, 0.91, 0.88 in the rig's
-            // box since #14's tenth pass). Judged as the mean over nine boxes about the rig's
-            // (`jittered_boxes`) since the twenty-second pass, as face-api's happy rise above.
-            // That pass took the lash line's grey fringe off a widened eye's sclera
-            // (`cpu_render::LID_FRINGE`), and fer's NPC 7 surprise at 3 went 0.86 -> 0.82 over the
-            // nine boxes (0.87 -> 0.84 in the rig's), at 1 and 2 0.85, 0.90 -> 0.87, 0.88; its
-            // fear rose 0.40 -> 0.43 at 3, NPC 3's 0.42 -> 0.47.
-            let plateau = p[1] >= 0.85 && p[2] >= 0.8;
+            // Rising, or on a plateau once read at 0.85 or more and still at 0.8 at 3, falling by
+            // less than 0.07 (NPC 7's surprise, whose lids are near their widest from 2 on: 0.80,
+            // 0.91, 0.88 in the rig's box since #14's tenth pass). Judged as the mean over nine
+            // boxes about the rig's (`jittered_boxes`) since the twenty-second pass, as face-api's
+            // happy rise above. That pass took the lash line's grey fringe off a widened eye's
+            // sclera (`cpu_render::LID_FRINGE`), and fer's NPC 7 surprise at 1, 2, 3 went 0.85,
+            // 0.90, 0.86 -> 0.87, 0.88, 0.82 over the nine boxes; its fear at 3 rose 0.40 -> 0.43,
+            // NPC 3's 0.42 -> 0.46.
+            let plateau = p[1] >= 0.85 && p[2] >= 0.8 && p[2] > p[1] - 0.07;
             assert!(
                 p[0] < p[1] && (p[1] < p[2] || plateau),
                 "{name} {}: fer's p({}) {p:?}",

@@ -14,6 +14,10 @@ use emotalk::plugin::{FaceSurface, Portrait};
 /// (`TOOTH_NOTCH`) read 49.3 dB on the open smile, while the whole frame still read 68 dB.
 const MOUTH_DB: f64 = 55.0;
 
+/// GPU against CPU round the eyes (`eyes_crop`): the eyeball, the lids' fringe it leaves behind
+/// and the shaded sclera a widened lid uncovers (`cpu_render::LID_FRINGE`, `SCLERA_SHADOW`).
+const EYES_DB: f64 = 55.0;
+
 fn weights(pairs: &[(&str, f32)]) -> [f32; N_BLENDSHAPES] {
     let mut w = [0.0; N_BLENDSHAPES];
     for (name, v) in pairs {
@@ -100,6 +104,17 @@ fn mouth_crop(image: &image::RgbaImage, landmarks: &[[f32; 2]]) -> image::RgbaIm
     image::imageops::crop_imm(image, x, y, (2.0 * w) as u32, (2.0 * h) as u32).to_image()
 }
 
+/// Both eyes with their lids' travel: the eye landmarks' box (36–47) and a third of its height
+/// above and below.
+fn eyes_crop(image: &image::RgbaImage, landmarks: &[[f32; 2]]) -> image::RgbaImage {
+    let eyes = &landmarks[36..48];
+    let (x0, x1) = eyes.iter().fold((f32::MAX, f32::MIN), |(a, b), p| (a.min(p[0]), b.max(p[0])));
+    let (y0, y1) = eyes.iter().fold((f32::MAX, f32::MIN), |(a, b), p| (a.min(p[1]), b.max(p[1])));
+    let h = (y1 - y0).max(1.0);
+    let (x, y) = ((x0 - 2.0).max(0.0) as u32, (y0 - h).max(0.0) as u32);
+    image::imageops::crop_imm(image, x, y, (x1 - x0 + 4.0) as u32, (3.0 * h) as u32).to_image()
+}
+
 fn golden(surface: FaceSurface) {
     let portrait = Portrait::bundled();
     let landmarks = portrait.rig.landmarks.clone();
@@ -120,6 +135,12 @@ fn golden(surface: FaceSurface) {
             HeadPose::default(),
         ),
         ("funnel_close", weights(&[("jawOpen", 0.4), ("mouthClose", 0.3), ("mouthFunnel", 0.6)]), HeadPose::default()),
+        // Lids widened in full and a gaze: the eyeball slides under them, uncovering sclera.
+        (
+            "wide_eyes",
+            weights(&[("eyeWideLeft", 1.0), ("eyeWideRight", 1.0), ("eyeLookUpLeft", 0.5), ("eyeLookOutRight", 0.6)]),
+            HeadPose::default(),
+        ),
         (
             "posed_surprise",
             weights(&[("jawOpen", 0.5), ("browOuterUpLeft", 0.7), ("eyeWideRight", 0.6)]),
@@ -152,6 +173,9 @@ fn golden(surface: FaceSurface) {
         let mouth = psnr(&mouth_crop(&cpu, &landmarks), &mouth_crop(&got, &landmarks));
         eprintln!("{surface:?} {name}: mouth PSNR {mouth:.2} dB");
         assert!(mouth >= MOUTH_DB, "{surface:?} {name}: GPU vs CPU mouth PSNR {mouth:.2} dB < {MOUTH_DB} dB");
+        let eyes = psnr(&eyes_crop(&cpu, &landmarks), &eyes_crop(&got, &landmarks));
+        eprintln!("{surface:?} {name}: eyes PSNR {eyes:.2} dB");
+        assert!(eyes >= EYES_DB, "{surface:?} {name}: GPU vs CPU eyes PSNR {eyes:.2} dB < {EYES_DB} dB");
     }
     // Drawn by the surface asked for.
     let head = gpu.head();

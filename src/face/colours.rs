@@ -15,7 +15,8 @@ pub const SCLERA_CHROMA: f32 = 0.35;
 /// The uncovered sclera's least luminance, as a share of the skin's just below the eye. The
 /// sclera reflects more of the light than skin does (it is white), so under the same light it is
 /// no darker than the skin beside it, less the shade of the lids that overhang it
-/// ([`crate::face::cpu_render::SCLERA_SHADE`] shades it again where drawn).
+/// (drawn, it darkens to [`crate::face::cpu_render::SCLERA_SHADE`] of this under the lid,
+/// [`crate::face::cpu_render::SCLERA_SHADOW`]).
 pub const SCLERA_FLOOR: f32 = 0.9;
 
 /// The sclera's colour when an eye is too small to sample (0–1 RGB of the sRGB bytes).

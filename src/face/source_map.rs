@@ -35,7 +35,7 @@ impl PreparedPortrait {
             raster([a, b, c], w, h, |x, y, l: Vec3| put(x, y, sa * l.x + sb * l.y + sc * l.z));
         }
         for (e, contour) in mesh.eye_contours.iter().enumerate() {
-            let frame = self.eye_frame(e, &q, &gained);
+            let frame = self.eye_frame(e, &q, &gained, pose);
             fan(contour.iter().map(|&i| q[i]).collect(), w, h, |x, y, _| {
                 put(x, y, frame.source(Vec2::new(x as f32 + 0.5, y as f32 + 0.5)))
             });

@@ -18,7 +18,7 @@
 use glam::{Mat3, Vec2, Vec3};
 
 use super::blendshapes::{BlendshapeBasis, N_BLENDSHAPES, index_of};
-use super::cpu_render::{EYE_CORNERS, EyeFrame, HeadPose, PreparedPortrait, lip_closure};
+use super::cpu_render::{EYE_CORNERS, EyeFrame, HeadPose, PreparedPortrait, eye_parallax, lip_closure};
 use super::deform::MeshDeformer;
 use super::layout::Region;
 use super::mesh::{EYE_CONTOUR, FaceMesh, VertexKind};
@@ -107,7 +107,8 @@ pub struct WarpRig {
     pub pivot: Vec3,
     /// The portrait's expressiveness gain, applied to the weights before the basis.
     pub expressiveness: f32,
-    /// Pixels per face-model unit (the fit's scale): the size of the procedural teeth.
+    /// Pixels per face-model unit (the fit's scale): the size of the procedural teeth and the
+    /// reach of the uncovered sclera's shadow ([`crate::face::cpu_render::SCLERA_SHADOW`]).
     pub scale: f32,
     /// The eyes' openings at rest ([`PreparedPortrait::eye_opening`]; right, then left), pixels.
     pub eyes_rest: [[Vec2; EYE_CONTOUR]; 2],
@@ -311,7 +312,8 @@ impl WarpRig {
         let at = |i: usize| self.posed(self.rest[i] + self.deformed(i, weights), pose).truncate();
         for (e, [inner, outer]) in EYE_CORNERS.into_iter().enumerate() {
             let rest = [self.rest[inner].truncate(), self.rest[outer].truncate()];
-            let f = EyeFrame::new(e, rest, [at(inner), at(outer)], &gained);
+            let parallax = eye_parallax(e, |v| self.rest[v].truncate(), |v| self.posed(self.rest[v], pose).truncate());
+            let f = EyeFrame::new(e, rest, [at(inner), at(outer)], &gained).shifted(parallax);
             out[EYE_WORDS_AT + 4 * e..EYE_WORDS_AT + 4 * e + 4].copy_from_slice(&[f.inv.x, f.inv.y, f.t.x, f.t.y]);
         }
         let m: Mat3 = PreparedPortrait::pose_matrix(pose);

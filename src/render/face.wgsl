@@ -31,10 +31,12 @@ const SHADOW_TINT: vec3<f32> = vec3<f32>(0.89, 1.0, 1.39);
 
 // Points round an eye's contour (`face::mesh::EYE_CONTOUR`; a test checks they agree).
 const EYE_CONTOUR: u32 = 18u;
-// src/face/cpu_render/mod.rs: the lids' fringe inside the eyeball's rest opening (pixels), how
-// far the eyeball slides before it leaves the fringe in full (pixels), the uncovered sclera's
-// shade under the lid, and how far under the lid it reaches it (face-model units).
+// src/face/cpu_render/eyes.rs: the lids' fringe inside the eyeball's rest opening (pixels), how
+// far the eyeball slides and leaves it, and how much further before it leaves the fringe in full
+// (pixels), the uncovered sclera's shade under the lid, and how far under the lid it reaches it
+// (face-model units).
 const LID_FRINGE: f32 = 1.5;
+const EYEBALL_STILL: f32 = 0.5;
 const EYEBALL_SLIDE: f32 = 1.0;
 const SCLERA_SHADE: f32 = 0.96;
 const SCLERA_SHADOW: f32 = 0.03;
@@ -43,7 +45,8 @@ struct PortraitUniform {
     // x, y: portrait size in pixels; z: how soft the drawn creases are (face-mesh units,
     // src/face/wrinkles/mod.rs `crease_softness`); w: unused.
     size: vec4<f32>,
-    // rgb: lip colour (0-1 of the sRGB bytes); w: pixels per face-model unit (teeth size).
+    // rgb: lip colour (0-1 of the sRGB bytes); w: pixels per face-model unit (the teeth's size,
+    // the reach of the uncovered sclera's shadow).
     lip: vec4<f32>,
     // The portrait's inner lip contour at rest (iBUG 60-67), two points per vec4.
     mouth_rest: array<vec4<f32>, 4>,
@@ -80,7 +83,7 @@ struct FaceParams {
     mouth: array<vec4<f32>, 4>,
     // Wrinkle group activations (src/face/wrinkles/mod.rs `activations`), 16 of them.
     creases: array<vec4<f32>, 4>,
-    // Each eye's `EyeFrame` (src/face/cpu_render/mod.rs): (inv.xy, t.xy); rest point = inv * p + t.
+    // Each eye's `EyeFrame` (src/face/cpu_render/eyes.rs): (inv.xy, t.xy); rest point = inv * p + t.
     eyes: array<vec4<f32>, 2>,
     // Activations of the portrait's own creases to relax (`SkinShading::relax`), 16 of them.
     relax: array<vec4<f32>, 4>,
@@ -463,7 +466,7 @@ fn eye_colour(f: u32, e: u32, p: vec2<f32>, rim: vec2<f32>) -> vec3<f32> {
     let src = vec2<f32>(fr.x * p.x - fr.y * p.y, fr.y * p.x + fr.x * p.y) + fr.zw;
     let sclera = portrait.sclera[e].rgb;
     if in_opening(e, src) {
-        let slide = min(distance(src, rim) / EYEBALL_SLIDE, 1.0);
+        let slide = clamp((distance(src, rim) - EYEBALL_STILL) / EYEBALL_SLIDE, 0.0, 1.0);
         let cover = clamp(1.0 - opening_distance(e, src) / LID_FRINGE, 0.0, 1.0);
         return mix(sample_px(src), sclera, slide * cover);
     }

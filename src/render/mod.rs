@@ -84,7 +84,8 @@ pub struct PortraitUniform {
     /// Width and height in pixels; `z`: how soft the drawn creases are, face-mesh units
     /// ([`crate::face::PreparedPortrait::crease_soft`]); `w` unused.
     pub size: Vec4,
-    /// Lip colour; `w`: pixels per face-model unit (the procedural teeth's size).
+    /// Lip colour; `w`: pixels per face-model unit (the procedural teeth's size, the reach of the
+    /// uncovered sclera's shadow, [`crate::face::cpu_render::SCLERA_SHADOW`]).
     pub lip: Vec4,
     /// The inner lip contour at rest, two points per vector.
     pub mouth_rest: [Vec4; 4],
@@ -438,6 +439,7 @@ mod tests {
             ("FAN_MARGIN", crate::face::mouth::FAN_MARGIN),
             ("FAN_GROWTH", crate::face::mouth::FAN_GROWTH),
             ("LID_FRINGE", crate::face::cpu_render::LID_FRINGE),
+            ("EYEBALL_STILL", crate::face::cpu_render::EYEBALL_STILL),
             ("EYEBALL_SLIDE", crate::face::cpu_render::EYEBALL_SLIDE),
             ("SCLERA_SHADE", crate::face::cpu_render::SCLERA_SHADE),
             ("SCLERA_SHADOW", crate::face::cpu_render::SCLERA_SHADOW),

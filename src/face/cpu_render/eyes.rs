@@ -7,7 +7,7 @@
 use glam::Vec2;
 use image::RgbaImage;
 
-use super::{PreparedPortrait, inside, raster, sample, to_rgba};
+use super::{HeadPose, PreparedPortrait, inside, raster, sample, to_rgba};
 use crate::face::mesh::{EYE_CONTOUR, FaceMesh, LID_INSERTED};
 use crate::face::mouth::mix;
 use crate::face::wrinkles::segment_distance;
@@ -36,9 +36,14 @@ pub const SCLERA_SHADOW: f32 = 0.03;
 /// ([`PreparedPortrait::eye_opening`], `fill_eye`); carried as it was, a widened eye showed the
 /// rest lid's edge as a row of grey dots across its sclera, and the iris kept a dark top row.
 pub const LID_FRINGE: f32 = 1.5;
-/// How far (portrait pixels) the eyeball must slide against the lids ([`EyeFrame::source`]
-/// against the lids' own map) before the fringe ([`LID_FRINGE`]) is drawn apart from it in full;
-/// at rest they do not slide and the eye is the portrait's.
+/// How far (portrait pixels) the eyeball may slide against the lids ([`EyeFrame::source`] against
+/// the lids' own map) and leave the fringe ([`LID_FRINGE`]) as it was: a head pose moves the lids a
+/// little against the eyeball even with its parallax undone ([`eye_parallax`]; 0.2–0.7 px at a
+/// 15–30° yaw on the bundled NPCs and the astronaut), and whitening the fringe there drew a white
+/// ring round a turning head's irises.
+pub const EYEBALL_STILL: f32 = 0.5;
+/// How much further (portrait pixels) than [`EYEBALL_STILL`] the eyeball must slide before the
+/// fringe is drawn apart from it in full (a widened lid slides it 1.3–3 px, a gaze up 1.6–4).
 pub const EYEBALL_SLIDE: f32 = 1.0;
 
 /// How far the iris travels at a full `eyeLookOut`/`eyeLookIn`, as a fraction of the eye's width.
@@ -88,10 +93,33 @@ impl EyeFrame {
         EyeFrame { inv, t }
     }
 
+    /// This frame showing every output pixel the rest point `by` short of where it did (see
+    /// [`eye_parallax`]).
+    pub fn shifted(self, by: Vec2) -> Self {
+        EyeFrame { inv: self.inv, t: self.t - by }
+    }
+
     /// The rest point an output pixel shows.
     pub fn source(&self, p: Vec2) -> Vec2 {
         self.inv.rotate(p) + self.t
     }
+}
+
+/// How far (rest pixels) the eyeball's frame, carried by eye `e`'s corners, misses the eye under
+/// a head pose: the lids and the front of the eyeball stand before the corners, so a turning head
+/// moves them further than the corners' similarity says. `rest` gives a mesh vertex's rest
+/// position, `posed` where the pose alone (no expression) puts it. The frame shifted back by it
+/// ([`EyeFrame::shifted`]) keeps the iris where it was between the lids as the head turns; carried
+/// by the corners alone it slid under them, 1.4–1.6 px at a 30° yaw on the bundled NPCs (a glance
+/// the animation did not ask for), and took the lids' fringe along ([`LID_FRINGE`]).
+pub fn eye_parallax(e: usize, rest: impl Fn(usize) -> Vec2, posed: impl Fn(usize) -> Vec2) -> Vec2 {
+    let [inner, outer] = EYE_CORNERS[e.min(1)];
+    let frame = EyeFrame::new(e, [rest(inner), rest(outer)], [posed(inner), posed(outer)], &[]);
+    let contour = &FaceMesh::get().eye_contours[e.min(1)];
+    let n = contour.len() as f32;
+    let centre = contour.iter().map(|&v| rest(v)).sum::<Vec2>() / n;
+    let moved = contour.iter().map(|&v| posed(v)).sum::<Vec2>() / n;
+    frame.source(moved) - centre
 }
 
 fn complex_div(a: Vec2, b: Vec2) -> Vec2 {
@@ -142,10 +170,12 @@ pub(crate) fn sclera_shade(d: f32, reach: f32) -> f32 {
 
 impl PreparedPortrait {
     /// Where eye `e` (0 right, 1 left) looks from in this frame: see [`EyeFrame`]. `q` are the
-    /// deformed, posed mesh vertices; `weights` already carry the expressiveness gain.
-    pub fn eye_frame(&self, e: usize, q: &[Vec2], weights: &[f32]) -> EyeFrame {
+    /// deformed, posed mesh vertices; `weights` already carry the expressiveness gain; `pose` is
+    /// the head pose `q` were posed with (its parallax, [`eye_parallax`]).
+    pub fn eye_frame(&self, e: usize, q: &[Vec2], weights: &[f32], pose: &HeadPose) -> EyeFrame {
         let [inner, outer] = EYE_CORNERS[e];
-        EyeFrame::new(e, [self.rest[inner], self.rest[outer]], [q[inner], q[outer]], weights)
+        let parallax = eye_parallax(e, |v| self.rest[v], |v| self.posed_rest(v, pose).truncate());
+        EyeFrame::new(e, [self.rest[inner], self.rest[outer]], [q[inner], q[outer]], weights).shifted(parallax)
     }
 
     /// Fills eye `e`: the rim of its deformed contour (the lash line, [`Self::eye_opening`]'s
@@ -177,7 +207,7 @@ impl PreparedPortrait {
                     // as far as it slid from the lids.
                     let ball = frame.source(p);
                     if inside(&opening, ball) {
-                        let slide = (ball.distance(rim) / EYEBALL_SLIDE).min(1.0);
+                        let slide = ((ball.distance(rim) - EYEBALL_STILL) / EYEBALL_SLIDE).clamp(0.0, 1.0);
                         mix(sample(&self.image, ball), self.sclera[e], slide * lid_cover(&opening, ball))
                     } else {
                         let shade = sclera_shade(edge_distance(&opening, ball), shadow);

@@ -13,9 +13,9 @@
 //!    same barycentric point of the rest triangle (bilinear sampling).
 //! 4. Holes: inside a deformed eye, the eyeball: the rest eye moved rigidly with its corners and
 //!    shifted by the gaze ([`EyeFrame`]), the sclera where the lids uncover more than the portrait
-//!    showed (the lids' fringe left with the lids, [`LID_FRINGE`]), the lash-line rim fanned
-//!    with the lids; lids that close simply cover it (the lid
-//!    triangles stretch the lid skin over the eye). The skin is shaded by the wrinkle maps
+//!    showed (shaded towards the lid, [`SCLERA_SHADOW`]; the lids' fringe left with the lids,
+//!    [`LID_FRINGE`]), the lash-line rim fanned with the lids (`eyes.rs`); lids that close
+//!    simply cover it (the lid triangles stretch the lid skin over the eye). The skin is shaded by the wrinkle maps
 //!    ([`super::wrinkles`]). Inside the mouth, the portrait's own interior at its own scale (its
 //!    teeth where the skull and the jaw hold them, a painted seam attached to each lip), and
 //!    where the lips part wider than in the portrait or move off what they covered a procedural
@@ -44,8 +44,8 @@ mod lips;
 
 pub(crate) use eyes::eye_opening;
 pub use eyes::{
-    EYE_CORNERS, EYE_INSET, EYE_OPENING, EYEBALL_SLIDE, EyeFrame, GAZE_ACROSS, GAZE_UP_DOWN, LID_FRINGE, SCLERA_SHADE,
-    SCLERA_SHADOW,
+    EYE_CORNERS, EYE_INSET, EYE_OPENING, EYEBALL_SLIDE, EYEBALL_STILL, EyeFrame, GAZE_ACROSS, GAZE_UP_DOWN, LID_FRINGE,
+    SCLERA_SHADE, SCLERA_SHADOW, eye_parallax,
 };
 
 pub use lips::lip_closure;
@@ -279,7 +279,6 @@ impl PreparedPortrait {
     fn deform_gained(&self, gained: &[f32], pose: &HeadPose, basis: &BlendshapeBasis) -> Vec<Vec3> {
         let mesh = FaceMesh::get();
         let d = MeshDeformer::get().deform(&self.fit.displacements_px(gained, basis));
-        let pivot = self.pivot();
         let m = Self::pose_matrix(pose);
         let posed = *pose != HeadPose::default();
         self.rest
@@ -289,16 +288,25 @@ impl PreparedPortrait {
             .zip(&mesh.head)
             .map(|(((p, d), z), follow)| {
                 let q = (*p + d.truncate()).extend(z + d.z);
-                if !posed || *follow == 0.0 {
-                    return q;
-                }
-                // Image y is down, so the 3D frame here is (x, y down, z to the viewer). The
-                // vertex follows the pose by its share ([`FaceMesh::head`]): the head turns,
-                // the neck a little, the picture around it not.
-                let moved = m * (q - pivot) + pivot + pose.translation.extend(0.0);
-                q + (moved - q) * *follow
+                if !posed || *follow == 0.0 { q } else { self.pose_point(q, &m, pose, *follow) }
             })
             .collect()
+    }
+
+    /// Point `q` (pixels, depth towards the viewer) under `pose` (`m`: its
+    /// [`Self::pose_matrix`]) for a vertex that follows the pose by `follow`
+    /// ([`FaceMesh::head`]): the head turns, the neck a little, the picture around it not.
+    fn pose_point(&self, q: Vec3, m: &glam::Mat3, pose: &HeadPose, follow: f32) -> Vec3 {
+        // Image y is down, so the 3D frame here is (x, y down, z to the viewer).
+        let pivot = self.pivot();
+        let moved = *m * (q - pivot) + pivot + pose.translation.extend(0.0);
+        q + (moved - q) * follow
+    }
+
+    /// Mesh vertex `v` at rest, posed by `pose` alone (no expression).
+    pub(crate) fn posed_rest(&self, v: usize, pose: &HeadPose) -> Vec3 {
+        let q = self.rest[v].extend(self.depth[v]);
+        self.pose_point(q, &Self::pose_matrix(pose), pose, FaceMesh::get().head[v])
     }
 
     /// Renders the portrait with `weights` (52, ARKit order) and `pose`.
@@ -328,7 +336,7 @@ impl PreparedPortrait {
         }
         // Eyes: the eyeball seen through the deformed lids (see `EyeFrame`).
         for (e, contour) in mesh.eye_contours.iter().enumerate() {
-            let frame = self.eye_frame(e, &q, &gained);
+            let frame = self.eye_frame(e, &q, &gained, pose);
             self.fill_eye(&mut out, &contour.map(|v| q[v]), e, &frame);
         }
         // Mouth.
