@@ -104,15 +104,15 @@ fn mouth_crop(image: &image::RgbaImage, landmarks: &[[f32; 2]]) -> image::RgbaIm
     image::imageops::crop_imm(image, x, y, (2.0 * w) as u32, (2.0 * h) as u32).to_image()
 }
 
-/// Both eyes with their lids' travel: the eye landmarks' box (36–47) and a third of its height
-/// above and below.
+/// Both eyes with their lids' travel and a posed case's move: the eye landmarks' box (36–47),
+/// its height above and below and a tenth of its width either side.
 fn eyes_crop(image: &image::RgbaImage, landmarks: &[[f32; 2]]) -> image::RgbaImage {
     let eyes = &landmarks[36..48];
     let (x0, x1) = eyes.iter().fold((f32::MAX, f32::MIN), |(a, b), p| (a.min(p[0]), b.max(p[0])));
     let (y0, y1) = eyes.iter().fold((f32::MAX, f32::MIN), |(a, b), p| (a.min(p[1]), b.max(p[1])));
-    let h = (y1 - y0).max(1.0);
-    let (x, y) = ((x0 - 2.0).max(0.0) as u32, (y0 - h).max(0.0) as u32);
-    image::imageops::crop_imm(image, x, y, (x1 - x0 + 4.0) as u32, (3.0 * h) as u32).to_image()
+    let (w, h) = (x1 - x0, (y1 - y0).max(1.0));
+    let (x, y) = ((x0 - w / 10.0).max(0.0) as u32, (y0 - h).max(0.0) as u32);
+    image::imageops::crop_imm(image, x, y, (1.2 * w) as u32, (3.0 * h) as u32).to_image()
 }
 
 fn golden(surface: FaceSurface) {

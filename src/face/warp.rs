@@ -312,7 +312,11 @@ impl WarpRig {
         let at = |i: usize| self.posed(self.rest[i] + self.deformed(i, weights), pose).truncate();
         for (e, [inner, outer]) in EYE_CORNERS.into_iter().enumerate() {
             let rest = [self.rest[inner].truncate(), self.rest[outer].truncate()];
-            let parallax = eye_parallax(e, |v| self.rest[v].truncate(), |v| self.posed(self.rest[v], pose).truncate());
+            let parallax = if *pose == HeadPose::default() {
+                Vec2::ZERO
+            } else {
+                eye_parallax(e, |v| self.rest[v].truncate(), |v| self.posed(self.rest[v], pose).truncate())
+            };
             let f = EyeFrame::new(e, rest, [at(inner), at(outer)], &gained).shifted(parallax);
             out[EYE_WORDS_AT + 4 * e..EYE_WORDS_AT + 4 * e + 4].copy_from_slice(&[f.inv.x, f.inv.y, f.t.x, f.t.y]);
         }
@@ -424,6 +428,41 @@ mod tests {
         }
         assert_eq!(warp.indices.len() % 3, 0);
         assert!(warp.indices.iter().all(|&i| (i as usize) < warp.rest.len()));
+    }
+
+    /// The GPU gets the eye frames the CPU renderer draws with, a head pose's parallax
+    /// included ([`crate::face::cpu_render::eye_parallax`]).
+    #[test]
+    fn eye_frames_match_the_reference() {
+        let (portrait, warp, basis) = rig();
+        let mut w = [0.0f32; N_BLENDSHAPES];
+        w[index_of("eyeWideLeft").unwrap()] = 0.7;
+        w[index_of("eyeLookUpRight").unwrap()] = 0.4;
+        for pose in [
+            HeadPose::default(),
+            HeadPose { yaw: 25.0, pitch: -6.0, roll: 4.0, translation: Vec2::new(3.0, -2.0), scale: 1.05 },
+        ] {
+            let q = portrait.deformed_vertices(&w, &pose, basis);
+            let p = warp.face_params(&w, &pose);
+            for e in 0..2 {
+                let f = portrait.eye_frame(
+                    e,
+                    &q,
+                    &crate::face::cpu_render::with_gain(&w, portrait.expressiveness()),
+                    &pose,
+                );
+                let g = &p[EYE_WORDS_AT + 4 * e..EYE_WORDS_AT + 4 * e + 4];
+                let d = (f.inv - Vec2::new(g[0], g[1])).length() + (f.t - Vec2::new(g[2], g[3])).length();
+                assert!(d < 2e-3, "{pose:?} eye {e}: {f:?} vs {g:?}");
+            }
+            // The pose's parallax is in both (the corners alone miss the eye under the turn).
+            if pose != HeadPose::default() {
+                let [inner, outer] = EYE_CORNERS[0];
+                let corners =
+                    EyeFrame::new(0, [portrait.rest()[inner], portrait.rest()[outer]], [q[inner], q[outer]], &w);
+                assert!((corners.t - Vec2::new(p[EYE_WORDS_AT + 2], p[EYE_WORDS_AT + 3])).length() > 0.3);
+            }
+        }
     }
 
     /// The GPU gets the lips' travel the CPU renderer computes, before the pose: a nod does not

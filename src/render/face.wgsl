@@ -436,8 +436,9 @@ fn eye_point(e: u32, i: u32) -> vec2<f32> {
     return v.zw;
 }
 
-// The CPU renderer's `fill_eye`: the rest eyeball, moved rigidly with the eye corners and the
-// gaze; the sclera where that falls outside the rest opening.
+// The CPU renderer's `fill_eye`: the rest eyeball, moved rigidly with the eye corners, the gaze
+// and the pose's parallax (the frame, `faces[f].eyes`); the sclera where that falls outside the
+// rest opening.
 fn in_opening(e: u32, src: vec2<f32>) -> bool {
     var inside = false;
     for (var i = 0u; i < EYE_CONTOUR; i++) {
@@ -457,7 +458,7 @@ fn opening_distance(e: u32, p: vec2<f32>) -> f32 {
 
 // `rim`: the fan-mapped rest point (the vertex UVs), which the lash line follows. Inside the
 // opening, the eyeball's rim (the lids' fringe) turns to sclera as far as the eyeball slid from
-// the lids; outside, the sclera, shaded towards the lid (`sclera_shade`).
+// the lids beyond EYEBALL_STILL; outside, the sclera, shaded towards the lid (`sclera_shade`).
 fn eye_colour(f: u32, e: u32, p: vec2<f32>, rim: vec2<f32>) -> vec3<f32> {
     if !in_opening(e, rim) {
         return sample_px(rim);

@@ -1,5 +1,6 @@
 //! The eyes: the eyeball seen through the deformed lids. Inside a deformed eye contour the rest
-//! eye moves only rigidly with the eye corners and shifts with the gaze ([`EyeFrame`]), so
+//! eye moves only rigidly with the eye corners, less a head pose's parallax ([`eye_parallax`]),
+//! and shifts with the gaze ([`EyeFrame`]), so
 //! widened lids uncover sclera instead of stretching the iris and a squint covers it without
 //! squashing; the lash-line rim outside the eyeball's rest opening
 //! ([`PreparedPortrait::eye_opening`]) follows the lids as a fan.
@@ -32,9 +33,10 @@ pub const SCLERA_SHADE: f32 = 0.96;
 pub const SCLERA_SHADOW: f32 = 0.03;
 /// How far inside the eyeball's rest opening (portrait pixels) the lids still show: the lash
 /// line's anti-aliased fringe, a mix of lid and eyeball. Where the eyeball slides under the lids
-/// ([`EYEBALL_SLIDE`]) that fringe stays with the lid and the eyeball carries sclera in its place
-/// ([`PreparedPortrait::eye_opening`], `fill_eye`); carried as it was, a widened eye showed the
-/// rest lid's edge as a row of grey dots across its sclera, and the iris kept a dark top row.
+/// (beyond [`EYEBALL_STILL`], in full [`EYEBALL_SLIDE`] further) that fringe stays with the lid
+/// and the eyeball carries sclera in its place ([`PreparedPortrait::eye_opening`], `fill_eye`);
+/// carried as it was, a widened eye showed the rest lid's edge as a row of grey dots across its
+/// sclera, and the iris kept a dark top row.
 pub const LID_FRINGE: f32 = 1.5;
 /// How far (portrait pixels) the eyeball may slide against the lids ([`EyeFrame::source`] against
 /// the lids' own map) and leave the fringe ([`LID_FRINGE`]) as it was: a head pose moves the lids a
@@ -53,12 +55,13 @@ pub const GAZE_UP_DOWN: f32 = 0.12;
 
 /// The eyeball's mapping for one eye in one frame: output pixel `p` shows the portrait's rest
 /// eye at `inv · p + t` (complex product: a rotation and scale), the similarity that carries the
-/// rest eye corners onto the deformed ones, undone, then shifted against the gaze.
+/// rest eye corners onto the deformed ones, undone, then shifted against the gaze (and, under a
+/// head pose, against its parallax: [`Self::shifted`], [`eye_parallax`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EyeFrame {
     /// The inverse similarity's complex factor.
     pub inv: Vec2,
-    /// Its translation, gaze included.
+    /// Its translation, gaze (and a pose's parallax) included.
     pub t: Vec2,
 }
 
@@ -110,8 +113,9 @@ impl EyeFrame {
 /// moves them further than the corners' similarity says. `rest` gives a mesh vertex's rest
 /// position, `posed` where the pose alone (no expression) puts it. The frame shifted back by it
 /// ([`EyeFrame::shifted`]) keeps the iris where it was between the lids as the head turns; carried
-/// by the corners alone it slid under them, 1.4–1.6 px at a 30° yaw on the bundled NPCs (a glance
-/// the animation did not ask for), and took the lids' fringe along ([`LID_FRINGE`]).
+/// by the corners alone the eye's centre showed a rest point 1.5–1.9 px away at a 30° yaw on the
+/// bundled NPC 3 (a glance the animation did not ask for), and the eyeball took the lids' fringe
+/// along ([`LID_FRINGE`]). Callers skip it at the default pose, where it is 0 but for rounding.
 pub fn eye_parallax(e: usize, rest: impl Fn(usize) -> Vec2, posed: impl Fn(usize) -> Vec2) -> Vec2 {
     let [inner, outer] = EYE_CORNERS[e.min(1)];
     let frame = EyeFrame::new(e, [rest(inner), rest(outer)], [posed(inner), posed(outer)], &[]);
@@ -174,15 +178,20 @@ impl PreparedPortrait {
     /// the head pose `q` were posed with (its parallax, [`eye_parallax`]).
     pub fn eye_frame(&self, e: usize, q: &[Vec2], weights: &[f32], pose: &HeadPose) -> EyeFrame {
         let [inner, outer] = EYE_CORNERS[e];
-        let parallax = eye_parallax(e, |v| self.rest[v], |v| self.posed_rest(v, pose).truncate());
+        let parallax = if *pose == HeadPose::default() {
+            Vec2::ZERO
+        } else {
+            eye_parallax(e, |v| self.rest[v], |v| self.posed_rest(v, pose).truncate())
+        };
         EyeFrame::new(e, [self.rest[inner], self.rest[outer]], [q[inner], q[outer]], weights).shifted(parallax)
     }
 
     /// Fills eye `e`: the rim of its deformed contour (the lash line, [`Self::eye_opening`]'s
     /// outside) follows the lids as a fan; inside, the eyeball at rest, moved only rigidly with
     /// the eye corners (so widened lids uncover sclera instead of stretching the iris, a squint
-    /// covers without squashing) and shifted by the gaze, the lids' fringe along its rim turned
-    /// to white as far as it slid from the lids ([`LID_FRINGE`]); where that lands outside the
+    /// covers without squashing) and shifted by the gaze and the pose's parallax, the lids'
+    /// fringe along its rim turned to white as far as it slid from the lids beyond
+    /// [`EYEBALL_STILL`] ([`LID_FRINGE`]); where that lands outside the
     /// eye's rest opening, the sclera the lids hid, shaded towards the lid ([`sclera_shade`]).
     /// At rest both mappings are the identity.
     pub(super) fn fill_eye(&self, out: &mut RgbaImage, deformed: &[Vec2; EYE_CONTOUR], e: usize, frame: &EyeFrame) {

@@ -12,10 +12,11 @@
 //! 3. Backward mapping: every output pixel inside a deformed triangle takes the colour of the
 //!    same barycentric point of the rest triangle (bilinear sampling).
 //! 4. Holes: inside a deformed eye, the eyeball: the rest eye moved rigidly with its corners and
-//!    shifted by the gaze ([`EyeFrame`]), the sclera where the lids uncover more than the portrait
-//!    showed (shaded towards the lid, [`SCLERA_SHADOW`]; the lids' fringe left with the lids,
-//!    [`LID_FRINGE`]), the lash-line rim fanned with the lids (`eyes.rs`); lids that close
-//!    simply cover it (the lid triangles stretch the lid skin over the eye). The skin is shaded by the wrinkle maps
+//!    shifted by the gaze and a pose's parallax ([`EyeFrame`], [`eye_parallax`]), the sclera
+//!    where the lids uncover more than the portrait showed (shaded towards the lid,
+//!    [`SCLERA_SHADOW`]; the lids' fringe left with the lids, [`LID_FRINGE`]), the lash-line rim
+//!    fanned with the lids (`eyes.rs`); lids that close simply cover it (the lid triangles
+//!    stretch the lid skin over the eye). The skin is shaded by the wrinkle maps
 //!    ([`super::wrinkles`]). Inside the mouth, the portrait's own interior at its own scale (its
 //!    teeth where the skull and the jaw hold them, a painted seam attached to each lip), and
 //!    where the lips part wider than in the portrait or move off what they covered a procedural
