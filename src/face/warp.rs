@@ -18,7 +18,7 @@
 use glam::{Mat3, Vec2, Vec3};
 
 use super::blendshapes::{BlendshapeBasis, N_BLENDSHAPES, index_of};
-use super::cpu_render::{EYE_CORNERS, EyeFrame, HeadPose, PreparedPortrait, eye_parallax, lip_closure};
+use super::cpu_render::{EYE_CORNERS, EyeFrame, HeadPose, Posing, PreparedPortrait, eye_parallax, lip_closure};
 use super::deform::MeshDeformer;
 use super::layout::Region;
 use super::mesh::{EYE_CONTOUR, FaceMesh, VertexKind};
@@ -279,7 +279,7 @@ impl WarpRig {
     pub fn vertex(&self, vertex: usize, weights: &[f32; N_BLENDSHAPES], pose: &HeadPose) -> Vec3 {
         let row = self.row[vertex] as usize;
         let q = self.rest[vertex] + self.deformed(row, weights);
-        q + (self.posed(q, pose) - q) * self.head_follow(row)
+        Posing::new(pose, self.pivot).apply(q, self.head_follow(row))
     }
 
     /// How much basis row `row` follows the head pose ([`FaceMesh::head`]; 1 for the fans'
@@ -287,10 +287,6 @@ impl WarpRig {
     /// shader reads it.
     pub fn head_follow(&self, row: usize) -> f32 {
         self.basis[row * N_TERMS][3]
-    }
-
-    fn posed(&self, q: Vec3, pose: &HeadPose) -> Vec3 {
-        PreparedPortrait::pose_matrix(pose) * (q - self.pivot) + self.pivot + pose.translation.extend(0.0)
     }
 
     /// One face's per-frame shader inputs ([`FACE_PARAMS_WORDS`] words, the layout of the WGSL
@@ -309,14 +305,12 @@ impl WarpRig {
         let skin = wrinkles::SkinShading::new(&gained, &self.rest_creases, self.crease_soft);
         out[WRINKLE_WORDS_AT..WRINKLE_WORDS_AT + wrinkles::N_GROUPS].copy_from_slice(&skin.draw);
         out[RELAX_WORDS_AT..RELAX_WORDS_AT + wrinkles::N_GROUPS].copy_from_slice(&skin.relax);
-        let at = |i: usize| self.posed(self.rest[i] + self.deformed(i, weights), pose).truncate();
+        let posing = Posing::new(pose, self.pivot);
+        let at = |i: usize| posing.apply(self.rest[i] + self.deformed(i, weights), 1.0).truncate();
         for (e, [inner, outer]) in EYE_CORNERS.into_iter().enumerate() {
             let rest = [self.rest[inner].truncate(), self.rest[outer].truncate()];
-            let parallax = if *pose == HeadPose::default() {
-                Vec2::ZERO
-            } else {
-                eye_parallax(e, |v| self.rest[v].truncate(), |v| self.posed(self.rest[v], pose).truncate())
-            };
+            let parallax =
+                eye_parallax(e, pose, |v| self.rest[v].truncate(), |v| posing.apply(self.rest[v], 1.0).truncate());
             let f = EyeFrame::new(e, rest, [at(inner), at(outer)], &gained).shifted(parallax);
             out[EYE_WORDS_AT + 4 * e..EYE_WORDS_AT + 4 * e + 4].copy_from_slice(&[f.inv.x, f.inv.y, f.t.x, f.t.y]);
         }

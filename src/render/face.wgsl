@@ -468,6 +468,9 @@ fn eye_colour(f: u32, e: u32, p: vec2<f32>, rim: vec2<f32>) -> vec3<f32> {
     let sclera = portrait.sclera[e].rgb;
     if in_opening(e, src) {
         let slide = clamp((distance(src, rim) - EYEBALL_STILL) / EYEBALL_SLIDE, 0.0, 1.0);
+        if slide <= 0.0 {
+            return sample_px(src);
+        }
         let cover = clamp(1.0 - opening_distance(e, src) / LID_FRINGE, 0.0, 1.0);
         return mix(sample_px(src), sclera, slide * cover);
     }

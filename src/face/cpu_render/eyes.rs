@@ -111,12 +111,15 @@ impl EyeFrame {
 /// How far (rest pixels) the eyeball's frame, carried by eye `e`'s corners, misses the eye under
 /// a head pose: the lids and the front of the eyeball stand before the corners, so a turning head
 /// moves them further than the corners' similarity says. `rest` gives a mesh vertex's rest
-/// position, `posed` where the pose alone (no expression) puts it. The frame shifted back by it
+/// position, `posed` where `pose` alone (no expression) puts it. The frame shifted back by it
 /// ([`EyeFrame::shifted`]) keeps the iris where it was between the lids as the head turns; carried
 /// by the corners alone the eye's centre showed a rest point 1.5–1.9 px away at a 30° yaw on the
 /// bundled NPC 3 (a glance the animation did not ask for), and the eyeball took the lids' fringe
-/// along ([`LID_FRINGE`]). Callers skip it at the default pose, where it is 0 but for rounding.
-pub fn eye_parallax(e: usize, rest: impl Fn(usize) -> Vec2, posed: impl Fn(usize) -> Vec2) -> Vec2 {
+/// along ([`LID_FRINGE`]). Exactly 0 at the default pose (posing by it only rounds).
+pub fn eye_parallax(e: usize, pose: &HeadPose, rest: impl Fn(usize) -> Vec2, posed: impl Fn(usize) -> Vec2) -> Vec2 {
+    if *pose == HeadPose::default() {
+        return Vec2::ZERO;
+    }
     let [inner, outer] = EYE_CORNERS[e.min(1)];
     let frame = EyeFrame::new(e, [rest(inner), rest(outer)], [posed(inner), posed(outer)], &[]);
     let contour = &FaceMesh::get().eye_contours[e.min(1)];
@@ -178,11 +181,10 @@ impl PreparedPortrait {
     /// the head pose `q` were posed with (its parallax, [`eye_parallax`]).
     pub fn eye_frame(&self, e: usize, q: &[Vec2], weights: &[f32], pose: &HeadPose) -> EyeFrame {
         let [inner, outer] = EYE_CORNERS[e];
-        let parallax = if *pose == HeadPose::default() {
-            Vec2::ZERO
-        } else {
-            eye_parallax(e, |v| self.rest[v], |v| self.posed_rest(v, pose).truncate())
-        };
+        let posing = self.posing(pose);
+        let head = &FaceMesh::get().head;
+        let posed = |v: usize| posing.apply(self.rest[v].extend(self.depth[v]), head[v]).truncate();
+        let parallax = eye_parallax(e, pose, |v| self.rest[v], posed);
         EyeFrame::new(e, [self.rest[inner], self.rest[outer]], [q[inner], q[outer]], weights).shifted(parallax)
     }
 
@@ -217,7 +219,8 @@ impl PreparedPortrait {
                     let ball = frame.source(p);
                     if inside(&opening, ball) {
                         let slide = ((ball.distance(rim) - EYEBALL_STILL) / EYEBALL_SLIDE).clamp(0.0, 1.0);
-                        mix(sample(&self.image, ball), self.sclera[e], slide * lid_cover(&opening, ball))
+                        let c = sample(&self.image, ball);
+                        if slide > 0.0 { mix(c, self.sclera[e], slide * lid_cover(&opening, ball)) } else { c }
                     } else {
                         let shade = sclera_shade(edge_distance(&opening, ball), shadow);
                         self.sclera[e].map(|v| v * shade)

@@ -280,7 +280,7 @@ impl PreparedPortrait {
     fn deform_gained(&self, gained: &[f32], pose: &HeadPose, basis: &BlendshapeBasis) -> Vec<Vec3> {
         let mesh = FaceMesh::get();
         let d = MeshDeformer::get().deform(&self.fit.displacements_px(gained, basis));
-        let m = Self::pose_matrix(pose);
+        let posing = self.posing(pose);
         let posed = *pose != HeadPose::default();
         self.rest
             .iter()
@@ -289,25 +289,14 @@ impl PreparedPortrait {
             .zip(&mesh.head)
             .map(|(((p, d), z), follow)| {
                 let q = (*p + d.truncate()).extend(z + d.z);
-                if !posed || *follow == 0.0 { q } else { self.pose_point(q, &m, pose, *follow) }
+                if !posed || *follow == 0.0 { q } else { posing.apply(q, *follow) }
             })
             .collect()
     }
 
-    /// Point `q` (pixels, depth towards the viewer) under `pose` (`m`: its
-    /// [`Self::pose_matrix`]) for a vertex that follows the pose by `follow`
-    /// ([`FaceMesh::head`]): the head turns, the neck a little, the picture around it not.
-    fn pose_point(&self, q: Vec3, m: &glam::Mat3, pose: &HeadPose, follow: f32) -> Vec3 {
-        // Image y is down, so the 3D frame here is (x, y down, z to the viewer).
-        let pivot = self.pivot();
-        let moved = *m * (q - pivot) + pivot + pose.translation.extend(0.0);
-        q + (moved - q) * follow
-    }
-
-    /// Mesh vertex `v` at rest, posed by `pose` alone (no expression).
-    pub(crate) fn posed_rest(&self, v: usize, pose: &HeadPose) -> Vec3 {
-        let q = self.rest[v].extend(self.depth[v]);
-        self.pose_point(q, &Self::pose_matrix(pose), pose, FaceMesh::get().head[v])
+    /// `pose` about this portrait's pivot, ready to apply to many points.
+    pub(crate) fn posing(&self, pose: &HeadPose) -> Posing {
+        Posing::new(pose, self.pivot())
     }
 
     /// Renders the portrait with `weights` (52, ARKit order) and `pose`.
@@ -367,6 +356,28 @@ impl PreparedPortrait {
             };
             out.put_pixel(x, y, to_rgba(c));
         });
+    }
+}
+
+/// A head pose about a portrait's pivot ([`PreparedPortrait::posing`]).
+pub(crate) struct Posing {
+    m: glam::Mat3,
+    pivot: Vec3,
+    shift: Vec3,
+}
+
+impl Posing {
+    /// `pose` about `pivot` (pixels).
+    pub(crate) fn new(pose: &HeadPose, pivot: Vec3) -> Self {
+        Posing { m: PreparedPortrait::pose_matrix(pose), pivot, shift: pose.translation.extend(0.0) }
+    }
+
+    /// Point `q` (pixels, depth towards the viewer) posed, for a vertex that follows the pose by
+    /// `follow` ([`FaceMesh::head`]): the head turns, the neck a little, the picture around it not.
+    pub(crate) fn apply(&self, q: Vec3, follow: f32) -> Vec3 {
+        // Image y is down, so the 3D frame here is (x, y down, z to the viewer).
+        let moved = self.m * (q - self.pivot) + self.pivot + self.shift;
+        q + (moved - q) * follow
     }
 }
 
