@@ -6,7 +6,7 @@
 //!
 //! ```sh
 //! bash tools/photo-sets/fetch.sh photos
-//! cargo run --release --example photo_eval -- photos/held-out/*.jpg [--out DIR [--frames]] [--intensity 2.5]
+//! cargo run --release --example photo_eval -- photos/held-out/*.jpg [--out DIR [--frames]] [--intensity 2.5] [--teeth]
 //! cargo run --release --example photo_eval -- photos/tuning/*.jpg [--out DIR [--frames]]
 //! ```
 //!
@@ -29,7 +29,11 @@
 //! blur (`face::wrinkles::image_softness`, which the drawn creases take on) are printed beside
 //! it. With `--out`, `photo_faces.png` is the contact sheet (a row per
 //! face: the crop, then the seven emotions); with `--frames` too, every frame at full size
-//! (`FACE_EMOTION.png`) and each face's crop and rig (`FACE.png`, `FACE.rig.json`).
+//! (`FACE_EMOTION.png`) and each face's crop and rig (`FACE.png`, `FACE.rig.json`). With
+//! `--teeth`, a second table says how bright each frame's mouth opening is beside the face's skin
+//! (`face::teeth_reading`: its brightest third's luma over the brightest channel of the skin
+//! below the mouth), the photograph's own opening first: drawn teeth against a photograph's own
+//! (#14's twenty-third pass).
 
 #[path = "common/cells.rs"]
 mod cells;
@@ -115,18 +119,28 @@ fn faces_in(path: &PathBuf, judge: &Judge<Flex>) -> Vec<Face> {
     faces
 }
 
+/// [`emotalk::face::teeth_reading`] of an opening, as a table cell.
+fn reading(frame: &RgbaImage, opening: &[glam::Vec2], rest: &RgbaImage, lm: &[glam::Vec2]) -> String {
+    emotalk::face::teeth_reading(frame, opening, rest, lm)
+        .map_or("-".into(), |t| format!("{:.2} ({})", t.lit, t.pixels))
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
     let out = value("--out").map(PathBuf::from);
     let full = args.iter().any(|a| a == "--frames");
+    let teeth = args.iter().any(|a| a == "--teeth");
     let mu: f32 = value("--intensity").map_or(2.5, |m| m.parse().expect("--intensity: a number"));
     let variants = cells::Variants::from_args(&args);
     let photos: Vec<PathBuf> = args
         .iter()
         .enumerate()
         .filter(|(i, a)| {
-            !a.starts_with("--") && (*i == 0 || !args[i - 1].starts_with("--") || args[i - 1] == "--frames")
+            !a.starts_with("--")
+                && (*i == 0
+                    || !args[i - 1].starts_with("--")
+                    || ["--frames", "--teeth"].contains(&args[i - 1].as_str()))
         })
         .map(|(_, a)| PathBuf::from(a))
         .collect();
@@ -148,6 +162,7 @@ fn main() {
     );
     println!("|---|---|---|---|{}", "---|".repeat(cells::JUDGED.len()));
     let mut n = 0;
+    let mut teeth_rows = Vec::new();
     for (r, face) in faces.iter().enumerate() {
         let rect = cells::face_rect(&face.rig);
         let own = judge.judge_in_both(&face.image, rect, &face.name).expect("judge the photo");
@@ -176,8 +191,11 @@ fn main() {
             (r as u32 * CELL) as i64,
         );
         let mut cells_text = Vec::new();
+        let rest_lm = face.rig.points();
+        let mut teeth_text = vec![reading(&face.image, &rest_lm[60..68], &face.image, &rest_lm)];
         for (c, (emotion, class)) in cells::JUDGED.iter().enumerate() {
-            let frame = prepared.render(&variants.weights(*emotion, mu), &HeadPose::default(), basis);
+            let weights = variants.weights(*emotion, mu);
+            let frame = prepared.render(&weights, &HeadPose::default(), basis);
             if let Some(dir) = out.as_ref().filter(|_| full) {
                 std::fs::create_dir_all(dir).expect("create --out");
                 frame.save(dir.join(format!("{}_{}.png", face.name, emotion.name()))).expect("write a frame");
@@ -188,6 +206,10 @@ fn main() {
                 ((c as u32 + 1) * CELL) as i64,
                 (r as u32 * CELL) as i64,
             );
+            if teeth {
+                let q = prepared.deformed_vertices(&weights, &HeadPose::default(), basis);
+                teeth_text.push(reading(&frame, &q[60..68], &face.image, &rest_lm));
+            }
             let in_rig = judge.judge_in_both(&frame, rect, &face.name).expect("judge a render");
             let detected = judge.judge_both(&frame, &face.name).ok();
             no_face += if detected.is_none() { 2 } else { 0 };
@@ -209,6 +231,17 @@ fn main() {
             own[1].top_probability,
             cells_text.join(" | ")
         );
+        if teeth {
+            teeth_rows.push(format!("| {} | {} |", face.name, teeth_text.join(" | ")));
+        }
+    }
+    if teeth {
+        println!("\nThe opening's brightest third, luma over the skin's brightest channel (pixels in the opening):");
+        println!("| face | own | {} |", cells::JUDGED.map(|(e, _)| e.name()).join(" | "));
+        println!("|---|---|{}", "---|".repeat(cells::JUDGED.len()));
+        for row in &teeth_rows {
+            println!("{row}");
+        }
     }
     println!("\n{n} faces at intensity {mu}, read as intended (rig's box; detector's box):");
     println!("| judge | {} | all |", cells::JUDGED.map(|(e, _)| e.name()).join(" | "));

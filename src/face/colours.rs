@@ -110,14 +110,18 @@ fn brightest_third(image: &RgbaImage, contour: &[Vec2]) -> Option<[f32; 3]> {
 /// The procedural teeth's least brightness, as a share of the skin's below the mouth: the luma of
 /// teeth the portrait does not show is lifted (as a grey, every channel alike) to at least this
 /// times the brightest channel of that skin. Enamel reflects about as much of every colour as the
-/// lightest skin reflects of red, so under the same light teeth are about as bright as the skin's
-/// brightest channel, whatever the skin; set back in the mouth under the upper lip they take a
-/// little less of the light (hence 0.9, and the shading towards the cavity drawn on them). From
-/// a photograph's eyes alone, a face whose eyes show little white in shadow (face_recognition's
+/// lightest skin reflects of red, so under the same light teeth are at least as bright as the
+/// skin's brightest channel (the lit teeth of the photographs here that show theirs read 0.99,
+/// 1.03 and 1.15 of it, [`teeth_reading`]: face_recognition's Obama test photos and the
+/// astronaut); the shade of the lips and the mouth's corners is drawn on them
+/// ([`crate::face::mouth::LIP_SHADOW_SHADE`], [`crate::face::mouth::CORNER_SHADE`]). From a
+/// photograph's eyes alone, a face whose eyes show little white in shadow (face_recognition's
 /// Biden test photo, #14's seventeenth pass) had teeth of luma 0.32 beside skin whose red was
-/// 0.54: an open mouth was a flat grey wedge. A painted character's white eyes give teeth above
-/// the floor: it leaves them as they were.
-pub const TEETH_FLOOR: f32 = 0.9;
+/// 0.54: an open mouth was a flat grey wedge. 0.9 until #14's twenty-third pass, which with the
+/// shading drawn on them left a photograph's lit procedural teeth at 0.72–0.80 of its skin's
+/// brightest channel, grey beside it. A painted character's white eyes give teeth above the
+/// floor: it leaves them as they were.
+pub const TEETH_FLOOR: f32 = 1.0;
 
 /// The least luma of a portrait's own opening's brightest third, as a share of the brightest
 /// channel of the skin below the mouth, for it to be taken as the portrait's own teeth: a mouth
@@ -155,6 +159,35 @@ pub(crate) fn teeth_colour(image: &RgbaImage, lm: &[Vec2], scale: f32, sclera: &
         let t = crate::face::mouth::tooth_colour(sclera);
         let lift = skin.map_or(0.0, |s| (TEETH_FLOOR * s - luma(t)).max(0.0));
         t.map(|v| (v + lift).clamp(0.0, 1.0))
+    })
+}
+
+/// How bright a mouth opening's teeth are beside the face's skin ([`teeth_reading`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TeethReading {
+    /// The luma of the opening's brightest third (its lit teeth), as a share of the brightest
+    /// channel of the skin below the mouth: real teeth under the same light read about 1
+    /// (the astronaut's own 0.99), and more beside darker skin.
+    pub lit: f32,
+    /// The brightest third's colour over its channels' mean: enamel is near grey, a little warm.
+    pub tint: [f32; 3],
+    /// The opening's pixels.
+    pub pixels: usize,
+}
+
+/// How bright the teeth in the mouth opening `opening` (the inner lips' 8 points, iBUG 60–67, in
+/// `frame`'s pixels) are beside the skin below the mouth of the portrait `rest` at its landmarks
+/// `lm` (68, pixels): the measure that says whether drawn teeth look like the portrait's own would
+/// (`examples/photo_eval.rs --teeth`). `None` for an opening of fewer than 6 pixels or no skin.
+pub fn teeth_reading(frame: &RgbaImage, opening: &[Vec2], rest: &RgbaImage, lm: &[Vec2]) -> Option<TeethReading> {
+    let pixels = pixels_in(frame, opening).len();
+    let teeth = brightest_third(frame, opening)?;
+    let skin = skin_below_mouth(rest, lm)?;
+    let m = (teeth[0] + teeth[1] + teeth[2]) / 3.0;
+    Some(TeethReading {
+        lit: luma(teeth) / skin[0].max(skin[1]).max(skin[2]).max(1e-3),
+        tint: teeth.map(|v| v / m.max(1e-3)),
+        pixels,
     })
 }
 

@@ -32,6 +32,7 @@ pub mod warp;
 pub mod wrinkles;
 
 pub use blendshapes::{BlendshapeBasis, N_BLENDSHAPES, NAMES as BLENDSHAPE_NAMES};
+pub use colours::{TeethReading, teeth_reading};
 pub use deform::MeshDeformer;
 pub use fit::FaceFit;
 pub use layout::{MIRROR, N_LANDMARKS, Region};

@@ -17,6 +17,12 @@ const SEAM_WIDTH: f32 = 0.012;
 const SEAM_SOFTNESS: f32 = 1.5;
 // src/face/mouth/teeth.rs `LOWER_TEETH_SHADE`.
 const LOWER_TEETH_SHADE: f32 = 0.15;
+// src/face/mouth/teeth.rs `LIP_SHADOW_SHADE`, `LIP_SHADOW`, `INCISAL_SHADE` and `CORNER_SHADE` (the
+// procedural teeth's shading).
+const LIP_SHADOW_SHADE: f32 = 0.35;
+const LIP_SHADOW: f32 = 0.02;
+const INCISAL_SHADE: f32 = 0.12;
+const CORNER_SHADE: f32 = 0.9;
 // src/face/mouth/teeth.rs: where the upper teeth (fixed to the skull) and the lower ones (fixed to the
 // jaw) stand, and how much of them can show, face-model units.
 const UPPER_TEETH_AT_REST: f32 = 0.03;
@@ -340,9 +346,14 @@ fn procedural_mouth(
     }
     let upper_h = clamp(UPPER_TEETH_AT_REST * scale + travel.x, 0.0, UPPER_TEETH * scale) * span;
     let lower_h = clamp(LOWER_TEETH_AT_REST * scale + travel.y, 0.0, LOWER_TEETH * scale) * span;
+    // Lit in the middle of the mouth, shaded into its corners; the upper teeth under the upper
+    // lip's shadow and at their thin incisal edge, the lower ones in the upper teeth's shadow.
+    let corner = CORNER_SHADE * pow(1.0 - edge, 1.5);
     let t = min(below_upper / max(upper_h, 1e-3), 1.0);
-    var upper = mix(mix(tooth, cavity, 1.0 - span * 0.9), cavity, 0.25 * t);
-    var lower = mix(mix(tooth, cavity, 1.0 - span * 0.8), cavity, LOWER_TEETH_SHADE);
+    let shadow = LIP_SHADOW_SHADE * clamp(1.0 - below_upper / max(LIP_SHADOW * scale, 1e-3), 0.0, 1.0);
+    let lit = (1.0 - corner) * (1.0 - shadow) * (1.0 - INCISAL_SHADE * t * t);
+    var upper = mix(tooth, cavity, 1.0 - lit);
+    var lower = mix(tooth, cavity, 1.0 - (1.0 - corner) * (1.0 - LOWER_TEETH_SHADE));
     // One tooth beside the next, fixed to the skull and the jaw: the row is measured from the
     // middle of the mouth, not stretched with it.
     let across = (along - 0.5) * here.width;

@@ -8,9 +8,11 @@
 #
 #   bash tools/sheets/mouth_closeups.sh OUT.png [EMOTALK_BINARY [WHO:EMOTION ...]]
 #
-# WHO:EMOTION cells (WHO one of astronaut, npc_3, npc_7) replace the fifteen above, e.g. the
-# eighteenth pass's tooth rows (docs/img/teeth_rows_*.png): npc_3:angry npc_3:happy npc_7:angry
-# npc_7:happy.
+# WHO:EMOTION cells (WHO one of astronaut, astronaut_closed, npc_3, npc_7) replace the fifteen
+# above, e.g. the eighteenth pass's tooth rows (docs/img/teeth_rows_*.png): npc_3:angry
+# npc_3:happy npc_7:angry npc_7:happy; the twenty-third pass's teeth beside the skin
+# (docs/img/teeth_light_*.png): astronaut_closed:happy astronaut_closed:angry
+# astronaut_closed:surprised astronaut:angry npc_3:angry npc_3:happy npc_7:angry npc_7:happy.
 #
 # Needs python3 with Pillow (`pip install pillow`) for the crops and the montage.
 set -euo pipefail

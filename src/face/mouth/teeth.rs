@@ -27,6 +27,26 @@ pub fn tooth_colour(sclera: &[[f32; 3]; 2]) -> [f32; 3] {
 /// teeth's shadow); a third until #14's eighth pass, which left them grey beside bright skin.
 pub const LOWER_TEETH_SHADE: f32 = 0.15;
 
+/// How much of the cavity's colour the upper teeth take right under the upper lip, which stands
+/// before them and shades their top ([`LIP_SHADOW`]). Photographs that show their teeth have a
+/// darker row under the lip, then the lit teeth (the astronaut: 0.6–0.8 of the lit teeth's luma in
+/// the top row; face_recognition's Obama test photo alike).
+pub const LIP_SHADOW_SHADE: f32 = 0.35;
+/// How far below the upper lip its shadow on the upper teeth reaches, face-model units (1.8 mm),
+/// fading to none there.
+pub const LIP_SHADOW: f32 = 0.02;
+/// How much of the cavity's colour the upper teeth take at their incisal edge, rising as the
+/// square of the way down to it: the enamel there is thin and lets the dark mouth through.
+pub const INCISAL_SHADE: f32 = 0.12;
+/// How much of the cavity's colour the teeth take in the corners of the mouth, where the arch
+/// turns them away from the light: `CORNER_SHADE · (1 − 4a(1 − a))^1.5` at `a` along the mouth
+/// (none in the middle, a tenth a quarter of the way, half a tenth of the way). Until #14's
+/// twenty-third pass the teeth took a tenth of it in the middle too, and more of it towards the
+/// corners (`1 − 0.9·√(4a(1 − a))`: a fifth a quarter of the way): with the rest of their
+/// shading, a photograph's lit teeth were 0.72–0.80 of its skin's brightest channel where its
+/// own teeth read 0.99–1.15 ([`crate::face::teeth_reading`]).
+pub const CORNER_SHADE: f32 = 0.9;
+
 /// The most of the upper front teeth that shows below the upper lip, face-model units (IOD): the
 /// central incisor's crown is about 10 mm, most of it showing in a broad smile.
 pub const UPPER_TEETH: f32 = 0.1;
@@ -186,10 +206,14 @@ pub(super) fn mouth_interior(
     let upper_show = (UPPER_TEETH_AT_REST * scale + travel.0).clamp(0.0, UPPER_TEETH * scale);
     let lower_show = (LOWER_TEETH_AT_REST * scale + travel.1).clamp(0.0, LOWER_TEETH * scale);
     let (upper_h, lower_h) = (upper_show * span, lower_show * span);
-    // Shaded towards the incisal edge and into the corners.
+    // Lit in the middle of the mouth, shaded into its corners; the upper teeth under the upper
+    // lip's shadow and at their thin incisal edge, the lower ones in the upper teeth's shadow.
+    let corner = CORNER_SHADE * (1.0 - edge).powf(1.5);
     let t = (below_upper / upper_h.max(1e-3)).min(1.0);
-    let upper = mix(mix(tooth, cavity, 1.0 - span * 0.9), cavity, 0.25 * t);
-    let lower = mix(mix(tooth, cavity, 1.0 - span * 0.8), cavity, LOWER_TEETH_SHADE);
+    let shadow = LIP_SHADOW_SHADE * (1.0 - below_upper / (LIP_SHADOW * scale).max(1e-3)).clamp(0.0, 1.0);
+    let lit = (1.0 - corner) * (1.0 - shadow) * (1.0 - INCISAL_SHADE * t * t);
+    let upper = mix(tooth, cavity, 1.0 - lit);
+    let lower = mix(tooth, cavity, 1.0 - (1.0 - corner) * (1.0 - LOWER_TEETH_SHADE));
     // One tooth beside the next, fixed to the skull and the jaw: the row is measured from the
     // middle of the mouth, not stretched with it.
     let across = here.across();
@@ -206,8 +230,9 @@ mod tests {
     use super::super::tests::contour;
     use super::super::{MouthFrame, MouthShape};
     use super::{
-        LOWER_TOOTH_EDGES, TOOTH_GAP, TOOTH_GAP_SHADE, TOOTH_ROUNDNESS, TOOTH_TINT, UPPER_TOOTH_EDGES, band_cover,
-        line_cover, mouth_interior, tooth_colour, tooth_shade,
+        CORNER_SHADE, INCISAL_SHADE, LIP_SHADOW, LIP_SHADOW_SHADE, LOWER_TOOTH_EDGES, TOOTH_GAP, TOOTH_GAP_SHADE,
+        TOOTH_ROUNDNESS, TOOTH_TINT, UPPER_TOOTH_EDGES, band_cover, line_cover, mouth_interior, tooth_colour,
+        tooth_shade,
     };
 
     #[test]
@@ -332,6 +357,42 @@ mod tests {
         let middle = tooth_shade(&UPPER_TOOTH_EDGES, UPPER_TOOTH_EDGES[1] * scale / 2.0, 5.0, scale);
         let side = tooth_shade(&UPPER_TOOTH_EDGES, UPPER_TOOTH_EDGES[1] * scale - 1.5, 5.0, scale);
         assert!(middle < 1e-6 && side > 0.3 * TOOTH_ROUNDNESS && side < TOOTH_ROUNDNESS, "{middle} {side}");
+    }
+
+    /// The upper teeth are lit in the middle of the mouth: a column in the middle of a central
+    /// incisor is the tooth's own colour below the upper lip's shadow and above the thin incisal
+    /// edge, takes `LIP_SHADOW_SHADE` of the cavity right under the lip, and the teeth darken
+    /// into the corners (`CORNER_SHADE`): none in the middle, a tenth a quarter of the way.
+    #[test]
+    fn teeth_are_lit_in_the_middle_and_shaded_under_the_lip_and_into_the_corners() {
+        // 90 px per face-model unit; the lips 30 px apart; the upper lip raised 5 px, so 7.7 px
+        // of upper teeth show (the rest display plus the rise).
+        let (scale, lip, tooth) = (90.0, [0.8, 0.5, 0.5], [0.95, 0.95, 0.95]);
+        let poly = contour(30.0);
+        let shape = MouthShape::new(&poly);
+        let at = |x: f32, y: f32| {
+            let p = Vec2::new(x, y);
+            mouth_interior(&MouthFrame::new(&shape, p), p, lip, tooth, scale, (5.0, 0.0))[1]
+        };
+        let cavity = 0.08 + 0.25 * lip[1];
+        let middle = 140.0 + UPPER_TOOTH_EDGES[1] * scale / 2.0;
+        let column: Vec<f32> = (85..93).map(|y| at(middle, y as f32 + 0.5)).collect();
+        let lit = column.iter().copied().fold(0.0, f32::max);
+        assert!((lit - tooth[1]).abs() < 0.015, "lit at the tooth's own colour: {column:?}");
+        // The pixel under the lip: 0.5 px into a shadow fading over LIP_SHADOW (1.8 px).
+        let shade = LIP_SHADOW_SHADE * (1.0 - 0.5 / (LIP_SHADOW * scale));
+        let top = tooth[1] + (cavity - tooth[1]) * shade;
+        assert!((column[0] - top).abs() < 0.02, "the lip's shadow on the teeth: {} vs {top}: {column:?}", column[0]);
+        assert!(column[0] < lit - 0.15, "{column:?}");
+        // Towards the corners (the mouth 80 px wide from x = 100): a quarter of the way (the
+        // canine's middle) the teeth keep most of their light, a tenth of the way (beyond the
+        // premolars) about half of it.
+        let brightest = |x: f32| (86..91).map(|y| at(x, y as f32 + 0.5)).fold(0.0, f32::max);
+        let canine = 140.0 - (UPPER_TOOTH_EDGES[3] + UPPER_TOOTH_EDGES[4]) * scale / 2.0;
+        let (quarter, tenth) = (brightest(canine), brightest(108.5));
+        assert!(quarter > 0.82 && quarter < lit, "a quarter of the way: {quarter}");
+        assert!(tenth > 0.45 && tenth < 0.7, "a tenth of the way: {tenth}");
+        assert!(CORNER_SHADE < 1.0 && INCISAL_SHADE < LIP_SHADOW_SHADE);
     }
 
     #[test]
