@@ -99,7 +99,11 @@ fn mean(px: &[[f32; 3]]) -> [f32; 3] {
 /// The mean colour of the brightest third of the pixels inside `contour` (a fan from its
 /// centroid), or `None` for fewer than 6 pixels.
 fn brightest_third(image: &RgbaImage, contour: &[Vec2]) -> Option<[f32; 3]> {
-    let mut px = pixels_in(image, contour);
+    brightest_third_of(pixels_in(image, contour))
+}
+
+/// The mean colour of the brightest third of `px`, or `None` for fewer than 6.
+fn brightest_third_of(mut px: Vec<[f32; 3]>) -> Option<[f32; 3]> {
     if px.len() < 6 {
         return None;
     }
@@ -111,9 +115,9 @@ fn brightest_third(image: &RgbaImage, contour: &[Vec2]) -> Option<[f32; 3]> {
 /// teeth the portrait does not show is lifted (as a grey, every channel alike) to at least this
 /// times the brightest channel of that skin. Enamel reflects about as much of every colour as the
 /// lightest skin reflects of red, so under the same light teeth are at least as bright as the
-/// skin's brightest channel (the lit teeth of the photographs here that show theirs read 0.99,
-/// 1.03 and 1.15 of it, [`teeth_reading`]: face_recognition's Obama test photos and the
-/// astronaut); the shade of the lips and the mouth's corners is drawn on them
+/// skin's brightest channel (the lit teeth of the photographs here that show theirs read 0.99 and
+/// 1.15 of it, [`teeth_reading`]: face_recognition's Obama test photos; the astronaut's 1.00);
+/// the shade of the lips and the mouth's corners is drawn on them
 /// ([`crate::face::mouth::LIP_SHADOW_SHADE`], [`crate::face::mouth::CORNER_SHADE`]). From a
 /// photograph's eyes alone, a face whose eyes show little white in shadow (face_recognition's
 /// Biden test photo, #14's seventeenth pass) had teeth of luma 0.32 beside skin whose red was
@@ -167,28 +171,37 @@ pub(crate) fn teeth_colour(image: &RgbaImage, lm: &[Vec2], scale: f32, sclera: &
 pub struct TeethReading {
     /// The luma of the opening's brightest third (its lit teeth), as a share of the brightest
     /// channel of the skin below the mouth: real teeth under the same light read about 1
-    /// (the astronaut's own 0.99), and more beside darker skin.
+    /// (the astronaut's own 1.00), and more beside darker skin.
     pub lit: f32,
     /// The brightest third's colour over its channels' mean: enamel is near grey, a little warm.
     pub tint: [f32; 3],
-    /// The opening's pixels.
+    /// The opening's pixels (those whose centres a fan of triangles from its centroid covers).
     pub pixels: usize,
 }
 
-/// How bright the teeth in the mouth opening `opening` (the inner lips' 8 points, iBUG 60–67, in
-/// `frame`'s pixels) are beside the skin below the mouth of the portrait `rest` at its landmarks
-/// `lm` (68, pixels): the measure that says whether drawn teeth look like the portrait's own would
-/// (`examples/photo_eval.rs --teeth`). `None` for an opening of fewer than 6 pixels or no skin.
+/// The darkest skin (its brightest channel, 0–1) [`teeth_reading`] measures beside: below it the
+/// ratio says nothing.
+const DARKEST_SKIN: f32 = 0.02;
+
+/// How bright the teeth in the mouth opening `opening` (a polygon in `frame`'s pixels: the inner
+/// lips' 8 points, iBUG 60–67) are beside the skin below the mouth of the portrait `rest` at its
+/// landmarks `lm` (68, pixels): the measure that says whether drawn teeth look like the
+/// portrait's own would (`examples/photo_eval.rs --teeth`). `None` for fewer than 68 landmarks,
+/// an opening of fewer than 6 pixels, or no skin below the mouth brighter than 0.02.
 pub fn teeth_reading(frame: &RgbaImage, opening: &[Vec2], rest: &RgbaImage, lm: &[Vec2]) -> Option<TeethReading> {
-    let pixels = pixels_in(frame, opening).len();
-    let teeth = brightest_third(frame, opening)?;
+    if lm.len() < crate::face::N_LANDMARKS {
+        return None;
+    }
+    let px = pixels_in(frame, opening);
+    let pixels = px.len();
+    let teeth = brightest_third_of(px)?;
     let skin = skin_below_mouth(rest, lm)?;
+    let skin = skin[0].max(skin[1]).max(skin[2]);
+    if skin < DARKEST_SKIN {
+        return None;
+    }
     let m = (teeth[0] + teeth[1] + teeth[2]) / 3.0;
-    Some(TeethReading {
-        lit: luma(teeth) / skin[0].max(skin[1]).max(skin[2]).max(1e-3),
-        tint: teeth.map(|v| v / m.max(1e-3)),
-        pixels,
-    })
+    Some(TeethReading { lit: luma(teeth) / skin, tint: teeth.map(|v| v / m.max(1e-3)), pixels })
 }
 
 #[cfg(test)]

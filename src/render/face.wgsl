@@ -61,7 +61,8 @@ struct PortraitUniform {
     // for a head drawn by the warp alone).
     hef: vec4<f32>,
     // rgb: the procedural teeth's colour (src/face/colours.rs `teeth_colour`: the portrait's own
-    // teeth where it shows them, else its eyes' sclera, a little yellower).
+    // teeth where it shows them, else its eyes' sclera, a little yellower, no darker than the
+    // skin's brightest channel, `TEETH_FLOOR`).
     teeth: vec4<f32>,
     // How far the neutral face's lips stand from the portrait's (`PreparedPortrait::rest_travel`,
     // a `LipTravel`'s ten values as `lip_travel`'s).

@@ -348,7 +348,8 @@ fn procedural_mouth(
     let lower_h = clamp(LOWER_TEETH_AT_REST * scale + travel.y, 0.0, LOWER_TEETH * scale) * span;
     // Lit in the middle of the mouth, shaded into its corners; the upper teeth under the upper
     // lip's shadow and at their thin incisal edge, the lower ones in the upper teeth's shadow.
-    let corner = CORNER_SHADE * pow(1.0 - edge, 1.5);
+    let turned = max(1.0 - edge, 0.0);
+    let corner = CORNER_SHADE * turned * sqrt(turned);
     let t = min(below_upper / max(upper_h, 1e-3), 1.0);
     let shadow = LIP_SHADOW_SHADE * clamp(1.0 - below_upper / max(LIP_SHADOW * scale, 1e-3), 0.0, 1.0);
     let lit = (1.0 - corner) * (1.0 - shadow) * (1.0 - INCISAL_SHADE * t * t);

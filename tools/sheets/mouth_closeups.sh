@@ -25,6 +25,7 @@ cells=(astronaut:neutral astronaut:sad astronaut:angry astronaut:happy astronaut
   astronaut:disgusted npc_3:angry npc_3:happy npc_3:fear npc_3:disgusted npc_7:angry npc_7:happy npc_7:fear
   npc_7:disgusted)
 if (($# > 0)); then cells=("$@"); fi
+if [[ " ${cells[*]} " == *" astronaut_closed:"* ]]; then astronaut_closed; fi
 for cell in "${cells[@]}"; do
   who=${cell%%:*} emotion=${cell#*:}
   $bin pose --portrait "$work/$who.png" --rig "$work/$who.rig.json" --emotion "$emotion" --intensity 2.5 \

@@ -1,10 +1,11 @@
 # Sourced by the sheet scripts here (not run on its own): puts the three portraits #14 was tuned
 # on, with their rigs, in a fresh folder `$work` (removed on exit): the astronaut photo
 # (`astronaut.png`, its rig imported from `../shared`) and the procedural NPCs 3 and 7
-# (`npc_3.png`, `npc_7.png`), made by `$bin` (an `emotalk` command line); and the astronaut with
-# her mouth closed (`astronaut_closed.png`: her lips' opening painted over with each lip's own
-# edge, her inner lips' landmarks met a pixel apart, as `tests/face_render.rs` makes her), a
-# photograph that shows no teeth of its own, so a parted mouth draws the procedural ones.
+# (`npc_3.png`, `npc_7.png`), made by `$bin` (an `emotalk` command line). The function
+# `astronaut_closed` (needs python3 with Pillow) adds the astronaut with her mouth closed
+# (`astronaut_closed.png`: her lips' opening painted over with each lip's own edge, her inner
+# lips' landmarks met a pixel apart, as `tests/face_render.rs` makes her), a photograph that
+# shows no teeth of its own, so a parted mouth draws the procedural ones.
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 shared="$here/../shared/data/portraits"
 work=$(mktemp -d)
@@ -14,6 +15,7 @@ $bin rig import --image "$shared/astronaut.png" --landmarks "$shared/astronaut.l
   --out "$work/astronaut.rig.json" >/dev/null
 cp "$shared/astronaut.png" "$work/astronaut.png"
 for seed in 3 7; do $bin npc --seed "$seed" --size 512 --out "$work" >/dev/null; done
+astronaut_closed() {
 python3 - "$work" <<'PY'
 import json, sys
 from PIL import Image
@@ -51,3 +53,4 @@ rig["image"] = "astronaut_closed.png"
 img.save(f"{work}/astronaut_closed.png")
 json.dump(rig, open(f"{work}/astronaut_closed.rig.json", "w"))
 PY
+}

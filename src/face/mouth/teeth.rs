@@ -208,7 +208,8 @@ pub(super) fn mouth_interior(
     let (upper_h, lower_h) = (upper_show * span, lower_show * span);
     // Lit in the middle of the mouth, shaded into its corners; the upper teeth under the upper
     // lip's shadow and at their thin incisal edge, the lower ones in the upper teeth's shadow.
-    let corner = CORNER_SHADE * (1.0 - edge).powf(1.5);
+    let turned = (1.0 - edge).max(0.0);
+    let corner = CORNER_SHADE * turned * turned.sqrt();
     let t = (below_upper / upper_h.max(1e-3)).min(1.0);
     let shadow = LIP_SHADOW_SHADE * (1.0 - below_upper / (LIP_SHADOW * scale).max(1e-3)).clamp(0.0, 1.0);
     let lit = (1.0 - corner) * (1.0 - shadow) * (1.0 - INCISAL_SHADE * t * t);
@@ -387,12 +388,22 @@ mod tests {
         // Towards the corners (the mouth 80 px wide from x = 100): a quarter of the way (the
         // canine's middle) the teeth keep most of their light, a tenth of the way (beyond the
         // premolars) about half of it.
-        let brightest = |x: f32| (86..91).map(|y| at(x, y as f32 + 0.5)).fold(0.0, f32::max);
+        // (The upper lip curves down towards the corners: at x = 108.5 it is at y = 91.)
+        let brightest = |x: f32, rows: std::ops::Range<i32>| rows.map(|y| at(x, y as f32 + 0.5)).fold(0.0, f32::max);
         let canine = 140.0 - (UPPER_TOOTH_EDGES[3] + UPPER_TOOTH_EDGES[4]) * scale / 2.0;
-        let (quarter, tenth) = (brightest(canine), brightest(108.5));
+        let (quarter, tenth) = (brightest(canine, 86..91), brightest(108.5, 92..98));
+        let turned = |a: f32| 1.0 - 4.0 * a * (1.0 - a);
+        let lit_at = |a: f32| tooth[1] + (cavity - tooth[1]) * CORNER_SHADE * turned(a).powf(1.5);
         assert!(quarter > 0.82 && quarter < lit, "a quarter of the way: {quarter}");
-        assert!(tenth > 0.45 && tenth < 0.7, "a tenth of the way: {tenth}");
-        assert!(CORNER_SHADE < 1.0 && INCISAL_SHADE < LIP_SHADOW_SHADE);
+        assert!((tenth - lit_at(0.1)).abs() < 0.05 && tenth < 0.7, "a tenth of the way: {tenth} vs {}", lit_at(0.1));
+        // The thin incisal edge: the last row the teeth cover whole (y = 91.5, 6.5 px down their
+        // 7.7) is darker than the lit middle, by INCISAL_SHADE · (6.5 / 7.7)² of the cavity.
+        let incisal = tooth[1] + (cavity - tooth[1]) * INCISAL_SHADE * (6.5f32 / 7.7).powi(2);
+        assert!(
+            column[6] < lit - 0.03 && (column[6] - incisal).abs() < 0.02,
+            "the incisal edge: {} vs {incisal}: {column:?}",
+            column[6]
+        );
     }
 
     #[test]
