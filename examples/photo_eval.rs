@@ -192,7 +192,10 @@ fn main() {
         );
         let mut cells_text = Vec::new();
         let rest_lm = face.rig.points();
-        let mut teeth_text = vec![reading(&face.image, &rest_lm[60..68], &face.image, &rest_lm)];
+        let mut teeth_text = Vec::new();
+        if teeth {
+            teeth_text.push(reading(&face.image, &rest_lm[60..68], &face.image, &rest_lm));
+        }
         for (c, (emotion, class)) in cells::JUDGED.iter().enumerate() {
             let weights = variants.weights(*emotion, mu);
             let frame = prepared.render(&weights, &HeadPose::default(), basis);

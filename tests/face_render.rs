@@ -7,11 +7,24 @@ use emotalk::face::cpu_render::psnr;
 use emotalk::face::import::import_rig;
 use emotalk::face::{BlendshapeBasis, EmotionPreset, HeadPose, PreparedPortrait};
 
-fn astronaut() -> PreparedPortrait {
+/// The astronaut photo (`../shared`) and its rig.
+fn astronaut_photo() -> (emotalk::face::PortraitRig, image::RgbaImage) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/portraits");
     let rig = import_rig(&dir.join("astronaut.png"), &dir.join("astronaut.landmarks68.json")).unwrap();
-    let img = image::open(dir.join("astronaut.png")).unwrap().to_rgba8();
+    (rig, image::open(dir.join("astronaut.png")).unwrap().to_rgba8())
+}
+
+fn astronaut() -> PreparedPortrait {
+    let (rig, img) = astronaut_photo();
     PreparedPortrait::new(img, &rig, BlendshapeBasis::default_basis()).unwrap()
+}
+
+/// The bundled NPC `name` (`assets/portraits`), prepared, and its rig.
+fn bundled_npc(name: &str) -> (PreparedPortrait, emotalk::face::PortraitRig) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/portraits");
+    let rig = emotalk::face::PortraitRig::load(dir.join(format!("{name}.rig.json"))).unwrap();
+    let image = image::open(dir.join(format!("{name}.png"))).unwrap().to_rgba8();
+    (PreparedPortrait::new(image, &rig, BlendshapeBasis::default_basis()).unwrap(), rig)
 }
 
 /// Mean absolute RGB difference over a rectangle.
@@ -183,11 +196,8 @@ fn eye_pixels(img: &image::RgbaImage, [x0, y0, x1, y1]: [u32; 4]) -> (usize, usi
 
 #[test]
 fn wide_eyes_uncover_sclera_and_the_iris_follows_the_gaze() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/portraits");
-    let rig = emotalk::face::PortraitRig::load(dir.join("npc_3.rig.json")).unwrap();
-    let image = image::open(dir.join("npc_3.png")).unwrap().to_rgba8();
     let basis = BlendshapeBasis::default_basis();
-    let p = PreparedPortrait::new(image, &rig, basis).unwrap();
+    let (p, rig) = bundled_npc("npc_3");
     let w = |pairs: &[(&str, f32)]| {
         let mut w = vec![0.0; 52];
         for (n, v) in pairs {
@@ -260,10 +270,7 @@ fn uncovered_sclera_is_a_grey_not_the_lids_colour() {
 
 /// The bundled NPC 7 and the weights that widen both its eyes fully.
 fn widened_npc_7() -> (PreparedPortrait, Vec<f32>) {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/portraits");
-    let rig = emotalk::face::PortraitRig::load(dir.join("npc_7.rig.json")).unwrap();
-    let image = image::open(dir.join("npc_7.png")).unwrap().to_rgba8();
-    let p = PreparedPortrait::new(image, &rig, BlendshapeBasis::default_basis()).unwrap();
+    let (p, _) = bundled_npc("npc_7");
     let mut weights = vec![0.0; 52];
     for n in ["eyeWideLeft", "eyeWideRight"] {
         weights[index_of(n).unwrap()] = 1.0;
@@ -411,11 +418,8 @@ fn a_turning_head_keeps_the_iris_between_the_lids() {
     use emotalk::face::cpu_render::EyeFrame;
     use emotalk::face::mesh::FaceMesh;
     use glam::Vec2;
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/portraits");
-    let rig = emotalk::face::PortraitRig::load(dir.join("npc_3.rig.json")).unwrap();
-    let image = image::open(dir.join("npc_3.png")).unwrap().to_rgba8();
     let basis = BlendshapeBasis::default_basis();
-    let p = PreparedPortrait::new(image, &rig, basis).unwrap();
+    let (p, _) = bundled_npc("npc_3");
     let weights = [0.0; 52];
     for pose in [
         HeadPose { yaw: 30.0, ..Default::default() },
@@ -447,9 +451,7 @@ fn a_turning_head_keeps_the_iris_between_the_lids() {
 /// procedural ones (`tools/sheets/three_portraits.sh` makes the same). Returns it, its image
 /// and its rest landmarks.
 fn astronaut_mouth_closed() -> (PreparedPortrait, image::RgbaImage, Vec<glam::Vec2>) {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/portraits");
-    let mut rig = import_rig(&dir.join("astronaut.png"), &dir.join("astronaut.landmarks68.json")).unwrap();
-    let src = image::open(dir.join("astronaut.png")).unwrap().to_rgba8();
+    let (mut rig, src) = astronaut_photo();
     let mut img = src.clone();
     let lm = rig.points();
     // The piecewise-linear contour through `points` (left to right) at `x`.
@@ -488,9 +490,7 @@ fn astronaut_mouth_closed() -> (PreparedPortrait, image::RgbaImage, Vec<glam::Ve
 /// them). Until #14's twenty-third pass her smile's read 0.77: grey beside her skin.
 #[test]
 fn drawn_teeth_are_as_bright_beside_the_skin_as_a_photographs_own() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/portraits");
-    let rig = import_rig(&dir.join("astronaut.png"), &dir.join("astronaut.landmarks68.json")).unwrap();
-    let img = image::open(dir.join("astronaut.png")).unwrap().to_rgba8();
+    let (rig, img) = astronaut_photo();
     let lm = rig.points();
     let own = emotalk::face::teeth_reading(&img, &lm[60..68], &img, &lm).unwrap();
     assert!((0.98..1.08).contains(&own.lit), "her own teeth: {own:?}");
