@@ -18,9 +18,9 @@
 #import bevy_sprite::mesh2d_functions
 #endif
 #import emotalk::mouth::{
-    MouthFrame, SEAM_OPENING, SEAM_SHADE, SEAM_SOFTNESS, SEAM_WIDTH, UPPER_TEETH, along_of, band_cover, frame_height,
-    grown_fan_point, in_mouth_polygon, lip_beyond_at, mouth_frame, opening_cover, point_of, procedural_mouth, ray_crosses,
-    travel_at,
+    MouthFrame, SEAM_OPENING, SEAM_SHADE, SEAM_SOFTNESS, SEAM_WIDTH, THIN_OWN_OPENING, UPPER_TEETH, along_of,
+    band_cover, frame_height, grown_fan_point, in_mouth_polygon, lip_beyond_at, mouth_frame, opening_cover, point_of,
+    procedural_mouth, ray_crosses, travel_at,
 }
 
 const N_TERMS: u32 = 53u;
@@ -242,45 +242,49 @@ fn mouth_colour(face: u32, p: vec2<f32>, along: f32, here: MouthFrame, then: Mou
     if own_teeth {
         teeth_travel = travel - travel_at(portrait.rest_travel, along);
     }
-    if height > 1.0 {
-        let du = max(dot(p - here.upper, here.down), 0.0);
-        let dl = max(dot(here.lower - p, here.down), 0.0);
-        var moved = vec2<f32>(0.0);
-        var split = height / 2.0;
-        if own_teeth {
-            moved = travel;
-            split = min(UPPER_TEETH * portrait.lip.w, height);
-        }
-        let a = moved.x + split;
-        let b = frame_height(here) - moved.y - (height - split);
-        // `OwnInterior::upper_holds`: where the parts overlap, a seam's halves meet in the middle
-        // and a portrait's own upper teeth stand in front of what the jaw holds.
-        var reach = (a + b) / 2.0;
-        if own_teeth {
-            reach = max(a, reach);
-        }
-        var own: vec3<f32>;
-        // `OwnInterior::procedural_cover`: the band between the parts, as much as covers the pixel
-        // where it is thinner than one, and the band the lip of the part drawn here uncovered.
-        var uncovered: f32;
-        if du <= reach {
-            own = sample_px(then.upper + then.down * clamp(du - moved.x, 0.0, split));
-            uncovered = band_cover(du, max(moved.x, 0.0));
-        } else {
-            own = sample_px(then.lower - then.down * clamp(dl - moved.y, 0.0, height - split));
-            uncovered = band_cover(dl, max(moved.y, 0.0));
-        }
-        var band = clamp(min(du + 0.5, b) - max(du - 0.5, a), 0.0, 1.0);
-        if b - a >= 1.0 {
-            band = select(0.0, 1.0, du >= a && du <= b);
-        }
-        band = max(band, uncovered);
-        if band > 0.0 {
-            own = mix(own, interior(here, along, p, teeth_travel), band);
-        }
-        return thin_opening_lips(face, here, then, p, seam(face, here, then, own));
+    // The portrait's own opening and the procedural interior where the lips moved off it
+    // (`fill_mouth`).
+    let du = max(dot(p - here.upper, here.down), 0.0);
+    let dl = max(dot(here.lower - p, here.down), 0.0);
+    var moved = vec2<f32>(0.0);
+    var split = height / 2.0;
+    if own_teeth {
+        moved = travel;
+        split = min(UPPER_TEETH * portrait.lip.w, height);
     }
-    return thin_opening_lips(face, here, then, p, seam(face, here, then, interior(here, along, p, teeth_travel)));
+    let a = moved.x + split;
+    let b = frame_height(here) - moved.y - (height - split);
+    // `OwnInterior::upper_holds`: where the parts overlap, a seam's halves meet in the middle
+    // and a portrait's own upper teeth stand in front of what the jaw holds.
+    var reach = (a + b) / 2.0;
+    if own_teeth {
+        reach = max(a, reach);
+    }
+    var own: vec3<f32>;
+    // `OwnInterior::procedural_cover`: the band between the parts, as much as covers the pixel
+    // where it is thinner than one, and the band the lip of the part drawn here uncovered.
+    var uncovered: f32;
+    if du <= reach {
+        own = sample_px(then.upper + then.down * clamp(du - moved.x, 0.0, split));
+        uncovered = band_cover(du, max(moved.x, 0.0));
+    } else {
+        own = sample_px(then.lower - then.down * clamp(dl - moved.y, 0.0, height - split));
+        uncovered = band_cover(dl, max(moved.y, 0.0));
+    }
+    var band = clamp(min(du + 0.5, b) - max(du - 0.5, a), 0.0, 1.0);
+    if b - a >= 1.0 {
+        band = select(0.0, 1.0, du >= a && du <= b);
+    }
+    band = max(band, uncovered);
+    // `thin_own_opening`: a portrait's own opening thinner than a pixel is drawn while the frame's
+    // is thin too.
+    if height <= 1.0 {
+        band = 1.0 - (1.0 - band) * clamp((THIN_OWN_OPENING - frame_height(here)) / (THIN_OWN_OPENING - 1.0), 0.0, 1.0);
+    }
+    if band > 0.0 {
+        own = mix(own, interior(here, along, p, teeth_travel), band);
+    }
+    return thin_opening_lips(face, here, then, p, seam(face, here, then, own));
 }
 
 // The CPU renderer's `seam_shadow` (src/face/mouth/seam.rs): how much of the seam's shade a mouth

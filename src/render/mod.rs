@@ -425,6 +425,7 @@ mod tests {
             ("SEAM_SHADE", crate::face::mouth::SEAM_SHADE),
             ("SEAM_WIDTH", crate::face::mouth::SEAM_WIDTH),
             ("SEAM_SOFTNESS", crate::face::mouth::SEAM_SOFTNESS),
+            ("THIN_OWN_OPENING", crate::face::mouth::THIN_OWN_OPENING),
             ("LOWER_TEETH_SHADE", crate::face::mouth::LOWER_TEETH_SHADE),
             ("LIP_SHADOW_SHADE", crate::face::mouth::LIP_SHADOW_SHADE),
             ("LIP_SHADOW", crate::face::mouth::LIP_SHADOW),

@@ -14,6 +14,11 @@
 # (docs/img/teeth_light_*.png): astronaut_closed:happy astronaut_closed:angry
 # astronaut_closed:surprised astronaut:angry npc_3:angry npc_3:happy npc_7:angry npc_7:happy.
 #
+# ZOOM (default 3), SPAN (the crop's width over the mouth's, default 2) and COLS (default 4) set
+# the enlargement, the crop and the sheet's columns; the twenty-fourth pass's mouth corners
+# (docs/img/mouth_corners_*.png): ZOOM=6 SPAN=1.3 COLS=3 with astronaut_closed:happy
+# astronaut_closed:fear astronaut_closed:disgusted.
+#
 # Needs python3 with Pillow (`pip install pillow`) for the crops and the montage.
 set -euo pipefail
 out=${1:?usage: mouth_closeups.sh OUT.png [emotalk binary [WHO:EMOTION ...]]}
@@ -32,27 +37,27 @@ for cell in "${cells[@]}"; do
     --out "$work/${who}_${emotion}.png" >/dev/null
 done
 
-python3 - "$work" "$out" "${cells[@]}" <<'PY'
-import json, sys
+ZOOM=${ZOOM:-3} SPAN=${SPAN:-2} COLS=${COLS:-4} python3 - "$work" "$out" "${cells[@]}" <<'PY'
+import json, os, sys
 from PIL import Image, ImageDraw
 
 work, out, cells = sys.argv[1], sys.argv[2], sys.argv[3:]
+zoom, span, cols = int(os.environ["ZOOM"]), float(os.environ["SPAN"]), int(os.environ["COLS"])
 tiles = []
 for cell in cells:
     who, emotion = cell.split(":")
-    # Round the lip landmarks (48-67): twice their width, 1.4 times that high, enlarged 3x.
+    # Round the lip landmarks (48-67): SPAN times their width, 0.7 of that high, enlarged ZOOM x.
     lm = json.load(open(f"{work}/{who}.rig.json"))["landmarks"][48:68]
     xs, ys = [p[0] for p in lm], [p[1] for p in lm]
     cx, cy, w = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2, max(xs) - min(xs)
-    W, H = round(2 * w), round(1.4 * w)
+    W, H = round(span * w), round(0.7 * span * w)
     box = (round(cx - W / 2), round(cy - H / 2), round(cx - W / 2) + W, round(cy - H / 2) + H)
     face = Image.open(f"{work}/{who}_{emotion}.png").convert("RGB").crop(box)
-    face = face.resize((3 * W, 3 * H), Image.NEAREST)
+    face = face.resize((zoom * W, zoom * H), Image.NEAREST)
     tile = Image.new("RGB", (face.width, face.height + 20), "white")
     tile.paste(face, (0, 0))
     ImageDraw.Draw(tile).text((4, face.height + 4), f"{who} {emotion}", fill="black")
     tiles.append(tile)
-cols = 4
 tw, th = max(t.width for t in tiles), max(t.height for t in tiles)
 sheet = Image.new("RGB", (cols * (tw + 4), -(-len(tiles) // cols) * (th + 4)), "white")
 for k, t in enumerate(tiles):

@@ -96,17 +96,20 @@ pub(crate) fn fill_mouth(
             };
             let procedural = || mouth_interior(&here, p, lip_colour, tooth, scale, teeth_travel);
             let (du, dl) = (here.depth_below_upper(p), here.height_above_lower(p));
-            let colour = if then.height() > 1.0 {
-                let own = OwnInterior::new(&here, &then, own_teeth, travel, scale);
-                let at = if own.upper_holds(du) {
-                    then.upper + then.down * own.upper_depth(du)
-                } else {
-                    then.lower - then.down * own.lower_height(dl)
-                };
-                let cover = own.procedural_cover(du, dl);
-                if cover > 0.0 { mix(sample(image, at), procedural(), cover) } else { sample(image, at) }
+            // The portrait's own opening and the procedural interior where the lips moved off it.
+            let own = OwnInterior::new(&here, &then, own_teeth, travel, scale);
+            let at = if own.upper_holds(du) {
+                then.upper + then.down * own.upper_depth(du)
             } else {
-                procedural()
+                then.lower - then.down * own.lower_height(dl)
+            };
+            // Where the portrait's own opening is thinner than a pixel, its pixel is what the
+            // portrait shows there while the frame's opening is thin too ([`THIN_OWN_OPENING`]).
+            let band = 1.0 - (1.0 - own.procedural_cover(du, dl)) * thin_own_opening(then.height(), here.height());
+            let colour = match band {
+                1.0.. => procedural(),
+                0.0 => sample(image, at),
+                _ => mix(sample(image, at), procedural(), band),
             };
             // The closure is the mouth's as a whole, or, where more, how far the lips close the
             // portrait's own opening here ([`closing`]).
@@ -133,6 +136,24 @@ pub(crate) fn fill_mouth(
         });
     }
 }
+
+/// How much a frame's opening `height` pixels tall draws of a portrait's own opening
+/// `own_height` pixels tall at the same place, rather than the procedural interior: all of it
+/// from a pixel up; below, all of it while the frame's opening is under a pixel too, none from
+/// [`THIN_OWN_OPENING`] pixels up, and linearly between. A portrait's own opening thinner than a
+/// pixel is a photograph's mouth corner or a painted seam: its pixel is mostly lip, and lines an
+/// opening a few pixels tall with a dark edge over the teeth (NPC 7's spoken smile: 51 → 46 of
+/// 74 frames happy to face-api with it drawn at any height). Until #14's twenty-fourth pass it
+/// was never drawn: a smile parting a photograph's lips by a fraction of a pixel at their
+/// corners, beyond its own opening a pixel tall, drew isolated dots of the dark cavity (53 of
+/// 255 beside 105 on insightface's group photo).
+fn thin_own_opening(own_height: f32, height: f32) -> f32 {
+    if own_height > 1.0 { 1.0 } else { ((THIN_OWN_OPENING - height) / (THIN_OWN_OPENING - 1.0)).clamp(0.0, 1.0) }
+}
+
+/// From this frame opening up, pixels, a portrait's own opening thinner than a pixel is not drawn
+/// ([`thin_own_opening`]).
+pub const THIN_OWN_OPENING: f32 = 2.0;
 
 /// Where the portrait's own mouth interior is drawn in a frame's opening, at one place along the
 /// mouth: a part of it is fixed to the skull and follows the upper lip's rest (`upper`, the
@@ -397,6 +418,69 @@ pub(crate) mod tests {
                 }
             }
         }
+    }
+
+    /// Lips closed at rest, or parted by less than a pixel (a smile's corners), that part by less
+    /// than a pixel more cover the pixels whose centre falls in the opening with the new sliver's
+    /// share of the interior only, the rest the portrait's own pixel there, as an opening a pixel
+    /// or more tall at rest does. Until #14's twenty-fourth pass the portrait's own opening was
+    /// sampled from a pixel up, and such a pixel took the dark cavity in full: isolated dark dots
+    /// at the corners of a smile on insightface's group photo (53 of 255 beside 105 where the
+    /// photograph's own opening, a pixel and a half tall, was sampled).
+    #[test]
+    fn lips_closed_at_rest_parting_by_less_than_a_pixel_show_that_share_of_the_opening() {
+        let (scale, lip) = (43.0, [0.8, 0.5, 0.5]);
+        let lip_px = Rgba([204, 127, 127, 255]);
+        let image = RgbaImage::from_pixel(280, 200, lip_px);
+        // The frame's opening over the portrait's, no closure: the portrait with its mouth filled.
+        let fill = |image: &RgbaImage, frame: &[Vec2], rest: &[Vec2]| {
+            let mut out = image.clone();
+            let (frame, rest) = (MouthShape::new(frame), MouthShape::new(rest));
+            let teeth = [0.95, 0.92, 0.85];
+            fill_mouth(&mut out, image, &frame, &rest, lip, teeth, scale, 0.0, [&LipTravel::default(); 2]);
+            out
+        };
+        // Pixel centres on row 100 (shift 0.5) or on either side of the lips' meeting (0).
+        for shift in [0.5f32, 0.0] {
+            let at = |gap: f32| contour(gap).into_iter().map(|v| v + Vec2::new(0.0, shift)).collect::<Vec<_>>();
+            let mut darkest_middle = Vec::new();
+            for gap in [0.2f32, 0.5, 0.8] {
+                let out = fill(&image, &at(gap), &at(0.0));
+                for x in 100..181 {
+                    let column: Vec<u8> = (95..106).map(|y| out.get_pixel(x, y).0[1]).collect();
+                    let darkest = *column.iter().min().unwrap() as f32;
+                    // At most the sliver's share of the pixel is the interior.
+                    assert!(darkest >= (1.0 - gap) * 127.0 - 1.5, "gap {gap}, shift {shift}, column {x}: {column:?}");
+                }
+                darkest_middle.push(out.get_pixel(140, 100).0[1]);
+            }
+            if shift == 0.5 {
+                // The interior does show, more as the lips part.
+                assert!(
+                    darkest_middle.windows(2).all(|w| w[1] < w[0]) && darkest_middle[0] < 127,
+                    "{darkest_middle:?}"
+                );
+            } else {
+                // No pixel centre falls in the sliver: nothing is drawn.
+                assert_eq!(darkest_middle, [127; 3]);
+            }
+        }
+        // A portrait's own opening, painted a lighter colour on row 100, 0.8 and 1.2 px tall at
+        // rest, opened 0.1 px more: alike, its own colour but for a tenth of the pixel.
+        let drawn = |rest_gap: f32| {
+            let at = |gap: f32| contour(gap).into_iter().map(|v| v + Vec2::new(0.0, 0.5)).collect::<Vec<_>>();
+            let mut image = image.clone();
+            for x in 100..181 {
+                image.put_pixel(x, 100, Rgba([230, 180, 160, 255]));
+            }
+            fill(&image, &at(rest_gap + 0.1), &at(rest_gap)).get_pixel(140, 100).0[1]
+        };
+        let (thin, wide) = (drawn(0.8), drawn(1.2));
+        assert!(thin >= 160 && thin.abs_diff(wide) <= 4, "{thin} at 0.8 px, {wide} at 1.2 px");
+        // Opened further, a sub-pixel opening of its own gives way to the procedural interior (a
+        // painted seam would line the opening with a dark edge over the teeth).
+        let own = |own_height: f32, height: f32| super::thin_own_opening(own_height, height);
+        assert_eq!([own(0.8, 0.9), own(0.8, 1.5), own(0.8, 3.0), own(1.2, 3.0)], [1.0, 0.5, 0.0, 1.0]);
     }
 
     /// An open mouth's edge is the smooth curve through the landmarks, anti-aliased: beside a
