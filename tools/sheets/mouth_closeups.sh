@@ -4,7 +4,7 @@
 # surprised, fear and disgusted (her own teeth on the skull, the procedural ones below), and the
 # bundled NPCs 3 and 7 angry, happy, fear and disgusted (procedural teeth), at intensity 2.5,
 # rendered by `emotalk pose` (the reference CPU renderer), each cropped round the mouth (from the
-# rig's lip landmarks) and enlarged 3x without smoothing, so single pixels show.
+# rig's lip landmarks) and enlarged ZOOM times (default 3) without smoothing, so single pixels show.
 #
 #   bash tools/sheets/mouth_closeups.sh OUT.png [EMOTALK_BINARY [WHO:EMOTION ...]]
 #

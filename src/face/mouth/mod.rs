@@ -33,7 +33,9 @@ use teeth::{band_cover, mouth_interior};
 /// anti-aliased, [`MouthFrame::cover`]): the portrait's own interior at
 /// its own scale, its upper teeth fixed to the skull and the rest to the jaw, or a painted seam's
 /// halves attached to their lips ([`OwnInterior`]); where the lips part wider than in the portrait
-/// or move off what they covered, the procedural interior; where the lips meet, the lips drawn
+/// or move off what they covered, the procedural interior, and where the portrait's own opening
+/// is a pixel or thinner, more of it as the frame's opens from a pixel to [`THIN_OWN_OPENING`]
+/// ([`thin_own_opening`]); where the lips meet, the lips drawn
 /// before stay; where a mouth parted at rest closes (`closure`,
 /// [`crate::face::cpu_render::lip_closure`]) and barely parts, the seam's shade, and where the
 /// opening is thinner than a pixel, the portrait's own lip for the share of the pixel the opening
@@ -103,13 +105,17 @@ pub(crate) fn fill_mouth(
             } else {
                 then.lower - then.down * own.lower_height(dl)
             };
-            // Where the portrait's own opening is thinner than a pixel, its pixel is what the
+            // Where the portrait's own opening is a pixel or thinner, its pixel is what the
             // portrait shows there while the frame's opening is thin too ([`THIN_OWN_OPENING`]).
-            let band = 1.0 - (1.0 - own.procedural_cover(du, dl)) * thin_own_opening(then.height(), here.height());
-            let colour = match band {
-                1.0.. => procedural(),
-                0.0 => sample(image, at),
-                _ => mix(sample(image, at), procedural(), band),
+            let band = own.procedural_cover(du, dl);
+            let drawn = thin_own_opening(then.height(), here.height());
+            let band = if drawn < 1.0 { 1.0 - (1.0 - band) * drawn } else { band };
+            let colour = if band >= 1.0 {
+                procedural()
+            } else if band > 0.0 {
+                mix(sample(image, at), procedural(), band)
+            } else {
+                sample(image, at)
             };
             // The closure is the mouth's as a whole, or, where more, how far the lips close the
             // portrait's own opening here ([`closing`]).
@@ -139,21 +145,22 @@ pub(crate) fn fill_mouth(
 
 /// How much a frame's opening `height` pixels tall draws of a portrait's own opening
 /// `own_height` pixels tall at the same place, rather than the procedural interior: all of it
-/// from a pixel up; below, all of it while the frame's opening is under a pixel too, none from
-/// [`THIN_OWN_OPENING`] pixels up, and linearly between. A portrait's own opening thinner than a
-/// pixel is a photograph's mouth corner or a painted seam: its pixel is mostly lip, and lines an
-/// opening a few pixels tall with a dark edge over the teeth (NPC 7's spoken smile: 51 → 46 of
-/// 74 frames happy to face-api with it drawn at any height). Until #14's twenty-fourth pass it
-/// was never drawn: a smile parting a photograph's lips by a fraction of a pixel at their
-/// corners, beyond its own opening a pixel tall, drew isolated dots of the dark cavity (53 of
-/// 255 beside 105 on insightface's group photo).
+/// where it is over a pixel; at most a pixel, all of it while the frame's opening is a pixel or
+/// less too, none from [`THIN_OWN_OPENING`] pixels up, and linearly between. A portrait's own
+/// opening a pixel or thinner is a photograph's mouth corner or a painted seam: its pixel is
+/// mostly lip, and lines an opening a few pixels tall with a dark edge over the teeth (NPC 7's
+/// spoken smile: 51 → 46 of 74 frames happy to face-api with it drawn at any height). Until
+/// #14's twenty-fourth pass it was never drawn: a smile parting a photograph's lips by a
+/// fraction of a pixel at their corners, beyond its own opening a pixel tall, drew isolated dots
+/// of the dark cavity (53 of 255 beside 105 on insightface's group photo).
 fn thin_own_opening(own_height: f32, height: f32) -> f32 {
     if own_height > 1.0 { 1.0 } else { ((THIN_OWN_OPENING - height) / (THIN_OWN_OPENING - 1.0)).clamp(0.0, 1.0) }
 }
 
-/// From this frame opening up, pixels, a portrait's own opening thinner than a pixel is not drawn
-/// ([`thin_own_opening`]).
+/// From this frame opening up, pixels, a portrait's own opening a pixel or thinner is not drawn
+/// ([`thin_own_opening`]); over a pixel, as the weight falls from 1 at a pixel.
 pub const THIN_OWN_OPENING: f32 = 2.0;
+const _: () = assert!(THIN_OWN_OPENING > 1.0);
 
 /// Where the portrait's own mouth interior is drawn in a frame's opening, at one place along the
 /// mouth: a part of it is fixed to the skull and follows the upper lip's rest (`upper`, the
