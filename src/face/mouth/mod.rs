@@ -158,7 +158,8 @@ fn thin_own_opening(own_height: f32, height: f32) -> f32 {
 }
 
 /// From this frame opening up, pixels, a portrait's own opening a pixel or thinner is not drawn
-/// ([`thin_own_opening`]); over a pixel, as the weight falls from 1 at a pixel.
+/// (the procedural interior is, in full); from a frame opening of a pixel up to this, less and
+/// less of it.
 pub const THIN_OWN_OPENING: f32 = 2.0;
 const _: () = assert!(THIN_OWN_OPENING > 1.0);
 
