@@ -16,7 +16,7 @@ const SEAM_SHADE: f32 = 0.5;
 const SEAM_WIDTH: f32 = 0.012;
 const SEAM_SOFTNESS: f32 = 1.5;
 // src/face/mouth/mod.rs `THIN_OWN_OPENING`: from this frame opening up, pixels, a portrait's own
-// opening thinner than a pixel is not drawn.
+// opening a pixel or thinner is not drawn.
 const THIN_OWN_OPENING: f32 = 2.0;
 // src/face/mouth/teeth.rs `LOWER_TEETH_SHADE`.
 const LOWER_TEETH_SHADE: f32 = 0.15;
