@@ -1,0 +1,93 @@
+// Identity kept or lost: face-api 1.7.15's face-recognition descriptor (128-d, the dlib
+// ResNet-34 recipe; two photos of one person lie under 0.6 apart) of each rendered expression
+// against the portrait it was rendered from. An independent check on the face model's fit,
+// which the renderer's own identity measure (the fit's offsets refitted) cannot be.
+//
+//   npm ci
+//   node identity.mjs DIR            # photo_eval's --out DIR --frames: NAME.png, NAME_EMOTION.png
+//   node identity.mjs REF.png A.png B.png ...
+//
+// Pure-JS tfjs CPU backend, as golden.mjs. Each image's largest face (tiny detector at 416,
+// then 224 and 160 for a face that fills the frame; score 0.3), its 68 landmarks, then the descriptor of the aligned crop.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { PNG } = require('pngjs');
+const faceapi = require('@vladmandic/face-api/dist/face-api.node.js');
+
+const { tf } = faceapi;
+const MODEL_DIR = path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
+const EMOTIONS = ['neutral', 'angry', 'disgusted', 'fear', 'happy', 'sad', 'surprised'];
+
+function loadPng(file) {
+  const png = PNG.sync.read(fs.readFileSync(file));
+  const { width, height } = png;
+  const rgb = new Int32Array(width * height * 3);
+  for (let i = 0, j = 0; i < width * height; i++, j += 4) {
+    rgb[i * 3] = png.data[j];
+    rgb[i * 3 + 1] = png.data[j + 1];
+    rgb[i * 3 + 2] = png.data[j + 2];
+  }
+  return tf.tensor3d(rgb, [height, width, 3], 'int32');
+}
+
+async function descriptor(file) {
+  const img = loadPng(file);
+  try {
+    // A face that fills the frame is found at a smaller input size.
+    let found = [];
+    for (const inputSize of [416, 224, 160]) {
+      const options = new faceapi.TinyFaceDetectorOptions({ inputSize, scoreThreshold: 0.3 });
+      found = await faceapi.detectAllFaces(img, options).withFaceLandmarks().withFaceDescriptors();
+      if (found.length > 0) break;
+    }
+    if (found.length === 0) return null;
+    const area = (f) => f.detection.box.width * f.detection.box.height;
+    return found.reduce((a, b) => (area(b) > area(a) ? b : a)).descriptor;
+  } finally {
+    img.dispose();
+  }
+}
+
+const distance = (a, b) => (a && b ? Math.sqrt(a.reduce((s, v, i) => s + (v - b[i]) ** 2, 0)) : NaN);
+const fmt = (d) => (Number.isNaN(d) ? '—' : d.toFixed(3));
+
+async function main() {
+  const args = process.argv.slice(2);
+  if (args.length === 0) {
+    process.stderr.write('usage: node identity.mjs DIR | REF.png IMG.png...\n');
+    process.exit(2);
+  }
+  await faceapi.nets.tinyFaceDetector.loadFromDisk(MODEL_DIR);
+  await faceapi.nets.faceLandmark68Net.loadFromDisk(MODEL_DIR);
+  await faceapi.nets.faceRecognitionNet.loadFromDisk(MODEL_DIR);
+  if (args.length > 1) {
+    const ref = await descriptor(args[0]);
+    for (const f of args.slice(1)) console.log(`${f}\t${fmt(distance(ref, await descriptor(f)))}`);
+    return;
+  }
+  const dir = args[0];
+  const faces = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.png') && !EMOTIONS.some((e) => f.endsWith(`_${e}.png`)))
+    .filter((f) => fs.existsSync(path.join(dir, f.replace(/\.png$/, '_neutral.png'))))
+    .sort();
+  console.log(`| face | ${EMOTIONS.join(' | ')} | mean |`);
+  console.log(`|---|${EMOTIONS.map(() => '---|').join('')}---|`);
+  const sums = EMOTIONS.map(() => [0, 0]);
+  for (const f of faces) {
+    const ref = await descriptor(path.join(dir, f));
+    const ds = [];
+    for (const e of EMOTIONS) ds.push(distance(ref, await descriptor(path.join(dir, f.replace(/\.png$/, `_${e}.png`)))));
+    ds.forEach((d, i) => { if (!Number.isNaN(d)) { sums[i][0] += d; sums[i][1] += 1; } });
+    const ok = ds.filter((d) => !Number.isNaN(d));
+    console.log(`| ${f.replace(/\.png$/, '')} | ${ds.map(fmt).join(' | ')} | ${fmt(ok.reduce((a, b) => a + b, 0) / ok.length)} |`);
+  }
+  const all = sums.reduce((a, [s, n]) => [a[0] + s, a[1] + n], [0, 0]);
+  console.log(`| mean | ${sums.map(([s, n]) => fmt(s / n)).join(' | ')} | ${fmt(all[0] / all[1])} |`);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
