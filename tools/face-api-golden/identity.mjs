@@ -7,8 +7,10 @@
 //   node identity.mjs DIR            # photo_eval's --out DIR --frames: NAME.png, NAME_EMOTION.png
 //   node identity.mjs REF.png A.png B.png ...
 //
-// Pure-JS tfjs CPU backend, as golden.mjs. Each image's largest face (tiny detector at 416,
-// then 224 and 160 for a face that fills the frame; score 0.3), its 68 landmarks, then the descriptor of the aligned crop.
+// Pure-JS tfjs CPU backend, as golden.mjs. In each image the face that overlaps the rig's
+// face_box most (NAME.rig.json beside the frames), else the one nearest the centre (tiny
+// detector at 416, then 224 and 160 for a face that fills the frame; score 0.3), its 68
+// landmarks, then the descriptor of the aligned crop.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,7 +36,11 @@ function loadPng(file) {
   return tf.tensor3d(rgb, [height, width, 3], 'int32');
 }
 
-async function descriptor(file) {
+// The face found in `file` that is the rendered one: the best overlap with `box` ([x0, y0, x1,
+// y1], the rig's `face_box` beside photo_eval's frames), else the one nearest the centre. (A
+// group photograph's crop holds bystanders that a render leaves as they were: picked, they
+// match their own photograph at distance 0.)
+async function descriptor(file, box) {
   const img = loadPng(file);
   try {
     // A face that fills the frame is found at a smaller input size.
@@ -45,8 +51,18 @@ async function descriptor(file) {
       if (found.length > 0) break;
     }
     if (found.length === 0) return null;
-    const area = (f) => f.detection.box.width * f.detection.box.height;
-    return found.reduce((a, b) => (area(b) > area(a) ? b : a)).descriptor;
+    const [h, w] = img.shape;
+    const score = (f) => {
+      const b = f.detection.box;
+      if (box) {
+        const ix = Math.max(0, Math.min(b.x + b.width, box[2]) - Math.max(b.x, box[0]));
+        const iy = Math.max(0, Math.min(b.y + b.height, box[3]) - Math.max(b.y, box[1]));
+        const inter = ix * iy;
+        return inter / (b.width * b.height + (box[2] - box[0]) * (box[3] - box[1]) - inter);
+      }
+      return -Math.hypot(b.x + b.width / 2 - w / 2, b.y + b.height / 2 - h / 2);
+    };
+    return found.reduce((a, b) => (score(b) > score(a) ? b : a)).descriptor;
   } finally {
     img.dispose();
   }
@@ -79,9 +95,11 @@ async function main() {
   console.log(`|---|${EMOTIONS.map(() => '---|').join('')}---|`);
   const sums = EMOTIONS.map(() => [0, 0]);
   for (const f of faces) {
-    const ref = await descriptor(path.join(dir, f));
+    const rig = path.join(dir, f.replace(/\.png$/, '.rig.json'));
+    const box = fs.existsSync(rig) ? JSON.parse(fs.readFileSync(rig, 'utf8')).face_box : undefined;
+    const ref = await descriptor(path.join(dir, f), box);
     const ds = [];
-    for (const e of EMOTIONS) ds.push(distance(ref, await descriptor(path.join(dir, f.replace(/\.png$/, `_${e}.png`)))));
+    for (const e of EMOTIONS) ds.push(distance(ref, await descriptor(path.join(dir, f.replace(/\.png$/, `_${e}.png`)), box)));
     ds.forEach((d, i) => { if (!Number.isNaN(d)) { sums[i][0] += d; sums[i][1] += 1; } });
     const ok = ds.filter((d) => !Number.isNaN(d));
     console.log(`| ${f.replace(/\.png$/, '')} | ${ds.map(fmt).join(' | ')} | ${fmt(ok.reduce((a, b) => a + b, 0) / ok.length)} |`);
