@@ -2,27 +2,23 @@
 // "Face perception"): detection at 416, then landmarks + expression on the detected face, on
 // one PNG; the median of N runs after a warm-up.
 //   node bench.mjs IMAGE.png [N]
-import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { loadPng } from './png.mjs';
 
 const require = createRequire(import.meta.url);
-const { PNG } = require('pngjs');
 const faceapi = require('@vladmandic/face-api/dist/face-api.node.js');
 const { tf } = faceapi;
 const MODEL_DIR = path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
 
 const [file, nArg] = process.argv.slice(2);
 const n = Number(nArg || 5);
-const png = PNG.sync.read(fs.readFileSync(file));
-const rgb = new Int32Array(png.width * png.height * 3);
-for (let i = 0; i < png.width * png.height; i++) for (let c = 0; c < 3; c++) rgb[i * 3 + c] = png.data[i * 4 + c];
 await tf.setBackend('cpu');
 await tf.ready();
 for (const net of [faceapi.nets.tinyFaceDetector, faceapi.nets.faceLandmark68Net, faceapi.nets.faceExpressionNet]) {
   await net.loadFromDisk(MODEL_DIR);
 }
-const t = tf.tensor3d(rgb, [png.height, png.width, 3], 'int32');
+const t = loadPng(tf, file).tensor;
 const opts = new faceapi.TinyFaceDetectorOptions({ inputSize: 416, scoreThreshold: 0.5 });
 const median = (v) => v.sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const det = [];

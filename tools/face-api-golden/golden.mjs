@@ -12,9 +12,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { loadPng } from './png.mjs';
 
 const require = createRequire(import.meta.url);
-const { PNG } = require('pngjs');
 
 // face-api's Node build (dist/face-api.node.js) does `require("@tensorflow/tfjs-node")`
 // and only re-exports it as `faceapi.tf`. package.json maps that name to the
@@ -34,21 +34,6 @@ const EXPECTED_CLASSES = ['neutral', 'happy', 'sad', 'angry', 'fearful', 'disgus
 function usage() {
   process.stderr.write('usage: node golden.mjs OUT.json IMG1.png [IMG2.png ...]\n');
   process.exit(2);
-}
-
-function loadPng(file) {
-  const png = PNG.sync.read(fs.readFileSync(file));
-  if (png.depth !== 8) throw new Error(`${file}: expected an 8-bit PNG, have bit depth ${png.depth}`);
-  // pngjs always hands back RGBA8 in png.data (gray / palette / RGB are expanded).
-  // Alpha is dropped as is (no compositing), as the Rust side does.
-  const { width, height } = png;
-  const rgb = new Int32Array(width * height * 3);
-  for (let i = 0, j = 0; i < width * height; i++, j += 4) {
-    rgb[i * 3] = png.data[j];
-    rgb[i * 3 + 1] = png.data[j + 1];
-    rgb[i * 3 + 2] = png.data[j + 2];
-  }
-  return { width, height, tensor: tf.tensor3d(rgb, [height, width, 3], 'int32') };
 }
 
 const rect = (b) => ({ x: b.x, y: b.y, width: b.width, height: b.height });
@@ -125,7 +110,7 @@ function check(cond, msg) {
 }
 
 async function processImage(file) {
-  const { width: W, height: H, tensor: img } = loadPng(file);
+  const { width: W, height: H, tensor: img } = loadPng(tf, file);
   const out = { file: path.basename(file), width: W, height: H };
 
   // 1. Detections for every input size.

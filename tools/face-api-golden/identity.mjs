@@ -15,33 +15,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { loadPng } from './png.mjs';
 
 const require = createRequire(import.meta.url);
-const { PNG } = require('pngjs');
 const faceapi = require('@vladmandic/face-api/dist/face-api.node.js');
 
 const { tf } = faceapi;
 const MODEL_DIR = path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
 const EMOTIONS = ['neutral', 'angry', 'disgusted', 'fear', 'happy', 'sad', 'surprised'];
 
-function loadPng(file) {
-  const png = PNG.sync.read(fs.readFileSync(file));
-  const { width, height } = png;
-  const rgb = new Int32Array(width * height * 3);
-  for (let i = 0, j = 0; i < width * height; i++, j += 4) {
-    rgb[i * 3] = png.data[j];
-    rgb[i * 3 + 1] = png.data[j + 1];
-    rgb[i * 3 + 2] = png.data[j + 2];
-  }
-  return tf.tensor3d(rgb, [height, width, 3], 'int32');
-}
-
 // The face found in `file` that is the rendered one: the best overlap with `box` ([x0, y0, x1,
 // y1], the rig's `face_box` beside photo_eval's frames), else the one nearest the centre. (A
 // group photograph's crop holds bystanders that a render leaves as they were: picked, they
 // match their own photograph at distance 0.)
 async function descriptor(file, box) {
-  const img = loadPng(file);
+  const img = loadPng(tf, file).tensor;
   try {
     // A face that fills the frame is found at a smaller input size.
     let found = [];
