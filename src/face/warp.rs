@@ -18,7 +18,7 @@
 use glam::{Mat3, Vec2, Vec3};
 
 use super::blendshapes::{BlendshapeBasis, N_BLENDSHAPES, index_of};
-use super::cpu_render::{EYE_CORNERS, EyeFrame, HeadPose, Posing, PreparedPortrait, eye_parallax, lip_closure};
+use super::cpu_render::{EYE_CORNERS, EyeBox, EyeFrame, HeadPose, Posing, PreparedPortrait, eye_parallax, lip_closure};
 use super::deform::MeshDeformer;
 use super::layout::Region;
 use super::mesh::{EYE_CONTOUR, FaceMesh, VertexKind};
@@ -112,8 +112,9 @@ pub struct WarpRig {
     pub scale: f32,
     /// The eyes' openings at rest ([`PreparedPortrait::eye_opening`]; right, then left), pixels.
     pub eyes_rest: [[Vec2; EYE_CONTOUR]; 2],
-    /// The eyes' sclera colours.
-    pub sclera: [[f32; 3]; 2],
+    /// Where each eye's hidden eyeball lies in the portrait and in its atlas
+    /// ([`crate::face::cpu_render::Eyeballs`], right then left), which the uncovered eye is drawn from.
+    pub eyeball_boxes: [EyeBox; 2],
     /// The procedural teeth's colour ([`PreparedPortrait::tooth`]).
     pub tooth: [f32; 3],
     /// The crease activations of the portrait's own expression
@@ -184,7 +185,7 @@ impl WarpRig {
             expressiveness: portrait.expressiveness(),
             scale: fit.similarity.scale(),
             eyes_rest: [portrait.eye_opening(0), portrait.eye_opening(1)],
-            sclera: [portrait.sclera(0), portrait.sclera(1)],
+            eyeball_boxes: portrait.eyeballs().boxes(),
             tooth: portrait.tooth(),
             rest_creases: *portrait.rest_creases(),
             crease_soft: portrait.crease_soft(),

@@ -55,8 +55,11 @@ struct PortraitUniform {
     // the upper lid at least EYE_INSET inside it: `PreparedPortrait::eye_opening`), two points
     // per vec4.
     eyes_rest: array<vec4<f32>, EYE_CONTOUR>,
-    // The eyes' sclera colours (rgb).
-    sclera: array<vec4<f32>, 2>,
+    // Where each eye's hidden eyeball lies in the portrait: its box's top-left corner (xy, pixels)
+    // and size (zw) (src/face/cpu_render/eyeball.rs `EyeBox`).
+    eyeball_box: array<vec4<f32>, 2>,
+    // Where each box's top-left corner lies in `eyeball_texture`: the right eye's (xy), the left's (zw).
+    eyeball_at: vec4<f32>,
     // A HEF head's face crop: origin (xy, portrait pixels), side (z), the network's size (w; 0
     // for a head drawn by the warp alone).
     hef: vec4<f32>,
@@ -108,6 +111,9 @@ struct FaceParams {
 // HEF's frame of the face crop (rgb) and where it replaces the warp (a)
 // (src/model/hef/refine.rs `Refinement`).
 @group(#{MATERIAL_BIND_GROUP}) @binding(8) var hef_texture: texture_2d<f32>;
+// The eyeballs the lids hide, both eyes side by side (src/face/cpu_render/eyeball.rs `Eyeballs`).
+@group(#{MATERIAL_BIND_GROUP}) @binding(9) var eyeball_texture: texture_2d<f32>;
+@group(#{MATERIAL_BIND_GROUP}) @binding(10) var eyeball_sampler: sampler;
 
 // src/model/hef/refine.rs `FEATHER`.
 const HEF_FEATHER: f32 = 4.0;
@@ -442,8 +448,8 @@ fn eye_point(e: u32, i: u32) -> vec2<f32> {
 }
 
 // The CPU renderer's `fill_eye`: the rest eyeball, moved rigidly with the eye corners, the gaze
-// and the pose's parallax (the frame, `faces[f].eyes`); the sclera where that falls outside the
-// rest opening.
+// and the pose's parallax (the frame, `faces[f].eyes`); the hidden eyeball (`eyeball_px`) where
+// that falls outside the rest opening.
 fn in_opening(e: u32, src: vec2<f32>) -> bool {
     var inside = false;
     for (var i = 0u; i < EYE_CONTOUR; i++) {
@@ -461,26 +467,36 @@ fn opening_distance(e: u32, p: vec2<f32>) -> f32 {
     return d;
 }
 
+// Eye `e`'s hidden eyeball at rest point `p` (`Eyeballs::sample`): bilinear in its box of the
+// atlas, clamped half a pixel inside the box (`EyeBox::atlas_point`).
+fn eyeball_px(e: u32, p: vec2<f32>) -> vec3<f32> {
+    let b = portrait.eyeball_box[e];
+    let at = select(portrait.eyeball_at.xy, portrait.eyeball_at.zw, e == 1u);
+    let q = clamp(p - b.xy, vec2<f32>(0.5), max(b.zw - 0.5, vec2<f32>(0.5))) + at;
+    let size = vec2<f32>(textureDimensions(eyeball_texture));
+    return textureSampleLevel(eyeball_texture, eyeball_sampler, q / size, 0.0).rgb;
+}
+
 // `rim`: the fan-mapped rest point (the vertex UVs), which the lash line follows. Inside the
-// opening, the eyeball's rim (the lids' fringe) turns to sclera as far as the eyeball slid from
-// the lids beyond EYEBALL_STILL; outside, the sclera, shaded towards the lid (`sclera_shade`).
+// opening, the eyeball's rim (the lids' fringe) turns to the hidden eyeball as far as the eyeball
+// slid from the lids beyond EYEBALL_STILL; outside, the hidden eyeball, shaded towards the lid
+// (`sclera_shade`).
 fn eye_colour(f: u32, e: u32, p: vec2<f32>, rim: vec2<f32>) -> vec3<f32> {
     if !in_opening(e, rim) {
         return sample_px(rim);
     }
     let fr = faces[f].eyes[e];
     let src = vec2<f32>(fr.x * p.x - fr.y * p.y, fr.y * p.x + fr.x * p.y) + fr.zw;
-    let sclera = portrait.sclera[e].rgb;
     if in_opening(e, src) {
         let slide = clamp((distance(src, rim) - EYEBALL_STILL) / EYEBALL_SLIDE, 0.0, 1.0);
         if slide <= 0.0 {
             return sample_px(src);
         }
         let cover = clamp(1.0 - opening_distance(e, src) / LID_FRINGE, 0.0, 1.0);
-        return mix(sample_px(src), sclera, slide * cover);
+        return mix(sample_px(src), eyeball_px(e, src), slide * cover);
     }
     let reach = max(SCLERA_SHADOW * portrait.lip.w, 1e-6);
-    return sclera * (1.0 - (1.0 - SCLERA_SHADE) * min(opening_distance(e, src) / reach, 1.0));
+    return eyeball_px(e, src) * (1.0 - (1.0 - SCLERA_SHADE) * min(opening_distance(e, src) / reach, 1.0));
 }
 
 fn srgb_to_linear(c: vec3<f32>) -> vec3<f32> {

@@ -76,6 +76,11 @@ pub struct FaceMaterial {
     /// ([`hef`]).
     #[texture(8, sample_type = "float", filterable = false)]
     pub refinement: Option<Handle<Image>>,
+    /// The eyeballs the lids hide, both eyes side by side
+    /// ([`crate::face::cpu_render::Eyeballs::atlas`]; same format as `texture`).
+    #[texture(9)]
+    #[sampler(10)]
+    pub eyeball: Handle<Image>,
 }
 
 /// Portrait constants of [`FaceMaterial`] (the shader's `PortraitUniform`).
@@ -92,8 +97,11 @@ pub struct PortraitUniform {
     /// The eyes' openings at rest (right then left,
     /// [`EYE_CONTOUR`](crate::face::mesh::EYE_CONTOUR) points each), two points per vector.
     pub eyes_rest: [Vec4; crate::face::mesh::EYE_CONTOUR],
-    /// The eyes' sclera colours (`w` unused).
-    pub sclera: [Vec4; 2],
+    /// Where each eye's hidden eyeball lies in the portrait (right, then left): the box's
+    /// top-left corner (`xy`, pixels) and size (`zw`) ([`crate::face::cpu_render::EyeBox`]).
+    pub eyeball_box: [Vec4; 2],
+    /// Where each box's top-left corner lies in the eyeball atlas: right eye `xy`, left `zw`.
+    pub eyeball_at: Vec4,
     /// A HEF head's face crop: its origin (`xy`, portrait pixels), side (`z`) and the network's
     /// size (`w`; 0 for a head drawn by the warp alone).
     pub hef: Vec4,
@@ -334,7 +342,11 @@ pub fn attach_faces(
                                 Vec4::new(points[2 * i].x, points[2 * i].y, points[2 * i + 1].x, points[2 * i + 1].y)
                             })
                         },
-                        sclera: warp.sclera.map(|[r, g, b]| Vec4::new(r, g, b, 0.0)),
+                        eyeball_box: warp.eyeball_boxes.map(|b| b.origin.extend(b.size.x).extend(b.size.y)),
+                        eyeball_at: {
+                            let [r, l] = warp.eyeball_boxes.map(|b| b.at);
+                            Vec4::new(r.x, r.y, l.x, l.y)
+                        },
                         hef: Vec4::ZERO,
                         teeth: Vec4::new(warp.tooth[0], warp.tooth[1], warp.tooth[2], 0.0),
                         rest_travel: {
@@ -347,6 +359,7 @@ pub fn attach_faces(
                     },
                     texture: images.add(portrait_texture(portrait.prepared.image())),
                     smooth: images.add(portrait_texture(portrait.prepared.smooth_skin())),
+                    eyeball: images.add(portrait_texture(portrait.prepared.eyeballs().atlas())),
                     basis: buffers.add(ShaderBuffer::new(&warp.basis_bytes(), RenderAssetUsages::RENDER_WORLD)),
                     faces: table.buffer.clone(),
                     creases: buffers.add(ShaderBuffer::new(

@@ -156,7 +156,7 @@ pub(crate) fn smooth_eye_opening(contour: &[Vec2; EYE_CONTOUR], inset: f32) -> [
 }
 
 /// The distance from `p` to the closed polygon `poly`'s edge.
-pub(crate) fn edge_distance(poly: &[Vec2], p: Vec2) -> f32 {
+pub fn edge_distance(poly: &[Vec2], p: Vec2) -> f32 {
     let n = poly.len();
     (0..n).map(|i| segment_distance(p, poly[i], poly[(i + 1) % n]).0).fold(f32::INFINITY, f32::min)
 }
@@ -192,9 +192,10 @@ impl PreparedPortrait {
     /// outside) follows the lids as a fan; inside, the eyeball at rest, moved only rigidly with
     /// the eye corners (so widened lids uncover sclera instead of stretching the iris, a squint
     /// covers without squashing) and shifted by the gaze and the pose's parallax, the lids'
-    /// fringe along its rim turned to white as far as it slid from the lids beyond
-    /// [`EYEBALL_STILL`] ([`LID_FRINGE`]); where that lands outside the
-    /// eye's rest opening, the sclera the lids hid, shaded towards the lid ([`sclera_shade`]).
+    /// fringe along its rim turned to the eyeball the lids hide ([`super::Eyeballs`]) as far as
+    /// it slid from the lids beyond [`EYEBALL_STILL`] ([`LID_FRINGE`]); where that lands outside
+    /// the eye's rest opening, that hidden eyeball (the iris completed, the shown sclera carried
+    /// on), shaded towards the lid ([`sclera_shade`]).
     /// At rest both mappings are the identity.
     pub(super) fn fill_eye(&self, out: &mut RgbaImage, deformed: &[Vec2; EYE_CONTOUR], e: usize, frame: &EyeFrame) {
         let n = EYE_CONTOUR;
@@ -214,16 +215,20 @@ impl PreparedPortrait {
                 let c = if !inside(&opening, rim) {
                     sample(&self.image, rim)
                 } else {
-                    // The eyeball; its rim's fringe (the lids', `LID_FRINGE`) turned to sclera
+                    // The eyeball; its rim's fringe (the lids', `LID_FRINGE`) turned to eyeball
                     // as far as it slid from the lids.
                     let ball = frame.source(p);
                     if inside(&opening, ball) {
                         let slide = ((ball.distance(rim) - EYEBALL_STILL) / EYEBALL_SLIDE).clamp(0.0, 1.0);
                         let c = sample(&self.image, ball);
-                        if slide > 0.0 { mix(c, self.sclera[e], slide * lid_cover(&opening, ball)) } else { c }
+                        if slide > 0.0 {
+                            mix(c, self.eyeballs.sample(e, ball), slide * lid_cover(&opening, ball))
+                        } else {
+                            c
+                        }
                     } else {
                         let shade = sclera_shade(edge_distance(&opening, ball), shadow);
-                        self.sclera[e].map(|v| v * shade)
+                        self.eyeballs.sample(e, ball).map(|v| v * shade)
                     }
                 };
                 out.put_pixel(x, y, to_rgba(c));
@@ -248,5 +253,10 @@ impl PreparedPortrait {
     /// The sclera colour of eye `e` (0–1 RGB of the sRGB bytes), estimated from the portrait.
     pub fn sclera(&self, e: usize) -> [f32; 3] {
         self.sclera[e]
+    }
+
+    /// The eyeballs the lids hide, which the uncovered eye is drawn from ([`super::Eyeballs`]).
+    pub fn eyeballs(&self) -> &super::Eyeballs {
+        &self.eyeballs
     }
 }

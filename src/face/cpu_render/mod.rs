@@ -13,8 +13,9 @@
 //!    same barycentric point of the rest triangle (bilinear sampling).
 //! 4. Holes: inside a deformed eye, the eyeball: the rest eye moved rigidly with its corners and
 //!    shifted by the gaze and a pose's parallax ([`EyeFrame`], [`eye_parallax`]), the sclera
-//!    where the lids uncover more than the portrait showed (shaded towards the lid,
-//!    [`SCLERA_SHADOW`]; the lids' fringe left with the lids, [`LID_FRINGE`]), the lash-line rim
+//!    where the lids uncover more than the portrait showed, the eyeball the lids hid
+//!    ([`Eyeballs`]: the iris completed as a circle, the shown sclera carried on; shaded towards
+//!    the lid, [`SCLERA_SHADOW`]; the lids' fringe left with the lids, [`LID_FRINGE`]), the lash-line rim
 //!    fanned with the lids (`eyes.rs`); lids that close simply cover it (the lid triangles
 //!    stretch the lid skin over the eye). The skin is shaded by the wrinkle maps
 //!    ([`super::wrinkles`]). Inside the mouth, the portrait's own interior at its own scale (its
@@ -40,13 +41,18 @@ use super::mesh::FaceMesh;
 use super::rig::{PortraitRig, RigError};
 use super::wrinkles;
 
+mod eyeball;
 mod eyes;
 mod lips;
 
+pub use eyeball::{
+    EyeBox, Eyeballs, IRIS_CONTRAST, IRIS_FIT, IRIS_MIN_SHOWN, IRIS_RADIUS, Iris, SCLERA_FILL_CHROMA,
+    SCLERA_FILL_FLOOR, SCLERA_REACH,
+};
 pub(crate) use eyes::eye_opening;
 pub use eyes::{
     EYE_CORNERS, EYE_INSET, EYE_OPENING, EYEBALL_SLIDE, EYEBALL_STILL, EyeFrame, GAZE_ACROSS, GAZE_UP_DOWN, LID_FRINGE,
-    SCLERA_SHADE, SCLERA_SHADOW, eye_parallax,
+    SCLERA_SHADE, SCLERA_SHADOW, edge_distance, eye_parallax,
 };
 
 pub use lips::lip_closure;
@@ -84,6 +90,8 @@ pub struct PreparedPortrait {
     lip_colour: [f32; 3],
     expressiveness: f32,
     sclera: [[f32; 3]; 2],
+    /// The eyeballs the lids hide ([`Eyeballs`]), which uncovered eye is drawn from.
+    eyeballs: Eyeballs,
     /// The colour of the procedural teeth ([`Self::tooth`]).
     tooth: [f32; 3],
     /// The low-passed skin the portrait's own creases relax towards ([`wrinkles::smooth_skin`]).
@@ -99,7 +107,7 @@ pub struct PreparedPortrait {
 }
 
 /// Whether `p` is inside the closed polygon `poly` (even-odd rule).
-pub(crate) fn inside(poly: &[Vec2], p: Vec2) -> bool {
+pub fn inside(poly: &[Vec2], p: Vec2) -> bool {
     let mut c = false;
     let n = poly.len();
     for i in 0..n {
@@ -156,6 +164,9 @@ impl PreparedPortrait {
             super::colours::sclera_colour(&image, &rest[42..48]),
         ];
         let tooth = super::colours::teeth_colour(&image, &rest[..N_LANDMARKS], scale, &sclera);
+        let openings = [0, 1]
+            .map(|e| eyes::smooth_eye_opening(&FaceMesh::get().eye_contours[e].map(|v| rest[v]), EYE_INSET * scale));
+        let eyeballs = Eyeballs::new(&image, &openings, [0, 1].map(|e| EYE_CORNERS[e].map(|i| rest[i])), sclera);
         let rest_creases = wrinkles::rest_activations(&fit.weights);
         let smooth = wrinkles::smooth_skin(&image, &lm, wrinkles::smooth_sigma(&rest_creases), scale);
         let crease_soft = wrinkles::crease_softness(wrinkles::image_softness(&image, &lm), scale);
@@ -175,6 +186,7 @@ impl PreparedPortrait {
             lip_colour,
             expressiveness,
             sclera,
+            eyeballs,
             tooth,
             smooth,
             rest_creases,
