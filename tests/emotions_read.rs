@@ -168,14 +168,15 @@ fn the_second_judge_sees_the_emotions_grow_with_intensity() {
             // happy rise above. That pass took the lash line's grey fringe off a widened eye's
             // sclera (`cpu_render::LID_FRINGE`), and fer's NPC 7 surprise at 1, 2, 3 went 0.85,
             // 0.90, 0.86 -> 0.87, 0.88, 0.82 over the nine boxes; its fear at 3 rose 0.40 -> 0.43,
-            // NPC 3's 0.42 -> 0.46. Or holding within 0.02 from 2 to 3 well above 1: since the
+            // NPC 3's 0.42 -> 0.46. NPC 7's fear may hold within 0.02 from 2 to 3 well above 1: since the
             // twenty-sixth pass a widened lid uncovers the iris completed as a circle
             // (`cpu_render::Eyeballs`) where a flat white band had shown over a flat-topped iris,
             // and NPC 7's large painted iris (1.1 times its eye's height) is not cleared by a full
             // `eyeWide`: fer's fear at 1, 2, 3 went 0.24, 0.37, 0.36 over the nine boxes (0.28,
             // 0.52, 0.72 in the rig's box; face-api's 1.00 throughout).
-            let plateau =
-                (p[1] >= 0.85 && p[2] >= 0.8 && p[2] > p[1] - 0.07) || (p[2] > p[1] - 0.02 && p[2] > p[0] + 0.1);
+            let npc_7_fear = name == "npc_7" && preset == EmotionPreset::Fear;
+            let plateau = (p[1] >= 0.85 && p[2] >= 0.8 && p[2] > p[1] - 0.07)
+                || (npc_7_fear && p[2] > p[1] - 0.02 && p[2] > p[0] + 0.1);
             assert!(
                 p[0] < p[1] && (p[1] < p[2] || plateau),
                 "{name} {}: fer's p({}) {p:?}",

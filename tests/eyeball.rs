@@ -30,7 +30,8 @@ fn painted_iris(npc: &emotalk::face::npc::NpcPortrait, start: usize) -> (Vec2, f
 }
 
 /// On painted characters, whose irises are circles the lids cut, the iris found is the painted
-/// one: its centre and radius within a pixel (the iris is 6–9 px in radius at 512 px).
+/// one: its centre within a pixel, its radius within 0.6 px (the iris is 5–7 px in radius at
+/// 512 px).
 #[test]
 fn the_iris_is_found_where_the_painter_put_it() {
     let basis = BlendshapeBasis::default_basis();
@@ -42,16 +43,19 @@ fn the_iris_is_found_where_the_painter_put_it() {
             let found = p.eyeballs().iris(e).unwrap_or_else(|| panic!("seed {seed} eye {e}: no iris found"));
             println!("seed {seed} eye {e}: painted {c} r {r:.2}, found {} r {:.2}", found.centre, found.radius);
             assert!(found.centre.distance(c) < 1.0, "seed {seed} eye {e}: centre {} for {c}", found.centre);
-            assert!((found.radius - r).abs() < 1.0, "seed {seed} eye {e}: radius {} for {r}", found.radius);
+            assert!((found.radius - r).abs() < 0.6, "seed {seed} eye {e}: radius {} for {r}", found.radius);
         }
     }
 }
 
 /// On the astronaut's photograph enlarged 3× (CatmullRom; at its own size her eyes are 17 px
 /// wide and show too few pixels to look for an iris in, `IRIS_MIN_SHOWN`: their uncovered eyeball
-/// stays one sclera colour) the uncovered sclera of a widened eye is as light as her own shown
-/// sclera (its median luma at least 0.85 of the median of the shown sclera's brighter half), not
-/// a darker flat grey, and her iris is found and completed (the uncovered pixels in it darker).
+/// stays one sclera colour) her iris is found and completed where a widened eye looking down
+/// uncovers it (the uncovered pixels in its circle darker than 0.7 of the uncovered sclera's
+/// median luma: drawn in the flat sclera colour until the twenty-sixth pass, they failed this),
+/// and the uncovered sclera is as light as her own shown sclera (its median luma at least 0.85
+/// of the median of the shown sclera's brighter half; her sclera estimate is about as light, so
+/// this guards the fill against her lids' shadow rather than telling it from the flat colour).
 #[test]
 fn a_photographs_uncovered_eye_is_as_light_as_its_own_white() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/portraits");
@@ -107,6 +111,7 @@ fn a_photographs_uncovered_eye_is_as_light_as_its_own_white() {
                 }
             }
         }
+        assert!(own.len() > 20, "eye {e}: {} shown sclera pixels", own.len());
         own.sort_by(f32::total_cmp);
         let own_white = median(own[own.len() / 2..].to_vec());
         let (mut white, mut dark) = (Vec::new(), Vec::new());
@@ -125,15 +130,15 @@ fn a_photographs_uncovered_eye_is_as_light_as_its_own_white() {
                 }
             }
         }
-        let (w_med, d_med) = (median(white.clone()), median(dark.clone()));
-        println!(
-            "eye {e}: own white {own_white:.3}; uncovered sclera {w_med:.3} ({} px), iris {d_med:.3} ({} px)",
-            white.len(),
-            dark.len()
-        );
         assert!(
             white.len() > 20 && dark.len() > 5,
             "eye {e}: {} sclera, {} iris pixels uncovered",
+            white.len(),
+            dark.len()
+        );
+        let (w_med, d_med) = (median(white.clone()), median(dark.clone()));
+        println!(
+            "eye {e}: own white {own_white:.3}; uncovered sclera {w_med:.3} ({} px), iris {d_med:.3} ({} px)",
             white.len(),
             dark.len()
         );

@@ -151,8 +151,9 @@ impl Eyeballs {
         self.boxes
     }
 
-    /// The iris found in eye `e`, or `None` where the eye shows too little contrast to find one
-    /// ([`IRIS_CONTRAST`]) or too few pixels.
+    /// The iris found in eye `e`, or `None` where the eye shows too few pixels
+    /// ([`IRIS_MIN_SHOWN`]), too little contrast ([`IRIS_CONTRAST`]) or no disc that explains it
+    /// ([`IRIS_FIT`]); such an eye's hidden eyeball is its sclera colour throughout.
     pub fn iris(&self, e: usize) -> Option<Iris> {
         self.irises[e.min(1)]
     }
@@ -183,6 +184,10 @@ fn eye_layer(
     sclera: [f32; 3],
 ) -> (EyeLayer, Option<Iris>) {
     let (iw, ih) = (image.width() as f32, image.height() as f32);
+    if iw < 1.0 || ih < 1.0 || !opening.iter().all(|p| p.is_finite()) {
+        let flat = RgbaImage::from_pixel(1, 1, to_rgba(sclera));
+        return (EyeLayer { image: flat, origin: Vec2::ZERO }, None);
+    }
     let (lo, hi) = opening.iter().fold((Vec2::MAX, Vec2::MIN), |(a, b), p| (a.min(*p), b.max(*p)));
     let width = if width.is_finite() && width > 0.0 { width } else { (hi.x - lo.x).max(1.0) };
     let [side, up, down] = BOX_REACH.map(|r| r * width);
@@ -211,6 +216,11 @@ fn eye_layer(
     }
     let iris = fit_iris(&shown, opening, width);
     let fill = Fill::new(&shown, iris.map(|i| i.0), sclera, width, iris.map_or(0.0, |i| i.1));
+    let Some(iris) = fill.iris else {
+        // No iris: the sclera colour throughout, the shown pixels too (as every eye was drawn
+        // before: the lids' fringe turns to that colour, not to the portrait's own pixels).
+        return (EyeLayer { image: RgbaImage::from_pixel(bw, bh, to_rgba(sclera)), origin }, None);
+    };
     let layer = RgbaImage::from_fn(bw, bh, |x, y| {
         if known[(y * bw + x) as usize] {
             let q = image.get_pixel(x0 as u32 + x, y0 as u32 + y).0;
@@ -219,7 +229,7 @@ fn eye_layer(
         let p = centre_of(x, y);
         to_rgba(fill.colour(p))
     });
-    (EyeLayer { image: layer, origin }, iris.map(|i| i.0))
+    (EyeLayer { image: layer, origin }, Some(iris))
 }
 
 /// `all` thinned evenly to at most `most`.
@@ -303,7 +313,7 @@ fn fit_iris(shown: &[Shown], opening: &[Vec2], width: f32) -> Option<(Iris, f32)
 /// How the hidden eyeball is filled in for one eye.
 struct Fill {
     iris: Option<Iris>,
-    /// The shown sclera the fill carries on (its brightest quarter, thinned).
+    /// The shown sclera the fill carries on (its brightest quarter, at least six pixels, thinned).
     sources: Vec<Shown>,
     /// The shown iris in polar form about its centre: (distance, angle, colour), by distance.
     polar: Vec<(f32, f32, [f32; 3])>,
@@ -334,7 +344,8 @@ impl Fill {
             return Fill { iris, sources: Vec::new(), polar: Vec::new(), iris_mean: sclera, sclera, reach2 };
         };
         let d = |s: &Shown| s.p.distance(iris.centre);
-        // The shown sclera's brightest quarter (the rest is in the lids' and the corners' shadow).
+        // The shown sclera's brightest quarter, at least six pixels (the rest is in the lids' and
+        // the corners' shadow).
         let mut sources: Vec<Shown> = shown.iter().filter(|s| d(s) > iris.radius + 1.5).copied().collect();
         sources.sort_by(|a, b| luma(b.c).total_cmp(&luma(a.c)));
         sources.truncate(sources.len().div_ceil(4).max(6));
@@ -347,7 +358,10 @@ impl Fill {
             })
             .collect();
         polar.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let iris_mean = mean(&polar.iter().map(|p| p.2).collect::<Vec<_>>()).unwrap_or(sclera);
+        // A disc with no dark pixel of its own inside is no iris.
+        let Some(iris_mean) = mean(&polar.iter().map(|p| p.2).collect::<Vec<_>>()) else {
+            return Fill { iris: None, sources: Vec::new(), polar, iris_mean: sclera, sclera, reach2 };
+        };
         Fill { iris: Some(iris), sources: thinned(&sources, MOST_SAMPLES), polar, iris_mean, sclera, reach2 }
     }
 
@@ -404,60 +418,88 @@ impl Fill {
 mod tests {
     use super::*;
 
-    /// A synthetic eye: skin, an almond opening 60 px wide and 14 px high (its 18 contour points
-    /// on an ellipse), white sclera inside it, and an iris of radius 12 centred in it (so the lids
-    /// hide its top and bottom) whose colour depends only on the distance from its centre (dark
-    /// at the middle, lighter outwards).
-    fn eye() -> (RgbaImage, [Vec2; EYE_CONTOUR], Vec2, f32, impl Fn(f32) -> [f32; 3]) {
+    /// A white and the skin of the synthetic eyes.
+    const WHITE: [f32; 3] = [0.9, 0.9, 0.88];
+    const SKIN: [f32; 3] = [0.8, 0.6, 0.5];
+
+    /// The colour of the synthetic iris at distance `d` from its centre, on its left (image left)
+    /// or right half: brown on the left, green on the right, both lighter outwards.
+    fn iris_colour(d: f32, left: bool) -> [f32; 3] {
+        if left { [0.05 + 0.025 * d, 0.05 + 0.015 * d, 0.04] } else { [0.05, 0.04 + 0.025 * d, 0.05 + 0.01 * d] }
+    }
+
+    /// An almond opening (18 contour points on an ellipse) centred at `c`, `a` by `b` px half-axes.
+    fn almond(c: Vec2, a: f32, b: f32) -> [Vec2; EYE_CONTOUR] {
+        std::array::from_fn(|i| {
+            let t = i as f32 / EYE_CONTOUR as f32 * std::f32::consts::TAU;
+            c + Vec2::new(-a * t.cos(), -b * t.sin())
+        })
+    }
+
+    /// A synthetic portrait with two eyes: at (50.5, 40.5) an almond 60 px wide and 14 px high
+    /// with white sclera and an iris of radius 12 centred in it (the lids hide its top and bottom)
+    /// and a catchlight on its lower left; at (150.5, 40.5) a smaller almond, 40 by 10 px, white
+    /// only (no iris to find).
+    fn portrait() -> (RgbaImage, [[Vec2; EYE_CONTOUR]; 2], Vec2, f32, Vec2) {
         let (c, r) = (Vec2::new(50.5, 40.5), 12.0);
-        let contour: [Vec2; EYE_CONTOUR] = std::array::from_fn(|i| {
-            let a = i as f32 / EYE_CONTOUR as f32 * std::f32::consts::TAU;
-            c + Vec2::new(-30.0 * a.cos(), -7.0 * a.sin())
-        });
-        let iris = |d: f32| [0.05 + 0.025 * d, 0.05 + 0.015 * d, 0.04 + 0.005 * d];
-        let image = RgbaImage::from_fn(100, 80, |x, y| {
+        let light = c + Vec2::new(-5.0, 4.5);
+        let eyes = [almond(c, 30.0, 7.0), almond(Vec2::new(150.5, 40.5), 20.0, 5.0)];
+        let image = RgbaImage::from_fn(200, 80, |x, y| {
             let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
-            let rgb = if !inside(&contour, p) {
-                [0.8, 0.6, 0.5]
-            } else if p.distance(c) < r {
-                iris(p.distance(c))
+            let rgb = if inside(&eyes[0], p) {
+                if p.distance(light) < 1.5 {
+                    [0.97, 0.97, 0.97]
+                } else if p.distance(c) < r {
+                    iris_colour(p.distance(c), p.x < c.x)
+                } else {
+                    WHITE
+                }
+            } else if inside(&eyes[1], p) {
+                WHITE
             } else {
-                [0.9, 0.9, 0.88]
+                SKIN
             };
             to_rgba(rgb)
         });
-        (image, contour, c, r, iris)
+        (image, eyes, c, r, light)
     }
 
     fn near(a: [f32; 3], b: [f32; 3], tol: f32) -> bool {
         (0..3).all(|i| (a[i] - b[i]).abs() <= tol)
     }
 
+    fn eyeballs(sclera: [[f32; 3]; 2]) -> (Eyeballs, [[Vec2; EYE_CONTOUR]; 2], Vec2, f32) {
+        let (image, eyes, c, r, _) = portrait();
+        let corners = eyes.map(|o| [o[0], o[EYE_CONTOUR / 2]]);
+        (Eyeballs::new(&image, &eyes, corners, sclera), eyes, c, r)
+    }
+
     #[test]
-    fn the_iris_is_found_and_its_hidden_top_and_bottom_drawn_from_its_own_rings() {
-        let (image, contour, c, r, iris) = eye();
-        let corners = [contour[0], contour[EYE_CONTOUR / 2]];
-        let eyes = Eyeballs::new(&image, &[contour; 2], [corners; 2], [[0.9, 0.9, 0.88]; 2]);
+    fn the_iris_is_found_and_its_hidden_top_and_bottom_drawn_from_its_own_half() {
+        // The sclera colour given is darker than the eye's own white: the fill takes the white.
+        let (eyes, openings, c, r) = eyeballs([[0.7, 0.7, 0.69]; 2]);
         let found = eyes.iris(0).expect("an iris");
         assert!(found.centre.distance(c) < 0.6, "centre {} for {c}", found.centre);
         assert!((found.radius - r).abs() < 0.6, "radius {} for {r}", found.radius);
         // Above and below the opening (the lids hide them): inside the iris its own colour at that
-        // distance from the centre, outside it the sclera.
+        // distance from the centre and on that side (not the other half's, not the catchlight's),
+        // outside it the eye's white.
         let (mut iris_checked, mut white_checked) = (0, 0);
         for y in 20..61 {
             for x in 30..71 {
                 let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
                 let d = p.distance(c);
-                if inside(&contour, p) || (d - r).abs() < 1.5 {
+                if inside(&openings[0], p) || (d - r).abs() < 1.5 || (p.x - c.x).abs() < 2.0 {
                     continue;
                 }
                 let got = eyes.sample(0, p);
                 if d < r {
                     iris_checked += 1;
-                    assert!(near(got, iris(d), 0.04), "hidden iris at {p} (d {d:.1}): {got:?} for {:?}", iris(d));
+                    let want = iris_colour(d, p.x < c.x);
+                    assert!(near(got, want, 0.04), "hidden iris at {p} (d {d:.1}): {got:?} for {want:?}");
                 } else if d < r + 6.0 {
                     white_checked += 1;
-                    assert!(near(got, [0.9, 0.9, 0.88], 0.03), "hidden sclera at {p}: {got:?}");
+                    assert!(near(got, WHITE, 0.03), "hidden sclera at {p}: {got:?}");
                 }
             }
         }
@@ -465,34 +507,47 @@ mod tests {
     }
 
     #[test]
-    fn an_eye_without_an_iris_keeps_its_sclera_colour() {
-        // Sclera only (no iris drawn): nothing dark to find, the hidden eyeball is the colour given.
-        let (_, contour, ..) = eye();
-        let image = RgbaImage::from_fn(100, 80, |x, y| {
-            let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
-            to_rgba(if inside(&contour, p) { [0.9, 0.9, 0.88] } else { [0.8, 0.6, 0.5] })
-        });
-        let corners = [contour[0], contour[EYE_CONTOUR / 2]];
-        let sclera = [0.7, 0.7, 0.69];
-        let eyes = Eyeballs::new(&image, &[contour; 2], [corners; 2], [sclera; 2]);
+    fn an_eye_without_an_iris_is_its_sclera_colour_throughout() {
+        // The second eye shows white only: nothing dark to find; its whole layer, the shown part
+        // too, is the colour given (as every uncovered eye was drawn before).
+        let sclera = [0.2, 0.2, 0.2];
+        let (eyes, openings, ..) = eyeballs([WHITE, sclera]);
         assert_eq!(eyes.iris(1), None);
-        assert!(near(eyes.sample(1, Vec2::new(50.5, 25.5)), sclera, 0.5 / 255.0 + 1e-6));
+        let centre = openings[1].iter().sum::<Vec2>() / EYE_CONTOUR as f32;
+        for p in [centre, centre + Vec2::new(0.0, -12.0), centre + Vec2::new(15.0, 3.0)] {
+            assert!(near(eyes.sample(1, p), sclera, 0.5 / 255.0 + 1e-6), "{p}: {:?}", eyes.sample(1, p));
+        }
     }
 
     #[test]
     fn samples_stay_in_their_eyes_box() {
-        let (image, contour, ..) = eye();
-        let corners = [contour[0], contour[EYE_CONTOUR / 2]];
-        let eyes = Eyeballs::new(&image, &[contour; 2], [corners; 2], [[0.9, 0.9, 0.88], [0.2, 0.2, 0.2]]);
+        let sclera = [0.2, 0.2, 0.2];
+        let (eyes, ..) = eyeballs([WHITE, sclera]);
         let [a, b] = eyes.boxes();
         assert!(a.at.x + a.size.x < b.at.x, "the boxes overlap in the atlas: {a:?} {b:?}");
-        // Far outside its box a sample reads the box's nearest edge, never the other eye's box.
-        for p in [Vec2::new(-500.0, 40.0), Vec2::new(900.0, 40.0), Vec2::new(50.0, 900.0)] {
-            for e in 0..2 {
-                let q = eyes.boxes()[e].atlas_point(p);
-                let bx = eyes.boxes()[e];
-                assert!(q.x >= bx.at.x + 0.5 && q.x <= bx.at.x + bx.size.x - 0.5, "{p} -> {q}");
+        assert!(a.size.y != b.size.y, "the boxes differ in height: {a:?} {b:?}");
+        // Far outside its box in any direction a sample reads the box's nearest edge: the
+        // flat second eye reads its own grey everywhere, the first never reads that grey.
+        for p in [Vec2::new(-500.0, 40.0), Vec2::new(900.0, 40.0), Vec2::new(50.0, 900.0), Vec2::new(150.0, -900.0)] {
+            assert!(near(eyes.sample(1, p), sclera, 0.5 / 255.0 + 1e-6), "eye 1 at {p}: {:?}", eyes.sample(1, p));
+            assert!(!near(eyes.sample(0, p), sclera, 0.1), "eye 0 at {p} reads eye 1: {:?}", eyes.sample(0, p));
+            for (e, bx) in eyes.boxes().iter().enumerate() {
+                let q = bx.atlas_point(p);
+                assert!(q.cmpge(bx.at + 0.5).all() && q.cmple(bx.at + bx.size - 0.5).all(), "eye {e}: {p} -> {q}");
             }
         }
+    }
+
+    #[test]
+    fn a_degenerate_eye_is_drawn_flat_without_panicking() {
+        let (image, mut eyes, ..) = portrait();
+        eyes[1][3] = Vec2::new(f32::NAN, 1.0);
+        let corners = eyes.map(|o| [o[0], o[EYE_CONTOUR / 2]]);
+        let balls = Eyeballs::new(&image, &eyes, corners, [WHITE, [0.3, 0.3, 0.3]]);
+        assert_eq!(balls.iris(1), None);
+        assert!(near(balls.sample(1, Vec2::new(150.0, 40.0)), [0.3, 0.3, 0.3], 0.01));
+        let empty = Eyeballs::new(&RgbaImage::new(0, 0), &eyes, corners, [WHITE; 2]);
+        assert_eq!(empty.iris(0), None);
+        assert!(near(empty.sample(0, Vec2::ZERO), WHITE, 0.01));
     }
 }
