@@ -8,7 +8,8 @@
 #
 #   bash tools/sheets/eyeball_closeups.sh OUT.png [EMOTALK_BINARY]
 #
-# Needs python3 with Pillow (`pip install pillow`) for the enlargement, the crops and the montage.
+# Needs python3 with Pillow (`pip install pillow`) for the enlargement, the crops and the montage
+# (`eye_sheet.py`).
 set -euo pipefail
 out=${1:?usage: eyeball_closeups.sh OUT.png [emotalk binary]}
 bin=${2:-cargo run --release --quiet --}
@@ -44,37 +45,8 @@ for who in astronaut_x3 npc_7; do
   done
 done
 
-python3 - "$work" "$out" "${cases[@]}" <<'PY'
-import json, sys
-from PIL import Image, ImageDraw
-
-work, out, cases = sys.argv[1], sys.argv[2], sys.argv[3:]
-rows = []
-for who in ["astronaut_x3", "npc_7"]:
-    # Round both eyes (36-47): 1.1 times their span wide, 0.35 times high, a little above their
-    # centre, enlarged to about 440 px wide.
-    eyes = json.load(open(f"{work}/{who}.rig.json"))["landmarks"][36:48]
-    xs, ys = [p[0] for p in eyes], [p[1] for p in eyes]
-    w = max(xs) - min(xs)
-    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2 - 0.03 * w
-    W, H = round(1.1 * w), round(0.35 * w)
-    box = (round(cx - W / 2), round(cy - H / 2), round(cx - W / 2) + W, round(cy - H / 2) + H)
-    k = max(1, round(440 / W))
-    row = []
-    for case in ["rest"] + cases:
-        src = f"{work}/{who}.png" if case == "rest" else f"{work}/{who}_{case}.png"
-        face = Image.open(src).convert("RGB").crop(box).resize((k * W, k * H), Image.NEAREST)
-        tile = Image.new("RGB", (face.width, face.height + 20), "white")
-        tile.paste(face, (0, 0))
-        ImageDraw.Draw(tile).text((4, face.height + 4), f"{who} {case}", fill="black")
-        row.append(tile)
-    rows.append(row)
-tw = max(t.width for r in rows for t in r)
-th = max(t.height for r in rows for t in r)
-sheet = Image.new("RGB", (len(rows[0]) * (tw + 4), len(rows) * (th + 4)), "white")
-for i, r in enumerate(rows):
-    for j, t in enumerate(r):
-        sheet.paste(t, (j * (tw + 4), i * (th + 4)))
-sheet.save(out)
-PY
+# Both eyes (36-47): 1.1 times their span wide, 0.35 times high, a little above their centre,
+# enlarged to about 440 px wide.
+python3 "$(dirname "$0")/eye_sheet.py" "$work" "$out" --faces astronaut_x3 npc_7 --cases "${cases[@]}" \
+  --landmarks 36 48 --span 1.1 0.35 --lift 0.03 --width 440 --zoom 1
 echo "wrote $out"
