@@ -23,7 +23,7 @@ pub const SCLERA_FLOOR: f32 = 0.9;
 const OFF_WHITE: [f32; 3] = [0.86, 0.84, 0.80];
 
 /// Rec. 709 luma of a colour (0–1 RGB of the sRGB bytes).
-fn luma(c: [f32; 3]) -> f32 {
+pub(crate) fn luma(c: [f32; 3]) -> f32 {
     0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
 }
 
@@ -91,7 +91,7 @@ fn pixels_in(image: &RgbaImage, contour: &[Vec2]) -> Vec<[f32; 3]> {
 }
 
 /// The mean of some colours (not empty).
-fn mean(px: &[[f32; 3]]) -> [f32; 3] {
+pub(crate) fn mean(px: &[[f32; 3]]) -> [f32; 3] {
     let n = px.len() as f32;
     px.iter().fold([0.0; 3], |s, c| [s[0] + c[0] / n, s[1] + c[1] / n, s[2] + c[2] / n])
 }

@@ -33,6 +33,7 @@ use image::{Rgba, RgbaImage};
 
 use super::eyes::{LID_FRINGE, edge_distance};
 use super::{inside, sample, to_rgba};
+use crate::face::colours::{luma, mean};
 use crate::face::mesh::EYE_CONTOUR;
 
 /// The iris's least and greatest radius, as a share of the eye's width (corner to corner). A
@@ -52,9 +53,9 @@ pub const SCLERA_FILL_FLOOR: f32 = 0.9;
 pub const SCLERA_FILL_CHROMA: f32 = 0.7;
 /// How well the disc found must explain an eye for its iris to be taken ([`Iris`]): at most this
 /// share of the shown pixels dark outside it, and at most this share of the shown pixels inside
-/// it light (a photograph's catchlights and a light iris's flecks take up to a fifth). A disc that explains less (a
-/// light iris in a shadowed eye, a face lit from the side) is not an iris, and the eye's hidden
-/// eyeball is left one sclera colour.
+/// it light (a photograph's catchlights and a light iris's flecks take up to a fifth). A disc
+/// that explains less (a light iris in a shadowed eye, a face lit from the side) is not an iris,
+/// and the eye's hidden eyeball is left one sclera colour.
 pub const IRIS_FIT: [f32; 2] = [0.08, 0.25];
 /// The fewest pixels an eye must show beyond the lids' fringe for an iris to be looked for.
 pub const IRIS_MIN_SHOWN: usize = 40;
@@ -163,10 +164,6 @@ impl Eyeballs {
 struct EyeLayer {
     image: RgbaImage,
     origin: Vec2,
-}
-
-fn luma(c: [f32; 3]) -> f32 {
-    0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
 }
 
 /// A pixel the rest opening shows beyond the lids' fringe: its centre and colour.
@@ -324,13 +321,6 @@ struct Fill {
     reach2: f32,
 }
 
-fn mean(c: &[[f32; 3]]) -> Option<[f32; 3]> {
-    (!c.is_empty()).then(|| {
-        let n = c.len() as f32;
-        c.iter().fold([0.0; 3], |s, v| [s[0] + v[0] / n, s[1] + v[1] / n, s[2] + v[2] / n])
-    })
-}
-
 /// The angle between two directions (radians, 0 to π).
 fn angle_between(a: f32, b: f32) -> f32 {
     let d = (a - b).rem_euclid(std::f32::consts::TAU);
@@ -359,9 +349,10 @@ impl Fill {
             .collect();
         polar.sort_by(|a, b| a.0.total_cmp(&b.0));
         // A disc with no dark pixel of its own inside is no iris.
-        let Some(iris_mean) = mean(&polar.iter().map(|p| p.2).collect::<Vec<_>>()) else {
+        if polar.is_empty() {
             return Fill { iris: None, sources: Vec::new(), polar, iris_mean: sclera, sclera, reach2 };
-        };
+        }
+        let iris_mean = mean(&polar.iter().map(|p| p.2).collect::<Vec<_>>());
         Fill { iris: Some(iris), sources: thinned(&sources, MOST_SAMPLES), polar, iris_mean, sclera, reach2 }
     }
 

@@ -155,6 +155,12 @@ pub(crate) fn smooth_eye_opening(contour: &[Vec2; EYE_CONTOUR], inset: f32) -> [
     })
 }
 
+/// Eye `e`'s eyeball opening at rest ([`PreparedPortrait::eye_opening`]) from the mesh's rest
+/// vertices `rest` (pixels) and the fit's scale (pixels per face-model unit).
+pub(crate) fn rest_eye_opening(rest: &[Vec2], e: usize, scale: f32) -> [Vec2; EYE_CONTOUR] {
+    smooth_eye_opening(&FaceMesh::get().eye_contours[e.min(1)].map(|v| rest[v]), EYE_INSET * scale)
+}
+
 /// The distance from `p` to the closed polygon `poly`'s edge.
 pub fn edge_distance(poly: &[Vec2], p: Vec2) -> f32 {
     let n = poly.len();
@@ -247,7 +253,7 @@ impl PreparedPortrait {
     /// least [`EYE_INSET`] inside it, leaving out the lash line drawn along the lids (it stays
     /// with the lid skin), so a gaze or a widened lid does not carry it across the eye.
     pub fn eye_opening(&self, e: usize) -> [Vec2; EYE_CONTOUR] {
-        smooth_eye_opening(&self.eye_rest(e), EYE_INSET * self.fit.similarity.scale())
+        rest_eye_opening(&self.rest, e, self.fit.similarity.scale())
     }
 
     /// The sclera colour of eye `e` (0–1 RGB of the sRGB bytes), estimated from the portrait.

@@ -164,8 +164,7 @@ impl PreparedPortrait {
             super::colours::sclera_colour(&image, &rest[42..48]),
         ];
         let tooth = super::colours::teeth_colour(&image, &rest[..N_LANDMARKS], scale, &sclera);
-        let openings = [0, 1]
-            .map(|e| eyes::smooth_eye_opening(&FaceMesh::get().eye_contours[e].map(|v| rest[v]), EYE_INSET * scale));
+        let openings = [0, 1].map(|e| eyes::rest_eye_opening(&rest, e, scale));
         let eyeballs = Eyeballs::new(&image, &openings, [0, 1].map(|e| EYE_CORNERS[e].map(|i| rest[i])), sclera);
         let rest_creases = wrinkles::rest_activations(&fit.weights);
         let smooth = wrinkles::smooth_skin(&image, &lm, wrinkles::smooth_sigma(&rest_creases), scale);
