@@ -1,6 +1,6 @@
 //! Auto-rigging: rigs found in bare images (photos, bundled NPCs, posed and rendered frames),
 //! real detector output with a closed mouth's crossed inner lips or a smile's inner-lip corner
-//! outside the outer lips, and bad images.
+//! outside the outer lips, faces that fill the frame, and bad images.
 
 use std::path::{Path, PathBuf};
 
@@ -19,7 +19,6 @@ fn perception() -> FacePerception<Flex> {
 fn shared(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/portraits").join(name)
 }
-
 
 #[test]
 fn bare_portraits_get_valid_rigs_close_to_the_truth() {
@@ -55,11 +54,14 @@ fn posed_and_rendered_frames_are_found_and_rigged() {
     for seed in [11u64, 23] {
         let n = npc::generate(seed, 512);
         let prepared = PreparedPortrait::new(n.image.clone(), &n.rig, basis).unwrap();
-        for (emotion, yaw) in [(EmotionPreset::Happy, 0.0), (EmotionPreset::Surprised, 12.0), (EmotionPreset::Angry, -12.0)] {
+        for (emotion, yaw) in
+            [(EmotionPreset::Happy, 0.0), (EmotionPreset::Surprised, 12.0), (EmotionPreset::Angry, -12.0)]
+        {
             let mut w = emotion.weights(2.5);
             w[emotalk::face::blendshapes::index_of("jawOpen").unwrap()] = 0.4;
             let frame = prepared.render(&w, &HeadPose { yaw, ..Default::default() }, basis);
-            let found = p.rig(&frame, Path::new("frame"), &opts).unwrap_or_else(|e| panic!("seed {seed} {emotion:?}: {e}"));
+            let found =
+                p.rig(&frame, Path::new("frame"), &opts).unwrap_or_else(|e| panic!("seed {seed} {emotion:?}: {e}"));
             let truth: Vec<[f32; 2]> = prepared.fit().landmarks_with(&w, basis).iter().map(|v| [v.x, v.y]).collect();
             if yaw == 0.0 {
                 let e = nme(&found.rig.landmarks, &truth);
@@ -69,11 +71,65 @@ fn posed_and_rendered_frames_are_found_and_rigged() {
     }
 }
 
-fn crossed_astronaut(cross_px: f32) -> Vec<[f32; 2]> {
+/// The astronaut's hand-made landmarks (`../shared/data/portraits/astronaut.landmarks68.json`).
+fn astronaut_truth() -> Vec<[f32; 2]> {
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(shared("astronaut.landmarks68.json")).unwrap()).unwrap();
-    let mut pts: Vec<[f32; 2]> =
-        v["landmarks"].as_array().unwrap().iter().map(|p| [p[0].as_f64().unwrap() as f32, p[1].as_f64().unwrap() as f32]).collect();
+    v["landmarks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| [p[0].as_f64().unwrap() as f32, p[1].as_f64().unwrap() as f32])
+        .collect()
+}
+
+#[test]
+fn a_face_that_fills_the_frame_is_found_and_rigged() {
+    // The astronaut cropped to a square `scale` times her landmarks' span, centred on them: at
+    // 1.0 the frame cuts along her jaw and brows, at 0.9 into them. Before the second look with
+    // the edges carried on, the first was refused (the mesh collapsed) and the second found no
+    // face (`examples/tight_crops.rs`).
+    let p = perception();
+    let photo = read_image(&shared("astronaut.png")).unwrap();
+    let truth = astronaut_truth();
+    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+    for &[x, y] in &truth {
+        (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+    }
+    let (cx, cy, span) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0, (x1 - x0).max(y1 - y0));
+    // Detected on the whole photograph, her landmarks are this far from the hand-made ones.
+    let whole = p.rig(&photo, Path::new("astronaut.png"), &DetectOptions::default()).unwrap();
+    assert!(whole.warnings.is_empty(), "{:?}", whole.warnings);
+    let whole_nme = nme(&whole.rig.landmarks, &truth);
+    for scale in [1.0f32, 0.9] {
+        let side = (span * scale).round() as u32;
+        let (left, top) = ((cx - side as f32 / 2.0).round() as u32, (cy - side as f32 / 2.0).round() as u32);
+        let crop = image::imageops::crop_imm(&photo, left, top, side, side).to_image();
+        let label = format!("astronaut@{scale}");
+        let found =
+            p.rig(&crop, Path::new(&label), &DetectOptions::default()).unwrap_or_else(|e| panic!("{label}: {e}"));
+        assert!(found.warnings.iter().any(|w| w.contains("reaches the image's edge")), "{label}: {:?}", found.warnings);
+        let shifted: Vec<[f32; 2]> = truth.iter().map(|&[x, y]| [x - left as f32, y - top as f32]).collect();
+        let e = nme(&found.rig.landmarks, &shifted);
+        eprintln!("{label}: {side} px, NME {e:.4} against the annotation (the whole photograph: {whole_nme:.4})");
+        assert!(e < whole_nme + 0.03, "{label}: NME {e} (whole photograph {whole_nme})");
+        PreparedPortrait::new(crop, &found.rig, BlendshapeBasis::default_basis()).unwrap();
+    }
+    // A frame through the eyes, or through the mouth, leaves no face to rig: a typed error that
+    // says which edge cuts it, never a rig of guesses.
+    for (y0, y1, edge) in [(105u32, 190u32, "top"), (70, 150, "bottom")] {
+        let cut = image::imageops::crop_imm(&photo, 170, y0, 112, y1 - y0).to_image();
+        let Err(e) = p.rig(&cut, Path::new("cut.png"), &DetectOptions::default()) else {
+            panic!("cut at the {edge}: rigged");
+        };
+        let VisionError::FaceCut { edges, points, .. } = &e else { panic!("cut at the {edge}: {e}") };
+        assert!(*edges == format!("{edge} edge") && *points >= 6, "{e}");
+        assert!(e.to_string().contains(&format!("cut off by the image's {edge} edge")), "{e}");
+    }
+}
+
+fn crossed_astronaut(cross_px: f32) -> Vec<[f32; 2]> {
+    let mut pts = astronaut_truth();
     // Close the mouth onto one line, then push the lower inner lip above the upper one.
     for (u, l) in [(61, 67), (62, 66), (63, 65)] {
         let y = (pts[u][1] + pts[l][1]) / 2.0;
@@ -153,7 +209,8 @@ fn a_smiles_inner_lip_corner_outside_the_outer_lips_is_tucked_in() {
     assert_eq!(rig.landmarks, to_rig(&far).landmarks);
     assert!(rig.validate(Path::new("far")).is_err());
     // A rig that validates is untouched.
-    let astronaut = emotalk::face::import::import_rig(&shared("astronaut.png"), &shared("astronaut.landmarks68.json")).unwrap();
+    let astronaut =
+        emotalk::face::import::import_rig(&shared("astronaut.png"), &shared("astronaut.landmarks68.json")).unwrap();
     let mut same = astronaut.clone();
     assert!(tuck_inner_lip_corners(&mut same, Path::new("astronaut")).is_empty());
     assert_eq!(same, astronaut);
@@ -207,7 +264,9 @@ fn bad_images_are_typed_errors_naming_the_file() {
     let mut canvas = RgbaImage::from_pixel(400, 400, image::Rgba([128, 128, 128, 255]));
     image::imageops::overlay(&mut canvas, &small, 150, 150);
     match p.rig(&canvas, Path::new("small.png"), &opts) {
-        Err(VisionError::FaceTooSmall { path, .. } | VisionError::NoFace { path, .. }) => assert_eq!(path, Path::new("small.png")),
+        Err(VisionError::FaceTooSmall { path, .. } | VisionError::NoFace { path, .. }) => {
+            assert_eq!(path, Path::new("small.png"))
+        }
         other => panic!("a 20 px face: {other:?}"),
     }
 }

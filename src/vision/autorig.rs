@@ -3,16 +3,19 @@
 //! The face is found at every detector size of [`DetectOptions`] and merged; several faces keep
 //! the largest (with a warning); the 68 landmarks become the rig after a closed mouth's crossed
 //! inner lips are closed ([`close_crossed_inner_lips`]), a smile's inner-lip corners that fold the mesh
-//! are tucked in ([`tuck_inner_lip_corners`]) and points a hair outside the image are
-//! pulled onto its edge. Images larger than [`WORK_SIDE`] are looked at shrunk (the networks see
-//! at most 608 px anyway) and the points scaled back.
+//! are tucked in ([`tuck_inner_lip_corners`]) and points outside the image are pulled onto its
+//! edge. A face that fills the frame (none found, or the largest reaching an edge) is looked at
+//! again in the image with its edge pixels carried on ([`EDGE_MARGIN`]), as the detector and the
+//! landmark net need room round a face; one the frame cuts through is
+//! [`VisionError::FaceCut`]. Images larger than [`WORK_SIDE`] are looked at shrunk (the
+//! networks see at most 608 px anyway) and the points scaled back.
 
 use std::path::{Path, PathBuf};
 
 use burn::prelude::Backend;
 use image::RgbaImage;
 
-use super::image::RgbF32;
+use super::image::{Rect, RgbF32};
 use super::perceive::{DetectOptions, FacePerception, FaceReading};
 use crate::face::import::{close_crossed_inner_lips, tuck_inner_lip_corners};
 use crate::face::rig::{PortraitRig, RIG_VERSION, RigError, RigHints};
@@ -27,6 +30,39 @@ pub const WORK_SIDE: u32 = 1024;
 /// A face box narrower than this (pixels of the original image) is too small to rig: the
 /// landmarks would be guesses.
 pub const MIN_FACE_SIDE: f32 = 40.0;
+
+/// A face whose detector box comes nearer an edge of the image than this fraction of the box's
+/// side (or crosses it) is looked at again with the image's edges carried on (see
+/// [`EDGE_MARGIN`]).
+pub const EDGE_NEAR: f32 = 0.15;
+/// How far the image's edge pixels are carried on, a fraction of its longer side, when no face
+/// is found or the largest reaches an edge: the tiny detector misses a face that fills the frame
+/// (it was trained on faces with room round them), and the landmark net, given a box cut by the
+/// image's edge, places the points in a squashed crop.
+pub const EDGE_MARGIN: f32 = 0.3;
+/// Detections of the two looks overlapping by more than this are the same face.
+const SAME_FACE_IOU: f32 = 0.3;
+
+/// Whether `r` comes within [`EDGE_NEAR`] of its side of a `width × height` image's edge.
+fn near_edge(r: &Rect, width: usize, height: usize) -> bool {
+    let m = EDGE_NEAR * r.width.max(r.height);
+    r.x < m || r.y < m || r.right() > width as f32 - m || r.bottom() > height as f32 - m
+}
+
+/// Whether `outer` holds `inner`'s centre.
+fn contains(outer: &Rect, inner: &Rect) -> bool {
+    let (cx, cy) = (inner.x + inner.width / 2.0, inner.y + inner.height / 2.0);
+    outer.x <= cx && cx <= outer.right() && outer.y <= cy && cy <= outer.bottom()
+}
+
+/// `reading` moved by `d` pixels on both axes.
+fn shifted(mut reading: FaceReading, d: f32) -> FaceReading {
+    for r in [&mut reading.detection.rect, &mut reading.expression_box] {
+        (r.x, r.y) = (r.x + d, r.y + d);
+    }
+    reading.landmarks = reading.landmarks.map(|[x, y]| [x + d, y + d]);
+    reading
+}
 
 /// Why an image could not be rigged or read. Each variant names the file (or the label given
 /// for an in-memory image).
@@ -71,6 +107,21 @@ pub enum VisionError {
         /// The face box's width.
         width: f32,
     },
+    /// The face is cut off by the image's edge: landmarks beyond it were pulled onto it, and
+    /// what that made is no usable rig.
+    #[error(
+        "{path}: the face is cut off by the image's {edges} ({points} of its 68 landmarks lie beyond it); pulled onto the edge they make no usable rig ({rig}); give the portrait some room round the face"
+    )]
+    FaceCut {
+        /// The file.
+        path: PathBuf,
+        /// The edges the face crosses (`"top edge"`, `"bottom and left edges"`, …).
+        edges: String,
+        /// How many of the 68 landmarks lie beyond them.
+        points: usize,
+        /// Why the rig was refused.
+        rig: RigError,
+    },
     /// The landmarks found do not make a usable rig.
     #[error("the detected landmarks do not make a usable rig: {0}")]
     Rig(#[from] RigError),
@@ -88,7 +139,8 @@ pub struct AutoRig {
     pub reading: FaceReading,
     /// How many faces the image had.
     pub faces: usize,
-    /// What the caller should hear about (several faces, lips closed), one sentence each.
+    /// What the caller should hear about (several faces, lips closed, a face reaching the edge
+    /// looked at again), one sentence each.
     pub warnings: Vec<String>,
 }
 
@@ -128,11 +180,30 @@ impl<B: Backend> FacePerception<B> {
             RgbF32::from_rgba(img)
         };
         let mut readings = self.analyse(&rgb, options);
+        readings.sort_by(|a, b| b.detection.rect.area().total_cmp(&a.detection.rect.area()));
+        let mut warnings = Vec::new();
+        if readings.first().is_none_or(|r| near_edge(&r.detection.rect, rgb.width, rgb.height)) {
+            let (margin, again) = self.look_again(&rgb, readings.first(), options);
+            if let Some(r) = again {
+                warnings.push(format!(
+                    "{}: the face reaches the image's edge; it was looked at again with the edge pixels carried on {} px",
+                    label.display(),
+                    (margin as f32 / shrink).round()
+                ));
+                match readings.first_mut() {
+                    Some(first) => *first = r,
+                    None => readings.push(r),
+                }
+            }
+        }
         let faces = readings.len();
         if faces == 0 {
-            return Err(VisionError::NoFace { path: label.to_path_buf(), sizes: options.sizes.clone(), threshold: options.threshold });
+            return Err(VisionError::NoFace {
+                path: label.to_path_buf(),
+                sizes: options.sizes.clone(),
+                threshold: options.threshold,
+            });
         }
-        readings.sort_by(|a, b| b.detection.rect.area().total_cmp(&a.detection.rect.area()));
         let mut reading = readings.swap_remove(0);
         let up = 1.0 / shrink;
         let r = &mut reading.detection.rect;
@@ -141,10 +212,11 @@ impl<B: Backend> FacePerception<B> {
         if reading.detection.rect.width < MIN_FACE_SIDE {
             return Err(VisionError::FaceTooSmall { path: label.to_path_buf(), width: reading.detection.rect.width });
         }
-        let mut warnings = Vec::new();
         if faces > 1 {
             warnings.push(format!("{}: {faces} faces found; rigged the largest", label.display()));
         }
+        // Points a hair outside (2 % of the face) are the net's noise, not a cut.
+        let cut = cut_edges(&reading.landmarks, w as f32, h as f32, 0.02 * reading.detection.rect.width);
         let mut points: Vec<[f32; 2]> =
             reading.landmarks.iter().map(|&[x, y]| [x.clamp(0.0, w as f32), y.clamp(0.0, h as f32)]).collect();
         if let Some(w) = close_crossed_inner_lips(&mut points) {
@@ -163,9 +235,56 @@ impl<B: Backend> FacePerception<B> {
         };
         warnings
             .extend(tuck_inner_lip_corners(&mut rig, label).into_iter().map(|w| format!("{}: {w}", label.display())));
-        rig.validate(label)?;
-        Ok(AutoRig { rig, reading, faces, warnings })
+        match rig.validate(label) {
+            Ok(()) => Ok(AutoRig { rig, reading, faces, warnings }),
+            Err(rig_error) if cut.1 > 0 => {
+                Err(VisionError::FaceCut { path: label.to_path_buf(), edges: cut.0, points: cut.1, rig: rig_error })
+            }
+            Err(rig_error) => Err(rig_error.into()),
+        }
     }
+
+    /// The second look at an image whose largest face reaches its edge (or that showed none):
+    /// the image with its edge pixels carried on [`EDGE_MARGIN`] of its longer side. Returns the
+    /// margin (pixels) and, in the image's own pixels, the face matching `first` (overlapping it
+    /// or holding its centre), or the largest face when there was no `first`.
+    fn look_again(
+        &self,
+        rgb: &RgbF32,
+        first: Option<&FaceReading>,
+        options: &DetectOptions,
+    ) -> (usize, Option<FaceReading>) {
+        let margin = (EDGE_MARGIN * rgb.width.max(rgb.height) as f32).round() as usize;
+        let again = self.analyse(&rgb.extend_edges(margin), options).into_iter().map(|r| shifted(r, -(margin as f32)));
+        let pick = match first {
+            None => again.max_by(|a, b| a.detection.rect.area().total_cmp(&b.detection.rect.area())),
+            Some(first) => again
+                .map(|r| (r.detection.rect.iou(&first.detection.rect), r))
+                .filter(|(iou, r)| *iou > SAME_FACE_IOU || contains(&r.detection.rect, &first.detection.rect))
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, r)| r),
+        };
+        (margin, pick)
+    }
+}
+
+/// Which edges of a `width × height` image the points lie beyond by more than `slack` pixels
+/// (`"top edge"`, `"bottom and left edges"`; empty when none) and how many points do.
+fn cut_edges(points: &[[f32; 2]], width: f32, height: f32, slack: f32) -> (String, usize) {
+    let sides: [(&str, &dyn Fn(&[f32; 2]) -> bool); 4] = [
+        ("top", &|p| p[1] < -slack),
+        ("bottom", &|p| p[1] > height + slack),
+        ("left", &|p| p[0] < -slack),
+        ("right", &|p| p[0] > width + slack),
+    ];
+    let edges: Vec<&str> = sides.iter().filter(|(_, beyond)| points.iter().any(beyond)).map(|(e, _)| *e).collect();
+    let n = points.iter().filter(|p| sides.iter().any(|(_, beyond)| beyond(p))).count();
+    let named = match edges.as_slice() {
+        [] => String::new(),
+        [one] => format!("{one} edge"),
+        [init @ .., last] => format!("{} and {last} edges", init.join(", ")),
+    };
+    (named, n)
 }
 
 #[cfg(feature = "flex")]
@@ -183,5 +302,46 @@ impl PortraitRig {
         let image = read_image(path)?;
         let perception = FacePerception::<burn::backend::Flex>::shipped(&Default::default())?;
         perception.rig(&image, path, &DetectOptions::default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cut_edges_name_the_edges_beyond_the_slack() {
+        let mut pts = [[50.0f32, 50.0]; 68];
+        assert_eq!(cut_edges(&pts, 100.0, 80.0, 1.0), (String::new(), 0));
+        pts[0] = [-0.5, 40.0]; // within the slack
+        assert_eq!(cut_edges(&pts, 100.0, 80.0, 1.0), (String::new(), 0));
+        pts[1] = [30.0, -3.0];
+        assert_eq!(cut_edges(&pts, 100.0, 80.0, 1.0), ("top edge".to_string(), 1));
+        pts[2] = [120.0, 90.0]; // beyond two edges, one point
+        pts[3] = [10.0, 85.0];
+        assert_eq!(cut_edges(&pts, 100.0, 80.0, 1.0), ("top, bottom and right edges".to_string(), 3));
+    }
+
+    #[test]
+    fn a_box_near_an_edge_is_seen_and_a_reading_moves_whole() {
+        let r = |x, y, s| Rect { x, y, width: s, height: s };
+        assert!(!near_edge(&r(20.0, 20.0, 60.0), 100, 100));
+        assert!(near_edge(&r(5.0, 20.0, 60.0), 100, 100)); // 5 < 0.15 · 60
+        assert!(near_edge(&r(20.0, 35.0, 60.0), 100, 100)); // bottom at 95
+        assert!(near_edge(&r(-10.0, 20.0, 60.0), 100, 100));
+        assert!(contains(&r(0.0, 0.0, 50.0), &r(10.0, 10.0, 20.0)));
+        assert!(!contains(&r(0.0, 0.0, 15.0), &r(10.0, 10.0, 20.0)));
+        let reading = FaceReading {
+            detection: crate::vision::Detection { rect: r(10.0, 20.0, 30.0), score: 0.9 },
+            sizes_found: 2,
+            landmarks: [[15.0, 25.0]; 68],
+            expression_box: r(12.0, 22.0, 26.0),
+            expressions: [0.0; 7],
+        };
+        let moved = shifted(reading, -10.0);
+        assert_eq!((moved.detection.rect.x, moved.detection.rect.y), (0.0, 10.0));
+        assert_eq!((moved.expression_box.x, moved.expression_box.y), (2.0, 12.0));
+        assert_eq!(moved.landmarks[67], [5.0, 15.0]);
+        assert_eq!(moved.detection.rect.width, 30.0);
     }
 }

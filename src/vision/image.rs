@@ -86,6 +86,26 @@ impl RgbF32 {
         Some(RgbF32 { width: w, height: h, data })
     }
 
+    /// The image with `margin` pixels added on every side, each a copy of the nearest edge pixel
+    /// (a face cut by the frame carries on as skin and hair, not as a black border, which the
+    /// detector would take for the face's outline).
+    pub fn extend_edges(&self, margin: usize) -> RgbF32 {
+        let (w, h) = (self.width + 2 * margin, self.height + 2 * margin);
+        let mut data = Vec::with_capacity(w * h * 3);
+        if self.width == 0 || self.height == 0 {
+            return RgbF32 { width: w, height: h, data: vec![0.0; w * h * 3] };
+        }
+        for y in 0..h {
+            let sy = y.saturating_sub(margin).min(self.height - 1);
+            for x in 0..w {
+                let sx = x.saturating_sub(margin).min(self.width - 1);
+                let i = (sy * self.width + sx) * 3;
+                data.extend_from_slice(&self.data[i..i + 3]);
+            }
+        }
+        RgbF32 { width: w, height: h, data }
+    }
+
     /// face-api's `padToSquare` then `resizeBilinear` to `size × size` (the resize is skipped
     /// when the square already has that size). `centered` puts half the padding before the
     /// image (`round(diff / 2)` after it, the rest before); otherwise all of it goes after.
@@ -97,7 +117,9 @@ impl RgbF32 {
         // The padded square's sample at (x, y): the image, or black around it.
         let at = |x: usize, y: usize, c: usize| -> f32 {
             match (x.checked_sub(ox), y.checked_sub(oy)) {
-                (Some(ix), Some(iy)) if ix < self.width && iy < self.height => self.data[(iy * self.width + ix) * 3 + c],
+                (Some(ix), Some(iy)) if ix < self.width && iy < self.height => {
+                    self.data[(iy * self.width + ix) * 3 + c]
+                }
                 _ => 0.0,
             }
         };
@@ -178,6 +200,24 @@ mod tests {
         let centered = img.to_square(5, true);
         let row: Vec<f32> = (0..5).map(|x| centered.data[x * 3]).collect();
         assert_eq!(row, [0.0, 100.0, 100.0, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn extended_edges_copy_the_nearest_pixel() {
+        let img = ramp(3, 2);
+        let e = img.extend_edges(2);
+        assert_eq!((e.width, e.height), (7, 6));
+        let at = |x: usize, y: usize| [e.data[(y * 7 + x) * 3], e.data[(y * 7 + x) * 3 + 1]];
+        // The image itself sits at (2, 2); corners and sides copy its nearest pixel.
+        assert_eq!(at(2, 2), [0.0, 0.0]);
+        assert_eq!(at(4, 3), [2.0, 1.0]);
+        assert_eq!(at(0, 0), [0.0, 0.0]);
+        assert_eq!(at(6, 5), [2.0, 1.0]);
+        assert_eq!(at(3, 0), [1.0, 0.0]);
+        assert_eq!(at(0, 4), [0.0, 1.0]);
+        assert_eq!(img.extend_edges(0), img);
+        let empty = RgbF32 { width: 0, height: 0, data: vec![] }.extend_edges(1);
+        assert_eq!((empty.width, empty.height, empty.data.len()), (2, 2, 12));
     }
 
     #[test]
