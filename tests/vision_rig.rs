@@ -108,7 +108,11 @@ fn a_face_that_fills_the_frame_is_found_and_rigged() {
         let label = format!("astronaut@{scale}");
         let found =
             p.rig(&crop, Path::new(&label), &DetectOptions::default()).unwrap_or_else(|e| panic!("{label}: {e}"));
-        assert!(found.warnings.iter().any(|w| w.contains("reaches the image's edge")), "{label}: {:?}", found.warnings);
+        eprintln!("{label}: {:?}", found.warnings);
+        // Cut along her brows and jaw, some points lie beyond the frame: the rig says so.
+        let beyond = found.warnings.iter().any(|w| w.contains("reaches beyond the image's"));
+        assert_eq!(beyond, scale < 1.0, "{label}: {:?}", found.warnings);
+        assert!(found.warnings.iter().any(|w| w.contains("edge pixels carried on")), "{label}: {:?}", found.warnings);
         let shifted: Vec<[f32; 2]> = truth.iter().map(|&[x, y]| [x - left as f32, y - top as f32]).collect();
         let e = nme(&found.rig.landmarks, &shifted);
         eprintln!("{label}: {side} px, NME {e:.4} against the annotation (the whole photograph: {whole_nme:.4})");

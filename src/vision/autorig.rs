@@ -2,13 +2,14 @@
 //!
 //! The face is found at every detector size of [`DetectOptions`] and merged; several faces keep
 //! the largest (with a warning); the 68 landmarks become the rig after a closed mouth's crossed
-//! inner lips are closed ([`close_crossed_inner_lips`]), a smile's inner-lip corners that fold the mesh
-//! are tucked in ([`tuck_inner_lip_corners`]) and points outside the image are pulled onto its
-//! edge. A face that fills the frame (none found, or the largest reaching an edge) is looked at
-//! again in the image with its edge pixels carried on ([`EDGE_MARGIN`]), as the detector and the
-//! landmark net need room round a face; one the frame cuts through is
-//! [`VisionError::FaceCut`]. Images larger than [`WORK_SIDE`] are looked at shrunk (the
-//! networks see at most 608 px anyway) and the points scaled back.
+//! inner lips are closed ([`close_crossed_inner_lips`]) and a smile's inner-lip corners that fold
+//! the mesh are tucked in ([`tuck_inner_lip_corners`]). A face that fills the frame (none found,
+//! or the largest reaching an edge) is looked at again in the image with its edge pixels carried
+//! on ([`EDGE_MARGIN`]), as the detector and the landmark net need room round a face. Points
+//! outside the image are pulled onto its edge (with a warning when more than a hair outside), and
+//! where that leaves no usable mesh the error is [`VisionError::FaceCut`]. Images larger than
+//! [`WORK_SIDE`] are looked at shrunk (the networks see at most 608 px anyway) and the points
+//! scaled back.
 
 use std::path::{Path, PathBuf};
 
@@ -110,7 +111,7 @@ pub enum VisionError {
     /// The face is cut off by the image's edge: landmarks beyond it were pulled onto it, and
     /// what that made is no usable rig.
     #[error(
-        "{path}: the face is cut off by the image's {edges} ({points} of its 68 landmarks lie beyond it); pulled onto the edge they make no usable rig ({rig}); give the portrait some room round the face"
+        "{path}: the face is cut off by the image's {edges} ({points} of its 68 landmarks lie beyond the frame); pulled onto it they make no usable rig ({rig}); give the portrait some room round the face"
     )]
     FaceCut {
         /// The file.
@@ -183,17 +184,22 @@ impl<B: Backend> FacePerception<B> {
         readings.sort_by(|a, b| b.detection.rect.area().total_cmp(&a.detection.rect.area()));
         let mut warnings = Vec::new();
         if readings.first().is_none_or(|r| near_edge(&r.detection.rect, rgb.width, rgb.height)) {
-            let (margin, again) = self.look_again(&rgb, readings.first(), options);
-            if let Some(r) = again {
-                warnings.push(format!(
-                    "{}: the face reaches the image's edge; it was looked at again with the edge pixels carried on {} px",
-                    label.display(),
-                    (margin as f32 / shrink).round()
-                ));
-                match readings.first_mut() {
-                    Some(first) => *first = r,
-                    None => readings.push(r),
+            let margin = (EDGE_MARGIN * rgb.width.max(rgb.height) as f32).round() as usize;
+            let again = self.look_again(&rgb, margin, options);
+            let carried = format!("with the image's edge pixels carried on {} px", (margin as f32 / shrink).round());
+            match readings.first_mut() {
+                Some(first) => {
+                    if let Some(r) = same_face(again, first) {
+                        let what = "the face reaches the image's edge; it was looked at again";
+                        warnings.push(format!("{}: {what} {carried}", label.display()));
+                        *first = r;
+                    }
                 }
+                None if !again.is_empty() => {
+                    warnings.push(format!("{}: no face found at first; found {carried}", label.display()));
+                    readings = again;
+                }
+                None => {}
             }
         }
         let faces = readings.len();
@@ -206,8 +212,9 @@ impl<B: Backend> FacePerception<B> {
         }
         let mut reading = readings.swap_remove(0);
         let up = 1.0 / shrink;
-        let r = &mut reading.detection.rect;
-        (r.x, r.y, r.width, r.height) = (r.x * up, r.y * up, r.width * up, r.height * up);
+        for r in [&mut reading.detection.rect, &mut reading.expression_box] {
+            (r.x, r.y, r.width, r.height) = (r.x * up, r.y * up, r.width * up, r.height * up);
+        }
         reading.landmarks = reading.landmarks.map(|[x, y]| [x * up, y * up]);
         if reading.detection.rect.width < MIN_FACE_SIDE {
             return Err(VisionError::FaceTooSmall { path: label.to_path_buf(), width: reading.detection.rect.width });
@@ -236,7 +243,17 @@ impl<B: Backend> FacePerception<B> {
         warnings
             .extend(tuck_inner_lip_corners(&mut rig, label).into_iter().map(|w| format!("{}: {w}", label.display())));
         match rig.validate(label) {
-            Ok(()) => Ok(AutoRig { rig, reading, faces, warnings }),
+            Ok(()) => {
+                if cut.1 > 0 {
+                    warnings.push(format!(
+                        "{}: the face reaches beyond the image's {} ({} of its 68 landmarks); they were pulled onto the frame",
+                        label.display(),
+                        cut.0,
+                        cut.1
+                    ));
+                }
+                Ok(AutoRig { rig, reading, faces, warnings })
+            }
             Err(rig_error) if cut.1 > 0 => {
                 Err(VisionError::FaceCut { path: label.to_path_buf(), edges: cut.0, points: cut.1, rig: rig_error })
             }
@@ -245,27 +262,33 @@ impl<B: Backend> FacePerception<B> {
     }
 
     /// The second look at an image whose largest face reaches its edge (or that showed none):
-    /// the image with its edge pixels carried on [`EDGE_MARGIN`] of its longer side. Returns the
-    /// margin (pixels) and, in the image's own pixels, the face matching `first` (overlapping it
-    /// or holding its centre), or the largest face when there was no `first`.
-    fn look_again(
-        &self,
-        rgb: &RgbF32,
-        first: Option<&FaceReading>,
-        options: &DetectOptions,
-    ) -> (usize, Option<FaceReading>) {
-        let margin = (EDGE_MARGIN * rgb.width.max(rgb.height) as f32).round() as usize;
-        let again = self.analyse(&rgb.extend_edges(margin), options).into_iter().map(|r| shifted(r, -(margin as f32)));
-        let pick = match first {
-            None => again.max_by(|a, b| a.detection.rect.area().total_cmp(&b.detection.rect.area())),
-            Some(first) => again
-                .map(|r| (r.detection.rect.iou(&first.detection.rect), r))
-                .filter(|(iou, r)| *iou > SAME_FACE_IOU || contains(&r.detection.rect, &first.detection.rect))
-                .max_by(|a, b| a.0.total_cmp(&b.0))
-                .map(|(_, r)| r),
+    /// the faces found in it with its edge pixels carried on `margin` pixels, in the image's own
+    /// pixels, those whose box is centred inside the image only, largest first.
+    fn look_again(&self, rgb: &RgbF32, margin: usize, options: &DetectOptions) -> Vec<FaceReading> {
+        let inside = |r: &Rect| {
+            let (cx, cy) = (r.x + r.width / 2.0, r.y + r.height / 2.0);
+            (0.0..=rgb.width as f32).contains(&cx) && (0.0..=rgb.height as f32).contains(&cy)
         };
-        (margin, pick)
+        let mut again: Vec<FaceReading> = self
+            .analyse(&rgb.extend_edges(margin), options)
+            .into_iter()
+            .map(|r| shifted(r, -(margin as f32)))
+            .filter(|r| inside(&r.detection.rect))
+            .collect();
+        again.sort_by(|a, b| b.detection.rect.area().total_cmp(&a.detection.rect.area()));
+        again
     }
+}
+
+/// The face of the second look that is `first` seen again: the one overlapping it most (IoU above
+/// 0.3) or, failing that, one holding its centre.
+fn same_face(again: Vec<FaceReading>, first: &FaceReading) -> Option<FaceReading> {
+    again
+        .into_iter()
+        .map(|r| (r.detection.rect.iou(&first.detection.rect), r))
+        .filter(|(iou, r)| *iou > SAME_FACE_IOU || contains(&r.detection.rect, &first.detection.rect))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, r)| r)
 }
 
 /// Which edges of a `width × height` image the points lie beyond by more than `slack` pixels
