@@ -50,10 +50,9 @@ fn near_edge(r: &Rect, width: usize, height: usize) -> bool {
     r.x < m || r.y < m || r.right() > width as f32 - m || r.bottom() > height as f32 - m
 }
 
-/// Whether `outer` holds `inner`'s centre.
-fn contains(outer: &Rect, inner: &Rect) -> bool {
-    let (cx, cy) = (inner.x + inner.width / 2.0, inner.y + inner.height / 2.0);
-    outer.x <= cx && cx <= outer.right() && outer.y <= cy && cy <= outer.bottom()
+/// Sorts faces largest (detector box area) first.
+fn largest_first(readings: &mut [FaceReading]) {
+    readings.sort_by(|a, b| b.detection.rect.area().total_cmp(&a.detection.rect.area()));
 }
 
 /// `reading` moved by `d` pixels on both axes.
@@ -181,7 +180,7 @@ impl<B: Backend> FacePerception<B> {
             RgbF32::from_rgba(img)
         };
         let mut readings = self.analyse(&rgb, options);
-        readings.sort_by(|a, b| b.detection.rect.area().total_cmp(&a.detection.rect.area()));
+        largest_first(&mut readings);
         let mut warnings = Vec::new();
         if readings.first().is_none_or(|r| near_edge(&r.detection.rect, rgb.width, rgb.height)) {
             let margin = (EDGE_MARGIN * rgb.width.max(rgb.height) as f32).round() as usize;
@@ -265,17 +264,14 @@ impl<B: Backend> FacePerception<B> {
     /// the faces found in it with its edge pixels carried on `margin` pixels, in the image's own
     /// pixels, those whose box is centred inside the image only, largest first.
     fn look_again(&self, rgb: &RgbF32, margin: usize, options: &DetectOptions) -> Vec<FaceReading> {
-        let inside = |r: &Rect| {
-            let (cx, cy) = (r.x + r.width / 2.0, r.y + r.height / 2.0);
-            (0.0..=rgb.width as f32).contains(&cx) && (0.0..=rgb.height as f32).contains(&cy)
-        };
+        let image = Rect { x: 0.0, y: 0.0, width: rgb.width as f32, height: rgb.height as f32 };
         let mut again: Vec<FaceReading> = self
             .analyse(&rgb.extend_edges(margin), options)
             .into_iter()
             .map(|r| shifted(r, -(margin as f32)))
-            .filter(|r| inside(&r.detection.rect))
+            .filter(|r| image.holds(r.detection.rect.centre()))
             .collect();
-        again.sort_by(|a, b| b.detection.rect.area().total_cmp(&a.detection.rect.area()));
+        largest_first(&mut again);
         again
     }
 }
@@ -286,7 +282,7 @@ fn same_face(again: Vec<FaceReading>, first: &FaceReading) -> Option<FaceReading
     again
         .into_iter()
         .map(|r| (r.detection.rect.iou(&first.detection.rect), r))
-        .filter(|(iou, r)| *iou > SAME_FACE_IOU || contains(&r.detection.rect, &first.detection.rect))
+        .filter(|(iou, r)| *iou > SAME_FACE_IOU || r.detection.rect.holds(first.detection.rect.centre()))
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, r)| r)
 }
@@ -352,8 +348,6 @@ mod tests {
         assert!(near_edge(&r(5.0, 20.0, 60.0), 100, 100)); // 5 < 0.15 · 60
         assert!(near_edge(&r(20.0, 35.0, 60.0), 100, 100)); // bottom at 95
         assert!(near_edge(&r(-10.0, 20.0, 60.0), 100, 100));
-        assert!(contains(&r(0.0, 0.0, 50.0), &r(10.0, 10.0, 20.0)));
-        assert!(!contains(&r(0.0, 0.0, 15.0), &r(10.0, 10.0, 20.0)));
         let reading = FaceReading {
             detection: crate::vision::Detection { rect: r(10.0, 20.0, 30.0), score: 0.9 },
             sizes_found: 2,

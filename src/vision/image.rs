@@ -45,6 +45,16 @@ impl Rect {
         self.width.max(0.0) * self.height.max(0.0)
     }
 
+    /// Its centre, `(x, y)`.
+    pub fn centre(&self) -> (f32, f32) {
+        (self.x + self.width / 2.0, self.y + self.height / 2.0)
+    }
+
+    /// Whether the point `(x, y)` lies in it (edges included).
+    pub fn holds(&self, (x, y): (f32, f32)) -> bool {
+        self.x <= x && x <= self.right() && self.y <= y && y <= self.bottom()
+    }
+
     /// Intersection over union with `other`.
     pub fn iou(&self, other: &Rect) -> f32 {
         let w = (self.right().min(other.right()) - self.x.max(other.x)).max(0.0);
@@ -230,6 +240,9 @@ mod tests {
         assert_eq!((crop.width, crop.height), (3, 4));
         assert_eq!(crop.data[..2], [0.0, 3.0]);
         assert!(img.crop(&Rect { x: 20.0, y: 0.0, width: 5.0, height: 5.0 }).is_none());
+        let (cx, cy) = r.centre();
+        assert!((cx - 0.5).abs() < 1e-6 && (cy - 8.7).abs() < 1e-5);
+        assert!(r.holds((3.4, 13.6)) && r.holds((-2.5, 3.7)) && !r.holds((3.6, 5.0)) && !r.holds((0.0, 3.6)));
         let a = Rect { x: 0.0, y: 0.0, width: 2.0, height: 2.0 };
         assert!((a.iou(&Rect { x: 1.0, y: 0.0, width: 2.0, height: 2.0 }) - 1.0 / 3.0).abs() < 1e-6);
     }
