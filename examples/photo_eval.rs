@@ -161,7 +161,7 @@ fn main() {
         cells::JUDGED.map(|(e, _)| e.name()).join(" | ")
     );
     println!("|---|---|---|---|{}", "---|".repeat(cells::JUDGED.len()));
-    let mut n = 0;
+    let (mut n, mut irises, mut enlarged) = (0, 0, 0);
     let mut teeth_rows = Vec::new();
     for (r, face) in faces.iter().enumerate() {
         let rect = cells::face_rect(&face.rig);
@@ -174,6 +174,8 @@ fn main() {
             }
         };
         n += 1;
+        irises += (0..2).filter(|&e| prepared.eyeballs().iris(e).is_some()).count();
+        enlarged += (prepared.eyeballs().scale() > 1) as usize;
         if let Some(dir) = out.as_ref().filter(|_| full) {
             std::fs::create_dir_all(dir).expect("create --out");
             face.image.save(dir.join(format!("{}.png", face.name))).expect("write a crop");
@@ -258,6 +260,11 @@ fn main() {
     println!(
         "(the detector found no face in {no_face} of the {} judgements in its own box)",
         2 * n * cells::JUDGED.len()
+    );
+    println!(
+        "irises found (cpu_render::Eyeballs): {irises} of {} eyes; eye layers enlarged (eyes under {} px wide) on {enlarged} of {n} faces",
+        2 * n,
+        emotalk::face::cpu_render::EYE_LAYER_WIDTH
     );
     if let Some(dir) = out {
         std::fs::create_dir_all(&dir).expect("create --out");

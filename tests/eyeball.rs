@@ -8,6 +8,7 @@ use emotalk::face::blendshapes::{BlendshapeBasis, index_of};
 use emotalk::face::cpu_render::{HeadPose, PreparedPortrait, edge_distance, inside};
 use emotalk::face::mesh::FaceMesh;
 use glam::Vec2;
+use image::imageops::FilterType;
 
 fn luma(c: [f32; 3]) -> f32 {
     0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
@@ -48,36 +49,52 @@ fn the_iris_is_found_where_the_painter_put_it() {
     }
 }
 
-/// On the astronaut's photograph enlarged 3× (CatmullRom; at its own size her eyes are 17 px
-/// wide and show too few pixels to look for an iris in, `IRIS_MIN_SHOWN`: their uncovered eyeball
-/// stays one sclera colour) her iris is found and completed where a widened eye looking down
-/// uncovers it (the uncovered pixels in its circle darker than 0.7 of the uncovered sclera's
-/// median luma: drawn in the flat sclera colour until the twenty-sixth pass, they failed this),
-/// and the uncovered sclera is as light as her own shown sclera (its median luma at least 0.85
-/// of the median of the shown sclera's brighter half; her sclera estimate is about as light, so
-/// this guards the fill against her lids' shadow rather than telling it from the flat colour).
+/// On the astronaut's photograph enlarged 3× (CatmullRom) her iris is found and completed where
+/// a widened eye looking down uncovers it (the uncovered pixels in its circle darker than 0.7 of
+/// the uncovered sclera's median luma: drawn in the flat sclera colour until the twenty-sixth
+/// pass, they failed this), and the uncovered sclera is as light as her own shown sclera (its
+/// median luma at least 0.85 of the median of the shown sclera's brighter half; her sclera
+/// estimate is about as light, so this guards the fill against her lids' shadow rather than
+/// telling it from the flat colour). At her own size (her eyes are 17 px wide: their layers are
+/// built at 3×, `EYE_LAYER_WIDTH`; until the twenty-eighth pass the lids' fringe left 9 of their
+/// pixels to look for an iris in, too few, and their uncovered eyeball was one sclera colour) the
+/// same iris is found.
 #[test]
 fn a_photographs_uncovered_eye_is_as_light_as_its_own_white() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/portraits");
-    let mut rig =
+    let rig =
         emotalk::face::import::import_rig(&dir.join("astronaut.png"), &dir.join("astronaut.landmarks68.json")).unwrap();
     let small = image::open(dir.join("astronaut.png")).unwrap().to_rgba8();
     let basis = BlendshapeBasis::default_basis();
     let at_own_size = PreparedPortrait::new(small.clone(), &rig, basis).unwrap();
-    assert_eq!([0, 1].map(|e| at_own_size.eyeballs().iris(e)), [None, None], "17 px eyes");
+    assert_eq!(at_own_size.eyeballs().scale(), 3, "17 px eyes");
     let k = 3;
-    let image =
-        image::imageops::resize(&small, small.width() * k, small.height() * k, image::imageops::FilterType::CatmullRom);
-    rig.width *= k;
-    rig.height *= k;
-    for l in rig.landmarks.iter_mut() {
+    let mut big = rig.clone();
+    let image = image::imageops::resize(&small, small.width() * k, small.height() * k, FilterType::CatmullRom);
+    big.width *= k;
+    big.height *= k;
+    for l in big.landmarks.iter_mut() {
         *l = l.map(|v| v * k as f32);
     }
-    if let Some(b) = rig.face_box.as_mut() {
+    if let Some(b) = big.face_box.as_mut() {
         *b = b.map(|v| v * k as f32);
     }
+    let enlarged = uncovered_eye_is_light(&image, &big);
+    assert_eq!(enlarged.eyeballs().scale(), 1, "51 px eyes");
+    for e in 0..2 {
+        let (own, three) = (at_own_size.eyeballs().iris(e), enlarged.eyeballs().iris(e).unwrap());
+        let own = own.unwrap_or_else(|| panic!("eye {e}: no iris found at her own size"));
+        let (c3, r3) = (three.centre / k as f32, three.radius / k as f32);
+        println!("eye {e}: iris at her own size {} r {:.2}, at 3x {c3} r {r3:.2}", own.centre, own.radius);
+        assert!(own.centre.distance(c3) < 1.0 && (own.radius - r3).abs() < 0.5, "eye {e}: {own:?} against {c3} {r3}");
+    }
+}
+
+/// The enlarged photograph's part of [`a_photographs_uncovered_eye_is_as_light_as_its_own_white`]:
+/// the uncovered eye rendered and measured; returns the prepared portrait.
+fn uncovered_eye_is_light(image: &image::RgbaImage, rig: &emotalk::face::PortraitRig) -> PreparedPortrait {
     let basis = BlendshapeBasis::default_basis();
-    let p = PreparedPortrait::new(image.clone(), &rig, basis).unwrap();
+    let p = PreparedPortrait::new(image.clone(), rig, basis).unwrap();
     let mut w = vec![0.0; 52];
     for (n, v) in [("eyeWideLeft", 1.0), ("eyeWideRight", 1.0), ("eyeLookDownLeft", 1.0), ("eyeLookDownRight", 1.0)] {
         w[index_of(n).unwrap()] = v;
@@ -97,23 +114,25 @@ fn a_photographs_uncovered_eye_is_as_light_as_its_own_white() {
         let lids: Vec<Vec2> = mesh.eye_contours[e].iter().map(|&v| q[v]).collect();
         let rest: Vec<Vec2> = mesh.eye_contours[e].iter().map(|&v| p.rest()[v]).collect();
         let (lo, hi) = lids.iter().fold((Vec2::MAX, Vec2::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
-        // Her own white: the shown opening beyond the iris, its brighter half.
-        let (olo, ohi) = opening.iter().fold((Vec2::MAX, Vec2::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
-        let mut own = Vec::new();
-        for y in olo.y as u32..=ohi.y as u32 {
-            for x in olo.x as u32..=ohi.x as u32 {
-                let at = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
-                if inside(&opening, at)
-                    && edge_distance(&opening, at) > 1.5
-                    && at.distance(iris.centre) > iris.radius + 1.5
-                {
-                    own.push(luma(px(&image, at)));
+        // Her own white: the shown opening beyond the lids' fringe and the iris, its brighter half.
+        let own_white = {
+            let (olo, ohi) = opening.iter().fold((Vec2::MAX, Vec2::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
+            let mut own = Vec::new();
+            for y in olo.y as u32..=ohi.y as u32 {
+                for x in olo.x as u32..=ohi.x as u32 {
+                    let at = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
+                    if inside(&opening, at)
+                        && edge_distance(&opening, at) > 1.5
+                        && at.distance(iris.centre) > iris.radius + 1.5
+                    {
+                        own.push(luma(px(image, at)));
+                    }
                 }
             }
-        }
-        assert!(own.len() > 20, "eye {e}: {} shown sclera pixels", own.len());
-        own.sort_by(f32::total_cmp);
-        let own_white = median(own[own.len() / 2..].to_vec());
+            assert!(own.len() > 20, "eye {e}: {} shown sclera pixels", own.len());
+            own.sort_by(f32::total_cmp);
+            median(own[own.len() / 2..].to_vec())
+        };
         let (mut white, mut dark) = (Vec::new(), Vec::new());
         for y in lo.y as u32..=hi.y as u32 {
             for x in lo.x as u32..=hi.x as u32 {
@@ -145,6 +164,7 @@ fn a_photographs_uncovered_eye_is_as_light_as_its_own_white() {
         assert!(w_med >= 0.85 * own_white, "eye {e}: uncovered sclera {w_med:.3} against her own {own_white:.3}");
         assert!(d_med < 0.7 * w_med, "eye {e}: uncovered iris {d_med:.3} against the sclera {w_med:.3}");
     }
+    p
 }
 
 /// Whether output pixel `at` inside the widened lids `lids` shows the lids' rim (the lash line):

@@ -43,7 +43,8 @@ const SCLERA_SHADOW: f32 = 0.03;
 
 struct PortraitUniform {
     // x, y: portrait size in pixels; z: how soft the drawn creases are (face-mesh units,
-    // src/face/wrinkles/mod.rs `crease_softness`); w: unused.
+    // src/face/wrinkles/mod.rs `crease_softness`); w: atlas pixels per portrait pixel in
+    // `eyeball_texture` (src/face/cpu_render/eyeball/mod.rs `Eyeballs::scale`).
     size: vec4<f32>,
     // rgb: lip colour (0-1 of the sRGB bytes); w: pixels per face-model unit (the teeth's size,
     // the reach of the uncovered sclera's shadow).
@@ -56,7 +57,7 @@ struct PortraitUniform {
     // per vec4.
     eyes_rest: array<vec4<f32>, EYE_CONTOUR>,
     // Where each eye's hidden eyeball lies in the portrait: its box's top-left corner (xy, pixels)
-    // and size (zw) (src/face/cpu_render/eyeball.rs `EyeBox`).
+    // and size (zw, portrait pixels) (src/face/cpu_render/eyeball/mod.rs `EyeBox`).
     eyeball_box: array<vec4<f32>, 2>,
     // Where each box's top-left corner lies in `eyeball_texture`: the right eye's (xy), the left's (zw).
     eyeball_at: vec4<f32>,
@@ -111,7 +112,7 @@ struct FaceParams {
 // HEF's frame of the face crop (rgb) and where it replaces the warp (a)
 // (src/model/hef/refine.rs `Refinement`).
 @group(#{MATERIAL_BIND_GROUP}) @binding(8) var hef_texture: texture_2d<f32>;
-// The eyeballs the lids hide, both eyes side by side (src/face/cpu_render/eyeball.rs `Eyeballs`).
+// The eyeballs the lids hide, both eyes side by side (src/face/cpu_render/eyeball/mod.rs `Eyeballs`).
 @group(#{MATERIAL_BIND_GROUP}) @binding(9) var eyeball_texture: texture_2d<f32>;
 @group(#{MATERIAL_BIND_GROUP}) @binding(10) var eyeball_sampler: sampler;
 
@@ -468,11 +469,14 @@ fn opening_distance(e: u32, p: vec2<f32>) -> f32 {
 }
 
 // Eye `e`'s hidden eyeball at rest point `p` (`Eyeballs::sample`): bilinear in its box of the
-// atlas, clamped half a pixel inside the box (`EyeBox::atlas_point`).
+// atlas, which holds `portrait.size.w` of its pixels per portrait pixel, clamped half an atlas
+// pixel inside the box (`EyeBox::atlas_point`).
 fn eyeball_px(e: u32, p: vec2<f32>) -> vec3<f32> {
     let b = portrait.eyeball_box[e];
     let at = select(portrait.eyeball_at.xy, portrait.eyeball_at.zw, e == 1u);
-    let q = clamp(p - b.xy, vec2<f32>(0.5), max(b.zw - 0.5, vec2<f32>(0.5))) + at;
+    let s = portrait.size.w;
+    let half = vec2<f32>(0.5 / s);
+    let q = clamp(p - b.xy, half, max(b.zw - half, half)) * s + at;
     let size = vec2<f32>(textureDimensions(eyeball_texture));
     return textureSampleLevel(eyeball_texture, eyeball_sampler, q / size, 0.0).rgb;
 }

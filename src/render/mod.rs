@@ -87,7 +87,8 @@ pub struct FaceMaterial {
 #[derive(ShaderType, Clone, Debug)]
 pub struct PortraitUniform {
     /// Width and height in pixels; `z`: how soft the drawn creases are, face-mesh units
-    /// ([`crate::face::PreparedPortrait::crease_soft`]); `w` unused.
+    /// ([`crate::face::PreparedPortrait::crease_soft`]); `w`: atlas pixels per portrait pixel in
+    /// the eyeball atlas ([`crate::face::cpu_render::Eyeballs::scale`]).
     pub size: Vec4,
     /// Lip colour; `w`: pixels per face-model unit (the procedural teeth's size, the reach of the
     /// uncovered sclera's shadow, [`crate::face::cpu_render::SCLERA_SHADOW`]).
@@ -333,7 +334,12 @@ pub fn attach_faces(
                 let [r, g, b] = warp.lip_colour;
                 let material = FaceMaterial {
                     portrait: PortraitUniform {
-                        size: Vec4::new(warp.size[0] as f32, warp.size[1] as f32, warp.crease_soft, 0.0),
+                        size: Vec4::new(
+                            warp.size[0] as f32,
+                            warp.size[1] as f32,
+                            warp.crease_soft,
+                            warp.eyeball_boxes[0].scale,
+                        ),
                         lip: Vec4::new(r, g, b, warp.scale),
                         mouth_rest: mouth,
                         eyes_rest: {

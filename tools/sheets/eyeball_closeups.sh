@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The eyeball a widened lid or a gaze uncovers (issue #14, twenty-sixth pass:
 # docs/img/eyeball_before.png, eyeball_after.png): the astronaut photo enlarged 3x (at its own
-# size her eyes are 17 px wide, too small to look for an iris in, and render as before) and the
+# size her eyes are 17 px wide, too small to look for an iris in until the twenty-eighth pass,
+# which builds small eyes' layers enlarged: `small_eyes.sh`) and the
 # bundled NPC 7, at rest, surprised and afraid at intensity 2.5, looking down and looking up with
 # the lids widened (`--set`), rendered by `emotalk pose` (the reference CPU renderer), each cropped
 # round both eyes (from the rig's eye landmarks) and enlarged without smoothing.
@@ -33,17 +34,7 @@ json.dump(rig, open(f"{work}/astronaut_x3.rig.json", "w"))
 PY
 
 cases=(surprised fear down up)
-for who in astronaut_x3 npc_7; do
-  for case in "${cases[@]}"; do
-    case $case in
-      down) args=(--set "eyeLookDownLeft=1,eyeLookDownRight=1") ;;
-      up) args=(--set "eyeWideLeft=1,eyeWideRight=1,eyeLookUpLeft=1,eyeLookUpRight=1") ;;
-      *) args=(--emotion "$case" --intensity 2.5) ;;
-    esac
-    $bin pose --portrait "$work/$who.png" --rig "$work/$who.rig.json" "${args[@]}" \
-      --out "$work/${who}_${case}.png" >/dev/null
-  done
-done
+pose_cases astronaut_x3 npc_7
 
 # Both eyes (36-47): 1.1 times their span wide, 0.35 times high, a little above their centre,
 # enlarged to about 440 px wide.

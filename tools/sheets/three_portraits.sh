@@ -5,7 +5,8 @@
 # `astronaut_closed` (needs python3 with Pillow) adds the astronaut with her mouth closed
 # (`astronaut_closed.png`: her lips' opening painted over with each lip's own edge, her inner
 # lips' landmarks met a pixel apart, as `tests/face_render.rs` makes her), a photograph that
-# shows no teeth of its own, so a parted mouth draws the procedural ones.
+# shows no teeth of its own, so a parted mouth draws the procedural ones. The function
+# `pose_cases` poses portraits for each of the script's `cases`.
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 shared="$here/../shared/data/portraits"
 work=$(mktemp -d)
@@ -53,4 +54,22 @@ rig["image"] = "astronaut_closed.png"
 img.save(f"{work}/astronaut_closed.png")
 json.dump(rig, open(f"{work}/astronaut_closed.rig.json", "w"))
 PY
+}
+
+# `pose_cases WHO...`: each portrait `$work/WHO.png` posed by `$bin` for each of `${cases[@]}`:
+# an emotion at intensity 2.5, or `down` (looking down) or `up` (the lids widened, looking up) by
+# `--set`; the frames are `$work/WHO_CASE.png`.
+pose_cases() {
+  local who case args
+  for who in "$@"; do
+    for case in "${cases[@]}"; do
+      case $case in
+        down) args=(--set "eyeLookDownLeft=1,eyeLookDownRight=1") ;;
+        up) args=(--set "eyeWideLeft=1,eyeWideRight=1,eyeLookUpLeft=1,eyeLookUpRight=1") ;;
+        *) args=(--emotion "$case" --intensity 2.5) ;;
+      esac
+      $bin pose --portrait "$work/$who.png" --rig "$work/$who.rig.json" "${args[@]}" \
+        --out "$work/${who}_${case}.png" >/dev/null
+    done
+  done
 }

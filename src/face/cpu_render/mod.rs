@@ -46,8 +46,8 @@ mod eyes;
 mod lips;
 
 pub use eyeball::{
-    EyeBox, Eyeballs, IRIS_CONTRAST, IRIS_FIT, IRIS_MIN_SHOWN, IRIS_RADIUS, Iris, SCLERA_FILL_CHROMA,
-    SCLERA_FILL_FLOOR, SCLERA_REACH,
+    EYE_LAYER_WIDTH, EyeBox, Eyeballs, IRIS_CONTRAST, IRIS_FIT, IRIS_MIN_SHOWN, IRIS_RADIUS, Iris, MOST_LAYER_SCALE,
+    SCLERA_FILL_CHROMA, SCLERA_FILL_FLOOR, SCLERA_REACH,
 };
 pub(crate) use eyes::eye_opening;
 pub use eyes::{

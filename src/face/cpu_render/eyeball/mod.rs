@@ -3,7 +3,7 @@
 //! undoing a portrait's own squint uncovers eyeball the portrait never showed; the renderers draw
 //! it from here ([`Eyeballs::sample`], the GPU's `eyeball_texture`) instead of one flat colour.
 //!
-//! Per eye, in the portrait's pixels at rest:
+//! Per eye, in the portrait's pixels at rest (enlarged for a small eye, [`EYE_LAYER_WIDTH`]):
 //! - what the rest opening shows beyond the lids' fringe ([`LID_FRINGE`]) is kept as it is;
 //! - the iris is found as a circle ([`Iris`], `fit_iris`): the dark disc that best explains
 //!   which of those pixels are darker than the midpoint of the eye's own dark and light (the
@@ -27,6 +27,10 @@
 //! The two eyes' layers sit side by side in one small image ([`Eyeballs::atlas`]), each in its
 //! own box ([`EyeBox`]); a sample is clamped to its eye's box, so bilinear filtering never mixes
 //! the eyes (the GPU samples the same texture the same way).
+//!
+//! Until #14's twenty-eighth pass a small eye's layer was built at the portrait's own size, where
+//! the lids' fringe leaves too few pixels to find an iris in (the astronaut's: 9), and a widened
+//! eye showed a flat-topped iris under a flat grey-blue band in every photograph with small eyes.
 
 use glam::Vec2;
 use image::{Rgba, RgbaImage};
@@ -57,7 +61,8 @@ pub const SCLERA_FILL_CHROMA: f32 = 0.7;
 /// that explains less (a light iris in a shadowed eye, a face lit from the side) is not an iris,
 /// and the eye's hidden eyeball is left one sclera colour.
 pub const IRIS_FIT: [f32; 2] = [0.08, 0.25];
-/// The fewest pixels an eye must show beyond the lids' fringe for an iris to be looked for.
+/// The fewest pixels an eye's layer must show beyond the lids' fringe (both in the layer's
+/// pixels, [`EYE_LAYER_WIDTH`]) for an iris to be looked for.
 pub const IRIS_MIN_SHOWN: usize = 40;
 /// How far from an iris point's distance to its centre (pixels) the shown iris it is taken from
 /// may lie.
@@ -71,6 +76,16 @@ const BOX_REACH: [f32; 3] = [0.15, 0.5, 0.35];
 /// The most shown pixels the iris search and the sclera fill weigh (a large portrait's eye is
 /// thinned evenly to these).
 const MOST_SAMPLES: usize = 700;
+/// The least width (corner to corner, pixels) the eyes' layers are built at: a portrait whose
+/// smaller eye is narrower has both built from its pixels enlarged (Catmull-Rom) a whole number
+/// of times, at most [`MOST_LAYER_SCALE`] ([`Eyeballs::scale`]). The lids' fringe covers most of
+/// a small eye (the astronaut's are 17 px wide, 5 px high at rest: 9 of their 50 pixels lie
+/// beyond it); enlarged, the iris is looked for past a fringe as wide in the layer's pixels as
+/// [`LID_FRINGE`] (the same eye photographed that much larger), while the pixels the layer keeps
+/// as the portrait shows them are still those beyond [`LID_FRINGE`] of the portrait's.
+pub const EYE_LAYER_WIDTH: f32 = 48.0;
+/// The most times an eye's layer is enlarged ([`EYE_LAYER_WIDTH`]).
+pub const MOST_LAYER_SCALE: u32 = 4;
 
 /// An iris found in a portrait's eye: its centre and radius, rest pixels.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -81,22 +96,26 @@ pub struct Iris {
     pub radius: f32,
 }
 
-/// Where one eye's layer lies in the portrait and in [`Eyeballs::atlas`] (pixels; whole numbers).
+/// Where one eye's layer lies in the portrait and in [`Eyeballs::atlas`] (whole pixels).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EyeBox {
     /// The box's top-left corner in the portrait.
     pub origin: Vec2,
-    /// Its width and height.
+    /// Its width and height, portrait pixels.
     pub size: Vec2,
     /// Where its top-left corner lies in the atlas.
     pub at: Vec2,
+    /// Atlas pixels per portrait pixel ([`Eyeballs::scale`]): the box covers `size * scale` of
+    /// the atlas.
+    pub scale: f32,
 }
 
 impl EyeBox {
-    /// The atlas point that rest point `p` reads: `p` in the box's frame, clamped half a pixel
-    /// inside it so that bilinear filtering stays in the box.
+    /// The atlas point that rest point `p` reads: `p` in the box's frame, scaled to the atlas,
+    /// clamped half an atlas pixel inside the box so that bilinear filtering stays in it.
     pub fn atlas_point(&self, p: Vec2) -> Vec2 {
-        (p - self.origin).clamp(Vec2::splat(0.5), (self.size - 0.5).max(Vec2::splat(0.5))) + self.at
+        let half = Vec2::splat(0.5 / self.scale);
+        (p - self.origin).clamp(half, (self.size - half).max(half)) * self.scale + self.at
     }
 }
 
@@ -106,6 +125,7 @@ pub struct Eyeballs {
     atlas: RgbaImage,
     boxes: [EyeBox; 2],
     irises: [Option<Iris>; 2],
+    scale: u32,
 }
 
 impl Eyeballs {
@@ -118,22 +138,36 @@ impl Eyeballs {
         corners: [[Vec2; 2]; 2],
         sclera: [[f32; 3]; 2],
     ) -> Self {
+        let widths = corners.map(|[a, b]| a.distance(b));
+        let narrowest = widths.into_iter().filter(|w| w.is_finite() && *w > 0.0).fold(f32::INFINITY, f32::min);
+        let scale = if narrowest.is_finite() {
+            ((EYE_LAYER_WIDTH / narrowest).ceil() as u32).clamp(1, MOST_LAYER_SCALE)
+        } else {
+            1
+        };
         let layers: [(EyeLayer, Option<Iris>); 2] =
-            std::array::from_fn(|e| eye_layer(image, &openings[e], corners[e][0].distance(corners[e][1]), sclera[e]));
+            std::array::from_fn(|e| eye_layer(image, &openings[e], widths[e], sclera[e], scale));
         let (w0, w1) = (layers[0].0.image.width(), layers[1].0.image.width());
         let height = layers[0].0.image.height().max(layers[1].0.image.height());
         let mut atlas = RgbaImage::new(w0 + 2 + w1, height);
         let at = [0, w0 + 2];
-        let mut boxes = [EyeBox { origin: Vec2::ZERO, size: Vec2::ONE, at: Vec2::ZERO }; 2];
+        let mut boxes = [EyeBox { origin: Vec2::ZERO, size: Vec2::ONE, at: Vec2::ZERO, scale: 1.0 }; 2];
         for (e, (layer, _)) in layers.iter().enumerate() {
             image::imageops::replace(&mut atlas, &layer.image, at[e] as i64, 0);
             boxes[e] = EyeBox {
                 origin: layer.origin,
-                size: Vec2::new(layer.image.width() as f32, layer.image.height() as f32),
+                size: Vec2::new(layer.image.width() as f32, layer.image.height() as f32) / layer.scale as f32,
                 at: Vec2::new(at[e] as f32, 0.0),
+                scale: layer.scale as f32,
             };
         }
-        Eyeballs { atlas, boxes, irises: [layers[0].1, layers[1].1] }
+        Eyeballs { atlas, boxes, irises: [layers[0].1, layers[1].1], scale }
+    }
+
+    /// How many times the portrait's pixels the eyes' layers are built at (1 unless the smaller
+    /// eye is narrower than [`EYE_LAYER_WIDTH`]; at most [`MOST_LAYER_SCALE`]).
+    pub fn scale(&self) -> u32 {
+        self.scale
     }
 
     /// The eyeball of eye `e` (0 right, 1 left) at rest point `p` (bilinear, 0–1 RGB of the
@@ -160,10 +194,12 @@ impl Eyeballs {
     }
 }
 
-/// One eye's layer and where its top-left corner lies in the portrait.
+/// One eye's layer, where its top-left corner lies in the portrait and how many of its pixels
+/// make one of the portrait's (each way).
 struct EyeLayer {
     image: RgbaImage,
     origin: Vec2,
+    scale: u32,
 }
 
 /// A pixel the rest opening shows beyond the lids' fringe: its centre and colour.
@@ -173,17 +209,19 @@ struct Shown {
     c: [f32; 3],
 }
 
-/// Eye layer for one eye: see the module's text.
+/// Eye layer for one eye, built at `scale` times the portrait's pixels: see the module's text
+/// and [`EYE_LAYER_WIDTH`]. The iris found is in the portrait's pixels.
 fn eye_layer(
     image: &RgbaImage,
     opening: &[Vec2; EYE_CONTOUR],
     width: f32,
     sclera: [f32; 3],
+    scale: u32,
 ) -> (EyeLayer, Option<Iris>) {
     let (iw, ih) = (image.width() as f32, image.height() as f32);
     if iw < 1.0 || ih < 1.0 || !opening.iter().all(|p| p.is_finite()) {
-        let flat = RgbaImage::from_pixel(1, 1, to_rgba(sclera));
-        return (EyeLayer { image: flat, origin: Vec2::ZERO }, None);
+        let flat = RgbaImage::from_pixel(scale, scale, to_rgba(sclera));
+        return (EyeLayer { image: flat, origin: Vec2::ZERO, scale }, None);
     }
     let (lo, hi) = opening.iter().fold((Vec2::MAX, Vec2::MIN), |(a, b), p| (a.min(*p), b.max(*p)));
     let width = if width.is_finite() && width > 0.0 { width } else { (hi.x - lo.x).max(1.0) };
@@ -194,39 +232,55 @@ fn eye_layer(
     let y1 = (hi.y + down).ceil().clamp(y0 + 1.0, ih);
     let origin = Vec2::new(x0, y0);
     let (bw, bh) = ((x1 - x0) as u32, (y1 - y0) as u32);
-    let centre_of = |x: u32, y: u32| origin + Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
+    // The box's pixels at the layer's scale, and the opening and width in the layer's frame.
+    let crop = image::imageops::crop_imm(image, x0 as u32, y0 as u32, bw, bh).to_image();
+    let pixels = if scale > 1 {
+        image::imageops::resize(&crop, bw * scale, bh * scale, image::imageops::FilterType::CatmullRom)
+    } else {
+        crop
+    };
+    let k = scale as f32;
+    let opening: [Vec2; EYE_CONTOUR] = opening.map(|p| (p - origin) * k);
+    let width = width * k;
+    let (lw, lh) = (bw * scale, bh * scale);
+    let centre_of = |x: u32, y: u32| Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
     let colour_at = |x: u32, y: u32| {
-        let q = image.get_pixel(x0 as u32 + x, y0 as u32 + y).0;
+        let q = pixels.get_pixel(x, y).0;
         [q[0], q[1], q[2]].map(|v| v as f32 / 255.0)
     };
-    // The opening's pixels beyond the fringe.
-    let mut known = vec![false; (bw * bh) as usize];
-    let mut shown = Vec::new();
-    for y in 0..bh {
-        for x in 0..bw {
+    // The opening's pixels beyond the fringe: the layer's fringe to look for the iris in and to
+    // carry the sclera from (`seen`), the portrait's to keep as it shows them (`known`).
+    let mut known = vec![false; (lw * lh) as usize];
+    let mut seen = Vec::new();
+    for y in 0..lh {
+        for x in 0..lw {
             let p = centre_of(x, y);
-            if inside(opening, p) && edge_distance(opening, p) >= LID_FRINGE {
-                known[(y * bw + x) as usize] = true;
-                shown.push(Shown { p, c: colour_at(x, y) });
+            if !inside(&opening, p) {
+                continue;
             }
+            let d = edge_distance(&opening, p);
+            if d >= LID_FRINGE {
+                seen.push(Shown { p, c: colour_at(x, y) });
+            }
+            known[(y * lw + x) as usize] = d >= LID_FRINGE * k;
         }
     }
-    let iris = fit_iris(&shown, opening, width);
-    let fill = Fill::new(&shown, iris.map(|i| i.0), sclera, width, iris.map_or(0.0, |i| i.1));
+    let iris = fit_iris(&seen, &opening, width);
+    let fill = Fill::new(&seen, iris.map(|i| i.0), sclera, width, iris.map_or(0.0, |i| i.1));
     let Some(iris) = fill.iris else {
         // No iris: the sclera colour throughout, the shown pixels too (as every eye was drawn
         // before: the lids' fringe turns to that colour, not to the portrait's own pixels).
-        return (EyeLayer { image: RgbaImage::from_pixel(bw, bh, to_rgba(sclera)), origin }, None);
+        return (EyeLayer { image: RgbaImage::from_pixel(lw, lh, to_rgba(sclera)), origin, scale }, None);
     };
-    let layer = RgbaImage::from_fn(bw, bh, |x, y| {
-        if known[(y * bw + x) as usize] {
-            let q = image.get_pixel(x0 as u32 + x, y0 as u32 + y).0;
+    let layer = RgbaImage::from_fn(lw, lh, |x, y| {
+        if known[(y * lw + x) as usize] {
+            let q = pixels.get_pixel(x, y).0;
             return Rgba([q[0], q[1], q[2], 255]);
         }
-        let p = centre_of(x, y);
-        to_rgba(fill.colour(p))
+        to_rgba(fill.colour(centre_of(x, y)))
     });
-    (EyeLayer { image: layer, origin }, Some(iris))
+    let in_portrait = Iris { centre: origin + iris.centre / k, radius: iris.radius / k };
+    (EyeLayer { image: layer, origin, scale }, Some(in_portrait))
 }
 
 /// `all` thinned evenly to at most `most`.
@@ -406,139 +460,4 @@ impl Fill {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A white and the skin of the synthetic eyes.
-    const WHITE: [f32; 3] = [0.9, 0.9, 0.88];
-    const SKIN: [f32; 3] = [0.8, 0.6, 0.5];
-
-    /// The colour of the synthetic iris at distance `d` from its centre, on its left (image left)
-    /// or right half: brown on the left, green on the right, both lighter outwards.
-    fn iris_colour(d: f32, left: bool) -> [f32; 3] {
-        if left { [0.05 + 0.025 * d, 0.05 + 0.015 * d, 0.04] } else { [0.05, 0.04 + 0.025 * d, 0.05 + 0.01 * d] }
-    }
-
-    /// An almond opening (18 contour points on an ellipse) centred at `c`, `a` by `b` px half-axes.
-    fn almond(c: Vec2, a: f32, b: f32) -> [Vec2; EYE_CONTOUR] {
-        std::array::from_fn(|i| {
-            let t = i as f32 / EYE_CONTOUR as f32 * std::f32::consts::TAU;
-            c + Vec2::new(-a * t.cos(), -b * t.sin())
-        })
-    }
-
-    /// A synthetic portrait with two eyes: at (50.5, 40.5) an almond 60 px wide and 14 px high
-    /// with white sclera and an iris of radius 12 centred in it (the lids hide its top and bottom)
-    /// and a catchlight on its lower left; at (150.5, 40.5) a smaller almond, 40 by 10 px, white
-    /// only (no iris to find).
-    fn portrait() -> (RgbaImage, [[Vec2; EYE_CONTOUR]; 2], Vec2, f32, Vec2) {
-        let (c, r) = (Vec2::new(50.5, 40.5), 12.0);
-        let light = c + Vec2::new(-5.0, 4.5);
-        let eyes = [almond(c, 30.0, 7.0), almond(Vec2::new(150.5, 40.5), 20.0, 5.0)];
-        let image = RgbaImage::from_fn(200, 80, |x, y| {
-            let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
-            let rgb = if inside(&eyes[0], p) {
-                if p.distance(light) < 1.5 {
-                    [0.97, 0.97, 0.97]
-                } else if p.distance(c) < r {
-                    iris_colour(p.distance(c), p.x < c.x)
-                } else {
-                    WHITE
-                }
-            } else if inside(&eyes[1], p) {
-                WHITE
-            } else {
-                SKIN
-            };
-            to_rgba(rgb)
-        });
-        (image, eyes, c, r, light)
-    }
-
-    fn near(a: [f32; 3], b: [f32; 3], tol: f32) -> bool {
-        (0..3).all(|i| (a[i] - b[i]).abs() <= tol)
-    }
-
-    fn eyeballs(sclera: [[f32; 3]; 2]) -> (Eyeballs, [[Vec2; EYE_CONTOUR]; 2], Vec2, f32) {
-        let (image, eyes, c, r, _) = portrait();
-        let corners = eyes.map(|o| [o[0], o[EYE_CONTOUR / 2]]);
-        (Eyeballs::new(&image, &eyes, corners, sclera), eyes, c, r)
-    }
-
-    #[test]
-    fn the_iris_is_found_and_its_hidden_top_and_bottom_drawn_from_its_own_half() {
-        // The sclera colour given is darker than the eye's own white: the fill takes the white.
-        let (eyes, openings, c, r) = eyeballs([[0.7, 0.7, 0.69]; 2]);
-        let found = eyes.iris(0).expect("an iris");
-        assert!(found.centre.distance(c) < 0.6, "centre {} for {c}", found.centre);
-        assert!((found.radius - r).abs() < 0.6, "radius {} for {r}", found.radius);
-        // Above and below the opening (the lids hide them): inside the iris its own colour at that
-        // distance from the centre and on that side (not the other half's, not the catchlight's),
-        // outside it the eye's white.
-        let (mut iris_checked, mut white_checked) = (0, 0);
-        for y in 20..61 {
-            for x in 30..71 {
-                let p = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
-                let d = p.distance(c);
-                if inside(&openings[0], p) || (d - r).abs() < 1.5 || (p.x - c.x).abs() < 2.0 {
-                    continue;
-                }
-                let got = eyes.sample(0, p);
-                if d < r {
-                    iris_checked += 1;
-                    let want = iris_colour(d, p.x < c.x);
-                    assert!(near(got, want, 0.04), "hidden iris at {p} (d {d:.1}): {got:?} for {want:?}");
-                } else if d < r + 6.0 {
-                    white_checked += 1;
-                    assert!(near(got, WHITE, 0.03), "hidden sclera at {p}: {got:?}");
-                }
-            }
-        }
-        assert!(iris_checked > 40 && white_checked > 100, "{iris_checked} iris, {white_checked} sclera points");
-    }
-
-    #[test]
-    fn an_eye_without_an_iris_is_its_sclera_colour_throughout() {
-        // The second eye shows white only: nothing dark to find; its whole layer, the shown part
-        // too, is the colour given (as every uncovered eye was drawn before).
-        let sclera = [0.2, 0.2, 0.2];
-        let (eyes, openings, ..) = eyeballs([WHITE, sclera]);
-        assert_eq!(eyes.iris(1), None);
-        let centre = openings[1].iter().sum::<Vec2>() / EYE_CONTOUR as f32;
-        for p in [centre, centre + Vec2::new(0.0, -12.0), centre + Vec2::new(15.0, 3.0)] {
-            assert!(near(eyes.sample(1, p), sclera, 0.5 / 255.0 + 1e-6), "{p}: {:?}", eyes.sample(1, p));
-        }
-    }
-
-    #[test]
-    fn samples_stay_in_their_eyes_box() {
-        let sclera = [0.2, 0.2, 0.2];
-        let (eyes, ..) = eyeballs([WHITE, sclera]);
-        let [a, b] = eyes.boxes();
-        assert!(a.at.x + a.size.x < b.at.x, "the boxes overlap in the atlas: {a:?} {b:?}");
-        assert!(a.size.y != b.size.y, "the boxes differ in height: {a:?} {b:?}");
-        // Far outside its box in any direction a sample reads the box's nearest edge: the
-        // flat second eye reads its own grey everywhere, the first never reads that grey.
-        for p in [Vec2::new(-500.0, 40.0), Vec2::new(900.0, 40.0), Vec2::new(50.0, 900.0), Vec2::new(150.0, -900.0)] {
-            assert!(near(eyes.sample(1, p), sclera, 0.5 / 255.0 + 1e-6), "eye 1 at {p}: {:?}", eyes.sample(1, p));
-            assert!(!near(eyes.sample(0, p), sclera, 0.1), "eye 0 at {p} reads eye 1: {:?}", eyes.sample(0, p));
-            for (e, bx) in eyes.boxes().iter().enumerate() {
-                let q = bx.atlas_point(p);
-                assert!(q.cmpge(bx.at + 0.5).all() && q.cmple(bx.at + bx.size - 0.5).all(), "eye {e}: {p} -> {q}");
-            }
-        }
-    }
-
-    #[test]
-    fn a_degenerate_eye_is_drawn_flat_without_panicking() {
-        let (image, mut eyes, ..) = portrait();
-        eyes[1][3] = Vec2::new(f32::NAN, 1.0);
-        let corners = eyes.map(|o| [o[0], o[EYE_CONTOUR / 2]]);
-        let balls = Eyeballs::new(&image, &eyes, corners, [WHITE, [0.3, 0.3, 0.3]]);
-        assert_eq!(balls.iris(1), None);
-        assert!(near(balls.sample(1, Vec2::new(150.0, 40.0)), [0.3, 0.3, 0.3], 0.01));
-        let empty = Eyeballs::new(&RgbaImage::new(0, 0), &eyes, corners, [WHITE; 2]);
-        assert_eq!(empty.iris(0), None);
-        assert!(near(empty.sample(0, Vec2::ZERO), WHITE, 0.01));
-    }
-}
+mod tests;
