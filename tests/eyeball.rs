@@ -86,7 +86,9 @@ fn a_photographs_uncovered_eye_is_as_light_as_its_own_white() {
         let own = own.unwrap_or_else(|| panic!("eye {e}: no iris found at her own size"));
         let (c3, r3) = (three.centre / k as f32, three.radius / k as f32);
         println!("eye {e}: iris at her own size {} r {:.2}, at 3x {c3} r {r3:.2}", own.centre, own.radius);
-        assert!(own.centre.distance(c3) < 1.0 && (own.radius - r3).abs() < 0.5, "eye {e}: {own:?} against {c3} {r3}");
+        // Within a twentieth of a pixel: a half-pixel slip between the enlarged layer and the
+        // portrait would show here.
+        assert!(own.centre.distance(c3) < 0.05 && (own.radius - r3).abs() < 0.05, "eye {e}: {own:?} against {c3} {r3}");
     }
 }
 

@@ -99,7 +99,8 @@ pub struct PortraitUniform {
     /// [`EYE_CONTOUR`](crate::face::mesh::EYE_CONTOUR) points each), two points per vector.
     pub eyes_rest: [Vec4; crate::face::mesh::EYE_CONTOUR],
     /// Where each eye's hidden eyeball lies in the portrait (right, then left): the box's
-    /// top-left corner (`xy`, pixels) and size (`zw`) ([`crate::face::cpu_render::EyeBox`]).
+    /// top-left corner (`xy`, pixels) and size (`zw`, portrait pixels)
+    /// ([`crate::face::cpu_render::EyeBox`]).
     pub eyeball_box: [Vec4; 2],
     /// Where each box's top-left corner lies in the eyeball atlas: right eye `xy`, left `zw`.
     pub eyeball_at: Vec4,
@@ -338,6 +339,7 @@ pub fn attach_faces(
                             warp.size[0] as f32,
                             warp.size[1] as f32,
                             warp.crease_soft,
+                            // Both boxes share the atlas's scale (`Eyeballs::scale`).
                             warp.eyeball_boxes[0].scale,
                         ),
                         lip: Vec4::new(r, g, b, warp.scale),

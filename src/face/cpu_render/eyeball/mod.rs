@@ -78,7 +78,8 @@ const BOX_REACH: [f32; 3] = [0.15, 0.5, 0.35];
 const MOST_SAMPLES: usize = 700;
 /// The least width (corner to corner, pixels) the eyes' layers are built at: a portrait whose
 /// smaller eye is narrower has both built from its pixels enlarged (Catmull-Rom) a whole number
-/// of times, at most [`MOST_LAYER_SCALE`] ([`Eyeballs::scale`]). The lids' fringe covers most of
+/// of times, at most [`MOST_LAYER_SCALE`] and no more than keeps the wider eye within
+/// [`MOST_LAYER_SCALE`] × this ([`Eyeballs::scale`]). The lids' fringe covers most of
 /// a small eye (the astronaut's are 17 px wide, 5 px high at rest: 9 of their 50 pixels lie
 /// beyond it); enlarged, the iris is looked for past a fringe as wide in the layer's pixels as
 /// [`LID_FRINGE`] (the same eye photographed that much larger), while the pixels the layer keeps
@@ -139,9 +140,15 @@ impl Eyeballs {
         sclera: [[f32; 3]; 2],
     ) -> Self {
         let widths = corners.map(|[a, b]| a.distance(b));
-        let narrowest = widths.into_iter().filter(|w| w.is_finite() && *w > 0.0).fold(f32::INFINITY, f32::min);
+        let usable: Vec<f32> = widths.into_iter().filter(|w| w.is_finite() && *w > 0.0).collect();
+        let narrowest = usable.iter().copied().fold(f32::INFINITY, f32::min);
+        let widest = usable.iter().copied().fold(0.0, f32::max);
         let scale = if narrowest.is_finite() {
-            ((EYE_LAYER_WIDTH / narrowest).ceil() as u32).clamp(1, MOST_LAYER_SCALE)
+            // The narrower eye sets the scale; the wider one is never built wider than
+            // MOST_LAYER_SCALE × EYE_LAYER_WIDTH (one eye's landmarks collapsed on a turned head
+            // does not enlarge the other 4×).
+            let most = ((MOST_LAYER_SCALE as f32 * EYE_LAYER_WIDTH / widest).floor() as u32).max(1);
+            ((EYE_LAYER_WIDTH / narrowest).ceil() as u32).clamp(1, MOST_LAYER_SCALE.min(most))
         } else {
             1
         };
@@ -266,7 +273,7 @@ fn eye_layer(
         }
     }
     let iris = fit_iris(&seen, &opening, width);
-    let fill = Fill::new(&seen, iris.map(|i| i.0), sclera, width, iris.map_or(0.0, |i| i.1));
+    let fill = Fill::new(&seen, iris.map(|i| i.0), sclera, width, iris.map_or(0.0, |i| i.1), k);
     let Some(iris) = fill.iris else {
         // No iris: the sclera colour throughout, the shown pixels too (as every eye was drawn
         // before: the lids' fringe turns to that colour, not to the portrait's own pixels).
@@ -373,6 +380,9 @@ struct Fill {
     sclera: [f32; 3],
     /// The fill's reach squared ([`SCLERA_REACH`] of the eye's width, pixels²).
     reach2: f32,
+    /// The layer's pixels per portrait pixel: the iris's edge is anti-aliased over one
+    /// portrait pixel.
+    edge: f32,
 }
 
 /// The angle between two directions (radians, 0 to π).
@@ -382,10 +392,10 @@ fn angle_between(a: f32, b: f32) -> f32 {
 }
 
 impl Fill {
-    fn new(shown: &[Shown], iris: Option<Iris>, sclera: [f32; 3], width: f32, dark_below: f32) -> Self {
+    fn new(shown: &[Shown], iris: Option<Iris>, sclera: [f32; 3], width: f32, dark_below: f32, edge: f32) -> Self {
         let reach2 = (SCLERA_REACH * width).powi(2);
         let Some(iris) = iris else {
-            return Fill { iris, sources: Vec::new(), polar: Vec::new(), iris_mean: sclera, sclera, reach2 };
+            return Fill { iris, sources: Vec::new(), polar: Vec::new(), iris_mean: sclera, sclera, reach2, edge };
         };
         let d = |s: &Shown| s.p.distance(iris.centre);
         // The shown sclera's brightest quarter, at least six pixels (the rest is in the lids' and
@@ -404,14 +414,14 @@ impl Fill {
         polar.sort_by(|a, b| a.0.total_cmp(&b.0));
         // A disc with no dark pixel of its own inside is no iris.
         if polar.is_empty() {
-            return Fill { iris: None, sources: Vec::new(), polar, iris_mean: sclera, sclera, reach2 };
+            return Fill { iris: None, sources: Vec::new(), polar, iris_mean: sclera, sclera, reach2, edge };
         }
         let iris_mean = mean(&polar.iter().map(|p| p.2).collect::<Vec<_>>());
-        Fill { iris: Some(iris), sources: thinned(&sources, MOST_SAMPLES), polar, iris_mean, sclera, reach2 }
+        Fill { iris: Some(iris), sources: thinned(&sources, MOST_SAMPLES), polar, iris_mean, sclera, reach2, edge }
     }
 
     /// The hidden eyeball at rest point `p`: the sclera ([`Self::white`]) and over it the iris
-    /// where its circle covers `p` (anti-aliased over a pixel), taken from the shown iris at the
+    /// where its circle covers `p` (anti-aliased over one of the portrait's pixels), taken from the shown iris at the
     /// same distance from its centre whose direction is nearest `p`'s mirrored across the
     /// horizontal diameter (its mirror image where that is shown, else the nearest shown part of
     /// its ring), or the shown iris's mean where no ring is shown.
@@ -420,7 +430,7 @@ impl Fill {
         let Some(iris) = self.iris else { return white };
         let v = p - iris.centre;
         let d = v.length();
-        let cover = (iris.radius + 0.5 - d).clamp(0.0, 1.0);
+        let cover = ((iris.radius + 0.5 * self.edge - d) / self.edge).clamp(0.0, 1.0);
         if cover <= 0.0 {
             return white;
         }

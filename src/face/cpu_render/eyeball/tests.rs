@@ -136,20 +136,45 @@ fn an_eye_without_an_iris_is_its_sclera_colour_throughout() {
 fn samples_stay_in_their_eyes_box() {
     let sclera = [0.2, 0.2, 0.2];
     let (eyes, ..) = eyeballs([WHITE, sclera]);
+    samples_stay_in_boxes(&eyes, sclera, 1.0);
+    // Built at 3× (the eyes a third of the size): the clamp is half an atlas pixel, not half
+    // a portrait pixel.
+    let (image, openings, ..) = portrait_at(1.0 / 3.0);
+    let corners = openings.map(|o| [o[0], o[EYE_CONTOUR / 2]]);
+    let small = Eyeballs::new(&image, &openings, corners, [WHITE, sclera]);
+    assert_eq!(small.scale(), 3);
+    samples_stay_in_boxes(&small, sclera, 1.0 / 3.0);
+}
+
+/// The checks of [`samples_stay_in_their_eyes_box`] on eyeballs whose portrait is `f` times the
+/// synthetic one's size.
+fn samples_stay_in_boxes(eyes: &Eyeballs, sclera: [f32; 3], f: f32) {
     let [a, b] = eyes.boxes();
     assert!(a.at.x + a.size.x * a.scale < b.at.x, "the boxes overlap in the atlas: {a:?} {b:?}");
     assert!(a.size.y != b.size.y, "the boxes differ in height: {a:?} {b:?}");
     // Far outside its box in any direction a sample reads the box's nearest edge: the
     // flat second eye reads its own grey everywhere, the first never reads that grey.
     for p in [Vec2::new(-500.0, 40.0), Vec2::new(900.0, 40.0), Vec2::new(50.0, 900.0), Vec2::new(150.0, -900.0)] {
+        let p = p * f;
         assert!(near(eyes.sample(1, p), sclera, 0.5 / 255.0 + 1e-6), "eye 1 at {p}: {:?}", eyes.sample(1, p));
         assert!(!near(eyes.sample(0, p), sclera, 0.1), "eye 0 at {p} reads eye 1: {:?}", eyes.sample(0, p));
         for (e, bx) in eyes.boxes().iter().enumerate() {
             let q = bx.atlas_point(p);
-            let end = bx.at + bx.size * bx.scale - 0.5;
-            assert!(q.cmpge(bx.at + 0.5).all() && q.cmple(end).all(), "eye {e}: {p} -> {q}");
+            let end = bx.at + bx.size * bx.scale - 0.5 + 1e-4;
+            assert!(q.cmpge(bx.at + 0.5 - 1e-4).all() && q.cmple(end).all(), "eye {e}: {p} -> {q}");
         }
     }
+}
+
+#[test]
+fn one_small_eye_does_not_enlarge_a_wide_one() {
+    // Corners 12 px apart on one eye (collapsed landmarks, a turned head) and 150 px on the
+    // other: the small one alone would ask for 4×; the wide one keeps the layers at 1×.
+    let (image, eyes, ..) = portrait();
+    let corners = [[Vec2::new(40.0, 40.0), Vec2::new(52.0, 40.0)], [Vec2::new(75.0, 40.0), Vec2::new(225.0, 40.0)]];
+    assert_eq!(Eyeballs::new(&image, &eyes, corners, [WHITE; 2]).scale(), 1);
+    let corners = [[Vec2::new(40.0, 40.0), Vec2::new(52.0, 40.0)], [Vec2::new(130.0, 40.0), Vec2::new(170.0, 40.0)]];
+    assert_eq!(Eyeballs::new(&image, &eyes, corners, [WHITE; 2]).scale(), 4);
 }
 
 #[test]
