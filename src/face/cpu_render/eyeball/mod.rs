@@ -126,7 +126,6 @@ pub struct Eyeballs {
     atlas: RgbaImage,
     boxes: [EyeBox; 2],
     irises: [Option<Iris>; 2],
-    scale: u32,
 }
 
 impl Eyeballs {
@@ -163,18 +162,18 @@ impl Eyeballs {
             image::imageops::replace(&mut atlas, &layer.image, at[e] as i64, 0);
             boxes[e] = EyeBox {
                 origin: layer.origin,
-                size: Vec2::new(layer.image.width() as f32, layer.image.height() as f32) / layer.scale as f32,
+                size: Vec2::new(layer.image.width() as f32, layer.image.height() as f32) / scale as f32,
                 at: Vec2::new(at[e] as f32, 0.0),
-                scale: layer.scale as f32,
+                scale: scale as f32,
             };
         }
-        Eyeballs { atlas, boxes, irises: [layers[0].1, layers[1].1], scale }
+        Eyeballs { atlas, boxes, irises: [layers[0].1, layers[1].1] }
     }
 
     /// How many times the portrait's pixels the eyes' layers are built at (1 unless the smaller
     /// eye is narrower than [`EYE_LAYER_WIDTH`]; at most [`MOST_LAYER_SCALE`]).
     pub fn scale(&self) -> u32 {
-        self.scale
+        self.boxes[0].scale as u32
     }
 
     /// The eyeball of eye `e` (0 right, 1 left) at rest point `p` (bilinear, 0–1 RGB of the
@@ -201,12 +200,10 @@ impl Eyeballs {
     }
 }
 
-/// One eye's layer, where its top-left corner lies in the portrait and how many of its pixels
-/// make one of the portrait's (each way).
+/// One eye's layer and where its top-left corner lies in the portrait.
 struct EyeLayer {
     image: RgbaImage,
     origin: Vec2,
-    scale: u32,
 }
 
 /// A pixel the rest opening shows beyond the lids' fringe: its centre and colour.
@@ -228,7 +225,7 @@ fn eye_layer(
     let (iw, ih) = (image.width() as f32, image.height() as f32);
     if iw < 1.0 || ih < 1.0 || !opening.iter().all(|p| p.is_finite()) {
         let flat = RgbaImage::from_pixel(scale, scale, to_rgba(sclera));
-        return (EyeLayer { image: flat, origin: Vec2::ZERO, scale }, None);
+        return (EyeLayer { image: flat, origin: Vec2::ZERO }, None);
     }
     let (lo, hi) = opening.iter().fold((Vec2::MAX, Vec2::MIN), |(a, b), p| (a.min(*p), b.max(*p)));
     let width = if width.is_finite() && width > 0.0 { width } else { (hi.x - lo.x).max(1.0) };
@@ -277,7 +274,7 @@ fn eye_layer(
     let Some(iris) = fill.iris else {
         // No iris: the sclera colour throughout, the shown pixels too (as every eye was drawn
         // before: the lids' fringe turns to that colour, not to the portrait's own pixels).
-        return (EyeLayer { image: RgbaImage::from_pixel(lw, lh, to_rgba(sclera)), origin, scale }, None);
+        return (EyeLayer { image: RgbaImage::from_pixel(lw, lh, to_rgba(sclera)), origin }, None);
     };
     let layer = RgbaImage::from_fn(lw, lh, |x, y| {
         if known[(y * lw + x) as usize] {
@@ -287,7 +284,7 @@ fn eye_layer(
         to_rgba(fill.colour(centre_of(x, y)))
     });
     let in_portrait = Iris { centre: origin + iris.centre / k, radius: iris.radius / k };
-    (EyeLayer { image: layer, origin, scale }, Some(in_portrait))
+    (EyeLayer { image: layer, origin }, Some(in_portrait))
 }
 
 /// `all` thinned evenly to at most `most`.
@@ -421,10 +418,10 @@ impl Fill {
     }
 
     /// The hidden eyeball at rest point `p`: the sclera ([`Self::white`]) and over it the iris
-    /// where its circle covers `p` (anti-aliased over one of the portrait's pixels), taken from the shown iris at the
-    /// same distance from its centre whose direction is nearest `p`'s mirrored across the
-    /// horizontal diameter (its mirror image where that is shown, else the nearest shown part of
-    /// its ring), or the shown iris's mean where no ring is shown.
+    /// where its circle covers `p` (anti-aliased over one of the portrait's pixels), taken from
+    /// the shown iris at the same distance from its centre whose direction is nearest `p`'s
+    /// mirrored across the horizontal diameter (its mirror image where that is shown, else the
+    /// nearest shown part of its ring), or the shown iris's mean where no ring is shown.
     fn colour(&self, p: Vec2) -> [f32; 3] {
         let white = self.white(p);
         let Some(iris) = self.iris else { return white };
