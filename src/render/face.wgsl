@@ -104,7 +104,7 @@ struct FaceParams {
 @group(#{MATERIAL_BIND_GROUP}) @binding(2) var portrait_sampler: sampler;
 @group(#{MATERIAL_BIND_GROUP}) @binding(3) var<storage, read> basis: array<vec4<f32>>;
 @group(#{MATERIAL_BIND_GROUP}) @binding(4) var<storage, read> faces: array<FaceParams>;
-// Crease segments, two vec4 each: (a.xy, b.xy), (width, depth, lit, group).
+// Crease segments, three vec4 each: (a.xy, b.xy), (width, depth, lit, group), (fade in at a, b; fade out at a, b).
 @group(#{MATERIAL_BIND_GROUP}) @binding(5) var<storage, read> creases: array<vec4<f32>>;
 // The portrait's low-passed skin (src/face/wrinkles/smooth.rs `smooth_skin`; alpha: how much is skin).
 @group(#{MATERIAL_BIND_GROUP}) @binding(6) var smooth_texture: texture_2d<f32>;
@@ -369,6 +369,14 @@ fn segment_distance(p: vec2<f32>, ab: vec4<f32>) -> f32 {
     return distance(p, ab.xy + e * t);
 }
 
+// How deep a crease segment is at `t` along it (src/face/wrinkles/mod.rs `Segment::taper`):
+// `fade.xy` the fade-in ramp at its ends, `fade.zw` the fade-out ramp.
+fn crease_taper(fade: vec4<f32>, t: f32) -> f32 {
+    let r = clamp(mix(fade.xz, fade.yw, t), vec2<f32>(0.0), vec2<f32>(1.0));
+    let s = r * r * (3.0 - 2.0 * r);
+    return s.x * s.y;
+}
+
 fn crease_activation(f: u32, g: u32) -> f32 {
     return faces[f].creases[g / 4u][g % 4u];
 }
@@ -378,10 +386,10 @@ fn wrinkle_shade(f: u32, p: vec2<f32>) -> vec2<f32> {
     var dark = 0.0;
     var light = 0.0;
     let soft = portrait.size.z;
-    let n = arrayLength(&creases) / 2u;
+    let n = arrayLength(&creases) / 3u;
     for (var i = 0u; i < n; i++) {
-        let ab = creases[2u * i];
-        let w = creases[2u * i + 1u];
+        let ab = creases[3u * i];
+        let w = creases[3u * i + 1u];
         let act0 = crease_activation(f, u32(w.w + 0.5));
         if act0 <= 0.0 {
             continue;
@@ -394,7 +402,8 @@ fn wrinkle_shade(f: u32, p: vec2<f32>) -> vec2<f32> {
         if d > 4.0 * width {
             continue;
         }
-        let act = act0 * w.x / width;
+        let t = clamp(dot(p - a, e) / max(dot(e, e), 1e-12), 0.0, 1.0);
+        let act = act0 * w.x / width * crease_taper(creases[3u * i + 2u], t);
         let g = exp(-(d / width) * (d / width));
         if w.y >= 0.0 {
             dark = max(dark, act * w.y * g);
@@ -417,10 +426,10 @@ fn relax_activation(f: u32, g: u32) -> f32 {
 fn wrinkle_relax(f: u32, p: vec2<f32>) -> vec2<f32> {
     var blend = 0.0;
     var unlight = 0.0;
-    let n = arrayLength(&creases) / 2u;
+    let n = arrayLength(&creases) / 3u;
     for (var i = 0u; i < n; i++) {
-        let ab = creases[2u * i];
-        let w = creases[2u * i + 1u];
+        let ab = creases[3u * i];
+        let w = creases[3u * i + 1u];
         let r = relax_activation(f, u32(w.w + 0.5));
         if r <= 0.0 {
             continue;

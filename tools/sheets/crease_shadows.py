@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""Before/after contact sheet of the crease shadows (issue #14, fifth pass): docs/img/crease_shadows.png.
+"""Before/after contact sheets of the drawn creases (issue #14): docs/img/crease_shadows.png (fifth
+pass, the shadows' colour) and docs/img/crease_taper.png (twenty-ninth pass, creases that fade out
+at their ends).
 
-    python3 tools/sheets/crease_shadows.py OUT.png BEFORE_EMOTALK AFTER_EMOTALK
+    python3 tools/sheets/crease_shadows.py OUT.png BEFORE_EMOTALK AFTER_EMOTALK [shadows|taper]
 
 Renders, with each `emotalk` binary (`emotalk pose`, the reference CPU renderer), the astronaut
 photo and two procedural NPCs (seed 7, and seed 304, dark-skinned, held out) at intensity 2.5 in
-the emotions whose creases show most (angry, disgusted, fear, sad on the photo; disgusted and
-angry on the NPCs), crops each face, and lays them out: top row before, bottom row after.
+the emotions whose creases show most (`shadows`, the default: angry, disgusted, fear, sad on the
+photo, disgusted and angry on the NPCs; `taper`: the frown, nose, forehead and smile lines, the
+faces cropped closer), crops each face, and lays them out: top row before, bottom row after.
 Needs Pillow and the DejaVu fonts.
 """
 
@@ -21,11 +24,25 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SHARED = os.path.join(ROOT, "..", "shared", "data", "portraits")
 CELL = 220
-CELLS = [("astronaut", e) for e in ("angry", "disgusted", "fear", "sad")] + [
-    (who, e) for who in ("npc_7", "npc_304") for e in ("disgusted", "angry")
-]
-# Face crops (x, y, side) in the 512 px portraits.
-CROP = {"astronaut": (150, 52, 150), "npc_7": (146, 145, 220), "npc_304": (146, 145, 220)}
+# Per sheet: the cells, the face crops (x, y, side) in the 512 px portraits, and the caption.
+SHEETS = {
+    "shadows": (
+        [("astronaut", e) for e in ("angry", "disgusted", "fear", "sad")]
+        + [(who, e) for who in ("npc_7", "npc_304") for e in ("disgusted", "angry")],
+        {"astronaut": (150, 52, 150), "npc_7": (146, 145, 220), "npc_304": (146, 145, 220)},
+        "top: before (creases darken all channels alike: grey); bottom: after (skin's red-shifted "
+        "shadow, wrinkles::SHADOW_TINT); intensity 2.5, CPU renderer",
+    ),
+    "taper": (
+        [("astronaut", e) for e in ("angry", "disgusted", "surprised")]
+        + [("npc_7", e) for e in ("happy", "disgusted", "surprised")]
+        + [("npc_304", e) for e in ("angry", "happy")],
+        {"astronaut": (160, 52, 130), "npc_7": (156, 120, 200), "npc_304": (156, 120, 200)},
+        "top: before (each crease as deep to its last point, ending in a round cap); bottom: after "
+        "(deepest along its middle, fading out at its ends, Segment::taper); intensity 2.5, CPU renderer",
+    ),
+}
+CELLS, CROP, CAPTION = SHEETS["shadows"]
 
 
 def font(size):
@@ -72,12 +89,13 @@ def main(out, before, after):
             x, y = c * CELL, r * (CELL + head)
             draw.text((x + CELL / 2, y + 3), f"{who} {emotion}", fill="black", font=label, anchor="ma")
             sheet.paste(im, (x, y + head))
-    draw.text((sheet.width / 2, sheet.height - foot + 5),
-              "top: before (creases darken all channels alike: grey); bottom: after (skin's red-shifted "
-              "shadow, wrinkles::SHADOW_TINT); intensity 2.5, CPU renderer", fill="black", font=small, anchor="ma")
+    draw.text((sheet.width / 2, sheet.height - foot + 5), CAPTION, fill="black", font=small, anchor="ma")
     sheet.save(out)
     print("wrote", out)
 
 
 if __name__ == "__main__":
+    if len(sys.argv) not in (4, 5) or (len(sys.argv) == 5 and sys.argv[4] not in SHEETS):
+        sys.exit(f"usage: {sys.argv[0]} OUT.png BEFORE_EMOTALK AFTER_EMOTALK [{'|'.join(SHEETS)}]")
+    CELLS, CROP, CAPTION = SHEETS[sys.argv[4] if len(sys.argv) == 5 else "shadows"]
     main(*sys.argv[1:4])

@@ -21,6 +21,12 @@
 //! | marionette line below the mouth corner | AU15 | `mouthFrown*` |
 //! | a photograph's broad smile folds (never drawn, only relaxed) | AU12 (AU6) | `mouthSmile*`, `cheekSquint*`, gated by the portrait's own fold |
 //!
+//! Each crease is deepest along its middle and fades in and out over lengths authored for its
+//! ends ([`Segment::taper`]), as a skin fold does: drawn at one depth to its last point, a
+//! crease ended in a stroke's round cap and read as a pencil line (#14's twenty-ninth pass).
+//! Where a crease goes on into another (the forehead lines' middles, the chin's) it does not
+//! fade.
+//!
 //! Shading is multiplicative: a crease darkens the portrait's own colour (`c · (1 − d)`, each
 //! channel raised to [`SHADOW_TINT`] so that the shadow is redder, as skin's is), and a fold's lit
 //! side lifts it towards white a little, so a crease on dark skin is darker skin and on a painted
@@ -99,6 +105,25 @@ pub struct Segment {
     pub lit: f32,
     /// Which activation drives it ([`group`]).
     pub group: u32,
+    /// How far the crease has faded in at `a` and at `b`: the distance along the crease from
+    /// its start over the length it takes to reach full depth (1 or more: full depth). The depth
+    /// at a point is `taper` of the two ramps interpolated along the segment ([`Segment::taper`]).
+    pub fade_in: [f32; 2],
+    /// As `fade_in`, from the crease's end.
+    pub fade_out: [f32; 2],
+}
+
+impl Segment {
+    /// How deep the crease is at `t` along this segment (0 at `a`, 1 at `b`), 0–1: skin folds
+    /// are deepest along their middle and fade out at their ends, so a crease does not end in a
+    /// stroke's round cap. Each ramp is a smoothstep.
+    pub fn taper(&self, t: f32) -> f32 {
+        let ramp = |r: [f32; 2]| {
+            let x = (r[0] + (r[1] - r[0]) * t).clamp(0.0, 1.0);
+            x * x * (3.0 - 2.0 * x)
+        };
+        ramp(self.fade_in) * ramp(self.fade_out)
+    }
 }
 
 /// All creases, as segments.
@@ -108,8 +133,8 @@ pub struct Creases {
     pub segments: Vec<Segment>,
 }
 
-/// `f32` words per segment in [`Creases::gpu_words`] (two `vec4`).
-pub const SEGMENT_WORDS: usize = 8;
+/// `f32` words per segment in [`Creases::gpu_words`] (three `vec4`).
+pub const SEGMENT_WORDS: usize = 12;
 
 impl Creases {
     /// The shipped creases (see the module docs), built once.
@@ -119,11 +144,15 @@ impl Creases {
     }
 
     /// The segments for a storage buffer of `vec4<f32>`: `(a.x, a.y, b.x, b.y)`, then
-    /// `(width, depth, lit, group)`.
+    /// `(width, depth, lit, group)`, then `(fade_in, fade_out)`.
     pub fn gpu_words(&self) -> Vec<f32> {
         self.segments
             .iter()
-            .flat_map(|s| [s.a.x, s.a.y, s.b.x, s.b.y, s.width, s.depth, s.lit, s.group as f32])
+            .flat_map(|s| {
+                let [i0, i1] = s.fade_in;
+                let [o0, o1] = s.fade_out;
+                [s.a.x, s.a.y, s.b.x, s.b.y, s.width, s.depth, s.lit, s.group as f32, i0, i1, o0, o1]
+            })
             .collect()
     }
 }
@@ -188,7 +217,7 @@ pub fn shade(p: Vec2, active: &[f32; N_GROUPS], soft: f32) -> (f32, f32) {
         if d > 4.0 * width {
             continue;
         }
-        let act = act * s.width / width;
+        let act = act * s.width / width * s.taper(segment_t(p, s.a, s.b));
         let g = (-(d / width) * (d / width)).exp();
         if s.depth >= 0.0 {
             dark = dark.max(act * s.depth * g);
@@ -348,7 +377,9 @@ fn weight(weights: &[f32], name: &str) -> f32 {
 /// groups raised to what the smile implies.
 fn with_smile_cheeks(mut a: [f32; N_GROUPS], weights: &[f32]) -> [f32; N_GROUPS] {
     let w = |name: &str| weight(weights, name);
-    for (side, crows, cheek) in [("Left", group::CROWS_LEFT, group::CHEEK_LEFT), ("Right", group::CROWS_RIGHT, group::CHEEK_RIGHT)] {
+    for (side, crows, cheek) in
+        [("Left", group::CROWS_LEFT, group::CHEEK_LEFT), ("Right", group::CROWS_RIGHT, group::CHEEK_RIGHT)]
+    {
         let smile = (0.7 * w(&format!("mouthSmile{side}"))).clamp(0.0, 1.0);
         a[cheek as usize] = a[cheek as usize].max(smile);
         a[crows as usize] = a[crows as usize].max(0.6 * smile);
@@ -378,148 +409,21 @@ pub fn relax(p: Vec2, relax: &[f32; N_GROUPS]) -> (f32, f32) {
     (blend.min(1.0), unlight.min(0.5))
 }
 
+/// Where `p`'s nearest point on the segment `a → b` lies along it (0 at `a`, 1 at `b`).
+pub(crate) fn segment_t(p: Vec2, a: Vec2, b: Vec2) -> f32 {
+    let ab = b - a;
+    ((p - a).dot(ab) / ab.length_squared().max(1e-12)).clamp(0.0, 1.0)
+}
+
 /// Distance from `p` to the segment `a → b`, and which side `p` lies on: +1 where
 /// `(b − a).perp_dot(p − a) > 0` (for the authored right-half creases, which run downwards or
 /// towards the midline, the lateral or lower side), −1 on the other.
 pub(crate) fn segment_distance(p: Vec2, a: Vec2, b: Vec2) -> (f32, f32) {
     let ab = b - a;
-    let t = ((p - a).dot(ab) / ab.length_squared().max(1e-12)).clamp(0.0, 1.0);
-    let d = p.distance(a + ab * t);
+    let d = p.distance(a + ab * segment_t(p, a, b));
     let side = if ab.perp_dot(p - a) > 0.0 { 1.0 } else { -1.0 };
     (d, side)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::face::presets::EmotionPreset;
-
-    #[test]
-    fn creases_follow_their_action_units() {
-        let rest = activations(&[0.0; N_BLENDSHAPES]);
-        assert!(rest.iter().all(|&a| a == 0.0), "a neutral face has no creases");
-        let happy = activations(&EmotionPreset::Happy.weights(3.0));
-        let angry = activations(&EmotionPreset::Angry.weights(3.0));
-        let surprised = activations(&EmotionPreset::Surprised.weights(3.0));
-        assert!(happy[group::CROWS_LEFT as usize] > 0.5 && happy[group::NASOLABIAL_RIGHT as usize] > 0.5);
-        assert!(angry[group::FROWN_LEFT as usize] > 0.5 && angry[group::FOREHEAD_CENTRE as usize] == 0.0);
-        assert!(surprised[group::FOREHEAD_CENTRE as usize] > 0.5 && surprised[group::FROWN_LEFT as usize] == 0.0);
-    }
-
-    #[test]
-    fn a_frown_wrinkles_the_nose_root_unless_the_inner_brows_rise() {
-        // Anger's brow lowerer folds the root of the nose; sadness and fear lower the brows
-        // under raised inner ends (AU1 + AU4), which hold that skin up.
-        let nose = |e: EmotionPreset| activations(&e.weights(3.0))[group::NOSE as usize];
-        assert!(nose(EmotionPreset::Angry) > 0.4);
-        assert!(nose(EmotionPreset::Disgusted) > 0.9);
-        assert_eq!(nose(EmotionPreset::Sad), 0.0);
-        assert_eq!(nose(EmotionPreset::Fear), 0.0);
-        let sad = activations(&EmotionPreset::Sad.weights(3.0));
-        assert!(sad[group::FROWN_LEFT as usize] > 0.4, "the frown lines stay");
-    }
-
-    #[test]
-    fn a_portraits_own_creases_relax_only_where_the_frame_has_fewer() {
-        let smile = EmotionPreset::Happy.weights(3.0);
-        let rest = rest_activations(&smile);
-        let neutral = SkinShading::new(&[0.0; N_BLENDSHAPES], &rest, 0.0);
-        // On the nasolabial fold of a smiling portrait made neutral: relaxed all but fully.
-        let fold = Vec2::new(-25.0, 48.0) / IOD_MM;
-        let (blend, _) = relax(fold, &neutral.relax);
-        assert!(blend > 0.8, "{blend}");
-        // The raised cheek's highlight is taken back; the forehead, far from any of its creases, is untouched.
-        assert!(relax(Vec2::new(-30.0, 22.5) / IOD_MM, &neutral.relax).1 > 0.04);
-        assert_eq!(relax(Vec2::new(0.0, -60.0) / IOD_MM, &neutral.relax), (0.0, 0.0));
-        // At the portrait's own expression, or on a portrait without one, nothing relaxes.
-        assert!(SkinShading::new(&smile, &rest, 0.0).relax.iter().all(|&r| r == 0.0));
-        let plain = rest_activations(&[0.0; N_BLENDSHAPES]);
-        assert!(SkinShading::new(&[0.0; N_BLENDSHAPES], &plain, 0.0).is_flat());
-        // The colour goes to the smoothed skin, as far as the pixel is skin.
-        let (c, smooth) = ([0.40, 0.30, 0.30], [0.80, 0.60, 0.50, 1.0]);
-        let skin = neutral.colour(fold, c, smooth);
-        assert!(skin[0] > 0.7 && skin[1] > 0.5, "{skin:?}");
-        let lip = neutral.colour(fold, c, [0.80, 0.60, 0.50, 0.0]);
-        assert!((lip[0] - 0.40).abs() < 0.02, "{lip:?}");
-    }
-
-    #[test]
-    fn a_broad_smile_of_its_own_widens_the_low_pass_and_a_painted_face_keeps_it_narrow() {
-        // A broad photographed smile: the corners at the basis's full action, the upper lip
-        // raised off the teeth (the astronaut fits 1.0 and 0.7-0.8).
-        let mut smile = [0.0f32; N_BLENDSHAPES];
-        for (name, w) in [("mouthSmileLeft", 1.0), ("mouthSmileRight", 1.0), ("mouthUpperUpLeft", 0.5), ("mouthUpperUpRight", 0.5)] {
-            smile[index_of(name).unwrap()] = w;
-        }
-        let broad = rest_activations(&smile);
-        assert!((smooth_sigma(&broad) - SMILE_SMOOTH_SIGMA).abs() < 1e-6, "{broad:?}");
-        // Its fold band relaxes in full against a neutral frame and not at all against itself.
-        assert_eq!(SkinShading::new(&[0.0; N_BLENDSHAPES], &broad, 0.0).relax[group::SMILE_FOLDS as usize], 1.0);
-        assert_eq!(SkinShading::new(&smile, &broad, 0.0).relax[group::SMILE_FOLDS as usize], 0.0);
-        // It is never drawn.
-        assert_eq!(SkinShading::new(&smile, &broad, 0.0).draw[group::SMILE_FOLDS as usize], 0.0);
-        assert_eq!(smooth_sigma(&[0.0; N_GROUPS]), SMOOTH_SIGMA);
-        let mut half = [0.0; N_GROUPS];
-        half[group::NASOLABIAL_RIGHT as usize] = 0.5;
-        assert_eq!(smooth_sigma(&half), SMOOTH_SIGMA);
-        half[group::NASOLABIAL_LEFT as usize] = 0.75;
-        let mid = smooth_sigma(&half);
-        assert!(mid > SMOOTH_SIGMA && mid < SMILE_SMOOTH_SIGMA, "{mid}");
-    }
-
-    #[test]
-    fn a_crease_darkens_on_its_line_and_fades_off_it() {
-        let mut a = [0.0; N_GROUPS];
-        a[group::NASOLABIAL_RIGHT as usize] = 1.0;
-        let on = Vec2::new(-25.0, 48.0) / IOD_MM;
-        let (d_on, _) = shade(on, &a, 0.0);
-        let (d_off, _) = shade(on + Vec2::new(-12.0, 0.0) / IOD_MM, &a, 0.0);
-        let (d_mirror, _) = shade(Vec2::new(25.0, 48.0) / IOD_MM, &a, 0.0);
-        assert!(d_on > 0.15 && d_off < 0.01 && d_mirror == 0.0, "{d_on} {d_off} {d_mirror}");
-        // The lit side of the fold is the cheek (outwards), on both sides.
-        let mut both = a;
-        both[group::NASOLABIAL_LEFT as usize] = 1.0;
-        let lit = |x: f32| shade(Vec2::new(x, 48.0) / IOD_MM, &both, 0.0).1;
-        assert!(lit(-29.7) > lit(-20.3) && lit(29.7) > lit(20.3), "{} {}", lit(-29.7), lit(-20.3));
-        // Colour: darker, green (most of the luminance) by the darkening, and redder than the
-        // skin around it (red over green and over blue both rise).
-        let (skin, (dark, light)) = ([0.8, 0.6, 0.5], shade(on, &a, 0.0));
-        let c = apply(skin, (dark, 0.0));
-        assert!(c[0] < 0.75 && (c[1] - 0.6 * (1.0 - dark)).abs() < 1e-6, "{c:?}");
-        assert!(c[0] / c[1] > 0.8 / 0.6 + 0.02 && c[0] / c[2] > 0.8 / 0.5 + 0.1, "{c:?}");
-        assert_eq!(apply(skin, (0.0, 0.0)), skin, "no crease, no change");
-        assert!(apply(skin, (dark, light))[0] >= c[0], "the lit side only lifts");
-    }
-
-    #[test]
-    fn a_crease_softens_with_the_portrait_and_keeps_its_darkening() {
-        let mut a = [0.0; N_GROUPS];
-        a[group::NASOLABIAL_RIGHT as usize] = 1.0;
-        let at = |x: f32, soft: f32| shade(Vec2::new(x, 48.0) / IOD_MM, &a, soft).0;
-        // On a portrait blurred by 2 mm: shallower and wider, as much darkening across it.
-        let soft = 2.0 / IOD_MM;
-        let across = |soft: f32| (0..400).map(|k| at(-45.0 + 0.1 * k as f32, soft) * 0.1).sum::<f32>();
-        assert!(at(-25.0, soft) < 0.8 * at(-25.0, 0.0), "{} {}", at(-25.0, soft), at(-25.0, 0.0));
-        assert!(at(-22.0, soft) > at(-22.0, 0.0), "a blurred crease reaches farther");
-        let (sharp, blurred) = (across(0.0), across(soft));
-        assert!((blurred / sharp - 1.0).abs() < 0.05, "integrated darkening {sharp} -> {blurred}");
-        // A portrait's blur in pixels, as the creases' widths measure it.
-        // A portrait's blur in pixels beyond the crisp pixel, as the creases' widths measure it.
-        let five_thirds = (25.0f32 / 9.0 - 1.0).sqrt();
-        assert!((crease_softness(5.0 / 3.0, 40.0) - std::f32::consts::SQRT_2 * five_thirds / 40.0).abs() < 1e-6);
-        assert_eq!(crease_softness(CRISP_BLUR_PX, 40.0), 0.0);
-        assert_eq!(crease_softness(0.5, 40.0), 0.0);
-        assert_eq!(crease_softness(2.0, 0.0), 0.0);
-    }
-
-    #[test]
-    fn the_shadow_tint_is_the_one_measured_on_the_photographs_folds() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tools/skin-shadow/fold_shadow.json");
-        let measured: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        let e: Vec<f32> = measured["exponent"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap() as f32).collect();
-        assert_eq!(e.len(), 3);
-        assert!(e.iter().zip(SHADOW_TINT).all(|(m, t)| (m - t).abs() < 1e-6), "measured {e:?}, used {SHADOW_TINT:?}");
-        // The measurement itself says what skin shadows are: blue darkens most, red least.
-        assert!(e[0] < e[1] && e[1] < e[2], "{e:?}");
-    }
-}
+mod tests;
