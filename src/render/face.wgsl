@@ -418,6 +418,22 @@ fn wrinkle_shade(f: u32, p: vec2<f32>) -> vec2<f32> {
     return vec2<f32>(min(dark, 0.85), min(light, 0.5));
 }
 
+// One ramp of a crease segment (`r0` at its start, `r1` at its end) narrows `span` (t along the
+// segment) to where the ramp is at least a half: src/face/wrinkles/mod.rs `Segment::authored`.
+fn clip_ramp(r0: f32, r1: f32, span: vec2<f32>) -> vec2<f32> {
+    if r1 != r0 {
+        let t = (0.5 - r0) / (r1 - r0);
+        if r1 > r0 {
+            return vec2<f32>(max(span.x, t), span.y);
+        }
+        return vec2<f32>(span.x, min(span.y, t));
+    }
+    if r0 < 0.5 {
+        return vec2<f32>(1.0, 0.0);
+    }
+    return span;
+}
+
 fn relax_activation(f: u32, g: u32) -> f32 {
     return faces[f].relax[g / 4u][g % 4u];
 }
@@ -434,7 +450,14 @@ fn wrinkle_relax(f: u32, p: vec2<f32>) -> vec2<f32> {
         if r <= 0.0 {
             continue;
         }
-        let d = segment_distance(p, ab);
+        // Between the crease's authored points (`wrinkles::relax`).
+        let fade = creases[3u * i + 2u];
+        let span = clip_ramp(fade.z, fade.w, clip_ramp(fade.x, fade.y, vec2<f32>(0.0, 1.0)));
+        if span.x >= span.y {
+            continue;
+        }
+        let e = ab.zw - ab.xy;
+        let d = segment_distance(p, vec4<f32>(ab.xy + e * span.x, ab.xy + e * span.y));
         if w.y >= 0.0 {
             let reach = w.x + RELAX_REACH;
             if d < 3.0 * reach {

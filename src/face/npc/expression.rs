@@ -10,9 +10,11 @@
 //! - **mouth**: inside the moved inner lips, a cavity darker towards the back, a tongue, upper
 //!   teeth fixed to the skull (hanging from the rest upper lip) with gums above them, lower teeth
 //!   riding with the jaw, every tooth outlined;
-//! - **creases**: the renderer's crease segments ([`wrinkles::Creases`], activated by the same
+//! - **creases**: the renderer's crease segments between their authored points
+//!   ([`wrinkles::Creases`], [`wrinkles::Segment::authored`], activated by the same
 //!   [`wrinkles::activations`]) carried onto the character (each point moved as its nearest
-//!   landmarks are), drawn as strokes of constant width in the skin's ink.
+//!   landmarks are), drawn as strokes of constant width in the skin's ink (the renderer fades
+//!   each crease out at its ends; the targets keep the strokes they were trained on).
 //!
 //! Its few free choices (tooth shade, tongue hue) come from a second ChaCha8 stream of the seed,
 //! so the neutral painting of every seed keeps its bytes, and painting at the zero expression
@@ -201,7 +203,10 @@ impl Painter<'_> {
                 }
                 self.sim.apply(p + sum / wsum)
             };
-            let seg = [carry(s.a), carry(s.b)];
+            // Stroked between the crease's authored points, at one depth (the renderer fades
+            // it out around them, `wrinkles::Segment::taper`).
+            let Some((a0, b0)) = s.authored() else { continue };
+            let seg = [carry(a0), carry(b0)];
             let alpha = (a * s.depth * 2.2).min(0.8);
             self.stroke_masked(&seg, ink, alpha, 0.011 * unit, None);
         }

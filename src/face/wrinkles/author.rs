@@ -11,9 +11,13 @@ pub(super) fn author() -> Creases {
     let mut segments = Vec::new();
     let mm = |v: [f32; 2]| Vec2::new(v[0], v[1]) / IOD_MM;
     // `pts` in mm for the subject's right side; `right`/`left` groups; `fade` the lengths (mm)
-    // over which the crease deepens from its first point and fades into its last (0: it goes on
-    // at full depth there, into the crease it continues, or is a spot).
+    // over which the crease deepens at its first end and fades at its last, each centred on the
+    // authored point (0: full depth to that point, where it goes on into another crease, or is
+    // a spot).
     let mut crease = |pts: &[[f32; 2]], width_mm: f32, depth: f32, lit: f32, fade: [f32; 2], right: u32, left: u32| {
+        if pts.len() < 2 {
+            return;
+        }
         for (g, sx) in [(right, 1.0f32), (left, -1.0)] {
             let mut p: Vec<Vec2> = pts.iter().map(|&v| mm([v[0] * sx, v[1]])).collect();
             let mut fade = fade.map(|f| f / IOD_MM);

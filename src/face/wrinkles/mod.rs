@@ -21,11 +21,15 @@
 //! | marionette line below the mouth corner | AU15 | `mouthFrown*` |
 //! | a photograph's broad smile folds (never drawn, only relaxed) | AU12 (AU6) | `mouthSmile*`, `cheekSquint*`, gated by the portrait's own fold |
 //!
-//! Each crease is deepest along its middle and fades in and out over lengths authored for its
-//! ends ([`Segment::taper`]), as a skin fold does: drawn at one depth to its last point, a
-//! crease ended in a stroke's round cap and read as a pencil line (#14's twenty-ninth pass).
-//! Where a crease goes on into another (the forehead lines' middles, the chin's) it does not
-//! fade.
+//! Each crease is deepest along its middle and fades out over lengths authored for its ends
+//! ([`Segment::taper`]), as a skin fold does: drawn at one depth to its last point, a crease
+//! ended in a stroke's round cap and read as a pencil line (#14's twenty-ninth pass). A fading
+//! end is centred on its authored point (half as deep there) and the segment reaches half the
+//! fade beyond it. Not every end fades: where a crease goes on into another (the forehead
+//! lines' and the chin crease's middles, the nose wrinkles' and procerus line's at the midline),
+//! where the nasolabial fold leaves the nose wing at full depth, and the spots (the chin's
+//! dimples, the raised cheek's highlight). A portrait's own creases relax ([`relax`]) between
+//! the authored points ([`Segment::authored`]), as before the creases faded.
 //!
 //! Shading is multiplicative: a crease darkens the portrait's own colour (`c · (1 − d)`, each
 //! channel raised to [`SHADOW_TINT`] so that the shadow is redder, as skin's is), and a fold's lit
@@ -123,6 +127,24 @@ impl Segment {
             x * x * (3.0 - 2.0 * x)
         };
         ramp(self.fade_in) * ramp(self.fade_out)
+    }
+
+    /// The part of this segment between the crease's authored points, where both ramps are at
+    /// least a half (a fading end is drawn half its fade beyond its authored point, which is
+    /// where the ramp crosses a half); `None` when the segment lies wholly beyond them. For
+    /// painters that stroke the creases at one depth (`npc::expression`) and for [`relax`].
+    pub fn authored(&self) -> Option<(Vec2, Vec2)> {
+        let (mut t0, mut t1) = (0.0f32, 1.0f32);
+        for [r0, r1] in [self.fade_in, self.fade_out] {
+            // The ramp is linear along the segment: keep where it is at least a half.
+            if r1 != r0 {
+                let t = (0.5 - r0) / (r1 - r0);
+                if r1 > r0 { t0 = t0.max(t) } else { t1 = t1.min(t) }
+            } else if r0 < 0.5 {
+                return None;
+            }
+        }
+        (t0 < t1).then(|| (self.a + (self.b - self.a) * t0, self.a + (self.b - self.a) * t1))
     }
 }
 
@@ -396,7 +418,10 @@ pub fn relax(p: Vec2, relax: &[f32; N_GROUPS]) -> (f32, f32) {
         if r <= 0.0 {
             continue;
         }
-        let (d, _) = segment_distance(p, s.a, s.b);
+        // Along the crease as authored, not its fading ends' reach beyond (a portrait's own fold
+        // is relaxed where it was before the creases faded).
+        let Some((a, b)) = s.authored() else { continue };
+        let (d, _) = segment_distance(p, a, b);
         if s.depth >= 0.0 {
             let reach = s.width + RELAX_REACH;
             if d < 3.0 * reach {
