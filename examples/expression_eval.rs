@@ -24,7 +24,8 @@
 //! the presets; 300–399 never were.
 //!
 //! `--set EMOTION:name=w,...` (repeatable, either mode) measures a variant of a preset before
-//! it is changed (`cells::Variants`).
+//! it is changed (`cells::Variants`); with `--seeds`, `--only EMOTION,...` judges just those
+//! emotions.
 
 use std::path::{Path, PathBuf};
 
@@ -94,6 +95,7 @@ fn population(
     judge: &Judge<Flex>,
     basis: &BlendshapeBasis,
     variants: &cells::Variants,
+    only: &[EmotionPreset],
     out: Option<&Path>,
 ) {
     let n = seeds.end.saturating_sub(seeds.start);
@@ -113,7 +115,7 @@ fn population(
     let mut total = [(0, 0); 2];
     let (mut detected_total, mut not_found) = ([0; 2], [0; 2]);
     let mut both = (0, 0);
-    for emotion in EmotionPreset::ALL {
+    for emotion in EmotionPreset::ALL.into_iter().filter(|e| only.contains(e)) {
         let Some(class) = judged_as(emotion) else { continue };
         let mut reads = [std::collections::BTreeMap::<&str, usize>::new(), Default::default()];
         let (mut hits, mut p, mut detected) = ([0; 2], [0.0; 2], [0; 2]);
@@ -242,7 +244,15 @@ fn main() {
             .map_or(2.5, |m| m.parse().expect("--intensity: a number"));
         let judge = Judge::<Flex>::shipped(&Default::default()).expect("shipped vision weights");
         let basis = BlendshapeBasis::default_basis();
-        return population(portraits::seed_range(range), mu, &judge, basis, &variants, out.as_deref());
+        return population(
+            portraits::seed_range(range),
+            mu,
+            &judge,
+            basis,
+            &variants,
+            &cells::only(&args),
+            out.as_deref(),
+        );
     }
     let held_out = args.iter().any(|a| a == "--held-out");
     let basis = BlendshapeBasis::default_basis();

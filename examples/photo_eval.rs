@@ -11,7 +11,8 @@
 //! ```
 //!
 //! `--set EMOTION:name=w,...` (repeatable) measures a variant of a preset before it is changed
-//! (`cells::Variants`).
+//! (`cells::Variants`); `--only EMOTION,...` judges just those emotions (the others' cells say
+//! `-`).
 //!
 //! Until #14's seventeenth pass the only photograph the presets were tuned on was the astronaut
 //! (`../shared/data/portraits`); face-api's demo photos (`package/demo/sample1..6.jpg` of the npm
@@ -133,6 +134,7 @@ fn main() {
     let teeth = args.iter().any(|a| a == "--teeth");
     let mu: f32 = value("--intensity").map_or(2.5, |m| m.parse().expect("--intensity: a number"));
     let variants = cells::Variants::from_args(&args);
+    let only = cells::only(&args);
     let photos: Vec<PathBuf> = args
         .iter()
         .enumerate()
@@ -199,6 +201,10 @@ fn main() {
             teeth_text.push(reading(&face.image, &rest_lm[60..68], &face.image, &rest_lm));
         }
         for (c, (emotion, class)) in cells::JUDGED.iter().enumerate() {
+            if !only.contains(emotion) {
+                cells_text.push("-".to_string());
+                continue;
+            }
             let weights = variants.weights(*emotion, mu);
             let frame = prepared.render(&weights, &HeadPose::default(), basis);
             if let Some(dir) = out.as_ref().filter(|_| full) {

@@ -88,3 +88,16 @@ impl Variants {
         w
     }
 }
+
+/// The emotions named by `--only EMOTION,EMOTION` (all of them without it): an experiment on
+/// one preset judges only the frames it changes. Panics with a usage line on an unknown name (an
+/// example's input).
+pub fn only(args: &[String]) -> Vec<EmotionPreset> {
+    match args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)) {
+        Some(list) => list
+            .split(',')
+            .map(|e| EmotionPreset::from_name(e).unwrap_or_else(|| panic!("--only EMOTION,...: no emotion {e}")))
+            .collect(),
+        None => EmotionPreset::ALL.to_vec(),
+    }
+}
