@@ -28,6 +28,8 @@ const N_TERMS: u32 = 53u;
 const RELAX_REACH: f32 = 0.08888889;
 // src/face/wrinkles/mod.rs `SHADOW_TINT`: a crease's darkening per channel (skin shadows are redder).
 const SHADOW_TINT: vec3<f32> = vec3<f32>(0.89, 1.0, 1.39);
+// src/face/wrinkles/mod.rs `LIT_GAIN`: a fold's lit side brightens the skin by a share of itself.
+const LIT_GAIN: f32 = 0.6;
 
 // Points round an eye's contour (`face::mesh::EYE_CONTOUR`; a test checks they agree).
 const EYE_CONTOUR: u32 = 18u;
@@ -586,7 +588,7 @@ fn fragment(in: FaceVertexOutput) -> @location(0) vec4<f32> {
                 c = clamp((m - vec3<f32>(r.y)) / (1.0 - r.y), vec3<f32>(0.0), vec3<f32>(1.0));
             }
             let s = wrinkle_shade(in.face, in.canon);
-            c = c * pow(vec3<f32>(1.0 - s.x), SHADOW_TINT) + (vec3<f32>(1.0) - c) * s.y;
+            c = min(c * pow(vec3<f32>(1.0 - s.x), SHADOW_TINT) * (1.0 + LIT_GAIN * s.y), vec3<f32>(1.0));
         }
         // The line where closing lips meet, over the lips (`shade_seam_line`, after the mouth).
         c = mix(c, seam_colour(), seam_line(in.face, in.px));

@@ -469,6 +469,7 @@ mod tests {
             ("EYEBALL_SLIDE", crate::face::cpu_render::EYEBALL_SLIDE),
             ("SCLERA_SHADE", crate::face::cpu_render::SCLERA_SHADE),
             ("SCLERA_SHADOW", crate::face::cpu_render::SCLERA_SHADOW),
+            ("LIT_GAIN", crate::face::wrinkles::LIT_GAIN),
         ] {
             let line = format!("const {name}: f32 = {v:?};");
             assert!(wgsl.contains(&line), "face.wgsl / mouth.wgsl lack `{line}`");

@@ -33,8 +33,8 @@
 //!
 //! Shading is multiplicative: a crease darkens the portrait's own colour (`c · (1 − d)`, each
 //! channel raised to [`SHADOW_TINT`] so that the shadow is redder, as skin's is), and a fold's lit
-//! side lifts it towards white a little, so a crease on dark skin is darker skin and on a painted
-//! face the painter's own tone. [`shade`] is the reference; the GPU shader
+//! side brightens it by a share of itself ([`LIT_GAIN`]), so a crease on dark skin is darker skin
+//! beside brighter skin and on a painted face the painter's own tone. [`shade`] is the reference; the GPU shader
 //! (`src/render/face.wgsl`, `wrinkle_shade`) evaluates the same creases from [`Creases::gpu_words`]
 //! and [`activations`], and the GPU-vs-CPU golden test keeps the two equal.
 
@@ -221,7 +221,8 @@ pub fn activations(weights: &[f32]) -> [f32; N_GROUPS] {
 }
 
 /// The shading factor at a face-mesh point: `(darkening, highlight)`, each 0–1. The colour
-/// becomes `c · (1 − darkening) + (1 − c) · highlight`.
+/// becomes `c · (1 − darkening)` (per channel as [`SHADOW_TINT`] says) and `c · (1 + LIT_GAIN ·
+/// highlight)` ([`apply`]).
 ///
 /// `soft` is the portrait's own blur in face-mesh units (`√2 ·` [`image_softness`] `/` pixels
 /// per unit, [`crease_softness`]): every crease is widened by it (its Gaussian's `width`
@@ -282,13 +283,26 @@ pub fn crease_softness(blur_px: f32, scale: f32) -> f32 {
 /// lines.
 pub const SHADOW_TINT: [f32; 3] = [0.89, 1.0, 1.39];
 
-/// Applies [`shade`] to an RGB colour (0–1): darkened by [`SHADOW_TINT`], lifted towards white
-/// on a fold's lit side.
+/// Applies [`shade`] to an RGB colour (0–1): darkened by [`SHADOW_TINT`], brightened on a fold's
+/// lit side by `1 + LIT_GAIN · highlight` (each channel at most 1).
 pub fn apply(c: [f32; 3], (dark, light): (f32, f32)) -> [f32; 3] {
     let t = 1.0 - dark;
     let scale = if dark > 0.0 { SHADOW_TINT.map(|e| t.powf(e)) } else { [1.0; 3] };
-    std::array::from_fn(|i| c[i] * scale[i] + (1.0 - c[i]) * light)
+    let lift = 1.0 + LIT_GAIN * light;
+    std::array::from_fn(|i| (c[i] * scale[i] * lift).min(1.0))
 }
+
+/// How much a fold's lit side (and a raised cheek's highlight) brightens the skin: the colour is
+/// multiplied by `1 + LIT_GAIN · highlight`, the highlight at most 0.5 ([`shade`]).
+///
+/// The ridge beside a groove faces the light more, and skin's diffuse light is its own colour in
+/// proportion to the light it gets, so the lit side is the same skin brighter, by the same share
+/// on every skin. Until #14's thirtieth pass the lit side was lifted towards white (`c + (1 − c)
+/// · highlight`): on dark skin that is most of the way to grey, a chalky stripe beside every
+/// fold (a painted character's nasolabial folds, a photograph's nose wrinkles), while on light
+/// skin it barely showed. 0.6 brightens skin of 0.6 by as much as that lift did (BENCHMARKS.md
+/// has the judges' readings, within a few of 210 and 126 either way).
+pub const LIT_GAIN: f32 = 0.6;
 
 /// Spread of the low-pass that smooths the portrait's own creases out ([`smooth_skin`]), in
 /// face-mesh units (3.5 mm: wider than a fold, narrower than a cheek).
