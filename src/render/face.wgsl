@@ -29,7 +29,7 @@ const RELAX_REACH: f32 = 0.08888889;
 // src/face/wrinkles/mod.rs `SHADOW_TINT`: a crease's darkening per channel (skin shadows are redder).
 const SHADOW_TINT: vec3<f32> = vec3<f32>(0.89, 1.0, 1.39);
 // src/face/wrinkles/mod.rs `LIT_GAIN`: a fold's lit side brightens the skin by a share of itself.
-const LIT_GAIN: f32 = 0.6;
+const LIT_GAIN: f32 = 1.0;
 
 // Points round an eye's contour (`face::mesh::EYE_CONTOUR`; a test checks they agree).
 const EYE_CONTOUR: u32 = 18u;

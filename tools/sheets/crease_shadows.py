@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """Before/after contact sheets of the drawn creases (issue #14): docs/img/crease_shadows.png (fifth
 pass, the shadows' colour) and docs/img/crease_taper.png (twenty-ninth pass, creases that fade out
-at their ends).
+at their ends) and docs/img/crease_lit.png (thirtieth pass, a fold's lit side the same skin
+brighter).
 
-    python3 tools/sheets/crease_shadows.py OUT.png BEFORE_EMOTALK AFTER_EMOTALK [shadows|taper]
+    python3 tools/sheets/crease_shadows.py OUT.png BEFORE_EMOTALK AFTER_EMOTALK [shadows|taper|lit]
 
 Renders, with each `emotalk` binary (`emotalk pose`, the reference CPU renderer), the astronaut
 photo and two procedural NPCs (seed 7, and seed 304, dark-skinned, held out) at intensity 2.5 in
 the emotions whose creases show most (`shadows`, the default: angry, disgusted, fear, sad on the
 photo, disgusted and angry on the NPCs; `taper`: the frown, nose, forehead and smile lines, the
-faces cropped closer), crops each face, and lays them out: top row before, bottom row after.
+faces cropped closer; `lit`: the folds' lit side on dark, painted and photographed skin), crops each face, and lays them out: top row before, bottom row after.
 Needs Pillow and the DejaVu fonts.
 """
 
@@ -40,6 +41,14 @@ SHEETS = {
         {"astronaut": (160, 52, 130), "npc_7": (156, 120, 200), "npc_304": (156, 120, 200)},
         "top: before (each crease as deep to its last point, ending in a round cap); bottom: after "
         "(deepest along its middle, fading out at its ends, Segment::taper); intensity 2.5, CPU renderer",
+    ),
+    "lit": (
+        [("npc_304", e) for e in ("disgusted", "angry", "happy")]
+        + [("npc_7", e) for e in ("disgusted", "happy")]
+        + [("astronaut", e) for e in ("disgusted", "angry")],
+        {"astronaut": (160, 52, 130), "npc_7": (156, 120, 200), "npc_304": (156, 120, 200)},
+        "top: before (a fold's lit side lifted towards white: grey on dark skin); bottom: after (the "
+        "same skin brighter, wrinkles::LIT_GAIN); intensity 2.5, CPU renderer",
     ),
 }
 CELLS, CROP, CAPTION = SHEETS["shadows"]

@@ -300,9 +300,11 @@ pub fn apply(c: [f32; 3], (dark, light): (f32, f32)) -> [f32; 3] {
 /// on every skin. Until #14's thirtieth pass the lit side was lifted towards white (`c + (1 − c)
 /// · highlight`): on dark skin that is most of the way to grey, a chalky stripe beside every
 /// fold (a painted character's nasolabial folds, a photograph's nose wrinkles), while on light
-/// skin it barely showed. 0.6 brightens skin of 0.6 by as much as that lift did (BENCHMARKS.md
-/// has the judges' readings, within a few of 210 and 126 either way).
-pub const LIT_GAIN: f32 = 0.6;
+/// skin it barely showed. At 1 a ridge is as much brighter on skin of 0.5 as that lift made it,
+/// more on lighter skin (up to white) and less on darker; chosen by eye and on the tuning sets
+/// between 0.6 (the ridge faint on dark skin), 1 and 1.5 (a bright stripe of the skin's own
+/// hue on mid-toned painted skin); BENCHMARKS.md has the judges' readings.
+pub const LIT_GAIN: f32 = 1.0;
 
 /// Spread of the low-pass that smooths the portrait's own creases out ([`smooth_skin`]), in
 /// face-mesh units (3.5 mm: wider than a fold, narrower than a cheek).
