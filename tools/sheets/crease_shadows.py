@@ -10,7 +10,8 @@ Renders, with each `emotalk` binary (`emotalk pose`, the reference CPU renderer)
 photo and two procedural NPCs (seed 7, and seed 304, dark-skinned, held out) at intensity 2.5 in
 the emotions whose creases show most (`shadows`, the default: angry, disgusted, fear, sad on the
 photo, disgusted and angry on the NPCs; `taper`: the frown, nose, forehead and smile lines, the
-faces cropped closer; `lit`: the folds' lit side on dark, painted and photographed skin), crops each face, and lays them out: top row before, bottom row after.
+faces cropped closer; `lit`: the folds' lit side on dark, painted and photographed skin), crops
+each face, and lays them out: top row before, bottom row after.
 Needs Pillow and the DejaVu fonts.
 """
 

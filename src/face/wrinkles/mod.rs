@@ -34,9 +34,9 @@
 //! Shading is multiplicative: a crease darkens the portrait's own colour (`c · (1 − d)`, each
 //! channel raised to [`SHADOW_TINT`] so that the shadow is redder, as skin's is), and a fold's lit
 //! side brightens it by a share of itself ([`LIT_GAIN`]), so a crease on dark skin is darker skin
-//! beside brighter skin and on a painted face the painter's own tone. [`shade`] is the reference; the GPU shader
-//! (`src/render/face.wgsl`, `wrinkle_shade`) evaluates the same creases from [`Creases::gpu_words`]
-//! and [`activations`], and the GPU-vs-CPU golden test keeps the two equal.
+//! beside brighter skin and on a painted face the painter's own tone. [`shade`] is the reference;
+//! the GPU shader (`src/render/face.wgsl`, `wrinkle_shade`) evaluates the same creases from
+//! [`Creases::gpu_words`] and [`activations`], and the GPU-vs-CPU golden test keeps the two equal.
 
 use std::sync::OnceLock;
 
@@ -381,6 +381,10 @@ impl SkinShading {
         let k = blend * smooth[3];
         let relaxed: [f32; 3] = std::array::from_fn(|i| {
             let m = c[i] + (smooth[i] - c[i]) * k;
+            // The portrait's own highlight is taken back as a lift towards white, the model the
+            // drawn lit side followed until #14's thirtieth pass ([`LIT_GAIN`]); kept so, with
+            // the shader's `wrinkle_relax` use, because the astronaut's relaxed neutral face
+            // feeds `tests/reference_clip.rs` (noted on #14 for its own pass).
             ((m - unlight) / (1.0 - unlight)).clamp(0.0, 1.0)
         });
         apply(relaxed, shade(p, &self.draw, self.soft))
