@@ -585,7 +585,7 @@ fn fragment(in: FaceVertexOutput) -> @location(0) vec4<f32> {
             if r.x > 0.0 || r.y > 0.0 {
                 let skin = textureSampleLevel(smooth_texture, smooth_sampler, in.uv, 0.0);
                 let m = c + (skin.rgb - c) * (r.x * skin.a);
-                c = clamp((m - vec3<f32>(r.y)) / (1.0 - r.y), vec3<f32>(0.0), vec3<f32>(1.0));
+                c = clamp(m / (1.0 + LIT_GAIN * r.y), vec3<f32>(0.0), vec3<f32>(1.0));
             }
             let s = wrinkle_shade(in.face, in.canon);
             c = min(c * pow(vec3<f32>(1.0 - s.x), SHADOW_TINT) * (1.0 + LIT_GAIN * s.y), vec3<f32>(1.0));

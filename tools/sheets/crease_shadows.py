@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
 """Before/after contact sheets of the drawn creases (issue #14): docs/img/crease_shadows.png (fifth
 pass, the shadows' colour) and docs/img/crease_taper.png (twenty-ninth pass, creases that fade out
-at their ends) and docs/img/crease_lit.png (thirtieth pass, a fold's lit side the same skin
-brighter).
+at their ends), docs/img/crease_lit.png (thirtieth pass, a fold's lit side the same skin
+brighter) and docs/img/cheek_relax.png (thirty-first pass, a portrait's own cheek highlight taken
+back by the same share of every skin).
 
-    python3 tools/sheets/crease_shadows.py OUT.png BEFORE_EMOTALK AFTER_EMOTALK [shadows|taper|lit]
+    python3 tools/sheets/crease_shadows.py OUT.png BEFORE_EMOTALK AFTER_EMOTALK [shadows|taper|lit|relax]
 
 Renders, with each `emotalk` binary (`emotalk pose`, the reference CPU renderer), the astronaut
 photo and two procedural NPCs (seed 7, and seed 304, dark-skinned, held out) at intensity 2.5 in
 the emotions whose creases show most (`shadows`, the default: angry, disgusted, fear, sad on the
 photo, disgusted and angry on the NPCs; `taper`: the frown, nose, forehead and smile lines, the
-faces cropped closer; `lit`: the folds' lit side on dark, painted and photographed skin), crops
-each face, and lays them out: top row before, bottom row after.
+faces cropped closer; `lit`: the folds' lit side on dark, painted and photographed skin; `relax`:
+smiling portraits made neutral and sad, the astronaut and NPC 304 painted smiling (`emotalk npc
+--emotion happy --intensity 3`), each beside the portrait as it is), crops each face, and lays
+them out: top row before, bottom row after.
 Needs Pillow and the DejaVu fonts.
 """
 
@@ -51,6 +54,12 @@ SHEETS = {
         "top: before (a fold's lit side lifted towards white: grey on dark skin); bottom: after (the "
         "same skin brighter, wrinkles::LIT_GAIN); intensity 2.5, CPU renderer",
     ),
+    "relax": (
+        [(who, e) for who in ("astronaut", "npc_304_smiling") for e in ("as is", "neutral", "sad")],
+        {"astronaut": (160, 52, 130), "npc_304_smiling": (156, 120, 200)},
+        "top: before (a portrait's own cheek highlight taken back as the inverse of a lift towards white: "
+        "dark blotches on dark skin); bottom: after (the same share of every skin); intensity 2.5, CPU renderer",
+    ),
 }
 CELLS, CROP, CAPTION = SHEETS["shadows"]
 
@@ -72,15 +81,23 @@ def portraits(work, emotalk):
     for seed in (7, 304):
         subprocess.run([emotalk, "npc", "--seed", str(seed), "--size", "512", "--out", work],
                        check=True, capture_output=True)
+    smiling = os.path.join(work, "smiling")
+    subprocess.run([emotalk, "npc", "--seed", "304", "--size", "512", "--out", smiling, "--emotion", "happy",
+                    "--intensity", "3"], check=True, capture_output=True)
+    os.replace(os.path.join(smiling, "target.png"), os.path.join(work, "npc_304_smiling.png"))
+    os.replace(os.path.join(smiling, "target.rig.json"), os.path.join(work, "npc_304_smiling.rig.json"))
 
 
 def row(work, emotalk, tag):
     out = []
     for who, emotion in CELLS:
         f = os.path.join(work, f"{tag}_{who}_{emotion}.png")
-        subprocess.run([emotalk, "pose", "--portrait", os.path.join(work, f"{who}.png"),
-                        "--rig", os.path.join(work, f"{who}.rig.json"), "--emotion", emotion,
-                        "--intensity", "2.5", "--out", f], check=True, capture_output=True)
+        if emotion == "as is":
+            f = os.path.join(work, f"{who}.png")
+        else:
+            subprocess.run([emotalk, "pose", "--portrait", os.path.join(work, f"{who}.png"),
+                            "--rig", os.path.join(work, f"{who}.rig.json"), "--emotion", emotion,
+                            "--intensity", "2.5", "--out", f], check=True, capture_output=True)
         x, y, s = CROP[who]
         out.append(Image.open(f).convert("RGB").crop((x, y, x + s, y + s)).resize((CELL, CELL), Image.LANCZOS))
     return out

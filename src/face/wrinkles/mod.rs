@@ -381,11 +381,11 @@ impl SkinShading {
         let k = blend * smooth[3];
         let relaxed: [f32; 3] = std::array::from_fn(|i| {
             let m = c[i] + (smooth[i] - c[i]) * k;
-            // The portrait's own highlight is taken back as a lift towards white, the model the
-            // drawn lit side followed until #14's thirtieth pass ([`LIT_GAIN`]); kept so, with
-            // the shader's `wrinkle_relax` use, because the astronaut's relaxed neutral face
-            // feeds `tests/reference_clip.rs` (noted on #14 for its own pass).
-            ((m - unlight) / (1.0 - unlight)).clamp(0.0, 1.0)
+            // The portrait's own highlight is taken back by the inverse of the drawn lit side
+            // ([`apply`]): the same share of every skin, so a dark cheek is not darkened more
+            // than a light one (the inverse of a lift towards white, used until #14's
+            // thirty-first pass, took 26 % off skin at 0.3 and 1 % off skin at 0.9).
+            (m / (1.0 + LIT_GAIN * unlight)).clamp(0.0, 1.0)
         });
         apply(relaxed, shade(p, &self.draw, self.soft))
     }

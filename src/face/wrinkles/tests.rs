@@ -52,6 +52,30 @@ fn a_portraits_own_creases_relax_only_where_the_frame_has_fewer() {
 }
 
 #[test]
+fn a_portraits_own_highlight_is_taken_back_by_the_same_share_of_every_skin() {
+    // A smiling portrait made neutral: on its raised cheek the highlight is taken back. The
+    // smoothed skin is the pixel's own, so only the highlight's inverse acts.
+    let rest = rest_activations(&EmotionPreset::Happy.weights(3.0));
+    let neutral = SkinShading::new(&[0.0; N_BLENDSHAPES], &rest, 0.0);
+    let cheek = Vec2::new(-30.0, 22.5) / IOD_MM;
+    let (_, unlight) = relax(cheek, &neutral.relax);
+    assert!(unlight > 0.04, "{unlight}");
+    assert_eq!(shade(cheek, &neutral.draw, 0.0), (0.0, 0.0), "a neutral frame draws nothing there");
+    let share = 1.0 / (1.0 + LIT_GAIN * unlight);
+    for c in [[0.85, 0.68, 0.58], [0.30, 0.20, 0.15]] {
+        let out = neutral.colour(cheek, c, [c[0], c[1], c[2], 1.0]);
+        for i in 0..3 {
+            // Dark skin loses the same share as light skin (the inverse of a lift towards white
+            // took 26 % off a channel at 0.3 and 1 % off one at 0.9 for a highlight of 0.1).
+            assert!((out[i] / c[i] - share).abs() < 1e-5, "{c:?} -> {out:?}");
+        }
+        // Drawing the same highlight again (`apply`'s lit side) gives the portrait back.
+        let back = apply(out, (0.0, unlight));
+        assert!(back.iter().zip(&c).all(|(b, c)| (b - c).abs() < 1e-5), "{back:?}");
+    }
+}
+
+#[test]
 fn a_broad_smile_of_its_own_widens_the_low_pass_and_a_painted_face_keeps_it_narrow() {
     // A broad photographed smile: the corners at the basis's full action, the upper lip
     // raised off the teeth (the astronaut fits 1.0 and 0.7-0.8).
