@@ -5,7 +5,7 @@
 // each vertex by its share (the face fully, the neck less, the outer ring not at all). One draw can hold many faces of the same portrait: each instance
 // reads its own `FaceParams` row, chosen by the entity's `MeshTag`.
 // Fragment stage: the portrait at the vertex's rest UV (bilinear, as the CPU renderer samples),
-// shaded by the wrinkle maps (src/face/wrinkles/mod.rs) on the skin, except inside the mouth fan, where the portrait's own mouth interior stays where
+// shaded by the wrinkle maps (src/face/wrinkles/mod.rs; src/render/wrinkles.wgsl, `emotalk::wrinkles`) on the skin, except inside the mouth fan, where the portrait's own mouth interior stays where
 // the skull and the jaw hold it (a painted seam attached to each lip) and a procedural interior (cavity, tongue, teeth) fills what the lips open
 // beyond it or move off (the mouth's geometry and procedural interior: src/render/mouth.wgsl, `emotalk::mouth`).
 // The portrait texture holds the sRGB bytes as plain unorm values so that bilinear filtering
@@ -22,14 +22,9 @@
     band_cover, frame_height, grown_fan_point, in_mouth_polygon, lip_beyond_at, mouth_frame, opening_cover, point_of,
     procedural_mouth, ray_crosses, travel_at,
 }
+#import emotalk::wrinkles::{SHADOW_TINT, creased, relaxed, segment_distance, wrinkle_relax, wrinkle_shade}
 
 const N_TERMS: u32 = 53u;
-// src/face/wrinkles/mod.rs `RELAX_REACH` (8 mm in face-mesh units, IOD = 90 mm).
-const RELAX_REACH: f32 = 0.08888889;
-// src/face/wrinkles/mod.rs `SHADOW_TINT`: a crease's darkening per channel (skin shadows are redder).
-const SHADOW_TINT: vec3<f32> = vec3<f32>(0.89, 1.0, 1.39);
-// src/face/wrinkles/mod.rs `LIT_GAIN`: a fold's lit side brightens the skin by a share of itself.
-const LIT_GAIN: f32 = 1.0;
 
 // Points round an eye's contour (`face::mesh::EYE_CONTOUR`; a test checks they agree).
 const EYE_CONTOUR: u32 = 18u;
@@ -106,8 +101,7 @@ struct FaceParams {
 @group(#{MATERIAL_BIND_GROUP}) @binding(2) var portrait_sampler: sampler;
 @group(#{MATERIAL_BIND_GROUP}) @binding(3) var<storage, read> basis: array<vec4<f32>>;
 @group(#{MATERIAL_BIND_GROUP}) @binding(4) var<storage, read> faces: array<FaceParams>;
-// Crease segments, three vec4 each: (a.xy, b.xy), (width, depth, lit, group), (fade in at a, b; fade out at a, b).
-@group(#{MATERIAL_BIND_GROUP}) @binding(5) var<storage, read> creases: array<vec4<f32>>;
+// Binding 5, the crease segments, is declared by `emotalk::wrinkles`, which alone reads it.
 // The portrait's low-passed skin (src/face/wrinkles/smooth.rs `smooth_skin`; alpha: how much is skin).
 @group(#{MATERIAL_BIND_GROUP}) @binding(6) var smooth_texture: texture_2d<f32>;
 @group(#{MATERIAL_BIND_GROUP}) @binding(7) var smooth_sampler: sampler;
@@ -364,114 +358,6 @@ fn seam_line(face: u32, p: vec2<f32>) -> f32 {
     return inside * across * seam_shadow(closing_at(face, here, mouth_frame(portrait.mouth_rest, portrait.mouth_rest_edges, t)), opening);
 }
 
-// Distance from `p` to the crease segment `ab.xy → ab.zw` (src/face/wrinkles/mod.rs `segment_distance`).
-fn segment_distance(p: vec2<f32>, ab: vec4<f32>) -> f32 {
-    let e = ab.zw - ab.xy;
-    let t = clamp(dot(p - ab.xy, e) / max(dot(e, e), 1e-12), 0.0, 1.0);
-    return distance(p, ab.xy + e * t);
-}
-
-// How deep a crease segment is at `t` along it (src/face/wrinkles/mod.rs `Segment::taper`):
-// `fade.xy` the fade-in ramp at its ends, `fade.zw` the fade-out ramp.
-fn crease_taper(fade: vec4<f32>, t: f32) -> f32 {
-    let r = clamp(mix(fade.xz, fade.yw, t), vec2<f32>(0.0), vec2<f32>(1.0));
-    let s = r * r * (3.0 - 2.0 * r);
-    return s.x * s.y;
-}
-
-fn crease_activation(f: u32, g: u32) -> f32 {
-    return faces[f].creases[g / 4u][g % 4u];
-}
-
-// The CPU renderer's `wrinkles::shade`: (darkening, highlight) at a face-mesh point.
-fn wrinkle_shade(f: u32, p: vec2<f32>) -> vec2<f32> {
-    var dark = 0.0;
-    var light = 0.0;
-    let soft = portrait.size.z;
-    let n = arrayLength(&creases) / 3u;
-    for (var i = 0u; i < n; i++) {
-        let ab = creases[3u * i];
-        let w = creases[3u * i + 1u];
-        let act0 = crease_activation(f, u32(w.w + 0.5));
-        if act0 <= 0.0 {
-            continue;
-        }
-        let a = ab.xy;
-        let e = ab.zw - a;
-        let d = segment_distance(p, ab);
-        // Widened by the portrait's own blur, as deep in all (`wrinkles::shade`).
-        let width = sqrt(w.x * w.x + soft * soft);
-        if d > 4.0 * width {
-            continue;
-        }
-        let t = clamp(dot(p - a, e) / max(dot(e, e), 1e-12), 0.0, 1.0);
-        let act = act0 * w.x / width * crease_taper(creases[3u * i + 2u], t);
-        let g = exp(-(d / width) * (d / width));
-        if w.y >= 0.0 {
-            dark = max(dark, act * w.y * g);
-            let cross = e.x * (p - a).y - e.y * (p - a).x;
-            let side = select(0.0, 1.0, cross > 0.0);
-            let off = (d - 1.8 * width) / width;
-            light = max(light, act * w.y * w.z * side * exp(-off * off));
-        } else {
-            light = max(light, -act * w.y * g);
-        }
-    }
-    return vec2<f32>(min(dark, 0.85), min(light, 0.5));
-}
-
-// One ramp of a crease segment (`r0` at its start, `r1` at its end) narrows `span` (t along the
-// segment) to where the ramp is at least a half: src/face/wrinkles/mod.rs `Segment::authored`.
-fn clip_ramp(r0: f32, r1: f32, span: vec2<f32>) -> vec2<f32> {
-    if r1 != r0 {
-        let t = (0.5 - r0) / (r1 - r0);
-        if r1 > r0 {
-            return vec2<f32>(max(span.x, t), span.y);
-        }
-        return vec2<f32>(span.x, min(span.y, t));
-    }
-    if r0 < 0.5 {
-        return vec2<f32>(1.0, 0.0);
-    }
-    return span;
-}
-
-fn relax_activation(f: u32, g: u32) -> f32 {
-    return faces[f].relax[g / 4u][g % 4u];
-}
-
-// The CPU renderer's `wrinkles::relax`: (blend towards the smoothed skin, highlight taken back).
-fn wrinkle_relax(f: u32, p: vec2<f32>) -> vec2<f32> {
-    var blend = 0.0;
-    var unlight = 0.0;
-    let n = arrayLength(&creases) / 3u;
-    for (var i = 0u; i < n; i++) {
-        let ab = creases[3u * i];
-        let w = creases[3u * i + 1u];
-        let r = relax_activation(f, u32(w.w + 0.5));
-        if r <= 0.0 {
-            continue;
-        }
-        // Between the crease's authored points (`wrinkles::relax`).
-        let fade = creases[3u * i + 2u];
-        let span = clip_ramp(fade.z, fade.w, clip_ramp(fade.x, fade.y, vec2<f32>(0.0, 1.0)));
-        if span.x >= span.y {
-            continue;
-        }
-        let e = ab.zw - ab.xy;
-        let d = segment_distance(p, vec4<f32>(ab.xy + e * span.x, ab.xy + e * span.y));
-        if w.y >= 0.0 {
-            let reach = w.x + RELAX_REACH;
-            if d < 3.0 * reach {
-                blend = max(blend, r * exp(-(d / reach) * (d / reach)));
-            }
-        } else if d < 3.0 * w.x {
-            unlight = max(unlight, -r * w.y * exp(-(d / w.x) * (d / w.x)));
-        }
-    }
-    return vec2<f32>(min(blend, 1.0), min(unlight, 0.5));
-}
-
 // Eye `e`'s rest opening point `i` (0 to EYE_CONTOUR - 1).
 fn eye_point(e: u32, i: u32) -> vec2<f32> {
     let k = EYE_CONTOUR * e + i;
@@ -581,14 +467,11 @@ fn fragment(in: FaceVertexOutput) -> @location(0) vec4<f32> {
         // Skin: the wrinkle maps (the background rectangle's face-mesh position is far away):
         // the portrait's own creases relaxed, then the frame's drawn (`SkinShading::colour`).
         if in.canon.x < 100.0 {
-            let r = wrinkle_relax(in.face, in.canon);
+            let r = wrinkle_relax(faces[in.face].relax, in.canon);
             if r.x > 0.0 || r.y > 0.0 {
-                let skin = textureSampleLevel(smooth_texture, smooth_sampler, in.uv, 0.0);
-                let m = c + (skin.rgb - c) * (r.x * skin.a);
-                c = clamp(m / (1.0 + LIT_GAIN * r.y), vec3<f32>(0.0), vec3<f32>(1.0));
+                c = relaxed(c, textureSampleLevel(smooth_texture, smooth_sampler, in.uv, 0.0), r);
             }
-            let s = wrinkle_shade(in.face, in.canon);
-            c = min(c * pow(vec3<f32>(1.0 - s.x), SHADOW_TINT) * (1.0 + LIT_GAIN * s.y), vec3<f32>(1.0));
+            c = creased(c, wrinkle_shade(faces[in.face].creases, portrait.size.z, in.canon));
         }
         // The line where closing lips meet, over the lips (`shade_seam_line`, after the mouth).
         c = mix(c, seam_colour(), seam_line(in.face, in.px));

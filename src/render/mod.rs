@@ -10,7 +10,8 @@
 //! the mesh and material, so Bevy draws them as instances of one batch; nothing per face touches
 //! an image on the CPU. The shader: `src/render/face.wgsl`, which imports the mouth opening's
 //! geometry and procedural interior (cavity, tongue, the rows of teeth) from
-//! `src/render/mouth.wgsl` (`emotalk::mouth`).
+//! `src/render/mouth.wgsl` (`emotalk::mouth`) and the wrinkle maps (the crease table's binding
+//! with them) from `src/render/wrinkles.wgsl` (`emotalk::wrinkles`).
 
 use std::collections::HashMap;
 
@@ -233,6 +234,7 @@ impl Plugin for FaceRenderPlugin {
         }
         ensure_core(app);
         bevy::shader::load_shader_library!(app, "mouth.wgsl");
+        bevy::shader::load_shader_library!(app, "wrinkles.wgsl");
         embedded_asset!(app, "face.wgsl");
         app.add_plugins((Material2dPlugin::<FaceMaterial>::default(), MaterialPlugin::<FaceMaterial>::default()))
             .init_asset::<ShaderBuffer>()
@@ -436,11 +438,11 @@ mod tests {
     /// The shader repeats a few of the library's constants; they must stay equal.
     #[test]
     fn shader_constants_match_the_library() {
-        let wgsl = [include_str!("face.wgsl"), include_str!("mouth.wgsl")].concat();
+        let wgsl = [include_str!("face.wgsl"), include_str!("mouth.wgsl"), include_str!("wrinkles.wgsl")].concat();
         let reach = format!("const RELAX_REACH: f32 = {};", crate::face::wrinkles::RELAX_REACH);
-        assert!(wgsl.contains(&reach), "face.wgsl / mouth.wgsl lack `{reach}`");
+        assert!(wgsl.contains(&reach), "the shaders lack `{reach}`");
         let eye = format!("const EYE_CONTOUR: u32 = {}u;", crate::face::mesh::EYE_CONTOUR);
-        assert!(wgsl.contains(&eye), "face.wgsl lacks `{eye}`");
+        assert!(wgsl.contains(&eye), "the shaders lack `{eye}`");
         for (name, v) in [
             ("SEAM_OPENING", crate::face::mouth::SEAM_OPENING),
             ("SEAM_SHADE", crate::face::mouth::SEAM_SHADE),
@@ -472,13 +474,13 @@ mod tests {
             ("LIT_GAIN", crate::face::wrinkles::LIT_GAIN),
         ] {
             let line = format!("const {name}: f32 = {v:?};");
-            assert!(wgsl.contains(&line), "face.wgsl / mouth.wgsl lack `{line}`");
+            assert!(wgsl.contains(&line), "the shaders lack `{line}`");
         }
         let [r, g, b] = crate::face::wrinkles::SHADOW_TINT;
         let tint = format!("const SHADOW_TINT: vec3<f32> = vec3<f32>({r:?}, {g:?}, {b:?});");
-        assert!(wgsl.contains(&tint), "face.wgsl / mouth.wgsl lack `{tint}`");
+        assert!(wgsl.contains(&tint), "the shaders lack `{tint}`");
         let feather = format!("const HEF_FEATHER: f32 = {:?};", crate::model::hef::refine::FEATHER);
-        assert!(wgsl.contains(&feather), "face.wgsl / mouth.wgsl lack `{feather}`");
+        assert!(wgsl.contains(&feather), "the shaders lack `{feather}`");
         // The shader's rows are six long, the lower one padded with zeros; each is drawn to its
         // own length (`tooth_shade`'s `count` in `procedural_mouth`).
         for (name, row) in [
@@ -488,11 +490,11 @@ mod tests {
             let mut values: Vec<String> = row.iter().map(|e| format!("{e:?}")).collect();
             values.resize(6, "0.0".into());
             let line = format!("const {name}: array<f32, 6> = array<f32, 6>({});", values.join(", "));
-            assert!(wgsl.contains(&line), "face.wgsl / mouth.wgsl lack `{line}`");
+            assert!(wgsl.contains(&line), "the shaders lack `{line}`");
             let drawn = format!("tooth_shade({name}, {}u,", row.len());
-            assert!(wgsl.contains(&drawn), "face.wgsl / mouth.wgsl lack `{drawn}`");
+            assert!(wgsl.contains(&drawn), "the shaders lack `{drawn}`");
         }
         let terms = format!("const N_TERMS: u32 = {}u;", crate::face::warp::N_TERMS);
-        assert!(wgsl.contains(&terms), "face.wgsl / mouth.wgsl lack `{terms}`");
+        assert!(wgsl.contains(&terms), "the shaders lack `{terms}`");
     }
 }

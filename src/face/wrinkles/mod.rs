@@ -35,7 +35,7 @@
 //! channel raised to [`SHADOW_TINT`] so that the shadow is redder, as skin's is), and a fold's lit
 //! side brightens it by a share of itself ([`LIT_GAIN`]), so a crease on dark skin is darker skin
 //! beside brighter skin and on a painted face the painter's own tone. [`shade`] is the reference;
-//! the GPU shader (`src/render/face.wgsl`, `wrinkle_shade`) evaluates the same creases from
+//! the GPU shader (`src/render/wrinkles.wgsl`, `wrinkle_shade`) evaluates the same creases from
 //! [`Creases::gpu_words`] and [`activations`], and the GPU-vs-CPU golden test keeps the two equal.
 
 use std::sync::OnceLock;
