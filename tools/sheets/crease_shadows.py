@@ -2,10 +2,11 @@
 """Before/after contact sheets of the drawn creases (issue #14): docs/img/crease_shadows.png (fifth
 pass, the shadows' colour) and docs/img/crease_taper.png (twenty-ninth pass, creases that fade out
 at their ends), docs/img/crease_lit.png (thirtieth pass, a fold's lit side the same skin
-brighter) and docs/img/cheek_relax.png (thirty-first pass, a portrait's own cheek highlight taken
-back by the same share of every skin).
+brighter), docs/img/cheek_relax.png (thirty-first pass, a portrait's own cheek highlight taken
+back by the same share of every skin) and docs/img/jaw_relax.png (thirty-first pass, the skin a
+relaxed expression is drawn from ends at the jaw line).
 
-    python3 tools/sheets/crease_shadows.py OUT.png BEFORE_EMOTALK AFTER_EMOTALK [shadows|taper|lit|relax]
+    python3 tools/sheets/crease_shadows.py OUT.png BEFORE_EMOTALK AFTER_EMOTALK [shadows|taper|lit|relax|jaw]
 
 Renders, with each `emotalk` binary (`emotalk pose`, the reference CPU renderer), the astronaut
 photo and two procedural NPCs (seed 7, and seed 304, dark-skinned, held out) at intensity 2.5 in
@@ -13,8 +14,9 @@ the emotions whose creases show most (`shadows`, the default: angry, disgusted, 
 photo, disgusted and angry on the NPCs; `taper`: the frown, nose, forehead and smile lines, the
 faces cropped closer; `lit`: the folds' lit side on dark, painted and photographed skin; `relax`:
 smiling portraits made neutral and sad, the astronaut and NPC 304 painted smiling (`emotalk npc
---emotion happy --intensity 3`), each beside the portrait as it is), crops each face, and lays
-them out: top row before, bottom row after.
+--emotion happy --intensity 3`), each beside the portrait as it is; `jaw`: the lower faces of the
+relaxed ones and of NPC 7 made neutral), crops each face, and lays them out: top row before,
+bottom row after.
 Needs Pillow and the DejaVu fonts.
 """
 
@@ -59,6 +61,13 @@ SHEETS = {
         {"astronaut": (160, 52, 130), "npc_304_smiling": (156, 120, 200)},
         "top: before (a portrait's own cheek highlight taken back as the inverse of a lift towards white: "
         "dark blotches on dark skin); bottom: after (the same share of every skin); intensity 2.5, CPU renderer",
+    ),
+    "jaw": (
+        [("astronaut", "neutral"), ("astronaut", "sad"), ("npc_304_smiling", "as is"), ("npc_304_smiling", "neutral"),
+         ("npc_304_smiling", "sad"), ("npc_7", "as is"), ("npc_7", "neutral")],
+        {"astronaut": (170, 100, 110), "npc_304_smiling": (170, 220, 170), "npc_7": (170, 220, 170)},
+        "top: before (the low-passed skin a relaxed expression is drawn from took in the background beside and "
+        "below the jaw: a grey haze, a smudged chin); bottom: after (it ends at the jaw line); intensity 2.5, CPU renderer",
     ),
 }
 CELLS, CROP, CAPTION = SHEETS["shadows"]

@@ -12,7 +12,9 @@ use super::SMOOTH_SIGMA;
 /// bleed into it; alpha is how much a pixel is skin (0 on them, 1 a [`SMOOTH_SIGMA`] blur's
 /// width away, whatever `sigma`), which keeps the relaxing off them: a photograph's broad smile
 /// relaxes over a band that reaches the nose's wings, and its wide low-pass smeared the wings and
-/// nostrils into the cheeks (the nose lost its shape).
+/// nostrils into the cheeks (the nose lost its shape). Nor is what lies beyond the jaw line skin
+/// ([`face_region`]): a smile relaxed near the jaw drew the background into the cheek, a grey
+/// haze along a painted character's jaw.
 pub fn smooth_skin(image: &image::RgbaImage, landmarks: &[Vec2], sigma: f32, scale: f32) -> image::RgbaImage {
     let (w, h) = image.dimensions();
     let holes: Vec<Vec<Vec2>> = [48..60, 36..42, 42..48]
@@ -21,10 +23,12 @@ pub fn smooth_skin(image: &image::RgbaImage, landmarks: &[Vec2], sigma: f32, sca
         .map(|r| landmarks[r].to_vec())
         .chain((landmarks.len() > 35).then(|| nose_hole(landmarks)))
         .collect();
+    let face = face_region(landmarks);
     let mut pre = image::Rgba32FImage::new(w, h);
     for (x, y, px) in pre.enumerate_pixels_mut() {
         let q = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
-        let m = if holes.iter().any(|poly| crate::face::cpu_render::inside(poly, q)) { 0.0 } else { 1.0 };
+        let beyond = face.as_ref().is_some_and(|f| !crate::face::cpu_render::inside(f, q));
+        let m = if beyond || holes.iter().any(|poly| crate::face::cpu_render::inside(poly, q)) { 0.0 } else { 1.0 };
         let c = image.get_pixel(x, y).0;
         *px = image::Rgba([c[0] as f32 * m / 255.0, c[1] as f32 * m / 255.0, c[2] as f32 * m / 255.0, m]);
     }
@@ -54,6 +58,21 @@ pub fn smooth_skin(image: &image::RgbaImage, landmarks: &[Vec2], sigma: f32, sca
         *px = image::Rgba([q(0), q(1), q(2), (skin * 255.0).round() as u8]);
     }
     out
+}
+
+/// The face within its jaw line: the jaw contour (0–16) closed over the head by its two ends
+/// carried up past the forehead (twice the chin-to-bridge height, 8 to 27, along the face's
+/// up), so the background beside and below the jaw and the neck are not skin; `None` when the
+/// landmarks hold no jaw line that encloses anything.
+fn face_region(lm: &[Vec2]) -> Option<Vec<Vec2>> {
+    if lm.len() < 28 {
+        return None;
+    }
+    let up = (lm[27] - lm[8]) * 2.0;
+    let mut poly = lm[0..=16].to_vec();
+    poly.extend([lm[16] + up, lm[0] + up]);
+    let area = poly.iter().zip(poly.iter().cycle().skip(1)).map(|(a, b)| a.perp_dot(*b)).sum::<f32>() / 2.0;
+    (area.abs() >= 1.0).then_some(poly)
 }
 
 /// The lower nose, its wings and nostrils, as a polygon of the 68 landmarks: from the middle of
@@ -114,5 +133,36 @@ mod tests {
         assert_eq!(out.get_pixel(60, 63).0[3], 0, "the nose tip is not skin");
         assert_eq!(out.get_pixel(52, 61).0[3], 0, "a nose wing is not skin");
         assert!(out.get_pixel(60, 38).0[3] > 128, "the bridge is skin");
+    }
+
+    #[test]
+    fn what_lies_beyond_the_jaw_line_is_not_skin() {
+        // A face (skin) on a grey background: the jaw contour a half-ellipse round (60, 50), the
+        // bridge (27) above the chin (8). Smoothed widely (the band a broad smile relaxes), the
+        // skin beside the jaw keeps its colour and the background is not skin.
+        let (skin, grey) = ([120u8, 80, 55, 255], [150u8, 150, 155, 255]);
+        let mut lm = vec![Vec2::ZERO; 68];
+        for (k, p) in lm[0..=16].iter_mut().enumerate() {
+            let a = std::f32::consts::PI * k as f32 / 16.0;
+            *p = Vec2::new(60.0 - 40.0 * a.cos(), 50.0 + 55.0 * a.sin());
+        }
+        lm[27] = Vec2::new(60.0, 45.0);
+        let mut img = image::RgbaImage::from_pixel(120, 120, image::Rgba(grey));
+        for (x, y, px) in img.enumerate_pixels_mut() {
+            if crate::face::cpu_render::inside(
+                &face_region(&lm).expect("a jaw line"),
+                Vec2::new(x as f32 + 0.5, y as f32 + 0.5),
+            ) {
+                *px = image::Rgba(skin);
+            }
+        }
+        let out = smooth_skin(&img, &lm, 3.0 * SMOOTH_SIGMA, 40.0);
+        // Just inside the jaw, low on the cheek: skin's colour, not mixed with the background.
+        let p = out.get_pixel(30, 85).0;
+        assert!((0..3).all(|i| (p[i] as i32 - skin[i] as i32).abs() <= 2), "{p:?} is not the skin's colour");
+        // Beyond the jaw: not skin, so nothing there is relaxed.
+        assert_eq!(out.get_pixel(10, 100).0[3], 0, "the background is not skin");
+        assert_eq!(out.get_pixel(60, 112).0[3], 0, "below the chin is not skin");
+        assert!(out.get_pixel(60, 60).0[3] > 200, "the cheek is skin");
     }
 }
