@@ -185,8 +185,10 @@ fn the_second_judge_sees_the_emotions_grow_with_intensity() {
             // made it 0.25, 0.36, 0.35, so "well above 1" is 0.08 above it (0.1 before). The
             // thirty-first pass ended the low-passed skin a relaxed expression is drawn from at
             // the jaw line (`wrinkles::smooth_skin`): NPC 7's fitted chin relaxes in fear, and its
-            // chin no longer smudges into the neck; fer's fear went to 0.21, 0.29, 0.28, so "well
-            // above 1" is 0.06 (the third lowering of this one carve-out, each recorded here).
+            // chin no longer smudges into the neck; fer's fear went to 0.2087, 0.2889, 0.2778, so
+            // "well above 1" is 0.06 (the third lowering of this one carve-out, each recorded
+            // here): it passes by 0.009, and the plateau (within 0.02 of 2) by 0.009. A change
+            // that moves this cell again should look at why, not lower it a fourth time.
             let npc_7_fear = name == "npc_7" && preset == EmotionPreset::Fear;
             let plateau = (p[1] >= 0.85 && p[2] >= 0.8 && p[2] > p[1] - 0.07)
                 || (npc_7_fear && p[2] > p[1] - 0.02 && p[2] > p[0] + 0.06);

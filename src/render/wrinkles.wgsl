@@ -33,24 +33,21 @@ fn crease_taper(fade: vec4<f32>, t: f32) -> f32 {
     return s.x * s.y;
 }
 
-// Group `g`'s activation in sixteen activations, four to a vec4 (indexed through a local
-// variable: a value array indexed at run time is not portable).
-fn group_activation(acts: array<vec4<f32>, 4>, g: u32) -> f32 {
-    var a = acts;
-    return a[g / 4u][g % 4u];
-}
-
 // The CPU renderer's `wrinkles::shade`: (darkening, highlight) at a face-mesh point, for a
 // frame's group activations `acts` (`FaceParams::creases`) on a portrait whose creases are as
 // soft as `soft` (face-mesh units, `PortraitUniform::size.z`).
 fn wrinkle_shade(acts: array<vec4<f32>, 4>, soft: f32, p: vec2<f32>) -> vec2<f32> {
+    // Indexed at run time through a local copy, made once (a value array is not portably
+    // indexable at run time).
+    var by_group = acts;
     var dark = 0.0;
     var light = 0.0;
     let n = arrayLength(&creases) / 3u;
     for (var i = 0u; i < n; i++) {
         let ab = creases[3u * i];
         let w = creases[3u * i + 1u];
-        let act0 = group_activation(acts, u32(w.w + 0.5));
+        let grp = u32(w.w + 0.5);
+        let act0 = by_group[grp / 4u][grp % 4u];
         if act0 <= 0.0 {
             continue;
         }
@@ -97,13 +94,15 @@ fn clip_ramp(r0: f32, r1: f32, span: vec2<f32>) -> vec2<f32> {
 // The CPU renderer's `wrinkles::relax`: (blend towards the smoothed skin, highlight taken back)
 // at a face-mesh point, for the portrait's own group activations to relax (`FaceParams::relax`).
 fn wrinkle_relax(relax: array<vec4<f32>, 4>, p: vec2<f32>) -> vec2<f32> {
+    var by_group = relax;
     var blend = 0.0;
     var unlight = 0.0;
     let n = arrayLength(&creases) / 3u;
     for (var i = 0u; i < n; i++) {
         let ab = creases[3u * i];
         let w = creases[3u * i + 1u];
-        let r = group_activation(relax, u32(w.w + 0.5));
+        let grp = u32(w.w + 0.5);
+        let r = by_group[grp / 4u][grp % 4u];
         if r <= 0.0 {
             continue;
         }

@@ -13,7 +13,7 @@ use super::SMOOTH_SIGMA;
 /// width away, whatever `sigma`), which keeps the relaxing off them: a photograph's broad smile
 /// relaxes over a band that reaches the nose's wings, and its wide low-pass smeared the wings and
 /// nostrils into the cheeks (the nose lost its shape). Nor is what lies beyond the jaw line skin
-/// ([`face_region`]): a smile relaxed near the jaw drew the background into the cheek, a grey
+/// (`face_region`): a smile relaxed near the jaw drew the background into the cheek, a grey
 /// haze along a painted character's jaw.
 pub fn smooth_skin(image: &image::RgbaImage, landmarks: &[Vec2], sigma: f32, scale: f32) -> image::RgbaImage {
     let (w, h) = image.dimensions();
@@ -164,5 +164,6 @@ mod tests {
         assert_eq!(out.get_pixel(10, 100).0[3], 0, "the background is not skin");
         assert_eq!(out.get_pixel(60, 112).0[3], 0, "below the chin is not skin");
         assert!(out.get_pixel(60, 60).0[3] > 200, "the cheek is skin");
+        assert!(out.get_pixel(60, 25).0[3] > 200, "the forehead, above the jaw's ends, is skin");
     }
 }
