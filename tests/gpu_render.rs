@@ -103,6 +103,37 @@ fn gpu_undoes_a_photos_own_smile_as_the_cpu_renderer_does() {
     }
 }
 
+/// GPU against CPU on a painted character's cheeks (`cheeks_crop`) as [`MOUTH_DB`]: flat paint,
+/// no texture to round differently.
+const PAINTED_CHEEKS_DB: f64 = 55.0;
+
+/// A painted smile (NPC 304 painted smiling, held out) made neutral and sad: its cheeks hold
+/// none of the highlight a raised cheek would draw (`wrinkles::own_highlight`), so none is
+/// taken back, through the GPU as on the CPU.
+#[test]
+fn gpu_takes_back_only_the_highlight_a_portrait_shows() {
+    let basis = BlendshapeBasis::default_basis();
+    let npc = emotalk::face::npc::generate_at(304, 512, &EmotionPreset::Happy.weights(3.0), basis);
+    let portrait = Portrait::new(npc.image, &npc.rig).expect("NPC 304 painted smiling");
+    let prepared = portrait.prepared.clone();
+    let shown = prepared.own_highlight();
+    let cheeks = [emotalk::face::wrinkles::group::CHEEK_LEFT, emotalk::face::wrinkles::group::CHEEK_RIGHT];
+    assert!(cheeks.iter().all(|&g| shown[g as usize] < 0.2), "a painted smile shows no highlight: {shown:?}");
+    assert!(cheeks.iter().all(|&g| prepared.rest_creases()[g as usize] > 0.5), "its cheeks are raised");
+    let mut gpu = OfflineRenderer::with_surface(portrait, FaceSurface::Mesh2d);
+    let landmarks = &npc.rig.landmarks;
+    for (name, w) in [("neutral", EmotionPreset::Neutral.weights(2.5)), ("sad", EmotionPreset::Sad.weights(2.5))] {
+        let cpu = prepared.render(&w, &HeadPose::default(), basis);
+        let got = gpu.render(&w, &HeadPose::default()).expect("the GPU renders");
+        let db = psnr(&cheeks_crop(&cpu, landmarks), &cheeks_crop(&got, landmarks));
+        eprintln!("painted smile {name}: cheeks PSNR {db:.2} dB, whole frame {:.2} dB", psnr(&cpu, &got));
+        assert!(
+            db >= PAINTED_CHEEKS_DB,
+            "painted smile {name}: GPU vs CPU cheeks PSNR {db:.2} dB < {PAINTED_CHEEKS_DB} dB"
+        );
+    }
+}
+
 /// A soft photograph (the astronaut blurred by 3 px, as a face upscaled from a small one is):
 /// its drawn creases widen by its own blur (`wrinkles::image_softness`), through the GPU as on
 /// the CPU.

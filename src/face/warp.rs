@@ -120,6 +120,9 @@ pub struct WarpRig {
     /// The crease activations of the portrait's own expression
     /// ([`PreparedPortrait::rest_creases`]).
     pub rest_creases: [f32; wrinkles::N_GROUPS],
+    /// How much of each group's modelled highlight the portrait shows
+    /// ([`PreparedPortrait::own_highlight`]).
+    pub own_highlight: [f32; wrinkles::N_GROUPS],
     /// How soft the drawn creases are ([`PreparedPortrait::crease_soft`]), face-mesh units.
     pub crease_soft: f32,
     /// The inner lips' displacement at `jawOpen` 1 ([`PreparedPortrait::jaw_unit`]), pixels.
@@ -188,6 +191,7 @@ impl WarpRig {
             eyeball_boxes: portrait.eyeballs().boxes(),
             tooth: portrait.tooth(),
             rest_creases: *portrait.rest_creases(),
+            own_highlight: *portrait.own_highlight(),
             crease_soft: portrait.crease_soft(),
             jaw_unit: portrait.jaw_unit(),
             own_jaw: fit.jaw_open,
@@ -303,7 +307,7 @@ impl WarpRig {
         let mut out = [0.0f32; FACE_PARAMS_WORDS];
         let gained = weights.map(|v| v * self.expressiveness);
         out[..N_BLENDSHAPES].copy_from_slice(&Self::effective_weights(&gained));
-        let skin = wrinkles::SkinShading::new(&gained, &self.rest_creases, self.crease_soft);
+        let skin = wrinkles::SkinShading::new(&gained, &self.rest_creases, &self.own_highlight, self.crease_soft);
         out[WRINKLE_WORDS_AT..WRINKLE_WORDS_AT + wrinkles::N_GROUPS].copy_from_slice(&skin.draw);
         out[RELAX_WORDS_AT..RELAX_WORDS_AT + wrinkles::N_GROUPS].copy_from_slice(&skin.relax);
         let posing = Posing::new(pose, self.pivot);

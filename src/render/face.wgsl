@@ -70,6 +70,9 @@ struct PortraitUniform {
     rest_travel: array<vec4<f32>, 3>,
     // The rest contour's smooth edges (src/render/mouth.wgsl `edge_word`).
     mouth_rest_edges: array<vec4<f32>, 3>,
+    // How much of each crease group's modelled highlight the portrait shows, 16 of them
+    // (src/face/wrinkles/highlight.rs `own_highlight`).
+    own_highlight: array<vec4<f32>, 4>,
 };
 
 struct FaceParams {
@@ -467,7 +470,7 @@ fn fragment(in: FaceVertexOutput) -> @location(0) vec4<f32> {
         // Skin: the wrinkle maps (the background rectangle's face-mesh position is far away):
         // the portrait's own creases relaxed, then the frame's drawn (`SkinShading::colour`).
         if in.canon.x < 100.0 {
-            let r = wrinkle_relax(faces[in.face].relax, in.canon);
+            let r = wrinkle_relax(faces[in.face].relax, portrait.own_highlight, in.canon);
             if r.x > 0.0 || r.y > 0.0 {
                 c = relaxed(c, textureSampleLevel(smooth_texture, smooth_sampler, in.uv, 0.0), r);
             }

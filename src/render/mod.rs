@@ -117,6 +117,9 @@ pub struct PortraitUniform {
     /// The inner lip contour at rest's smooth edges (the shader's `edge_word`: the lips' slopes
     /// and how far they are followed, [`crate::face::warp::MOUTH_EDGE_WORDS_AT`]'s layout).
     pub mouth_rest_edges: [Vec4; 3],
+    /// How much of each crease group's modelled highlight the portrait shows, four per vector
+    /// ([`crate::face::PreparedPortrait::own_highlight`]): the share a relaxed expression takes back.
+    pub own_highlight: [Vec4; 4],
 }
 
 /// Twelve words as the shader's three `vec4`s.
@@ -366,6 +369,7 @@ pub fn attach_faces(
                             vec4s(&words)
                         },
                         mouth_rest_edges: vec4s(&crate::face::mouth::MouthShape::new(&warp.mouth_rest).gpu_words()),
+                        own_highlight: std::array::from_fn(|i| Vec4::from_slice(&warp.own_highlight[4 * i..4 * i + 4])),
                     },
                     texture: images.add(portrait_texture(portrait.prepared.image())),
                     smooth: images.add(portrait_texture(portrait.prepared.smooth_skin())),

@@ -92,9 +92,11 @@ fn clip_ramp(r0: f32, r1: f32, span: vec2<f32>) -> vec2<f32> {
 }
 
 // The CPU renderer's `wrinkles::relax`: (blend towards the smoothed skin, highlight taken back)
-// at a face-mesh point, for the portrait's own group activations to relax (`FaceParams::relax`).
-fn wrinkle_relax(relax: array<vec4<f32>, 4>, p: vec2<f32>) -> vec2<f32> {
+// at a face-mesh point, for the portrait's own group activations to relax (`FaceParams::relax`),
+// of whose highlights it shows the shares `shown` (`PortraitUniform::own_highlight`).
+fn wrinkle_relax(relax: array<vec4<f32>, 4>, shown: array<vec4<f32>, 4>, p: vec2<f32>) -> vec2<f32> {
     var by_group = relax;
+    var share = shown;
     var blend = 0.0;
     var unlight = 0.0;
     let n = arrayLength(&creases) / 3u;
@@ -120,17 +122,19 @@ fn wrinkle_relax(relax: array<vec4<f32>, 4>, p: vec2<f32>) -> vec2<f32> {
                 blend = max(blend, r * exp(-(d / reach) * (d / reach)));
             }
         } else if d < 3.0 * w.x {
-            unlight = max(unlight, -r * w.y * exp(-(d / w.x) * (d / w.x)));
+            let lit = r * share[grp / 4u][grp % 4u];
+            unlight = max(unlight, -lit * w.y * exp(-(d / w.x) * (d / w.x)));
         }
     }
     return vec2<f32>(min(blend, 1.0), min(unlight, 0.5));
 }
 
 // `SkinShading::colour`'s relaxing: the portrait's colour `c` blended towards its low-passed skin
-// `skin` (alpha: how much is skin) by `r.x`, its own highlight `r.y` taken back (`wrinkle_relax`).
+// `skin` (alpha: how much is skin) by `r.x`, its own highlight `r.y` taken back (`wrinkle_relax`),
+// each as far as the pixel is skin.
 fn relaxed(c: vec3<f32>, skin: vec4<f32>, r: vec2<f32>) -> vec3<f32> {
     let m = c + (skin.rgb - c) * (r.x * skin.a);
-    return clamp(m / (1.0 + LIT_GAIN * r.y), vec3<f32>(0.0), vec3<f32>(1.0));
+    return clamp(m / (1.0 + LIT_GAIN * r.y * skin.a), vec3<f32>(0.0), vec3<f32>(1.0));
 }
 
 // `wrinkles::apply`: the colour `c` darkened by `s.x` (redder, SHADOW_TINT) and its lit side

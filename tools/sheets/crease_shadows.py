@@ -3,10 +3,11 @@
 pass, the shadows' colour) and docs/img/crease_taper.png (twenty-ninth pass, creases that fade out
 at their ends), docs/img/crease_lit.png (thirtieth pass, a fold's lit side the same skin
 brighter), docs/img/cheek_relax.png (thirty-first pass, a portrait's own cheek highlight taken
-back by the same share of every skin) and docs/img/jaw_relax.png (thirty-first pass, the skin a
-relaxed expression is drawn from ends at the jaw line).
+back by the same share of every skin), docs/img/jaw_relax.png (thirty-first pass, the skin a
+relaxed expression is drawn from ends at the jaw line) and docs/img/cheek_shown.png
+(thirty-second pass, only the highlight a portrait shows taken back).
 
-    python3 tools/sheets/crease_shadows.py OUT.png BEFORE_EMOTALK AFTER_EMOTALK [shadows|taper|lit|relax|jaw]
+    python3 tools/sheets/crease_shadows.py OUT.png BEFORE_EMOTALK AFTER_EMOTALK [shadows|taper|lit|relax|jaw|shown]
 
 Renders, with each `emotalk` binary (`emotalk pose`, the reference CPU renderer), the astronaut
 photo and two procedural NPCs (seed 7, and seed 304, dark-skinned, held out) at intensity 2.5 in
@@ -15,8 +16,9 @@ photo, disgusted and angry on the NPCs; `taper`: the frown, nose, forehead and s
 faces cropped closer; `lit`: the folds' lit side on dark, painted and photographed skin; `relax`:
 smiling portraits made neutral and sad, the astronaut and NPC 304 painted smiling (`emotalk npc
 --emotion happy --intensity 3`), each beside the portrait as it is; `jaw`: the lower faces of the
-relaxed ones and of NPC 7 made neutral), crops each face, and lays them out: top row before,
-bottom row after.
+relaxed ones and of NPC 7 made neutral; `shown`: NPC 304 and NPC 7 painted smiling made neutral
+and sad, the astronaut made neutral, with a third row, after less before, amplified), crops each
+face, and lays them out: top row before, bottom row after.
 Needs Pillow and the DejaVu fonts.
 """
 
@@ -25,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -62,6 +64,13 @@ SHEETS = {
         "top: before (a portrait's own cheek highlight taken back as the inverse of a lift towards white: "
         "dark blotches on dark skin); bottom: after (the same share of every skin); intensity 2.5, CPU renderer",
     ),
+    "shown": (
+        [("npc_304_smiling", "as is"), ("npc_304_smiling", "neutral"), ("npc_304_smiling", "sad"),
+         ("npc_7_smiling", "as is"), ("npc_7_smiling", "neutral"), ("astronaut", "neutral")],
+        {"astronaut": (150, 40, 150), "npc_304_smiling": (140, 130, 230), "npc_7_smiling": (140, 130, 230)},
+        "top: before (a raised cheek's whole highlight taken back); middle: after (the share the portrait shows, "
+        "wrinkles::own_highlight); bottom: after - before, x10; mu 2.5, CPU",
+    ),
     "jaw": (
         [("astronaut", "neutral"), ("astronaut", "sad"), ("npc_304_smiling", "as is"), ("npc_304_smiling", "neutral"),
          ("npc_304_smiling", "sad"), ("npc_7", "as is"), ("npc_7", "neutral")],
@@ -71,6 +80,7 @@ SHEETS = {
     ),
 }
 CELLS, CROP, CAPTION = SHEETS["shadows"]
+DIFF = False
 
 
 def font(size):
@@ -90,11 +100,12 @@ def portraits(work, emotalk):
     for seed in (7, 304):
         subprocess.run([emotalk, "npc", "--seed", str(seed), "--size", "512", "--out", work],
                        check=True, capture_output=True)
-    smiling = os.path.join(work, "smiling")
-    subprocess.run([emotalk, "npc", "--seed", "304", "--size", "512", "--out", smiling, "--emotion", "happy",
-                    "--intensity", "3"], check=True, capture_output=True)
-    os.replace(os.path.join(smiling, "target.png"), os.path.join(work, "npc_304_smiling.png"))
-    os.replace(os.path.join(smiling, "target.rig.json"), os.path.join(work, "npc_304_smiling.rig.json"))
+    for seed in (7, 304):
+        smiling = os.path.join(work, f"smiling_{seed}")
+        subprocess.run([emotalk, "npc", "--seed", str(seed), "--size", "512", "--out", smiling, "--emotion", "happy",
+                        "--intensity", "3"], check=True, capture_output=True)
+        os.replace(os.path.join(smiling, "target.png"), os.path.join(work, f"npc_{seed}_smiling.png"))
+        os.replace(os.path.join(smiling, "target.rig.json"), os.path.join(work, f"npc_{seed}_smiling.rig.json"))
 
 
 def row(work, emotalk, tag):
@@ -116,9 +127,12 @@ def main(out, before, after):
     with tempfile.TemporaryDirectory() as work:
         portraits(work, after)
         rows = [row(work, before, "before"), row(work, after, "after")]
+    if DIFF:
+        # What changed, amplified: (after - before) x 10 about mid-grey.
+        rows.append([ImageChops.subtract(a, b, 0.1, 128) for a, b in zip(rows[1], rows[0])])
     label, small = font(15), font(13)
     head, foot = 22, 24
-    sheet = Image.new("RGB", (CELL * len(CELLS), 2 * (CELL + head) + foot), "white")
+    sheet = Image.new("RGB", (CELL * len(CELLS), len(rows) * (CELL + head) + foot), "white")
     draw = ImageDraw.Draw(sheet)
     for r, cells in enumerate(rows):
         for c, (im, (who, emotion)) in enumerate(zip(cells, CELLS)):
@@ -134,4 +148,5 @@ if __name__ == "__main__":
     if len(sys.argv) not in (4, 5) or (len(sys.argv) == 5 and sys.argv[4] not in SHEETS):
         sys.exit(f"usage: {sys.argv[0]} OUT.png BEFORE_EMOTALK AFTER_EMOTALK [{'|'.join(SHEETS)}]")
     CELLS, CROP, CAPTION = SHEETS[sys.argv[4] if len(sys.argv) == 5 else "shadows"]
+    DIFF = len(sys.argv) == 5 and sys.argv[4] == "shown"
     main(*sys.argv[1:4])

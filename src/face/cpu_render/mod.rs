@@ -98,6 +98,8 @@ pub struct PreparedPortrait {
     smooth: RgbaImage,
     /// The crease activations of the portrait's own expression ([`wrinkles::rest_activations`]).
     rest_creases: [f32; wrinkles::N_GROUPS],
+    /// How much of each group's modelled highlight the portrait shows ([`wrinkles::own_highlight`]).
+    own_highlight: [f32; wrinkles::N_GROUPS],
     /// How soft the drawn creases are ([`wrinkles::crease_softness`] of the portrait's own blur).
     crease_soft: f32,
     /// The inner lip landmarks' displacement at `jawOpen` 1 ([`Self::jaw_unit`]).
@@ -168,6 +170,7 @@ impl PreparedPortrait {
         let eyeballs = Eyeballs::new(&image, &openings, [0, 1].map(|e| EYE_CORNERS[e].map(|i| rest[i])), sclera);
         let rest_creases = wrinkles::rest_activations(&fit.weights);
         let smooth = wrinkles::smooth_skin(&image, &lm, wrinkles::smooth_sigma(&rest_creases), scale);
+        let own_highlight = wrinkles::own_highlight(&image, &smooth, &rest, &rest_creases);
         let crease_soft = wrinkles::crease_softness(wrinkles::image_softness(&image, &lm), scale);
         let source = lips::lip_sources(&rest, scale);
         let jaw_unit = {
@@ -189,6 +192,7 @@ impl PreparedPortrait {
             tooth,
             smooth,
             rest_creases,
+            own_highlight,
             crease_soft,
             jaw_unit,
             rest_travel: Default::default(),
@@ -221,6 +225,12 @@ impl PreparedPortrait {
     /// The crease activations of the portrait's own expression ([`wrinkles::rest_activations`]).
     pub fn rest_creases(&self) -> &[f32; wrinkles::N_GROUPS] {
         &self.rest_creases
+    }
+
+    /// How much of each crease group's modelled highlight the portrait shows at rest, 0–1
+    /// ([`wrinkles::own_highlight`]): the share of it a relaxed expression takes back.
+    pub fn own_highlight(&self) -> &[f32; wrinkles::N_GROUPS] {
+        &self.own_highlight
     }
 
     /// How soft its drawn creases are, face-mesh units ([`wrinkles::crease_softness`] of the
@@ -322,7 +332,7 @@ impl PreparedPortrait {
         } else {
             (&self.rest[..]).into()
         };
-        let shading = wrinkles::SkinShading::new(&gained, &self.rest_creases, self.crease_soft);
+        let shading = wrinkles::SkinShading::new(&gained, &self.rest_creases, &self.own_highlight, self.crease_soft);
         let skin = (!shading.is_flat()).then_some(&shading);
         for t in &mesh.triangles {
             let [a, b, c] = t.map(|i| q[i as usize]);

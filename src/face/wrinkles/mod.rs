@@ -46,9 +46,11 @@ use super::blendshapes::{N_BLENDSHAPES, index_of};
 use super::mean::IOD_MM;
 
 mod author;
+mod highlight;
 mod smooth;
 mod softness;
 
+pub use highlight::{MIN_HIGHLIGHT_PIXELS, own_highlight};
 pub use smooth::smooth_skin;
 pub use softness::image_softness;
 
@@ -338,8 +340,9 @@ pub const RELAX_REACH: f32 = 8.0 / IOD_MM;
 /// neutral face leaves them there, and they keep it smiling. So each group's activation is
 /// compared with the portrait's own: what the portrait has beyond the frame is relaxed
 /// ([`relax`]): the skin there is drawn from the portrait's low-passed skin ([`smooth_skin`]),
-/// which keeps its colour and lighting but not its folds, and a raised cheek's highlight is taken
-/// back. The frame's own creases are then drawn in full ([`shade`]), not less the portrait's:
+/// which keeps its colour and lighting but not its folds, and as much of a raised cheek's
+/// highlight as the portrait shows ([`own_highlight`]: a photographed smile's, not a painted
+/// one's) is taken back. The frame's own creases are then drawn in full ([`shade`]), not less the portrait's:
 /// the fitted rest weights also hold identity (a low brow fits as some `browDown`, a chin as some
 /// `mouthShrugLower`) that shows no crease in the pixels, and subtracting it would thin the
 /// creases of every expression on that portrait (measured: 15 of 21 stills read as intended
@@ -352,6 +355,9 @@ pub struct SkinShading {
     pub draw: [f32; N_GROUPS],
     /// Activations to relax: `max(0, rest − frame)` per group.
     pub relax: [f32; N_GROUPS],
+    /// How much of each group's modelled highlight the portrait shows ([`own_highlight`]), and
+    /// so how much of it relaxing takes back.
+    pub shown: [f32; N_GROUPS],
     /// The portrait's crease softness ([`crease_softness`]; see [`shade`]).
     pub soft: f32,
 }
@@ -359,14 +365,15 @@ pub struct SkinShading {
 impl SkinShading {
     /// The shading of a frame with `weights` (gain included) on a portrait whose own expression
     /// has crease activations `rest` ([`rest_activations`], with which the frame is compared, so
-    /// the portrait's own weights relax nothing), drawn as soft as `soft` ([`crease_softness`]).
-    pub fn new(weights: &[f32], rest: &[f32; N_GROUPS], soft: f32) -> Self {
+    /// the portrait's own weights relax nothing), of which it shows the highlights `shown`
+    /// ([`own_highlight`]), drawn as soft as `soft` ([`crease_softness`]).
+    pub fn new(weights: &[f32], rest: &[f32; N_GROUPS], shown: &[f32; N_GROUPS], soft: f32) -> Self {
         let mut draw = activations(weights);
-        let shown = with_smile_cheeks(draw, weights);
+        let held = with_smile_cheeks(draw, weights);
         // The smile-fold band only relaxes (depth 0): drawing it would visit its segments at
         // every pixel for nothing.
         draw[group::SMILE_FOLDS as usize] = 0.0;
-        Self { draw, relax: std::array::from_fn(|g| (rest[g] - shown[g]).max(0.0)), soft }
+        Self { draw, relax: std::array::from_fn(|g| (rest[g] - held[g]).max(0.0)), shown: *shown, soft }
     }
 
     /// Whether the frame changes no skin pixel.
@@ -377,8 +384,10 @@ impl SkinShading {
     /// The colour of skin at face-mesh point `p`: the portrait's colour `c`, relaxed towards its
     /// low-passed skin `smooth` (RGB, and the skin mask in `w`, [`smooth_skin`]), then creased.
     pub fn colour(&self, p: Vec2, c: [f32; 3], smooth: [f32; 4]) -> [f32; 3] {
-        let (blend, unlight) = relax(p, &self.relax);
-        let k = blend * smooth[3];
+        let (blend, unlight) = relax(p, &self.relax, &self.shown);
+        // Both only where the low-passed skin is skin: the highlight taken back too, which
+        // near the lips, the eyes or a turned face's edge dimmed what is not skin.
+        let (k, unlight) = (blend * smooth[3], unlight * smooth[3]);
         let relaxed: [f32; 3] = std::array::from_fn(|i| {
             let m = c[i] + (smooth[i] - c[i]) * k;
             // The portrait's own highlight is taken back by the inverse of the drawn lit side
@@ -430,8 +439,9 @@ fn with_smile_cheeks(mut a: [f32; N_GROUPS], weights: &[f32]) -> [f32; N_GROUPS]
 }
 
 /// How much of the skin at face-mesh point `p` is relaxed for the `relax` activations
-/// ([`SkinShading`]): `(blend towards the smoothed skin, highlight taken back)`, each 0–1.
-pub fn relax(p: Vec2, relax: &[f32; N_GROUPS]) -> (f32, f32) {
+/// ([`SkinShading`]): `(blend towards the smoothed skin, highlight taken back)`, each 0–1; of
+/// each group's highlight, the share `shown` the portrait shows ([`own_highlight`]).
+pub fn relax(p: Vec2, relax: &[f32; N_GROUPS], shown: &[f32; N_GROUPS]) -> (f32, f32) {
     let (mut blend, mut unlight) = (0.0f32, 0.0f32);
     for s in &Creases::get().segments {
         let r = relax[s.group as usize];
@@ -448,6 +458,7 @@ pub fn relax(p: Vec2, relax: &[f32; N_GROUPS]) -> (f32, f32) {
                 blend = blend.max(r * (-(d / reach) * (d / reach)).exp());
             }
         } else if d < 3.0 * s.width {
+            let r = r * shown[s.group as usize];
             unlight = unlight.max(-r * s.depth * (-(d / s.width) * (d / s.width)).exp());
         }
     }

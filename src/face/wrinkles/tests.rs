@@ -2,6 +2,9 @@
 use super::*;
 use crate::face::presets::EmotionPreset;
 
+/// A portrait that shows every highlight its expression models ([`own_highlight`]).
+const ALL_SHOWN: [f32; N_GROUPS] = [1.0; N_GROUPS];
+
 #[test]
 fn creases_follow_their_action_units() {
     let rest = activations(&[0.0; N_BLENDSHAPES]);
@@ -31,18 +34,18 @@ fn a_frown_wrinkles_the_nose_root_unless_the_inner_brows_rise() {
 fn a_portraits_own_creases_relax_only_where_the_frame_has_fewer() {
     let smile = EmotionPreset::Happy.weights(3.0);
     let rest = rest_activations(&smile);
-    let neutral = SkinShading::new(&[0.0; N_BLENDSHAPES], &rest, 0.0);
+    let neutral = SkinShading::new(&[0.0; N_BLENDSHAPES], &rest, &ALL_SHOWN, 0.0);
     // On the nasolabial fold of a smiling portrait made neutral: relaxed all but fully.
     let fold = Vec2::new(-25.0, 48.0) / IOD_MM;
-    let (blend, _) = relax(fold, &neutral.relax);
+    let (blend, _) = relax(fold, &neutral.relax, &ALL_SHOWN);
     assert!(blend > 0.8, "{blend}");
     // The raised cheek's highlight is taken back; the forehead, far from any of its creases, is untouched.
-    assert!(relax(Vec2::new(-30.0, 22.5) / IOD_MM, &neutral.relax).1 > 0.04);
-    assert_eq!(relax(Vec2::new(0.0, -60.0) / IOD_MM, &neutral.relax), (0.0, 0.0));
+    assert!(relax(Vec2::new(-30.0, 22.5) / IOD_MM, &neutral.relax, &ALL_SHOWN).1 > 0.04);
+    assert_eq!(relax(Vec2::new(0.0, -60.0) / IOD_MM, &neutral.relax, &ALL_SHOWN), (0.0, 0.0));
     // At the portrait's own expression, or on a portrait without one, nothing relaxes.
-    assert!(SkinShading::new(&smile, &rest, 0.0).relax.iter().all(|&r| r == 0.0));
+    assert!(SkinShading::new(&smile, &rest, &ALL_SHOWN, 0.0).relax.iter().all(|&r| r == 0.0));
     let plain = rest_activations(&[0.0; N_BLENDSHAPES]);
-    assert!(SkinShading::new(&[0.0; N_BLENDSHAPES], &plain, 0.0).is_flat());
+    assert!(SkinShading::new(&[0.0; N_BLENDSHAPES], &plain, &ALL_SHOWN, 0.0).is_flat());
     // The colour goes to the smoothed skin, as far as the pixel is skin.
     let (c, smooth) = ([0.40, 0.30, 0.30], [0.80, 0.60, 0.50, 1.0]);
     let skin = neutral.colour(fold, c, smooth);
@@ -56,9 +59,9 @@ fn a_portraits_own_highlight_is_taken_back_by_the_same_share_of_every_skin() {
     // A smiling portrait made neutral: on its raised cheek the highlight is taken back. The
     // smoothed skin is the pixel's own, so only the highlight's inverse acts.
     let rest = rest_activations(&EmotionPreset::Happy.weights(3.0));
-    let neutral = SkinShading::new(&[0.0; N_BLENDSHAPES], &rest, 0.0);
+    let neutral = SkinShading::new(&[0.0; N_BLENDSHAPES], &rest, &ALL_SHOWN, 0.0);
     let cheek = Vec2::new(-30.0, 22.5) / IOD_MM;
-    let (_, unlight) = relax(cheek, &neutral.relax);
+    let (_, unlight) = relax(cheek, &neutral.relax, &ALL_SHOWN);
     assert!(unlight > 0.04, "{unlight}");
     assert_eq!(shade(cheek, &neutral.draw, 0.0), (0.0, 0.0), "a neutral frame draws nothing there");
     let share = 1.0 / (1.0 + LIT_GAIN * unlight);
@@ -88,10 +91,13 @@ fn a_broad_smile_of_its_own_widens_the_low_pass_and_a_painted_face_keeps_it_narr
     let broad = rest_activations(&smile);
     assert!((smooth_sigma(&broad) - SMILE_SMOOTH_SIGMA).abs() < 1e-6, "{broad:?}");
     // Its fold band relaxes in full against a neutral frame and not at all against itself.
-    assert_eq!(SkinShading::new(&[0.0; N_BLENDSHAPES], &broad, 0.0).relax[group::SMILE_FOLDS as usize], 1.0);
-    assert_eq!(SkinShading::new(&smile, &broad, 0.0).relax[group::SMILE_FOLDS as usize], 0.0);
+    assert_eq!(
+        SkinShading::new(&[0.0; N_BLENDSHAPES], &broad, &ALL_SHOWN, 0.0).relax[group::SMILE_FOLDS as usize],
+        1.0
+    );
+    assert_eq!(SkinShading::new(&smile, &broad, &ALL_SHOWN, 0.0).relax[group::SMILE_FOLDS as usize], 0.0);
     // It is never drawn.
-    assert_eq!(SkinShading::new(&smile, &broad, 0.0).draw[group::SMILE_FOLDS as usize], 0.0);
+    assert_eq!(SkinShading::new(&smile, &broad, &ALL_SHOWN, 0.0).draw[group::SMILE_FOLDS as usize], 0.0);
     assert_eq!(smooth_sigma(&[0.0; N_GROUPS]), SMOOTH_SIGMA);
     let mut half = [0.0; N_GROUPS];
     half[group::NASOLABIAL_RIGHT as usize] = 0.5;
@@ -250,4 +256,59 @@ fn the_gpu_words_carry_each_segment_and_its_fades() {
         assert_eq!(w[..8], [s.a.x, s.a.y, s.b.x, s.b.y, s.width, s.depth, s.lit, s.group as f32]);
         assert_eq!(w[8..], [s.fade_in[0], s.fade_in[1], s.fade_out[0], s.fade_out[1]]);
     }
+}
+
+#[test]
+fn the_highlight_taken_back_is_the_one_the_portrait_shows() {
+    // A smiling portrait's rest creases, on the mean face 100 px between the eyes' outer corners.
+    let rest = rest_activations(&EmotionPreset::Happy.weights(3.0));
+    let mesh = crate::face::mesh::FaceMesh::get();
+    let at = |p: Vec2| p * 100.0 + Vec2::new(128.0, 110.0);
+    let mesh_rest: Vec<Vec2> = mesh.rest.iter().map(|p| at(*p)).collect();
+    let skin = image::RgbaImage::from_pixel(256, 256, image::Rgba([200, 150, 120, 255]));
+    // The skin lit by `gain` times the cheek highlight the rest creases model (as `apply` draws
+    // it; a negative gain darkens, as a painted blush does).
+    let painted = |gain: f32| {
+        let apples: Vec<_> = Creases::get()
+            .segments
+            .iter()
+            .filter(|s| s.depth < 0.0)
+            .filter_map(|s| s.authored().map(|ab| (s, ab)))
+            .collect();
+        image::RgbaImage::from_fn(256, 256, |x, y| {
+            let p = (Vec2::new(x as f32 + 0.5, y as f32 + 0.5) - Vec2::new(128.0, 110.0)) / 100.0;
+            let h = apples
+                .iter()
+                .map(|(s, (a, b))| {
+                    let d = segment_distance(p, *a, *b).0 / s.width;
+                    -rest[s.group as usize] * s.depth * (-d * d).exp()
+                })
+                .fold(0.0f32, f32::max);
+            let c = [200.0f32, 150.0, 120.0].map(|v| (v * (1.0 + LIT_GAIN * gain * h)).round().clamp(0.0, 255.0) as u8);
+            image::Rgba([c[0], c[1], c[2], 255])
+        })
+    };
+    let cheeks = [group::CHEEK_LEFT as usize, group::CHEEK_RIGHT as usize];
+    let share = |img: &image::RgbaImage| own_highlight(img, &skin, &mesh_rest, &rest);
+    // Flat paint shows none, a blush less than none: nothing is taken back.
+    for flat in [share(&skin), share(&painted(-1.0))] {
+        assert!(cheeks.iter().all(|&g| flat[g] < 0.05), "{flat:?}");
+    }
+    // The modelled highlight, painted in, is taken back in full; half of it, by half.
+    let full = share(&painted(1.0));
+    let half = share(&painted(0.5));
+    for g in cheeks {
+        assert!(full[g] > 0.85, "{full:?}");
+        assert!((half[g] - 0.5).abs() < 0.15, "{half:?}");
+    }
+    // Groups with no highlight keep 1; so does a face too small to measure.
+    assert!((0..N_GROUPS).filter(|g| !cheeks.contains(g)).all(|g| full[g] == 1.0));
+    let tiny: Vec<Vec2> = mesh.rest.iter().map(|p| *p * 2.0 + Vec2::splat(128.0)).collect();
+    assert_eq!(own_highlight(&skin, &skin, &tiny, &rest), [1.0; N_GROUPS]);
+    // And what relaxes takes back that share: none of it from the flat paint.
+    let neutral = SkinShading::new(&[0.0; N_BLENDSHAPES], &rest, &share(&skin), 0.0);
+    let cheek = Vec2::new(-30.0, 22.5) / IOD_MM;
+    assert_eq!(relax(cheek, &neutral.relax, &neutral.shown).1, 0.0);
+    let c = [0.78, 0.59, 0.47];
+    assert_eq!(neutral.colour(cheek, c, [c[0], c[1], c[2], 1.0]), c);
 }
