@@ -273,7 +273,12 @@ fn main() {
         let own = judge.judge_in(image, face, name).expect("judge the portrait");
         let own_id = identity_of(&judge, image, &face, basis);
         identities.push(own_id);
-        println!("\n## {name} (its own expression reads {} {:.2})", own.top.name(), own.top_probability);
+        println!(
+            "\n## {name} (its own expression reads {} {:.2}; cheeks raised (highlight shown) {})",
+            own.top.name(),
+            own.top_probability,
+            cells::cheeks(&prepared)
+        );
         println!(
             "| emotion | {} | top at 2.5 | fer {} | fer top at 2.5 | identity change at 2.5 |",
             INTENSITIES.map(|m| format!("p@{m}")).join(" | "),

@@ -159,10 +159,10 @@ fn main() {
     let mut hits = [[[0usize; cells::JUDGED.len()]; 2]; 2];
     let mut no_face = 0;
     println!(
-        "\n| face | yaw, pitch | blur | own (face-api / fer) | {} |",
+        "\n| face | yaw, pitch | blur | cheeks raised (highlight shown) | own (face-api / fer) | {} |",
         cells::JUDGED.map(|(e, _)| e.name()).join(" | ")
     );
-    println!("|---|---|---|---|{}", "---|".repeat(cells::JUDGED.len()));
+    println!("|---|---|---|---|---|{}", "---|".repeat(cells::JUDGED.len()));
     let (mut n, mut irises, mut enlarged) = (0, 0, 0);
     let mut teeth_rows = Vec::new();
     for (r, face) in faces.iter().enumerate() {
@@ -234,8 +234,9 @@ fn main() {
             cells_text.push(text.join(" / "));
         }
         println!(
-            "| {} | {pose} | {blur:.1} px | {} {:.2} / {} {:.2} | {} |",
+            "| {} | {pose} | {blur:.1} px | {} | {} {:.2} / {} {:.2} | {} |",
             face.name,
+            cells::cheeks(&prepared),
             own[0].top.name(),
             own[0].top_probability,
             own[1].top.name(),

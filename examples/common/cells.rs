@@ -101,3 +101,13 @@ pub fn only(args: &[String]) -> Vec<EmotionPreset> {
         None => EmotionPreset::ALL.to_vec(),
     }
 }
+
+/// How far a portrait's own expression raises its cheeks and how much of the highlight that
+/// models it shows (`wrinkles::own_highlight`), the higher of its two cheeks each: `"0.70 (1.00)"`.
+#[allow(dead_code)]
+pub fn cheeks(prepared: &emotalk::face::PreparedPortrait) -> String {
+    use emotalk::face::wrinkles::group::{CHEEK_LEFT, CHEEK_RIGHT};
+    let [l, r] = [CHEEK_LEFT as usize, CHEEK_RIGHT as usize];
+    let (rest, shown) = (prepared.rest_creases(), prepared.own_highlight());
+    format!("{:.2} ({:.2})", rest[l].max(rest[r]), shown[l].max(shown[r]))
+}
