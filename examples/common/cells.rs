@@ -102,12 +102,12 @@ pub fn only(args: &[String]) -> Vec<EmotionPreset> {
     }
 }
 
-/// How far a portrait's own expression raises its cheeks and how much of the highlight that
-/// models it shows (`wrinkles::own_highlight`), the higher of its two cheeks each: `"0.70 (1.00)"`.
+/// How far a portrait's own expression raises its more raised cheek, and how much of the
+/// highlight that models it shows there (`wrinkles::own_highlight`): `"0.70 (1.00)"`.
 #[allow(dead_code)]
 pub fn cheeks(prepared: &emotalk::face::PreparedPortrait) -> String {
     use emotalk::face::wrinkles::group::{CHEEK_LEFT, CHEEK_RIGHT};
-    let [l, r] = [CHEEK_LEFT as usize, CHEEK_RIGHT as usize];
     let (rest, shown) = (prepared.rest_creases(), prepared.own_highlight());
-    format!("{:.2} ({:.2})", rest[l].max(rest[r]), shown[l].max(shown[r]))
+    let g = if rest[CHEEK_LEFT as usize] >= rest[CHEEK_RIGHT as usize] { CHEEK_LEFT } else { CHEEK_RIGHT } as usize;
+    format!("{:.2} ({:.2})", rest[g], shown[g])
 }

@@ -122,6 +122,9 @@ pub struct PortraitUniform {
     pub own_highlight: [Vec4; 4],
 }
 
+// The shader's crease activations, relaxed groups and highlight shares are four `vec4`s.
+const _: () = assert!(crate::face::wrinkles::N_GROUPS == 16);
+
 /// Twelve words as the shader's three `vec4`s.
 fn vec4s(words: &[f32; 12]) -> [Vec4; 3] {
     std::array::from_fn(|i| Vec4::from_slice(&words[4 * i..4 * i + 4]))

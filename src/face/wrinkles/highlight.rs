@@ -28,11 +28,15 @@ pub const MIN_HIGHLIGHT_PIXELS: usize = 12;
 /// a painted line or a mole in either area does not move them). The contrast, as a highlight
 /// (`(core / ring − 1) / LIT_GAIN`), over the contrast the rest activations `rest`
 /// ([`super::rest_activations`]) would draw between the same two areas, is the share (clamped to
-/// 0–1). Groups with no highlight segments, or none at rest, get 1 (nothing to take back
-/// either way); so does a group whose areas hold fewer than [`MIN_HIGHLIGHT_PIXELS`] skin pixels.
+/// 0–1). A pixel is skin where the mask is at least a half; luminance is Rec. 709 luma of the
+/// sRGB bytes, as the shading works on them. Groups with no highlight segments, or none at rest,
+/// get 1 (nothing to take back either way); so, keeping the modelled take-back, does a group
+/// whose areas hold fewer than [`MIN_HIGHLIGHT_PIXELS`] skin pixels, whose ring is black or whose
+/// modelled contrast is nil, and every group when `skin` is not the image's size or `mesh_rest`
+/// is not a whole mesh.
 ///
-/// `rest` positions are the portrait's rest mesh in pixels ([`FaceMesh::get`] order), as
-/// [`crate::face::PreparedPortrait::rest`] gives them.
+/// `mesh_rest` is the portrait's rest mesh in pixels ([`FaceMesh::get`] order), as
+/// [`crate::face::PreparedPortrait::rest`] gives it.
 pub fn own_highlight(
     image: &RgbaImage,
     skin: &RgbaImage,
@@ -72,16 +76,23 @@ pub fn own_highlight(
             let p = ca * l.x + cb * l.y + cc * l.z;
             let px = image.get_pixel(x, y).0;
             let lum = (0.2126 * px[0] as f32 + 0.7152 * px[1] as f32 + 0.0722 * px[2] as f32) / 255.0;
+            // Per group, as `relax` takes them: the nearest of its spots (in its widths) and
+            // the strongest highlight they model here.
+            let mut near = [f32::INFINITY; N_GROUPS];
+            let mut drawn = [0.0f32; N_GROUPS];
             for (s, (sa, sb)) in &spots {
                 let g = s.group as usize;
                 let d = segment_distance(p, *sa, *sb).0 / s.width;
-                let drawn = -rest[g] * s.depth * (-d * d).exp();
-                if d < 1.0 {
+                near[g] = near[g].min(d);
+                drawn[g] = drawn[g].max(-rest[g] * s.depth * (-d * d).exp());
+            }
+            for g in 0..N_GROUPS {
+                if near[g] < 1.0 {
                     core[g].push(lum);
-                    core_drawn[g].push(drawn);
-                } else if (1.5..=2.5).contains(&d) {
+                    core_drawn[g].push(drawn[g]);
+                } else if (1.5..=2.5).contains(&near[g]) {
                     ring[g].push(lum);
-                    ring_drawn[g].push(drawn);
+                    ring_drawn[g].push(drawn[g]);
                 }
             }
         });

@@ -75,6 +75,8 @@ fn a_portraits_own_highlight_is_taken_back_by_the_same_share_of_every_skin() {
         // Drawing the same highlight again (`apply`'s lit side) gives the portrait back.
         let back = apply(out, (0.0, unlight));
         assert!(back.iter().zip(&c).all(|(b, c)| (b - c).abs() < 1e-5), "{back:?}");
+        // Where the low-passed skin says the pixel is not skin, nothing is taken back.
+        assert_eq!(neutral.colour(cheek, c, [c[0], c[1], c[2], 0.0]), c);
     }
 }
 
