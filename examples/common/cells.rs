@@ -102,12 +102,13 @@ pub fn only(args: &[String]) -> Vec<EmotionPreset> {
     }
 }
 
-/// How far a portrait's own expression raises its more raised cheek, and how much of the
-/// highlight that models it shows there (`wrinkles::own_highlight`): `"0.70 (1.00)"`.
+/// How far a portrait's own expression raises its cheeks and how much of the highlight that
+/// models each it shows (`wrinkles::own_highlight`), the subject's right cheek then the left:
+/// `"0.70 / 0.70 (1.00 / 0.28)"`.
 #[allow(dead_code)]
 pub fn cheeks(prepared: &emotalk::face::PreparedPortrait) -> String {
     use emotalk::face::wrinkles::group::{CHEEK_LEFT, CHEEK_RIGHT};
+    let [r, l] = [CHEEK_RIGHT as usize, CHEEK_LEFT as usize];
     let (rest, shown) = (prepared.rest_creases(), prepared.own_highlight());
-    let g = if rest[CHEEK_LEFT as usize] >= rest[CHEEK_RIGHT as usize] { CHEEK_LEFT } else { CHEEK_RIGHT } as usize;
-    format!("{:.2} ({:.2})", rest[g], shown[g])
+    format!("{:.2} / {:.2} ({:.2} / {:.2})", rest[r], rest[l], shown[r], shown[l])
 }
