@@ -33,7 +33,7 @@ pub const MIN_HIGHLIGHT_PIXELS: usize = 12;
 /// get 1 (nothing to take back either way); so, keeping the modelled take-back, does a group
 /// whose areas hold fewer than [`MIN_HIGHLIGHT_PIXELS`] skin pixels, whose ring is black or whose
 /// modelled contrast is nil, and every group when `skin` is not the image's size or `mesh_rest`
-/// is not a whole mesh.
+/// is not a whole mesh (or the image is empty).
 ///
 /// `mesh_rest` is the portrait's rest mesh in pixels ([`FaceMesh::get`] order), as
 /// [`crate::face::PreparedPortrait::rest`] gives it.
@@ -50,7 +50,7 @@ pub fn own_highlight(
         .filter(|s| s.depth < 0.0 && rest[s.group as usize] > 0.0)
         .filter_map(|s| s.authored().map(|ab| (s, ab)))
         .collect();
-    if spots.is_empty() || skin.dimensions() != image.dimensions() {
+    if spots.is_empty() || skin.dimensions() != image.dimensions() || image.width() == 0 || image.height() == 0 {
         return share;
     }
     let mesh = FaceMesh::get();
@@ -63,12 +63,12 @@ pub fn own_highlight(
     let mut core_drawn: Vec<Vec<f32>> = vec![Vec::new(); N_GROUPS];
     let mut ring_drawn: Vec<Vec<f32>> = vec![Vec::new(); N_GROUPS];
     let (w, h) = image.dimensions();
-    let mut seen = vec![false; (w * h) as usize];
+    let mut seen = vec![false; w as usize * h as usize];
     for t in &mesh.triangles {
         let [a, b, c] = t.map(|i| mesh_rest[i as usize]);
         let [ca, cb, cc] = t.map(|i| mesh.rest[i as usize]);
         raster([a, b, c], w, h, |x, y, l| {
-            let at = (y * w + x) as usize;
+            let at = y as usize * w as usize + x as usize;
             // Triangles share edges: count each pixel once.
             if std::mem::replace(&mut seen[at], true) || skin.get_pixel(x, y).0[3] < 128 {
                 return;

@@ -307,6 +307,8 @@ fn the_highlight_taken_back_is_the_one_the_portrait_shows() {
     assert!((0..N_GROUPS).filter(|g| !cheeks.contains(g)).all(|g| full[g] == 1.0));
     let tiny: Vec<Vec2> = mesh.rest.iter().map(|p| *p * 2.0 + Vec2::splat(128.0)).collect();
     assert_eq!(own_highlight(&skin, &skin, &tiny, &rest), [1.0; N_GROUPS]);
+    let empty = image::RgbaImage::new(0, 0);
+    assert_eq!(own_highlight(&empty, &empty, &mesh_rest, &rest), [1.0; N_GROUPS], "an empty image measures nothing");
     // And what relaxes takes back that share: none of it from the flat paint.
     let neutral = SkinShading::new(&[0.0; N_BLENDSHAPES], &rest, &share(&skin), 0.0);
     let cheek = Vec2::new(-30.0, 22.5) / IOD_MM;
