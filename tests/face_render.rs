@@ -110,6 +110,13 @@ fn the_photos_smile_is_undone_in_its_pixels_too() {
         let (own, now) = (fine_detail(p.image(), cheek), fine_detail(&neutral, cheek));
         assert!(now < 0.5 * own, "cheek {cheek:?}: fine detail {own:.2} in the photo, {now:.2} at neutral");
     }
+    // Her smile's raised cheeks shine in the photo, so all of their highlight is taken back
+    // (`wrinkles::own_highlight`; a painted smile's cheeks show almost none).
+    use emotalk::face::wrinkles::group::{CHEEK_LEFT, CHEEK_RIGHT};
+    for g in [CHEEK_LEFT, CHEEK_RIGHT].map(|g| g as usize) {
+        assert!(p.rest_creases()[g] > 0.5, "her cheeks are raised: {:?}", p.rest_creases());
+        assert!(p.own_highlight()[g] > 0.9, "her cheeks shine: {:?}", p.own_highlight());
+    }
 }
 
 #[test]
