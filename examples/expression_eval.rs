@@ -15,7 +15,7 @@
 //! the portrait then neutral, angry, contempt, disgusted, fear, happy, sad, surprised) and
 //! `expressions.json` (every judgement). Per judge it counts the cells read as intended at 2.5
 //! and those whose probability rises from 1 to 2 to 3 (and, beside them, those that rise or hold
-//! at [`HOLD`] or more from 2 on). A last table asks how much each reading at 2.5 owes to
+//! at `HOLD` or more from 2 on). A last table asks how much each reading at 2.5 owes to
 //! where the face box is: judged in the rig's box, in the box face-api's own detector finds (as
 //! `emotalk judge` does), and as the mean over nine boxes about the rig's.
 //!
