@@ -5,6 +5,7 @@ use glam::Vec2;
 use image::RgbaImage;
 
 use super::{Creases, LIT_GAIN, N_GROUPS, segment_distance};
+use crate::face::colours::luma;
 use crate::face::cpu_render::raster;
 use crate::face::mesh::FaceMesh;
 
@@ -75,7 +76,7 @@ pub fn own_highlight(
             }
             let p = ca * l.x + cb * l.y + cc * l.z;
             let px = image.get_pixel(x, y).0;
-            let lum = (0.2126 * px[0] as f32 + 0.7152 * px[1] as f32 + 0.0722 * px[2] as f32) / 255.0;
+            let lum = luma([0, 1, 2].map(|i| px[i] as f32 / 255.0));
             // Per group, as `relax` takes them: the nearest of its spots (in its widths) and
             // the strongest highlight they model here.
             let mut near = [f32::INFINITY; N_GROUPS];
