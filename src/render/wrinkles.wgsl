@@ -138,7 +138,13 @@ fn relaxed(c: vec3<f32>, skin: vec4<f32>, r: vec2<f32>) -> vec3<f32> {
 }
 
 // `wrinkles::apply`: the colour `c` darkened by `s.x` (redder, SHADOW_TINT) and its lit side
-// brightened by `s.y` (`wrinkle_shade`), each channel at most 1.
+// brightened by `s.y` (`wrinkle_shade`) as far as its brightest channel can go, the share of the
+// lift it cannot take mixing it towards white (both keep the hue).
 fn creased(c: vec3<f32>, s: vec2<f32>) -> vec3<f32> {
-    return min(c * pow(vec3<f32>(1.0 - s.x), SHADOW_TINT) * (1.0 + LIT_GAIN * s.y), vec3<f32>(1.0));
+    let shaded = c * pow(vec3<f32>(1.0 - s.x), SHADOW_TINT);
+    let headroom = 1.0 / max(max(max(shaded.r, shaded.g), shaded.b), 1e-6);
+    let want = 1.0 + LIT_GAIN * s.y;
+    let lift = min(want, max(headroom, 1.0));
+    let l = min(shaded * lift, vec3<f32>(1.0));
+    return l + (1.0 - l) * (1.0 - lift / want);
 }

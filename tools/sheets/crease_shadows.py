@@ -4,10 +4,11 @@ pass, the shadows' colour) and docs/img/crease_taper.png (twenty-ninth pass, cre
 at their ends), docs/img/crease_lit.png (thirtieth pass, a fold's lit side the same skin
 brighter), docs/img/cheek_relax.png (thirty-first pass, a portrait's own cheek highlight taken
 back by the same share of every skin), docs/img/jaw_relax.png (thirty-first pass, the skin a
-relaxed expression is drawn from ends at the jaw line) and docs/img/cheek_shown.png
-(thirty-second pass, only the highlight a portrait shows taken back).
+relaxed expression is drawn from ends at the jaw line), docs/img/cheek_shown.png
+(thirty-second pass, only the highlight a portrait shows taken back) and docs/img/crease_white.png
+(thirty-third pass, a fold's lit side near white keeps the skin's hue).
 
-    python3 tools/sheets/crease_shadows.py OUT.png BEFORE_EMOTALK AFTER_EMOTALK [shadows|taper|lit|relax|jaw|shown]
+    python3 tools/sheets/crease_shadows.py OUT.png BEFORE_EMOTALK AFTER_EMOTALK [shadows|taper|lit|relax|jaw|shown|white]
 
 Renders, with each `emotalk` binary (`emotalk pose`, the reference CPU renderer), the astronaut
 photo and two procedural NPCs (seed 7, and seed 304, dark-skinned, held out) at intensity 2.5 in
@@ -17,7 +18,8 @@ faces cropped closer; `lit`: the folds' lit side on dark, painted and photograph
 smiling portraits made neutral and sad, the astronaut and NPC 304 painted smiling (`emotalk npc
 --emotion happy --intensity 3`), each beside the portrait as it is; `jaw`: the lower faces of the
 relaxed ones and of NPC 7 made neutral; `shown`: NPC 304 and NPC 7 painted smiling made neutral
-and sad, the astronaut made neutral, with a third row, after less before, amplified), crops each
+and sad, the astronaut made neutral, with a third row, after less before, amplified; `white`: the
+folds' lit side on the bundled NPC 3's near-white skin, on NPC 7 and on the astronaut), crops each
 face, and lays them out: top row before, bottom row after.
 Needs Pillow and the DejaVu fonts.
 """
@@ -71,6 +73,15 @@ SHEETS = {
         "top: before (a raised cheek's whole highlight taken back); middle: after (the share the portrait shows, "
         "wrinkles::own_highlight); bottom: after - before, x10; mu 2.5, CPU",
     ),
+    "white": (
+        [("npc_3", e) for e in ("disgusted", "angry", "happy")]
+        + [("npc_7", e) for e in ("disgusted", "angry")]
+        + [("astronaut", e) for e in ("disgusted", "angry")],
+        {"astronaut": (160, 52, 130), "npc_3": (136, 110, 240), "npc_7": (156, 120, 200)},
+        "top: before (each channel of a fold's lit side clipped at white: yellow-white ridges on near-white skin); "
+        "bottom: after (lifted until the brightest channel is white, the rest mixed towards white: the skin's hue); "
+        "mu 2.5, CPU",
+    ),
     "jaw": (
         [("astronaut", "neutral"), ("astronaut", "sad"), ("npc_304_smiling", "as is"), ("npc_304_smiling", "neutral"),
          ("npc_304_smiling", "sad"), ("npc_7", "as is"), ("npc_7", "neutral")],
@@ -97,7 +108,7 @@ def portraits(work, emotalk):
                     "--landmarks", os.path.join(SHARED, "astronaut.landmarks68.json"),
                     "--out", os.path.join(work, "astronaut.rig.json")], check=True, capture_output=True)
     Image.open(os.path.join(SHARED, "astronaut.png")).save(os.path.join(work, "astronaut.png"))
-    for seed in (7, 304):
+    for seed in (3, 7, 304):
         subprocess.run([emotalk, "npc", "--seed", str(seed), "--size", "512", "--out", work],
                        check=True, capture_output=True)
     for seed in (7, 304):

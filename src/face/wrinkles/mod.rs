@@ -286,12 +286,27 @@ pub fn crease_softness(blur_px: f32, scale: f32) -> f32 {
 pub const SHADOW_TINT: [f32; 3] = [0.89, 1.0, 1.39];
 
 /// Applies [`shade`] to an RGB colour (0–1): darkened by [`SHADOW_TINT`], brightened on a fold's
-/// lit side by `1 + LIT_GAIN · highlight` (each channel at most 1).
+/// lit side by `1 + LIT_GAIN · highlight` as far as its brightest channel can go (to white);
+/// the share of that lift it cannot take mixes the colour towards white instead. Both keep the
+/// skin's hue (a scaling and a mix with white keep the channels' differences in proportion).
+///
+/// Clipping each channel at 1 (until #14's thirty-third pass) turned the lit side of the folds on
+/// near-white painted skin yellow-white: its red was already at 1, and green and blue rose (the
+/// bundled NPC 3's frown lines a pale yellow V, its nasolabial folds pale yellow ridges). Stopping
+/// at the brightest channel alone left no lit side on such skin; the mix towards white keeps a
+/// paler band of the skin's own hue there (`docs/img/crease_white.png`).
 pub fn apply(c: [f32; 3], (dark, light): (f32, f32)) -> [f32; 3] {
     let t = 1.0 - dark;
     let scale = if dark > 0.0 { SHADOW_TINT.map(|e| t.powf(e)) } else { [1.0; 3] };
-    let lift = 1.0 + LIT_GAIN * light;
-    std::array::from_fn(|i| (c[i] * scale[i] * lift).min(1.0))
+    let shaded: [f32; 3] = std::array::from_fn(|i| c[i] * scale[i]);
+    let want = 1.0 + LIT_GAIN * light;
+    let headroom = 1.0 / shaded.into_iter().fold(1e-6f32, f32::max);
+    let lift = want.min(headroom.max(1.0));
+    let spill = 1.0 - lift / want;
+    shaded.map(|v| {
+        let l = (v * lift).min(1.0);
+        l + (1.0 - l) * spill
+    })
 }
 
 /// How much a fold's lit side (and a raised cheek's highlight) brightens the skin: the colour is
@@ -303,7 +318,7 @@ pub fn apply(c: [f32; 3], (dark, light): (f32, f32)) -> [f32; 3] {
 /// · highlight`): on dark skin that is most of the way to grey, a chalky stripe beside every
 /// fold (a painted character's nasolabial folds, a photograph's nose wrinkles), while on light
 /// skin it barely showed. At 1 a ridge is as much brighter on skin of 0.5 as that lift made it,
-/// more on lighter skin (up to white) and less on darker; chosen by eye and on the tuning sets
+/// more on lighter skin (until its brightest channel is white, [`apply`]) and less on darker; chosen by eye and on the tuning sets
 /// between 0.6 (the ridge faint on dark skin), 1 and 1.5 (a bright stripe of the skin's own
 /// hue on mid-toned painted skin); BENCHMARKS.md has the judges' readings.
 pub const LIT_GAIN: f32 = 1.0;

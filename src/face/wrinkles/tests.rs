@@ -138,7 +138,28 @@ fn a_crease_darkens_on_its_line_and_fades_off_it() {
         let gain: [f32; 3] = std::array::from_fn(|i| lit[i] / skin[i]);
         assert!(gain.iter().all(|g| (g - (1.0 + 0.4 * LIT_GAIN)).abs() < 1e-6), "{skin:?} -> {lit:?}");
     }
-    assert_eq!(apply([0.95, 0.9, 0.9], (0.0, 0.5))[0], 1.0, "a channel stops at white");
+    // Near white, the lift runs until the brightest channel is white and the rest of it mixes
+    // the colour towards white: the lit side still shows, in the skin's hue (HSV hue: the
+    // channels' differences keep their proportions). Clipping each channel at 1 turned the ridges
+    // on near-white skin yellow-white ([1, 0.9, 0.78] lifted by 0.2: [1, 1, 0.94]).
+    let hue = |c: [f32; 3]| {
+        let (hi, lo) = (c.into_iter().fold(0.0f32, f32::max), c.into_iter().fold(1.0f32, f32::min));
+        c.map(|v| (hi - v) / (hi - lo))
+    };
+    let luma = crate::face::colours::luma;
+    for (skin, dark, light) in [
+        ([0.95f32, 0.9, 0.8], 0.0, 0.5),
+        ([1.0, 0.9, 0.78], 0.0, 0.2),
+        ([1.0, 0.9, 0.78], 0.0, 0.5),
+        ([0.9, 0.8, 0.7], 0.05, 0.5),
+    ] {
+        let (shaded, lit) = (apply(skin, (dark, 0.0)), apply(skin, (dark, light)));
+        let top = lit.into_iter().fold(0.0f32, f32::max);
+        assert!(top <= 1.0 && top > 1.0 - 1e-5, "{skin:?} -> {lit:?}: the lift runs to white");
+        assert!(luma(lit) > luma(shaded) + 0.01, "{skin:?} -> {lit:?}: the lit side shows");
+        let (h0, h1) = (hue(shaded), hue(lit));
+        assert!((0..3).all(|i| (h0[i] - h1[i]).abs() < 1e-4), "{skin:?} -> {lit:?}: hue kept");
+    }
 }
 
 #[test]
