@@ -251,8 +251,8 @@ fn golden(surface: FaceSurface) {
         let eyes = psnr(&eyes_crop(&cpu, &landmarks), &eyes_crop(&got, &landmarks));
         eprintln!("{surface:?} {name}: eyes PSNR {eyes:.2} dB");
         assert!(eyes >= EYES_DB, "{surface:?} {name}: GPU vs CPU eyes PSNR {eyes:.2} dB < {EYES_DB} dB");
-        // The folds beside the mouth, whose lit side on this near-white skin stops at white
-        // with the skin's hue (`wrinkles::apply`, the shader's `creased`).
+        // The folds beside the mouth, whose lit side on this near-white skin runs to white and
+        // mixes towards it in the skin's hue (`wrinkles::apply`, the shader's `creased`).
         let cheeks = psnr(&cheeks_crop(&cpu, &landmarks), &cheeks_crop(&got, &landmarks));
         eprintln!("{surface:?} {name}: cheeks PSNR {cheeks:.2} dB");
         assert!(

@@ -11,8 +11,9 @@ relaxed expression is drawn from ends at the jaw line), docs/img/cheek_shown.png
     python3 tools/sheets/crease_shadows.py OUT.png BEFORE_EMOTALK AFTER_EMOTALK [shadows|taper|lit|relax|jaw|shown|white]
 
 Renders, with each `emotalk` binary (`emotalk pose`, the reference CPU renderer), the astronaut
-photo and two procedural NPCs (seed 7, and seed 304, dark-skinned, held out) at intensity 2.5 in
-the emotions whose creases show most (`shadows`, the default: angry, disgusted, fear, sad on the
+photo and procedural NPCs (seed 7, seed 304, dark-skinned, held out, and for `white` the bundled
+seed 3) at intensity 2.5 in the emotions whose creases show most (`shadows`, the default: angry,
+disgusted, fear, sad on the
 photo, disgusted and angry on the NPCs; `taper`: the frown, nose, forehead and smile lines, the
 faces cropped closer; `lit`: the folds' lit side on dark, painted and photographed skin; `relax`:
 smiling portraits made neutral and sad, the astronaut and NPC 304 painted smiling (`emotalk npc

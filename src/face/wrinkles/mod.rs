@@ -318,9 +318,10 @@ pub fn apply(c: [f32; 3], (dark, light): (f32, f32)) -> [f32; 3] {
 /// · highlight`): on dark skin that is most of the way to grey, a chalky stripe beside every
 /// fold (a painted character's nasolabial folds, a photograph's nose wrinkles), while on light
 /// skin it barely showed. At 1 a ridge is as much brighter on skin of 0.5 as that lift made it,
-/// more on lighter skin (until its brightest channel is white, [`apply`]) and less on darker; chosen by eye and on the tuning sets
-/// between 0.6 (the ridge faint on dark skin), 1 and 1.5 (a bright stripe of the skin's own
-/// hue on mid-toned painted skin); BENCHMARKS.md has the judges' readings.
+/// more on lighter skin (until its brightest channel is white, [`apply`]) and less on darker;
+/// chosen by eye and on the tuning sets between 0.6 (the ridge faint on dark skin), 1 and 1.5
+/// (a bright stripe of the skin's own hue on mid-toned painted skin); BENCHMARKS.md has the
+/// judges' readings.
 pub const LIT_GAIN: f32 = 1.0;
 
 /// Spread of the low-pass that smooths the portrait's own creases out ([`smooth_skin`]), in
